@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Training speed: lens_py against a plain NumPy loop, in the same process.
+
+Lens's classic benchmark shape: a 4-x-x-4 logistic network with SUM_SQUARED
+error and about N links (bias links included), 40 examples, full batch,
+momentum descent, 1e7/N updates.  For each N this prints lens_py's seconds,
+millions of weight traversals per second (Lens's own figure, 810/seconds)
+and the ratio of lens_py's speed to the plain loop's (>1 = lens_py faster).
+
+    python scripts/bench.py            # all sizes
+    python scripts/bench.py --sizes 100 10000 --scale 0.1
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+LENS_O2_SECONDS = {100: 2.8, 1000: 0.89, 10000: 0.53, 100000: 0.48, 1000000: 0.44}
+
+
+def hidden_size(n_links: int) -> int:
+    """x with x^2 + 10x + 4 (links of a 4-x-x-4 net, biases included) nearest n."""
+    best = min(range(1, 2000), key=lambda x: abs(x * x + 10 * x + 4 - n_links))
+    return best
+
+
+def bench_examples(rng: np.random.Generator):
+    inputs = rng.integers(0, 2, size=(40, 4)).astype(np.float32)
+    targets = rng.integers(0, 2, size=(40, 4)).astype(np.float32)
+    return inputs, targets
+
+
+def write_example_file(path: str, inputs, targets) -> None:
+    with open(path, "w") as f:
+        for x, t in zip(inputs, targets):
+            f.write("I: " + " ".join(f"{v:g}" for v in x) + "\n")
+            f.write("T: " + " ".join(f"{v:g}" for v in t) + ";\n")
+
+
+def plain_numpy_seconds(x: int, inputs, targets, updates: int, lr=0.1, mom=0.9) -> float:
+    """The same training written as a straightforward batched float32 loop."""
+    rng = np.random.default_rng(0)
+    sizes = [4, x, x, 4]
+    ws = [rng.uniform(-1, 1, (sizes[i + 1], sizes[i])).astype(np.float32) for i in range(3)]
+    bs = [rng.uniform(-1, 1, sizes[i + 1]).astype(np.float32) for i in range(3)]
+    dws = [np.zeros_like(w) for w in ws]
+    dbs = [np.zeros_like(b) for b in bs]
+    lr = np.float32(lr)
+    mom = np.float32(mom)
+    t0 = time.perf_counter()
+    for _ in range(updates):
+        acts = [inputs]
+        for w, b in zip(ws, bs):
+            acts.append(1.0 / (1.0 + np.exp(-(acts[-1] @ w.T + b))))
+        delta = 2.0 * (acts[-1] - targets) * acts[-1] * (1.0 - acts[-1])
+        for k in (2, 1, 0):
+            gw = delta.T @ acts[k]
+            gb = delta.sum(axis=0)
+            if k:
+                delta = (delta @ ws[k]) * acts[k] * (1.0 - acts[k])
+            dws[k] = mom * dws[k] - lr * gw
+            dbs[k] = mom * dbs[k] - lr * gb
+            ws[k] += dws[k]
+            bs[k] += dbs[k]
+    return time.perf_counter() - t0
+
+
+def lens_py_seconds(x: int, example_file: str, updates: int) -> float:
+    from lens_py.shell import make_interp
+    import io
+    interp = make_interp(stdout=io.StringIO())
+    interp.eval(f"""
+        seed 1
+        addNet bench 4 {x} {x} 4 SUM_SQUARED
+        loadExamples {{{example_file}}} -s bench
+        setObj reportInterval 0
+        setObj numUpdates {updates}
+    """)
+    t0 = time.perf_counter()
+    interp.eval("momentum")
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000, 100000, 1000000])
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="fraction of the 1e7/N updates to run (times are scaled back up)")
+    args = ap.parse_args(argv)
+    inputs, targets = bench_examples(np.random.default_rng(42))
+    with tempfile.TemporaryDirectory() as tmp:
+        exfile = os.path.join(tmp, "bench.ex")
+        write_example_file(exfile, inputs, targets)
+        print(f"{'links':>9} {'hidden':>6} {'updates':>8} {'lens_py s':>10} {'Mtrav/s':>8} "
+              f"{'numpy s':>8} {'vs numpy':>8} {'Lens -O2 s':>10} {'vs Lens':>8}")
+        for n in args.sizes:
+            x = hidden_size(n)
+            links = x * x + 10 * x + 4
+            full = int(round(1e7 / n))
+            updates = max(1, int(full * args.scale))
+            ref = plain_numpy_seconds(x, inputs, targets, updates) * full / updates
+            try:
+                ours = lens_py_seconds(x, exfile, updates) * full / updates
+            except Exception as e:  # the engine may not support this yet
+                print(f"{links:>9} {x:>6} {full:>8}  lens_py failed: {e}")
+                continue
+            lens = LENS_O2_SECONDS.get(n)
+            print(f"{links:>9} {x:>6} {full:>8} {ours:>10.3f} {810 / ours:>8.0f} "
+                  f"{ref:>8.3f} {ref / ours:>8.2f} "
+                  f"{(f'{lens:.2f}' if lens else '-'):>10} {(f'{lens / ours:.2f}' if lens else '-'):>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
