@@ -1,0 +1,645 @@
+"""Tcl's core commands: variables, control flow, procs, evaluation, info, puts."""
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from . import numbers, parser
+from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
+from .expr import expr_bool, expr_string
+from .interp import Frame, Proc
+from .registry import CommandTable
+from .tcllist import format_list, parse_list
+
+TABLE = CommandTable("core")
+cmd = TABLE.command
+
+
+# -- variables ---------------------------------------------------------------------
+
+@cmd("set", "set varName ?newValue?", 1, 2)
+def _set(interp, args):
+    if len(args) == 2:
+        return interp.set_var(args[0], args[1])
+    return interp.get_var(args[0])
+
+
+@cmd("unset", "unset ?-nocomplain? ?--? ?varName varName ...?", 0)
+def _unset(interp, args):
+    nocomplain = False
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "-nocomplain":
+            nocomplain = True
+        elif args[i] == "--":
+            i += 1
+            break
+        else:
+            break
+        i += 1
+    for name in args[i:]:
+        interp.unset_var(name, nocomplain)
+    return ""
+
+
+@cmd("incr", "incr varName ?increment?", 1, 2)
+def _incr(interp, args):
+    name = args[0]
+    step = numbers.get_int(args[1]) if len(args) == 2 else 1
+    if interp.var_exists(name):
+        old = interp.get_var(name)
+        v = numbers.parse_int(old)
+        if v is None:
+            raise TclError(f'expected integer but got "{old}"')
+    else:
+        v = 0
+    return interp.set_var(name, str(v + step))
+
+
+@cmd("append", "append varName ?value ...?", 1)
+def _append(interp, args):
+    name = args[0]
+    old = interp.get_var(name) if interp.var_exists(name) else ""
+    return interp.set_var(name, old + "".join(args[1:]))
+
+
+@cmd("global", "global ?varName ...?", 0)
+def _global(interp, args):
+    if interp.frame is interp.global_frame:
+        return ""
+    for name in args:
+        local = name.rsplit("::", 1)[-1]
+        interp.link_var(local, interp.global_frame, name.lstrip(":"))
+    return ""
+
+
+def _frame_for_level(interp, spec: str):
+    """Resolve an uplevel/upvar level spec; returns a Frame or None if not a level."""
+    cur = interp.frame.level
+    if spec.startswith("#"):
+        n = numbers.parse_int(spec[1:])
+        if n is None:
+            return None
+        target = n
+    else:
+        n = numbers.parse_int(spec)
+        if n is None or not spec.strip()[:1].isdigit():
+            return None
+        target = cur - n
+    if target < 0 or target > cur:
+        raise TclError(f'bad level "{spec}"')
+    # frames holds the chain of active frames; find the one at that level.
+    for f in reversed(interp.frames):
+        if f.level == target:
+            return f
+    return interp.global_frame
+
+
+@cmd("upvar", "upvar ?level? otherVar localVar ?otherVar localVar ...?", 2)
+def _upvar(interp, args):
+    frame = _frame_for_level(interp, args[0]) if len(args) % 2 == 1 else None
+    if frame is not None:
+        args = args[1:]
+    else:
+        if len(args) % 2 == 1:
+            raise TclError(f'bad level "{args[0]}"')
+        frame = _frame_for_level(interp, "1")
+    for other, local in zip(args[::2], args[1::2]):
+        interp.link_var(local, frame, other)
+    return ""
+
+
+@cmd("uplevel", "uplevel ?level? command ?arg ...?", 1)
+def _uplevel(interp, args):
+    frame = _frame_for_level(interp, args[0]) if len(args) > 1 else None
+    if frame is not None:
+        args = args[1:]
+    else:
+        frame = _frame_for_level(interp, "1")
+    script = args[0] if len(args) == 1 else " ".join(args)
+    saved_frames = interp.frames
+    # Commands run up there see that frame as current; procs they call nest below it.
+    idx = saved_frames.index(frame) if frame in saved_frames else 0
+    interp.frames = saved_frames[:idx + 1]
+    try:
+        return interp.eval_at(frame, script)
+    finally:
+        interp.frames = saved_frames
+
+
+# -- control flow -----------------------------------------------------------------
+
+@cmd("expr", "expr arg ?arg ...?", 1)
+def _expr(interp, args):
+    return expr_string(interp, args[0] if len(args) == 1 else " ".join(args))
+
+
+@cmd("if", "if expr1 ?then? body1 elseif expr2 ?then? body2 elseif ... ?else? ?bodyN?", 2)
+def _if(interp, args):
+    i, n = 0, len(args)
+    while True:
+        if i >= n:
+            raise TclError('wrong # args: no expression after "if" argument')
+        cond = args[i]
+        i += 1
+        if i < n and args[i] == "then":
+            i += 1
+        if i >= n:
+            raise TclError(f'wrong # args: no script following "{cond}" argument')
+        if expr_bool(interp, cond):
+            return interp.eval(args[i])
+        i += 1
+        if i >= n:
+            return ""
+        if args[i] == "elseif":
+            i += 1
+            continue
+        if args[i] == "else":
+            i += 1
+            if i >= n:
+                raise TclError('wrong # args: no script following "else" argument')
+        if i != n - 1:
+            raise TclError('wrong # args: extra words after "else" clause in "if" command')
+        return interp.eval(args[i])
+
+
+@cmd("while", "while test command", 2, 2)
+def _while(interp, args):
+    test, body = args
+    while expr_bool(interp, test):
+        try:
+            interp.eval(body)
+        except TclBreak:
+            break
+        except TclContinue:
+            pass
+    return ""
+
+
+@cmd("for", "for start test next command", 4, 4)
+def _for(interp, args):
+    start, test, nxt, body = args
+    interp.eval(start)
+    while expr_bool(interp, test):
+        try:
+            interp.eval(body)
+        except TclBreak:
+            break
+        except TclContinue:
+            pass
+        interp.eval(nxt)
+    return ""
+
+
+@cmd("foreach", "foreach varList list ?varList list ...? command", 3)
+def _foreach(interp, args):
+    if len(args) % 2 != 1:
+        raise wrong_args("foreach varList list ?varList list ...? command")
+    body = args[-1]
+    groups = []
+    rounds = 0
+    for names, values in zip(args[:-1:2], args[1:-1:2]):
+        vars_ = parse_list(names)
+        if not vars_:
+            raise TclError("foreach varlist is empty")
+        vals = parse_list(values)
+        groups.append((vars_, vals))
+        rounds = max(rounds, -(-len(vals) // len(vars_)))
+    for r in range(rounds):
+        for vars_, vals in groups:
+            k = len(vars_)
+            for j, name in enumerate(vars_):
+                pos = r * k + j
+                interp.set_var(name, vals[pos] if pos < len(vals) else "")
+        try:
+            interp.eval(body)
+        except TclBreak:
+            break
+        except TclContinue:
+            pass
+    return ""
+
+
+@cmd("break", "break", 0, 0)
+def _break(interp, args):
+    raise TclBreak()
+
+
+@cmd("continue", "continue", 0, 0)
+def _continue(interp, args):
+    raise TclContinue()
+
+
+_CODES = {"ok": 0, "error": 1, "return": 2, "break": 3, "continue": 4}
+
+
+@cmd("return", "return ?-option value ...? ?result?", 0)
+def _return(interp, args):
+    code, level = 0, 1
+    error_info = error_code = None
+    value = ""
+    i = 0
+    while i + 1 < len(args) and args[i].startswith("-"):
+        opt, val = args[i], args[i + 1]
+        if opt == "-code":
+            code = _CODES.get(val)
+            if code is None:
+                code = numbers.parse_int(val)
+                if code is None:
+                    raise TclError(f'bad completion code "{val}": must be ok, error, return, '
+                                   f'break, continue, or an integer')
+        elif opt == "-level":
+            level = numbers.get_int(val)
+        elif opt == "-errorinfo":
+            error_info = val
+        elif opt == "-errorcode":
+            error_code = val
+        i += 2
+    if i < len(args):
+        value = args[i]
+    if code == 2:
+        code, level = 0, level + 1
+    if level == 0:
+        if code == 1:
+            raise TclError(value, error_code or "NONE")
+        if code == 3:
+            raise TclBreak()
+        if code == 4:
+            raise TclContinue()
+        return value
+    raise TclReturn(value, code, level, error_info, error_code)
+
+
+@cmd("error", "error message ?errorInfo? ?errorCode?", 1, 3)
+def _error(interp, args):
+    e = TclError(args[0], args[2] if len(args) > 2 else "NONE")
+    if len(args) > 1 and args[1]:
+        e.error_info = args[1]
+        e.info_started = True
+    interp.set_global("errorCode", e.error_code)
+    raise e
+
+
+@cmd("catch", "catch script ?resultVarName? ?optionVarName?", 1, 3)
+def _catch(interp, args):
+    code = 0
+    opts = {"-code": "0", "-level": "0"}
+    try:
+        result = interp.eval(args[0])
+    except TclError as e:
+        code, result = 1, e.message
+        interp.set_global("errorInfo", e.error_info)
+        interp.set_global("errorCode", e.error_code)
+        opts = {"-code": "1", "-level": "0", "-errorcode": e.error_code,
+                "-errorinfo": e.error_info}
+    except TclReturn as r:
+        code, result = 2, r.value
+        opts = {"-code": str(r.code), "-level": str(r.level)}
+    except TclBreak:
+        code, result = 3, ""
+        opts = {"-code": "3", "-level": "0"}
+    except TclContinue:
+        code, result = 4, ""
+        opts = {"-code": "4", "-level": "0"}
+    except RecursionError:
+        code, result = 1, "too many nested evaluations (infinite loop?)"
+    if len(args) > 1:
+        interp.set_var(args[1], result)
+    if len(args) > 2:
+        interp.set_var(args[2], format_list([x for kv in opts.items() for x in kv]))
+    return str(code)
+
+
+# -- procs and evaluation ----------------------------------------------------------
+
+@cmd("proc", "proc name args body", 3, 3)
+def _proc(interp, args):
+    name, arglist, body = args
+    params = []
+    for spec in parse_list(arglist):
+        parts = parse_list(spec)
+        if not parts:
+            raise TclError(f'argument with no name')
+        if len(parts) > 2:
+            raise TclError(f'too many fields in argument specifier "{spec}"')
+        params.append((parts[0], parts[1] if len(parts) == 2 else None))
+    name = name[2:] if name.startswith("::") else name
+    interp.procs[name] = Proc(name, params, body, arglist)
+    interp.commands.pop(name, None) if name in interp.commands and \
+        getattr(interp.commands[name], "data", None) == "user-shadowable" else None
+    return ""
+
+
+@cmd("rename", "rename oldName newName", 2, 2)
+def _rename(interp, args):
+    old, new = args
+    target = interp.procs.pop(old, None)
+    if target is not None:
+        if new:
+            target.name = new
+            interp.procs[new] = target
+        return ""
+    c = interp.commands.pop(old, None)
+    if c is None:
+        raise TclError(f'can\'t rename "{old}": command doesn\'t exist')
+    if new:
+        interp.commands[new] = c
+    return ""
+
+
+@cmd("eval", "eval arg ?arg ...?", 1)
+def _eval(interp, args):
+    script = args[0] if len(args) == 1 else " ".join(args)
+    return interp.eval(script)
+
+
+@cmd("source", "source fileName", 1, 1)
+def _source(interp, args):
+    return interp.source(args[0])
+
+
+@cmd("exit", "exit ?returnCode?", 0, 1)
+def _exit(interp, args):
+    raise TclExit(numbers.get_int(args[0]) if args else 0)
+
+
+@cmd("subst", "subst ?-nobackslashes? ?-nocommands? ?-novariables? string", 1)
+def _subst(interp, args):
+    flags = set(args[:-1])
+    bad = flags - {"-nobackslashes", "-nocommands", "-novariables"}
+    if bad:
+        raise TclError(f'bad option "{sorted(bad)[0]}": must be -nobackslashes, '
+                       f'-nocommands, or -novariables')
+    return subst(interp, args[-1], "-nobackslashes" not in flags,
+                 "-nocommands" not in flags, "-novariables" not in flags)
+
+
+def subst(interp, text: str, backslashes=True, commands=True, variables=True) -> str:
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and backslashes:
+            s, i = parser.backslash(text, i)
+            out.append(s)
+        elif c == "$" and variables:
+            p = parser._Parser(text, i)
+            ref = p._variable()
+            if ref is None:
+                out.append("$")
+                i += 1
+            else:
+                key = ref.index
+                if key is not None and type(key) is not str:
+                    key = interp.subst_word(key)
+                out.append(interp.read_var(ref.name, key))
+                i = p.pos
+        elif c == "[" and commands:
+            p = parser._Parser(text, i)
+            sub = p._command_sub()
+            try:
+                out.append(interp.eval(sub.script))
+            except TclBreak:
+                return "".join(out)
+            except TclContinue:
+                pass
+            i = p.pos
+        else:
+            j = i + 1
+            while j < n and text[j] not in "\\$[":
+                j += 1
+            out.append(text[i:j])
+            i = j
+    return "".join(out)
+
+
+@cmd("switch", "switch ?-option ...? string ?pattern body ...? ?default body?", 2)
+def _switch(interp, args):
+    mode = "exact"
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        a = args[i]
+        if a == "--":
+            i += 1
+            break
+        if a in ("-exact", "-glob", "-regexp"):
+            mode = a[1:]
+        elif a == "-nocase":
+            pass
+        else:
+            raise TclError(f'bad option "{a}": must be -exact, -glob, -indexvar, -matchvar, '
+                           f'-nocase, -regexp, or --')
+        i += 1
+    rest = args[i:]
+    if not rest:
+        raise wrong_args("switch ?-option ...? string ?pattern body ...? ?default body?")
+    string = rest[0]
+    if len(rest) == 2:
+        pairs = parse_list(rest[1])
+    else:
+        pairs = rest[1:]
+    if not pairs or len(pairs) % 2:
+        if len(pairs) % 2:
+            raise TclError("extra switch pattern with no body")
+        raise wrong_args("switch ?-option ...? string ?pattern body ...? ?default body?")
+    for k in range(0, len(pairs), 2):
+        pat, body = pairs[k], pairs[k + 1]
+        last = k == len(pairs) - 2
+        if (pat == "default" and last) or _switch_match(mode, pat, string):
+            while body == "-":
+                k += 2
+                if k >= len(pairs):
+                    raise TclError(f'no body specified for pattern "{pat}"')
+                body = pairs[k + 1]
+            return interp.eval(body)
+    return ""
+
+
+def _switch_match(mode, pat, s):
+    if mode == "exact":
+        return pat == s
+    if mode == "glob":
+        return glob_match(pat, s)
+    return re.search(pat, s) is not None
+
+
+def glob_match(pattern: str, s: str, nocase: bool = False) -> bool:
+    """Tcl's `string match`: * ? [chars] and backslash escapes."""
+    if nocase:
+        pattern, s = pattern.lower(), s.lower()
+    return _glob_re(pattern).match(s) is not None
+
+
+_glob_cache: dict = {}
+
+
+def _glob_re(pattern: str):
+    r = _glob_cache.get(pattern)
+    if r is not None:
+        return r
+    out = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif c == "[":
+            j = i + 1
+            chars = []
+            while j < n and pattern[j] != "]":
+                if j + 2 < n and pattern[j + 1] == "-" and pattern[j + 2] != "]":
+                    a, b = pattern[j], pattern[j + 2]
+                    if a > b:
+                        a, b = b, a
+                    chars.append(re.escape(a) + "-" + re.escape(b))
+                    j += 3
+                else:
+                    if pattern[j] == "\\" and j + 1 < n:
+                        j += 1
+                    chars.append(re.escape(pattern[j]))
+                    j += 1
+            out.append("[" + "".join(chars) + "]" if chars else "(?!)")
+            i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    r = re.compile("".join(out) + r"\Z", re.DOTALL)
+    if len(_glob_cache) < 5000:
+        _glob_cache[pattern] = r
+    return r
+
+
+# -- info ---------------------------------------------------------------------
+
+_INFO_SUBS = ["args", "body", "commands", "complete", "default", "exists", "globals",
+              "level", "locals", "procs", "script", "vars", "tclversion", "patchlevel",
+              "hostname", "nameofexecutable", "cmdcount", "frame", "functions", "library",
+              "sharedlibextension"]
+
+
+@cmd("info", "info subcommand ?arg ...?", 1)
+def _info(interp, args):
+    sub = args[0]
+    rest = args[1:]
+    matches = [s for s in _INFO_SUBS if s.startswith(sub)] if sub else []
+    if sub in _INFO_SUBS:
+        matches = [sub]
+    if len(matches) != 1:
+        raise TclError(f'unknown or ambiguous subcommand "{sub}": must be args, body, class, '
+                       f'cmdcount, commands, complete, coroutine, default, errorstack, exists, '
+                       f'frame, functions, globals, hostname, level, library, loaded, locals, '
+                       f'nameofexecutable, object, patchlevel, procs, script, '
+                       f'sharedlibextension, tclversion, or vars')
+    sub = matches[0]
+
+    def pattern_filter(names):
+        if rest:
+            return [x for x in names if glob_match(rest[0], x)]
+        return list(names)
+
+    if sub == "exists":
+        _arity(rest, 1, 1, "info exists varName")
+        return "1" if interp.var_exists(rest[0]) else "0"
+    if sub in ("args", "body", "default"):
+        usage = {"args": "info args procname", "body": "info body procname",
+                 "default": "info default procname arg varname"}[sub]
+        _arity(rest, 1 if sub != "default" else 3, 1 if sub != "default" else 3, usage)
+        proc = interp.procs.get(rest[0])
+        if proc is None:
+            raise TclError(f'"{rest[0]}" isn\'t a procedure')
+        if sub == "args":
+            return format_list([p for p, _ in proc.params])
+        if sub == "body":
+            return proc.body
+        for p, d in proc.params:
+            if p == rest[1]:
+                interp.set_var(rest[2], d if d is not None else "")
+                return "1" if d is not None else "0"
+        raise TclError(f'procedure "{rest[0]}" doesn\'t have an argument "{rest[1]}"')
+    if sub == "commands":
+        return format_list(pattern_filter(interp.command_names()))
+    if sub == "procs":
+        return format_list(pattern_filter(sorted(interp.procs)))
+    if sub == "complete":
+        _arity(rest, 1, 1, "info complete command")
+        return "1" if parser.is_complete(rest[0]) else "0"
+    if sub == "level":
+        if not rest:
+            return str(interp.frame.level)
+        n = numbers.get_int(rest[0])
+        level = n if n > 0 else interp.frame.level + n
+        for f in interp.frames:
+            if f.level == level and f.proc is not None:
+                return format_list(f.args)
+        raise TclError(f'bad level "{rest[0]}"')
+    if sub in ("vars", "locals"):
+        names = [k for k, v in interp.frame.vars.items() if v.exists()]
+        if sub == "locals" and interp.frame is not interp.global_frame:
+            names = [k for k in names if interp.frame.vars[k] is not
+                     interp.global_frame.vars.get(k)]
+        elif sub == "locals":
+            names = []
+        return format_list(pattern_filter(names))
+    if sub == "globals":
+        names = [k for k, v in interp.global_frame.vars.items() if v.exists()]
+        return format_list(pattern_filter(names))
+    if sub == "script":
+        return interp.script_file or ""
+    if sub == "tclversion":
+        return "8.6"
+    if sub == "patchlevel":
+        return "8.6.13"
+    if sub == "hostname":
+        import socket
+        return socket.gethostname()
+    if sub == "nameofexecutable":
+        import sys
+        return sys.executable
+    if sub == "functions":
+        from .expr import _FUNCS
+        return format_list(pattern_filter(sorted(_FUNCS)))
+    if sub == "frame":
+        return str(len(interp.frames) - 1)
+    if sub == "cmdcount":
+        return "0"
+    return ""
+
+
+def _arity(rest, lo, hi, usage):
+    if len(rest) < lo or (hi is not None and len(rest) > hi):
+        raise wrong_args(usage)
+
+
+# -- output --------------------------------------------------------------------
+
+@cmd("puts", "puts ?-nonewline? ?channelId? string", 1, 3)
+def _puts(interp, args):
+    newline = True
+    if args[0] == "-nonewline":
+        newline = False
+        args = args[1:]
+    elif len(args) == 3:
+        if args[2] == "nonewline":
+            newline = False
+            args = args[:2]
+        else:
+            raise TclError(f'bad argument "{args[2]}": should be "nonewline"')
+    if len(args) == 1:
+        chan = interp.channels["stdout"]
+        text = args[0]
+    elif len(args) == 2:
+        chan = interp.channels.get(args[0])
+        if chan is None:
+            raise TclError(f'can not find channel named "{args[0]}"')
+        text = args[1]
+    else:
+        raise wrong_args("puts ?-nonewline? ?channelId? string")
+    if not getattr(chan, "writable", True):
+        raise TclError(f'channel "{args[0]}" wasn\'t opened for writing')
+    chan.write(text + "\n" if newline else text)
+    return ""

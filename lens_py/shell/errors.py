@@ -1,0 +1,52 @@
+"""The shell's error type and the control-flow signals of Tcl's return codes."""
+from __future__ import annotations
+
+
+class TclError(Exception):
+    """Any error a script can see with `catch`: the shell's one error type."""
+
+    def __init__(self, message: str, error_code: str = "NONE"):
+        super().__init__(message)
+        self.message = message
+        self.error_info = message
+        self.error_code = error_code
+        # (file, line) of the innermost sourced command that failed, if any.
+        self.where: tuple | None = None
+        # Whether the "while executing" part of errorInfo has been started.
+        self.info_started = False
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TclBreak(Exception):
+    pass
+
+
+class TclContinue(Exception):
+    pass
+
+
+class TclReturn(Exception):
+    """`return`: carries the value and the completion code for the caller."""
+
+    def __init__(self, value: str = "", code: int = 0, level: int = 1,
+                 error_info: str | None = None, error_code: str | None = None):
+        super().__init__(value)
+        self.value = value
+        self.code = code
+        self.level = level
+        self.error_info = error_info
+        self.error_code = error_code
+
+
+class TclExit(Exception):
+    """`exit`: leave the program with this status."""
+
+    def __init__(self, code: int = 0):
+        super().__init__(code)
+        self.code = code
+
+
+def wrong_args(usage: str) -> TclError:
+    return TclError(f'wrong # args: should be "{usage}"', "TCL WRONGARGS")

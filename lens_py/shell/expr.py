@@ -1,0 +1,635 @@
+"""Tcl's `expr`: tokenizer, precedence parser, and evaluation by closures.
+
+An expression string is compiled once into a tree of Python closures
+(cached), so `expr {$i < 10}` in a loop costs one dictionary lookup plus the
+closure calls.  Values are Python int, float or str, as in Tcl's dual
+representation; a string operand becomes a number only when an operator
+needs one.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from . import numbers
+from .errors import TclError
+from .parser import CmdSub, VarRef, _Parser, braced
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<num>0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+
+        |(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<op>\*\*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>&^|!~?:(),])
+  | (?P<word>[A-Za-z_][A-Za-z0-9_:]*)
+""", re.VERBOSE)
+
+_BINARY = {
+    "?": 1, "||": 2, "&&": 3, "|": 4, "^": 5, "&": 6,
+    "==": 7, "!=": 7, "eq": 7, "ne": 7, "in": 7, "ni": 7,
+    "<": 8, ">": 8, "<=": 8, ">=": 8,
+    "<<": 9, ">>": 9, "+": 10, "-": 10, "*": 11, "/": 11, "%": 11, "**": 13,
+}
+
+
+class _Tok:
+    __slots__ = ("kind", "value", "pos")
+
+    def __init__(self, kind, value, pos):
+        self.kind = kind
+        self.value = value
+        self.pos = pos
+
+
+def _tokenize(text: str) -> list:
+    toks = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "$":
+            p = _Parser(text, i)
+            ref = p._variable()
+            if ref is None:
+                raise _syntax(text, "invalid character \"$\"")
+            toks.append(_Tok("operand", ("var", ref), i))
+            i = p.pos
+            continue
+        if c == "[":
+            p = _Parser(text, i)
+            sub = p._command_sub()
+            toks.append(_Tok("operand", ("cmd", sub), i))
+            i = p.pos
+            continue
+        if c == '"':
+            p = _Parser(text, i + 1)
+            word = p._parts(terminators='"', in_quotes=True)
+            if p.pos >= n:
+                raise TclError(f'missing "\nin expression "{text}"')
+            toks.append(_Tok("operand", ("word", word), i))
+            i = p.pos + 1
+            continue
+        if c == "{":
+            s, j = braced(text, i)
+            toks.append(_Tok("operand", ("str", s), i))
+            i = j
+            continue
+        m = _TOKEN.match(text, i)
+        if not m:
+            raise _syntax(text, f'invalid character "{c}"')
+        kind = m.lastgroup
+        val = m.group(kind)
+        if kind == "num":
+            if val[0] == "0" and len(val) > 1 and val[1].isdigit() and \
+                    not any(ch in val for ch in ".eE"):
+                v = numbers.parse_int(val)
+                if v is None:
+                    raise TclError(f'invalid bareword "{val}"\nin expression "{text}";\n'
+                                   f'should be "${val}" or "{{{val}}}" or "{val}(...)" or ... '
+                                   f'(invalid octal number?)')
+            else:
+                v = numbers.parse_number(val)
+            toks.append(_Tok("operand", ("const", v), i))
+        elif kind == "op":
+            toks.append(_Tok("op", val, i))
+        elif kind == "word":
+            if val in ("eq", "ne", "in", "ni"):
+                toks.append(_Tok("op", val, i))
+            else:
+                j = m.end()
+                while j < n and text[j] in " \t\n":
+                    j += 1
+                if j < n and text[j] == "(":
+                    toks.append(_Tok("func", val, i))
+                    i = j
+                    continue
+                low = val.lower()
+                if low in ("inf", "nan", "infinity"):
+                    toks.append(_Tok("operand", ("const", numbers.parse_double(val)), i))
+                elif numbers.parse_bool(val) is not None and low in (
+                        "true", "false", "yes", "no", "on", "off") or \
+                        any(w.startswith(low) for w in ("true", "false", "yes", "no")):
+                    toks.append(_Tok("operand", ("const", val), i))
+                else:
+                    raise TclError(
+                        f'invalid bareword "{val}"\nin expression "{text}";\n'
+                        f'should be "${val}" or "{{{val}}}" or "{val}(...)" or ...')
+        i = m.end()
+    toks.append(_Tok("end", None, n))
+    return toks
+
+
+def _syntax(text: str, what: str) -> TclError:
+    return TclError(f'syntax error in expression "{text}": {what}')
+
+
+# -- values --------------------------------------------------------------------
+
+def _num(v, op: str):
+    """v as int/float for an arithmetic operator, with Tcl's errors."""
+    t = type(v)
+    if t is int or t is float:
+        return v
+    if t is bool:
+        return int(v)
+    r = numbers.parse_number(v)
+    if r is None:
+        if v == "":
+            raise TclError(f'can\'t use empty string as operand of "{op}"')
+        if numbers.parse_bool(v) is not None and op in ("!", "&&", "||"):
+            return 1 if numbers.parse_bool(v) else 0
+        if numbers.looks_like_bad_octal(v):
+            raise TclError(f'can\'t use invalid octal number as operand of "{op}"')
+        raise TclError(f'can\'t use non-numeric string as operand of "{op}"')
+    return r
+
+
+def _maybe_num(v):
+    t = type(v)
+    if t is int or t is float:
+        return v
+    return numbers.parse_number(v)
+
+
+def _int(v, op: str) -> int:
+    n = _num(v, op)
+    if type(n) is float:
+        raise TclError(f'can\'t use floating-point value as operand of "{op}"')
+    return n
+
+
+def _bool(v, op: str = "") -> bool:
+    t = type(v)
+    if t is int or t is float:
+        return v != 0
+    b = numbers.parse_bool(v)
+    if b is None:
+        if v == "":
+            raise TclError(f'can\'t use empty string as operand of "{op}"')
+        raise TclError(f'can\'t use non-numeric string as operand of "{op}"')
+    return b
+
+
+def _to_str(v, interp) -> str:
+    t = type(v)
+    if t is str:
+        return v
+    if t is float:
+        return interp.format_double(v)
+    return str(int(v))
+
+
+def _check_float(x: float) -> float:
+    return x
+
+
+# -- operators -------------------------------------------------------------------
+
+def _add(a, b):
+    return a + b
+
+
+def _div(a, b, op="/"):
+    if type(a) is int and type(b) is int:
+        if b == 0:
+            raise TclError("divide by zero", "ARITH DIVZERO {divide by zero}")
+        return a // b
+    a, b = float(a), float(b)
+    if b == 0.0:
+        if a == 0.0 or a != a:
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _mod(a, b):
+    if b == 0:
+        raise TclError("divide by zero", "ARITH DIVZERO {divide by zero}")
+    return a % b
+
+
+def _pow(a, b):
+    if type(a) is int and type(b) is int:
+        if b < 0:
+            if a == 0:
+                raise TclError("exponentiation of zero by negative power")
+            if a == 1:
+                return 1
+            if a == -1:
+                return 1 if b % 2 == 0 else -1
+            return 0
+        return a ** b
+    try:
+        return math.pow(float(a), float(b))
+    except (OverflowError, ValueError):
+        if float(a) < 0:
+            return math.nan
+        return math.inf
+
+
+def _mul(a, b):
+    r = a * b
+    return r
+
+
+_ARITH = {"+": _add, "-": lambda a, b: a - b, "*": _mul, "/": _div, "%": None, "**": _pow}
+_INTOPS = {"%": _mod, "&": lambda a, b: a & b, "|": lambda a, b: a | b,
+           "^": lambda a, b: a ^ b, "<<": lambda a, b: a << b, ">>": lambda a, b: a >> b}
+_CMP = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
+        ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _compare(op, a, b):
+    fn = _CMP[op]
+    na, nb = _maybe_num(a), _maybe_num(b)
+    if na is not None and nb is not None:
+        if (na != na) or (nb != nb):
+            return 1 if op == "!=" else 0
+        return 1 if fn(na, nb) else 0
+    return 1 if fn(_plain(a), _plain(b)) else 0
+
+
+def _plain(v) -> str:
+    # Numbers compared as strings use their canonical string form.
+    if type(v) is str:
+        return v
+    if type(v) is float:
+        return numbers.format_double(v, 0)
+    return str(v)
+
+
+# -- functions --------------------------------------------------------------------
+
+def _round(x):
+    if type(x) is int:
+        return x
+    if x != x or x in (math.inf, -math.inf):
+        raise TclError("integer value too large to represent" if x == x
+                       else "floating-point value is Not a Number")
+    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+
+
+def _wide(x):
+    i = _entier(x)
+    i &= (1 << 64) - 1
+    return i - (1 << 64) if i >= (1 << 63) else i
+
+
+def _entier(x):
+    if type(x) is int:
+        return x
+    if x != x or x in (math.inf, -math.inf):
+        raise TclError("integer value too large to represent" if x == x
+                       else "floating-point value is Not a Number")
+    return int(x)
+
+
+def _fdomain(fn):
+    def wrapped(*args):
+        try:
+            return fn(*[float(a) for a in args])
+        except ValueError:
+            raise TclError("domain error: argument not in valid range",
+                           "ARITH DOMAIN {domain error: argument not in valid range}") from None
+        except OverflowError:
+            return math.inf
+    return wrapped
+
+
+def _log(x):
+    x = float(x)
+    if x == 0:
+        return -math.inf
+    if x < 0:
+        raise TclError("domain error: argument not in valid range")
+    return math.log(x)
+
+
+def _log10(x):
+    x = float(x)
+    if x == 0:
+        return -math.inf
+    if x < 0:
+        raise TclError("domain error: argument not in valid range")
+    return math.log10(x)
+
+
+def _sqrt(x):
+    x = float(x)
+    if x < 0:
+        raise TclError("domain error: argument not in valid range",
+                       "ARITH DOMAIN {domain error: argument not in valid range}")
+    return math.sqrt(x)
+
+
+def _isqrt(x):
+    if type(x) is float:
+        if x < 0:
+            raise TclError("square root of negative argument")
+        return math.isqrt(int(x))
+    if x < 0:
+        raise TclError("square root of negative argument")
+    return math.isqrt(x)
+
+
+def _fmod(a, b):
+    a, b = float(a), float(b)
+    if b == 0:
+        raise TclError("domain error: argument not in valid range")
+    return math.fmod(a, b)
+
+
+def _minmax(pick):
+    def fn(*args):
+        if not args:
+            raise TclError("too few arguments to math function")
+        best = args[0]
+        for a in args[1:]:
+            if pick(a, best):
+                best = a
+        return best
+    return fn
+
+
+class _TclRand:
+    """Tcl's own expr rand() generator (Park-Miller minimal standard)."""
+
+    def __init__(self):
+        import os
+        import time
+        self.seed = (int(time.time() * 1e6) + (os.getpid() << 12)) & 0x7FFFFFFF
+        if self.seed in (0, 0x7FFFFFFF):
+            self.seed ^= 123459876
+
+    def next(self) -> float:
+        tmp = self.seed // 127773
+        self.seed = 16807 * (self.seed - tmp * 127773) - 2836 * tmp
+        if self.seed < 0:
+            self.seed += 2147483647
+        return self.seed * (1.0 / 2147483647)
+
+    def srand(self, n: int) -> float:
+        self.seed = n & 0x7FFFFFFF
+        if self.seed in (0, 0x7FFFFFFF):
+            self.seed ^= 123459876
+        return self.next()
+
+
+_RAND = _TclRand()
+
+_FUNCS = {
+    "abs": (1, 1, lambda x: abs(x) if type(x) is int else math.fabs(x)),
+    "int": (1, 1, _wide), "wide": (1, 1, _wide), "entier": (1, 1, _entier),
+    "double": (1, 1, float), "round": (1, 1, _round),
+    "floor": (1, 1, lambda x: float(math.floor(x)) if x == x and abs(x) != math.inf else float(x)),
+    "ceil": (1, 1, lambda x: float(math.ceil(x)) if x == x and abs(x) != math.inf else float(x)),
+    "sqrt": (1, 1, _sqrt), "isqrt": (1, 1, _isqrt),
+    "exp": (1, 1, _fdomain(math.exp)), "log": (1, 1, _log), "log10": (1, 1, _log10),
+    "pow": (2, 2, _fdomain(math.pow)), "fmod": (2, 2, _fmod),
+    "sin": (1, 1, _fdomain(math.sin)), "cos": (1, 1, _fdomain(math.cos)),
+    "tan": (1, 1, _fdomain(math.tan)), "asin": (1, 1, _fdomain(math.asin)),
+    "acos": (1, 1, _fdomain(math.acos)), "atan": (1, 1, _fdomain(math.atan)),
+    "atan2": (2, 2, _fdomain(math.atan2)), "sinh": (1, 1, _fdomain(math.sinh)),
+    "cosh": (1, 1, _fdomain(math.cosh)), "tanh": (1, 1, _fdomain(math.tanh)),
+    "hypot": (2, 2, _fdomain(math.hypot)),
+    "min": (1, None, _minmax(lambda a, b: a < b)),
+    "max": (1, None, _minmax(lambda a, b: a > b)),
+    "rand": (0, 0, lambda: _RAND.next()),
+    "srand": (1, 1, lambda n: _RAND.srand(n if type(n) is int else int(n))),
+    "bool": (1, 1, lambda x: 1 if x else 0),
+}
+
+
+# -- compiler ---------------------------------------------------------------------
+
+class _Compiler:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokenize(text)
+        self.i = 0
+
+    def peek(self):
+        return self.toks[self.i]
+
+    def take(self):
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def compile(self):
+        if self.peek().kind == "end":
+            raise TclError(f'empty expression\nin expression "{self.text}"')
+        fn = self.expr(0)
+        t = self.peek()
+        if t.kind != "end":
+            if t.kind == "op" and t.value == ",":
+                raise TclError(f'unexpected "," outside function argument list\n'
+                               f'in expression "{self.text}"')
+            if t.kind == "op" and t.value == ")":
+                raise TclError(f'unbalanced close paren\nin expression "{self.text}"')
+            raise TclError(f'missing operator at _@_\nin expression '
+                           f'"{self.text[:t.pos]}_@_{self.text[t.pos:]}"')
+        return fn
+
+    def expr(self, min_prec: int):
+        left = self.unary()
+        while True:
+            t = self.peek()
+            if t.kind != "op" or t.value not in _BINARY:
+                return left
+            op = t.value
+            prec = _BINARY[op]
+            if prec < min_prec:
+                return left
+            self.take()
+            if op == "?":
+                yes = self.expr(0)
+                c = self.take()
+                if c.kind != "op" or c.value != ":":
+                    raise TclError(f'missing operator ":" at _@_\nin expression "{self.text}"')
+                no = self.expr(prec)
+                left = self.ternary(left, yes, no)
+                continue
+            # ** is right-associative; the rest associate to the left.
+            right = self.expr(prec if op == "**" else prec + 1)
+            left = self.binary(op, left, right)
+
+    def unary(self):
+        t = self.take()
+        if t.kind == "op" and t.value in ("-", "+", "!", "~"):
+            # Unary operators bind tighter than ** in Tcl: -2**2 is 4.
+            return self.unary_op(t.value, self.unary())
+        if t.kind == "op" and t.value == "(":
+            inner = self.expr(0)
+            c = self.take()
+            if c.kind != "op" or c.value != ")":
+                raise TclError(f'unbalanced open paren\nin expression "{self.text}"')
+            return inner
+        if t.kind == "operand":
+            return self.operand(t.value)
+        if t.kind == "func":
+            return self.function(t.value)
+        if t.kind == "end":
+            raise TclError(f'missing operand at _@_\nin expression "{self.text}_@_"')
+        raise TclError(f'missing operand at _@_\nin expression '
+                       f'"{self.text[:t.pos]}_@_{self.text[t.pos:]}"')
+
+    def operand(self, spec):
+        kind, v = spec
+        if kind == "const":
+            return lambda interp: v
+        if kind == "str":
+            return lambda interp: v
+        if kind == "var":
+            name, index = v.name, v.index
+            if index is None:
+                return lambda interp: interp.read_var(name, None)
+            if type(index) is str:
+                return lambda interp: interp.read_var(name, index)
+            return lambda interp: interp.read_var(name, interp.subst_word(index))
+        if kind == "cmd":
+            script = v.script
+            return lambda interp: interp.eval(script)
+        word = v
+        return lambda interp: interp.subst_word(word)
+
+    def function(self, name):
+        self.take()  # (
+        args = []
+        if not (self.peek().kind == "op" and self.peek().value == ")"):
+            while True:
+                args.append(self.expr(0))
+                t = self.take()
+                if t.kind == "op" and t.value == ")":
+                    break
+                if not (t.kind == "op" and t.value == ","):
+                    raise TclError(f'missing close paren\nin expression "{self.text}"')
+        else:
+            self.take()
+        spec = _FUNCS.get(name)
+        if spec is None:
+            return lambda interp: _call_mathfunc(interp, name, [a(interp) for a in args])
+        lo, hi, fn = spec
+        if len(args) < lo:
+            msg = f'too few arguments for math function "{name}"'
+            return _raiser(msg)
+        if hi is not None and len(args) > hi:
+            return _raiser(f'too many arguments for math function "{name}"')
+        if name == "bool":
+            a0 = args[0]
+            return lambda interp: 1 if _bool(a0(interp)) else 0
+        if name in ("double",):
+            a0 = args[0]
+            return lambda interp: float(_num(a0(interp), name))
+        if len(args) == 1:
+            a0 = args[0]
+            return lambda interp: fn(_fnum(a0(interp), name))
+        return lambda interp: fn(*[_fnum(a(interp), name) for a in args])
+
+    def unary_op(self, op, operand):
+        if op == "-":
+            return lambda interp: -_num(operand(interp), "-")
+        if op == "+":
+            return lambda interp: _num(operand(interp), "+")
+        if op == "!":
+            return lambda interp: 0 if _bool(operand(interp), "!") else 1
+        return lambda interp: ~_int(operand(interp), "~")
+
+    def ternary(self, cond, yes, no):
+        return lambda interp: yes(interp) if _bool(cond(interp), "?") else no(interp)
+
+    def binary(self, op, a, b):
+        if op == "&&":
+            return lambda interp: 1 if (_bool(a(interp), op) and _bool(b(interp), op)) else 0
+        if op == "||":
+            return lambda interp: 1 if (_bool(a(interp), op) or _bool(b(interp), op)) else 0
+        if op in ("+", "-", "*", "/", "**"):
+            fn = _ARITH[op]
+
+            def arith(interp):
+                x = _num(a(interp), op)
+                y = _num(b(interp), op)
+                return fn(x, y)
+            return arith
+        if op in _INTOPS:
+            fn = _INTOPS[op]
+
+            def intop(interp):
+                x = _int(a(interp), op)
+                y = _int(b(interp), op)
+                if op in ("<<", ">>") and y < 0:
+                    raise TclError("negative shift argument")
+                return fn(x, y)
+            return intop
+        if op in _CMP:
+            return lambda interp: _compare(op, a(interp), b(interp))
+        if op == "eq":
+            return lambda interp: 1 if _plain_i(a(interp), interp) == _plain_i(b(interp), interp) else 0
+        if op == "ne":
+            return lambda interp: 1 if _plain_i(a(interp), interp) != _plain_i(b(interp), interp) else 0
+        if op in ("in", "ni"):
+            from .tcllist import parse_list
+            want = op == "in"
+            return lambda interp: 1 if ((_plain_i(a(interp), interp) in
+                                         parse_list(_plain_i(b(interp), interp))) == want) else 0
+        raise _syntax(self.text, f"unknown operator {op}")
+
+
+def _plain_i(v, interp) -> str:
+    return _to_str(v, interp)
+
+
+def _fnum(v, name):
+    return _num(v, name)
+
+
+def _raiser(msg):
+    def fn(interp):
+        raise TclError(msg)
+    return fn
+
+
+def _call_mathfunc(interp, name, args):
+    cmd = "tcl::mathfunc::" + name
+    if cmd not in interp.commands and cmd not in interp.procs:
+        raise TclError(f'invalid command name "{cmd}"')
+    return interp.call([cmd] + [_to_str(a, interp) for a in args])
+
+
+_cache: dict = {}
+
+
+def compile_expr(text: str):
+    fn = _cache.get(text)
+    if fn is None:
+        fn = _Compiler(text).compile()
+        if len(_cache) > 20000:
+            _cache.clear()
+        _cache[text] = fn
+    return fn
+
+
+def eval_expr(interp, text: str):
+    """The value (int, float or str) of an expression."""
+    return compile_expr(text)(interp)
+
+
+def expr_string(interp, text: str) -> str:
+    v = compile_expr(text)(interp)
+    t = type(v)
+    if t is int:
+        return str(v)
+    if t is float:
+        return interp.format_double(v)
+    if t is bool:
+        return "1" if v else "0"
+    return v
+
+
+def expr_bool(interp, text: str) -> bool:
+    v = compile_expr(text)(interp)
+    t = type(v)
+    if t is int or t is float:
+        return v != 0
+    b = numbers.parse_bool(v)
+    if b is None:
+        raise TclError(f'expected boolean value but got "{v}"')
+    return b

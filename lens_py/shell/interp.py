@@ -1,0 +1,503 @@
+"""The interpreter: call frames, variables, command dispatch, errorInfo.
+
+Variables are `Var` cells held in per-frame dicts; `global` and `upvar` put
+the same cell into two frames, so links need no indirection at run time.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from . import parser
+from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
+from .parser import CmdSub, Compound, VarRef
+from .registry import Command
+
+
+class Var:
+    __slots__ = ("value", "array")
+
+    def __init__(self, value=None, array=None):
+        self.value = value   # str for a scalar, None otherwise
+        self.array = array   # dict for an array, None otherwise
+
+    def exists(self) -> bool:
+        return self.value is not None or self.array is not None
+
+
+class Frame:
+    __slots__ = ("vars", "proc", "args", "level")
+
+    def __init__(self, level: int, proc=None, args=None):
+        self.vars: dict = {}
+        self.proc = proc     # the Proc running in this frame (None at global level)
+        self.args = args     # the words it was called with
+        self.level = level
+
+
+class Proc:
+    __slots__ = ("name", "params", "body", "arg_text")
+
+    def __init__(self, name: str, params: list, body: str, arg_text: str):
+        self.name = name
+        self.params = params   # list of (name, default or None)
+        self.body = body
+        self.arg_text = arg_text
+
+    def usage(self) -> str:
+        words = [self.name]
+        for i, (p, d) in enumerate(self.params):
+            if p == "args" and i == len(self.params) - 1:
+                words.append("?arg ...?")
+            elif d is not None:
+                words.append(f"?{p}?")
+            else:
+                words.append(p)
+        return " ".join(words)
+
+
+class StreamChannel:
+    """A channel over a Python text stream (stdin/stdout/stderr, StringIO)."""
+
+    def __init__(self, name: str, stream, readable=False, writable=False):
+        self.name = name
+        self.stream = stream
+        self.readable = readable
+        self.writable = writable
+        self._eof = False
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except (AttributeError, ValueError):
+            pass
+
+    def readline(self) -> str:
+        line = self.stream.readline()
+        if line == "":
+            self._eof = True
+        return line
+
+    def read(self, n: int = -1) -> str:
+        data = self.stream.read() if n < 0 else self.stream.read(n)
+        if n < 0 or len(data) < n:
+            self._eof = True
+        return data
+
+    def eof(self) -> bool:
+        return self._eof
+
+    def close(self) -> None:
+        pass
+
+
+def split_var_name(name: str):
+    """`a(key)` -> ('a', 'key'); `a` -> ('a', None)."""
+    if name.endswith(")"):
+        i = name.find("(")
+        if i > 0:
+            return name[:i], name[i + 1:-1]
+    return name, None
+
+
+class Interp:
+    def __init__(self, stdout=None, stderr=None, stdin=None):
+        self.commands: dict[str, Command] = {}
+        self.procs: dict[str, Proc] = {}
+        self.global_frame = Frame(0)
+        self.frame = self.global_frame
+        self.frames = [self.global_frame]
+        self.channels: dict = {
+            "stdout": StreamChannel("stdout", stdout if stdout is not None else sys.stdout,
+                                    writable=True),
+            "stderr": StreamChannel("stderr", stderr if stderr is not None else sys.stderr,
+                                    writable=True),
+            "stdin": StreamChannel("stdin", stdin if stdin is not None else sys.stdin,
+                                   readable=True),
+        }
+        self.aliases: dict[str, str] = {}
+        self.verbosity = 1
+        self.ext: dict = {}
+        self.script_file: str | None = None
+        self._file_text: str | None = None
+        self.depth = 0
+        self.max_depth = 1000
+        self._precision_cache = (None, 8)
+        self.set_global("tcl_precision", "8")
+        self.set_global("errorInfo", "")
+        self.set_global("errorCode", "NONE")
+
+    # -- output ------------------------------------------------------------
+    def write(self, text: str, channel: str = "stdout") -> None:
+        chan = self.channels[channel]
+        chan.write(text)
+
+    # -- numbers -------------------------------------------------------------
+    @property
+    def tcl_precision(self) -> int:
+        var = self.global_frame.vars.get("tcl_precision")
+        raw = var.value if var is not None else None
+        cached_raw, value = self._precision_cache
+        if raw != cached_raw:
+            try:
+                value = int(raw.strip()) if raw is not None else 0
+            except ValueError:
+                value = 0
+            if not 0 <= value <= 17:
+                value = 0
+            self._precision_cache = (raw, value)
+        return value
+
+    def format_double(self, x: float) -> str:
+        from .numbers import format_double
+        return format_double(x, self.tcl_precision)
+
+    # -- registration ----------------------------------------------------------
+    def register(self, cmd: Command) -> None:
+        self.commands[cmd.name] = cmd
+
+    def command_names(self) -> list[str]:
+        return sorted(set(self.commands) | set(self.procs))
+
+    # -- variables -------------------------------------------------------------
+    def _lookup(self, name: str, frame: Frame | None = None, create: bool = False) -> Var | None:
+        if frame is None:
+            frame = self.frame
+        if name.startswith("::"):
+            name = name.lstrip(":")
+            frame = self.global_frame
+        var = frame.vars.get(name)
+        if var is None and create:
+            var = frame.vars[name] = Var()
+        return var
+
+    def get_var(self, name: str) -> str:
+        base, key = split_var_name(name)
+        return self.read_var(base, key)
+
+    def read_var(self, base: str, key) -> str:
+        var = self._lookup(base)
+        if key is None:
+            if var is None or var.value is None:
+                if var is not None and var.array is not None:
+                    raise TclError(f'can\'t read "{base}": variable is array')
+                raise TclError(f'can\'t read "{base}": no such variable')
+            return var.value
+        if var is None or var.array is None:
+            raise TclError(f'can\'t read "{base}({key})": no such variable')
+        try:
+            return var.array[key]
+        except KeyError:
+            raise TclError(f'can\'t read "{base}({key})": no such element in array') from None
+
+    def set_var(self, name: str, value: str) -> str:
+        base, key = split_var_name(name)
+        return self.write_var(base, key, value)
+
+    def write_var(self, base: str, key, value: str) -> str:
+        var = self._lookup(base, create=True)
+        if key is None:
+            if var.array is not None:
+                raise TclError(f'can\'t set "{base}": variable is array')
+            var.value = value
+        else:
+            if var.value is not None:
+                raise TclError(f'can\'t set "{base}({key})": variable isn\'t array')
+            if var.array is None:
+                var.array = {}
+            var.array[key] = value
+        return value
+
+    def unset_var(self, name: str, nocomplain: bool = False) -> None:
+        base, key = split_var_name(name)
+        frame = self.frame
+        if base.startswith("::"):
+            base = base.lstrip(":")
+            frame = self.global_frame
+        var = frame.vars.get(base)
+        if key is None:
+            if var is None or not var.exists():
+                if nocomplain:
+                    return
+                raise TclError(f'can\'t unset "{base}": no such variable')
+            var.value = None
+            var.array = None
+            del frame.vars[base]
+            return
+        if var is None or var.array is None or key not in var.array:
+            if nocomplain:
+                return
+            if var is None or var.array is None:
+                raise TclError(f'can\'t unset "{base}({key})": no such variable')
+            raise TclError(f'can\'t unset "{base}({key})": no such element in array')
+        del var.array[key]
+
+    def var_exists(self, name: str) -> bool:
+        base, key = split_var_name(name)
+        var = self._lookup(base)
+        if var is None:
+            return False
+        if key is None:
+            return var.exists()
+        return var.array is not None and key in var.array
+
+    def get_array(self, name: str, create: bool = False) -> dict | None:
+        """The dict of array `name` (None if it is not an array)."""
+        var = self._lookup(name, create=create)
+        if var is None:
+            return None
+        if var.array is None and create and var.value is None:
+            var.array = {}
+        return var.array
+
+    def get_global(self, name: str) -> str:
+        saved = self.frame
+        self.frame = self.global_frame
+        try:
+            return self.get_var(name)
+        finally:
+            self.frame = saved
+
+    def set_global(self, name: str, value: str) -> str:
+        saved = self.frame
+        self.frame = self.global_frame
+        try:
+            return self.set_var(name, value)
+        finally:
+            self.frame = saved
+
+    def link_var(self, local: str, target_frame: Frame, target: str) -> None:
+        """Make `local` in the current frame the same cell as `target` there."""
+        if "(" in local and local.endswith(")"):
+            raise TclError(f'bad variable name "{local}": can\'t create a scalar variable '
+                           f'that looks like an array element')
+        base, key = split_var_name(target)
+        if key is not None:
+            raise TclError("can't link to an array element in lens_py yet")
+        if target_frame is self.frame and base == local:
+            raise TclError(f'can\'t upvar from variable to itself')
+        var = self._lookup(base, target_frame, create=True)
+        existing = self.frame.vars.get(local)
+        if existing is not None and existing is not var and existing.exists() \
+                and self.frame is not self.global_frame:
+            raise TclError(f'variable "{local}" already exists')
+        self.frame.vars[local] = var
+
+    # -- substitution ----------------------------------------------------------
+    def subst_word(self, word) -> str:
+        if type(word) is str:
+            return word
+        out = []
+        for part in word:
+            t = type(part)
+            if t is str:
+                out.append(part)
+            elif t is VarRef:
+                key = part.index
+                if key is not None and type(key) is not str:
+                    key = self.subst_word(key)
+                out.append(self.read_var(part.name, key))
+            else:
+                out.append(self.eval(part.script))
+        return "".join(out)
+
+    # -- evaluation ------------------------------------------------------------
+    def eval(self, script: str) -> str:
+        result = ""
+        for cmd in parser.parse_script(script):
+            words = cmd.words
+            try:
+                if cmd.expand is None:
+                    argv = [w if type(w) is str else self.subst_word(w) for w in words]
+                else:
+                    from .tcllist import parse_list
+                    argv = []
+                    for w, ex in zip(words, cmd.expand):
+                        v = w if type(w) is str else self.subst_word(w)
+                        if ex:
+                            argv.extend(parse_list(v))
+                        else:
+                            argv.append(v)
+                    if not argv:
+                        continue
+                result = self.call(argv)
+            except TclError as e:
+                self._add_error_info(e, cmd, script)
+                raise
+        return result
+
+    def _add_error_info(self, e: TclError, cmd, script: str) -> None:
+        text = cmd.text
+        if len(text) > 150:
+            text = text[:150] + "..."
+        if not e.info_started:
+            e.error_info = f'{e.message}\n    while executing\n"{text}"'
+            e.info_started = True
+        else:
+            e.error_info += f'\n    invoked from within\n"{text}"'
+        if e.where is None and script is self._file_text and self.script_file is not None:
+            e.where = (self.script_file, cmd.line)
+        self.global_frame.vars.setdefault("errorInfo", Var()).value = e.error_info
+
+    def eval_global(self, script: str) -> str:
+        return self.eval_at(self.global_frame, script)
+
+    def eval_at(self, frame: Frame, script: str) -> str:
+        saved = self.frame
+        self.frame = frame
+        try:
+            return self.eval(script)
+        finally:
+            self.frame = saved
+
+    def call(self, argv: list) -> str:
+        name = argv[0]
+        cmd = self.commands.get(name)
+        if cmd is not None:
+            args = argv[1:]
+            n = len(args)
+            if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
+                raise wrong_args(cmd.usage)
+            result = cmd.func(self, args)
+            return "" if result is None else result
+        proc = self.procs.get(name)
+        if proc is not None:
+            return self.call_proc(proc, argv)
+        return self._unknown(argv)
+
+    def call_proc(self, proc: Proc, argv: list) -> str:
+        if self.depth >= self.max_depth:
+            raise TclError("too many nested evaluations (infinite loop?)")
+        frame = Frame(self.frame.level + 1, proc, argv)
+        fvars = frame.vars
+        params = proc.params
+        args = argv[1:]
+        nparams = len(params)
+        i = 0
+        for i, (pname, default) in enumerate(params):
+            if pname == "args" and i == nparams - 1:
+                from .tcllist import format_list
+                fvars["args"] = Var(format_list(args[i:]))
+                break
+            if i < len(args):
+                fvars[pname] = Var(args[i])
+            elif default is not None:
+                fvars[pname] = Var(default)
+            else:
+                raise wrong_args(proc.usage())
+        else:
+            if len(args) > nparams:
+                raise wrong_args(proc.usage())
+        saved = self.frame
+        self.frame = frame
+        self.frames.append(frame)
+        self.depth += 1
+        try:
+            return self.eval(proc.body)
+        except TclReturn as r:
+            if r.code == 0 or r.level > 1:
+                if r.level > 1:
+                    r.level -= 1
+                    raise
+                return r.value
+            if r.code == 1:
+                err = TclError(r.value, r.error_code or "NONE")
+                if r.error_info:
+                    err.error_info = r.error_info
+                    err.info_started = True
+                raise err from None
+            if r.code == 3:
+                raise TclBreak() from None
+            if r.code == 4:
+                raise TclContinue() from None
+            return r.value
+        except TclError as e:
+            line = self._error_line(proc.body, e)
+            e.error_info += f'\n    (procedure "{proc.name}" line {line})'
+            raise
+        except TclBreak:
+            raise TclError('invoked "break" outside of a loop') from None
+        except TclContinue:
+            raise TclError('invoked "continue" outside of a loop') from None
+        finally:
+            self.depth -= 1
+            self.frames.pop()
+            self.frame = saved
+
+    @staticmethod
+    def _error_line(body: str, e: TclError) -> int:
+        # The failing command of the body is the last "while executing" text
+        # recorded; find its line in the body.
+        info = e.error_info
+        marker = info.rfind('\n"')
+        if marker >= 0:
+            text = info[marker + 2:info.rfind('"')]
+            if text.endswith("..."):
+                text = text[:-3]
+            for cmd in parser.parse_script(body):
+                if cmd.text.startswith(text[:150]):
+                    return cmd.line
+        return 1
+
+    # -- unknown commands ------------------------------------------------------
+    def _unknown(self, argv: list) -> str:
+        name = argv[0]
+        alias = self.aliases.get(name)
+        if alias is not None:
+            from .tcllist import parse_list
+            return self.call(parse_list(alias) + list(argv[1:]))
+        if name and "/" not in name and shutil.which(name):
+            return self._run_external(argv)
+        matches = [c for c in self.command_names() if c.startswith(name)] if name else []
+        if len(matches) == 1:
+            return self.call([matches[0]] + list(argv[1:]))
+        if len(matches) > 1:
+            raise TclError(f'ambiguous command name "{name}": {" ".join(matches)}')
+        raise TclError(f'invalid command name "{name}"', "TCL LOOKUP COMMAND " + name)
+
+    def _run_external(self, argv: list) -> str:
+        try:
+            proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, stdin=subprocess.DEVNULL)
+        except OSError as e:
+            raise TclError(f'couldn\'t execute "{argv[0]}": {e.strerror}') from None
+        if proc.stdout:
+            self.write(proc.stdout)
+        if proc.stderr:
+            self.write(proc.stderr, "stderr")
+        if proc.returncode:
+            raise TclError("child process exited abnormally")
+        return ""
+
+    # -- files -------------------------------------------------------------------
+    def source(self, path: str) -> str:
+        """Run a script file in its own folder, at the current level."""
+        try:
+            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+                text = f.read()
+        except OSError as e:
+            raise TclError(f'couldn\'t read file "{path}": {e.strerror.lower()}') from None
+        folder = os.path.dirname(os.path.abspath(path))
+        old_cwd = os.getcwd()
+        old_file, old_text = self.script_file, self._file_text
+        self.script_file, self._file_text = path, text
+        os.chdir(folder)
+        try:
+            return self.eval(text)
+        except TclReturn as r:
+            return r.value
+        finally:
+            self.script_file, self._file_text = old_file, old_text
+            try:
+                os.chdir(old_cwd)
+            except OSError:
+                pass
+
+
+__all__ = ["Interp", "Var", "Frame", "Proc", "StreamChannel", "TclError", "TclExit",
+           "TclBreak", "TclContinue", "TclReturn"]

@@ -1,0 +1,158 @@
+"""Tcl's number syntax and Tcl 8.6's way of printing doubles."""
+from __future__ import annotations
+
+import math
+import re
+
+from .errors import TclError
+
+_INT = re.compile(r"\s*([+-]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)"
+                  r"|0([0-7]+)|(0|[1-9][0-9]*))\s*\Z")
+_BAD_OCTAL = re.compile(r"\s*[+-]?0[0-7]*[89][0-9]*\s*\Z")
+_DOUBLE = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+                     r"|inf(?:inity)?|nan)\s*\Z", re.IGNORECASE)
+
+_int_cache: dict = {}
+
+
+def parse_int(s: str):
+    """The integer value of s in Tcl's syntax, or None."""
+    v = _int_cache.get(s)
+    if v is not None:
+        return v
+    m = _INT.match(s)
+    if not m:
+        return None
+    sign, hx, octo, binary, old_octal, dec = m.groups()
+    if hx is not None:
+        v = int(hx, 16)
+    elif octo is not None:
+        v = int(octo, 8)
+    elif binary is not None:
+        v = int(binary, 2)
+    elif old_octal is not None:
+        v = int(old_octal, 8)
+    else:
+        v = int(dec)
+    if sign == "-":
+        v = -v
+    if len(_int_cache) < 10000:
+        _int_cache[s] = v
+    return v
+
+
+def parse_double(s: str):
+    if _DOUBLE.match(s):
+        t = s.strip().lower()
+        if "nan" in t:
+            return math.nan
+        return float(t)
+    return None
+
+
+def parse_number(s: str):
+    """int, float, or None when s is not a Tcl number."""
+    v = parse_int(s)
+    if v is not None:
+        return v
+    return parse_double(s)
+
+
+def looks_like_bad_octal(s: str) -> bool:
+    return bool(_BAD_OCTAL.match(s))
+
+
+def get_int(s: str) -> int:
+    v = parse_int(s)
+    if v is None:
+        if looks_like_bad_octal(s):
+            raise TclError(f'expected integer but got "{s}" (looks like invalid octal number)')
+        raise TclError(f'expected integer but got "{s}"')
+    return v
+
+
+def get_double(s: str) -> float:
+    v = parse_number(s)
+    if v is None:
+        raise TclError(f'expected floating-point number but got "{s}"')
+    return float(v)
+
+
+_BOOLS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False,
+          "on": True, "off": False}
+
+
+def parse_bool(s: str):
+    """A Tcl boolean (numbers too), or None."""
+    b = _BOOLS.get(s.strip().lower())
+    if b is not None:
+        return b
+    t = s.strip().lower()
+    if t and len(t) >= 1:
+        for word in ("true", "false", "yes", "no"):
+            if word.startswith(t) and len(t) >= 1:
+                return _BOOLS[word]
+        if len(t) >= 2:
+            for word in ("on", "off"):
+                if word.startswith(t):
+                    return _BOOLS[word]
+    v = parse_number(s)
+    if v is None:
+        return None
+    return v != 0
+
+
+def get_bool(s: str) -> bool:
+    b = parse_bool(s)
+    if b is None:
+        raise TclError(f'expected boolean value but got "{s}"')
+    return b
+
+
+def format_double(x: float, precision: int = 0) -> str:
+    """Print a double as Tcl 8.6's Tcl_PrintDouble does under tcl_precision.
+
+    Digits: the shortest round-trip form (precision 0) or `precision`
+    significant digits with trailing zeros dropped; then fixed notation unless
+    the decimal exponent is below -4 or above 16.
+    """
+    if x != x:
+        return "NaN"
+    if x in (math.inf, -math.inf):
+        return "Inf" if x > 0 else "-Inf"
+    sign = "-" if math.copysign(1.0, x) < 0 else ""
+    a = abs(x)
+    if a == 0.0:
+        return sign + "0.0"
+    if precision == 0:
+        mant, _, exp = ("%r" % a).partition("e")
+        if "e" not in "%r" % a:
+            mant, exp = "%r" % a, "0"
+        if "." in mant:
+            ip, fp = mant.split(".")
+        else:
+            ip, fp = mant, ""
+        digits = (ip + fp).lstrip("0")
+        lead = len(ip + fp) - len((ip + fp).lstrip("0"))
+        e10 = int(exp) + len(ip) - 1 - lead
+        digits = digits.rstrip("0") or "0"
+    else:
+        mant, _, exp = ("%.*e" % (precision - 1, a)).partition("e")
+        digits = mant.replace(".", "").rstrip("0") or "0"
+        e10 = int(exp)
+    if e10 < -4 or e10 > 16:
+        s = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return sign + s + "e" + (("%+03d" if precision else "%+d") % e10)
+    if e10 >= 0:
+        ip = digits[:e10 + 1].ljust(e10 + 1, "0")
+        fp = digits[e10 + 1:] or "0"
+        return sign + ip + "." + fp
+    return sign + "0." + "0" * (-e10 - 1) + digits
+
+
+def format_number(v, precision: int = 0) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    return format_double(v, precision)
