@@ -1,0 +1,159 @@
+"""The `lens-py` command line (SPEC §8.1, §9)."""
+from __future__ import annotations
+
+import os
+import sys
+
+from . import __version__
+from .shell import make_interp
+from .shell.errors import TclError, TclExit
+from .shell.parser import is_complete
+from .shell.tcllist import format_list
+
+USAGE = """usage: lens-py [options] [script [args ...]]
+  (no script)      the lens> prompt, or run commands piped on stdin
+  script args      run the script (argv/argc/argv0 set as in tclsh), then exit
+  -i               stay at the prompt after the script
+  -c CMDS          run CMDS (then the script, if any)
+  -b, -batch       accepted for Lens compatibility (lens_py has no GUI)
+  --norc           do not source ~/.lensrc
+  --version        print the version
+"""
+
+
+def report_error(interp, e: TclError, where_prefix: str = "") -> None:
+    if e.where is not None:
+        fname, line = e.where
+        text = f"Error: {fname}:{line}: {e.message}"
+    else:
+        text = f"Error: {where_prefix}{e.message}"
+    info = e.error_info
+    detail = info[len(e.message):] if info.startswith(e.message) else ""
+    interp.write(text + detail + "\n", "stderr")
+
+
+def run_stream(interp, stream) -> int:
+    """Run commands read from a stream (batch stdin): each complete command in turn."""
+    status = 0
+    buf = ""
+    for line in stream:
+        buf += line
+        if not is_complete(buf):
+            continue
+        cmd, buf = buf, ""
+        if not cmd.strip():
+            continue
+        try:
+            interp.eval(cmd)
+        except TclError as e:
+            report_error(interp, e)
+            status = 1
+    if buf.strip():
+        try:
+            interp.eval(buf)
+        except TclError as e:
+            report_error(interp, e)
+            status = 1
+    return status
+
+
+def source_rc(interp) -> None:
+    path = os.environ.get("LENS_PY_RC", os.path.expanduser("~/.lensrc"))
+    if os.path.isfile(path):
+        try:
+            interp.source(path)
+        except TclError as e:
+            report_error(interp, e, f"in {path}: ")
+
+
+def parse_args(argv):
+    opts = {"interactive": False, "commands": [], "norc": False, "script": None, "args": []}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--version":
+            opts["version"] = True
+        elif a in ("-h", "--help", "-help") or (a.startswith("-he") and "-help".startswith(a)):
+            opts["help"] = True
+        elif a == "-i":
+            opts["interactive"] = True
+        elif a == "-c":
+            if i + 1 >= len(argv):
+                raise SystemExit("lens-py: -c needs commands")
+            i += 1
+            opts["commands"].append(argv[i])
+        elif a == "--norc":
+            opts["norc"] = True
+        elif a == "-b" or (len(a) >= 3 and any(f.startswith(a) for f in ("-batch", "-nogui",
+                                                                          "-console"))):
+            pass
+        elif a == "--":
+            i += 1
+            break
+        else:
+            break
+        i += 1
+    if i < len(argv):
+        opts["script"] = argv[i]
+        opts["args"] = argv[i + 1:]
+    return opts
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    opts = parse_args(argv)
+    if opts.get("version"):
+        print(f"lens_py {__version__} (follows Lens 2.63)")
+        return 0
+    if opts.get("help"):
+        sys.stderr.write(USAGE)
+        return 0
+    interp = make_interp()
+    script = opts["script"]
+    interp.set_global("argv0", script if script else "lens-py")
+    interp.set_global("argv", format_list(opts["args"]))
+    interp.set_global("argc", str(len(opts["args"])))
+    status = 0
+    try:
+        if not opts["norc"]:
+            source_rc(interp)
+        for cmds in opts["commands"]:
+            try:
+                result = interp.eval(cmds)
+                if result and sys.stdout.isatty():
+                    interp.write(result + "\n")
+            except TclError as e:
+                report_error(interp, e)
+                status = 1
+        if script is not None:
+            if not os.path.isfile(script):
+                sys.stderr.write(f'Error: couldn\'t read file "{script}": no such file\n')
+                return 1
+            try:
+                interp.source(script)
+            except TclError as e:
+                report_error(interp, e)
+                status = 1
+            if not opts["interactive"]:
+                return status
+        elif opts["commands"] and not opts["interactive"]:
+            return status
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from .repl import run_repl
+            return run_repl(interp) or status
+        return run_stream(interp, sys.stdin) or status
+    except TclExit as e:
+        return e.code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    finally:
+        for chan in ("stdout", "stderr"):
+            try:
+                interp.channels[chan].flush()
+            except Exception:
+                pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

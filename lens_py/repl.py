@@ -1,0 +1,144 @@
+"""The interactive `lens>` prompt, built on prompt_toolkit in one place."""
+from __future__ import annotations
+
+import os
+import re
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
+
+from .shell.errors import TclError, TclExit
+from .shell.parser import is_complete
+
+PROMPT = "lens> "
+BANNER = "lens_py {version} -- a Python re-creation of Lens 2.63. Type 'help' for commands."
+
+
+def history_path() -> str:
+    return os.environ.get("LENS_PY_HISTORY", os.path.expanduser("~/.lens_py_history"))
+
+
+class ShellCompleter(Completer):
+    """Command and proc names at a command's start, variables after `$`, and
+    whatever other areas offer through `interp.ext["completers"]` (object paths)."""
+
+    def __init__(self, interp):
+        self.interp = interp
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor
+        m = re.search(r"\$\{?([\w:]*)$", text)
+        if m:
+            prefix = m.group(1)
+            names = set(self.interp.frame.vars) | set(self.interp.global_frame.vars)
+            for name in sorted(names):
+                if name.startswith(prefix):
+                    yield Completion(name, -len(prefix))
+            return
+        word = re.search(r"[^\s\[\];{}\"]*$", text).group(0)
+        before = text[:len(text) - len(word)]
+        at_command_start = re.search(r"(^|[\[;\n{])\s*$", before) is not None
+        if at_command_start:
+            for name in self.interp.command_names():
+                if name.startswith(word):
+                    yield Completion(name, -len(word))
+            return
+        for provider in self.interp.ext.get("completers", []):
+            for cand in provider(text, word):
+                if cand.startswith(word):
+                    yield Completion(cand, -len(word))
+
+
+def current_usage(interp, text: str) -> str:
+    """The usage line of the command being typed (for the bottom bar)."""
+    line = re.split(r"[\n;\[]", text)[-1].strip()
+    if not line:
+        return ""
+    name = line.split()[0]
+    cmd = interp.commands.get(name)
+    if cmd is not None:
+        return "usage: " + cmd.usage
+    proc = interp.procs.get(name)
+    if proc is not None:
+        return "usage: " + proc.usage()
+    matches = [c for c in interp.commands if c.startswith(name)]
+    if len(matches) == 1:
+        return "usage: " + interp.commands[matches[0]].usage
+    return ""
+
+
+def _key_bindings():
+    kb = KeyBindings()
+
+    @kb.add("enter")
+    def _(event):
+        buf = event.current_buffer
+        if is_complete(buf.text):
+            buf.validate_and_handle()
+        else:
+            buf.insert_text("\n")
+    return kb
+
+
+def run_repl(interp, session: PromptSession | None = None, banner: bool = True) -> int:
+    """Read-eval-print until Ctrl-D or `exit`; returns the exit status."""
+    from . import __version__
+    if session is None:
+        session = make_session(interp)
+    if banner:
+        interp.write(BANNER.format(version=__version__) + "\n")
+    while True:
+        try:
+            text = session.prompt()
+        except KeyboardInterrupt:
+            continue          # Ctrl-C at the prompt: drop the line
+        except EOFError:
+            return 0          # Ctrl-D
+        if not text.strip():
+            continue
+        interp.ext.setdefault("history", []).append(text)
+        try:
+            result = interp.eval(text)
+            if result:
+                interp.write(result + "\n")
+        except TclExit as e:
+            return e.code
+        except TclError as e:
+            interp.write(f"Error: {e.message}\n", "stderr")
+        except KeyboardInterrupt:
+            interp.write("interrupted\n", "stderr")
+        finally:
+            for chan in ("stdout", "stderr"):
+                interp.channels[chan].flush()
+
+
+def make_session(interp, input=None, output=None, history=None) -> PromptSession:
+    """One PromptSession with everything the lens> prompt needs."""
+    if history is None:
+        try:
+            history = FileHistory(history_path())
+        except OSError:
+            history = InMemoryHistory()
+    holder = {}
+
+    def toolbar():
+        s = holder.get("session")
+        return current_usage(interp, s.default_buffer.text) if s else ""
+    session = PromptSession(
+        message=PROMPT,
+        multiline=True,
+        prompt_continuation=lambda width, line, wrap: "",
+        key_bindings=_key_bindings(),
+        history=history,
+        completer=ShellCompleter(interp),
+        complete_while_typing=False,
+        auto_suggest=AutoSuggestFromHistory(),
+        bottom_toolbar=toolbar,
+        input=input,
+        output=output,
+    )
+    holder["session"] = session
+    return session

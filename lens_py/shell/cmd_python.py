@@ -1,0 +1,84 @@
+"""`python {code}` (alias `py`): Python snippets in one persistent namespace."""
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+
+import numpy as np
+
+from .errors import TclError
+from .registry import CommandTable
+
+TABLE = CommandTable("python")
+
+
+class LensError(Exception):
+    """A shell error seen from Python code run by `python {…}`."""
+
+
+class _ChannelWriter(io.TextIOBase):
+    """Sends print() output to the interpreter's stdout channel, where `puts` writes."""
+
+    def __init__(self, interp):
+        self.interp = interp
+
+    def write(self, text):
+        self.interp.write(text)
+        return len(text)
+
+
+def namespace(interp) -> dict:
+    ns = interp.ext.get("python_ns")
+    if ns is None:
+        def lens(command: str) -> str:
+            try:
+                return interp.eval(command)
+            except TclError as e:
+                raise LensError(e.message) from None
+        ns = {"np": np, "lens": lens, "LensError": LensError, "__name__": "__lens__"}
+        interp.ext["python_ns"] = ns
+    session = interp.ext.get("lens")
+    ns["net"] = getattr(session, "current_net", None) if session is not None else None
+    if session is not None:
+        ns["session"] = session
+    return ns
+
+
+def run_python(interp, code: str) -> str:
+    ns = namespace(interp)
+    try:
+        tree = ast.parse(code.strip("\n") if code.strip() else "", mode="exec")
+    except SyntaxError as e:
+        raise TclError(f"SyntaxError: {e.msg} (line {e.lineno})") from None
+    value_node = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        value_node = ast.Expression(tree.body.pop().value)
+    with contextlib.redirect_stdout(_ChannelWriter(interp)):
+        try:
+            exec(compile(tree, "<python>", "exec"), ns)
+            if value_node is not None:
+                value = eval(compile(value_node, "<python>", "eval"), ns)
+                return "" if value is None else str(value)
+            return ""
+        except TclError:
+            raise
+        except KeyboardInterrupt:
+            raise
+        except SystemExit as e:
+            from .errors import TclExit
+            raise TclExit(e.code if isinstance(e.code, int) else 0) from None
+        except BaseException as e:  # any Python error becomes a shell error
+            msg = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            raise TclError(msg) from None
+
+
+@TABLE.command("python", "python code", 1, 1,
+               help="Run Python in a persistent namespace with np, net, lens(cmd).")
+def _python(interp, args):
+    return run_python(interp, args[0])
+
+
+@TABLE.command("py", "py code", 1, 1, help="Same as python.")
+def _py(interp, args):
+    return run_python(interp, args[0])
