@@ -6,7 +6,7 @@ import re
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 
@@ -46,8 +46,9 @@ class ShellCompleter(Completer):
                 if name.startswith(word):
                     yield Completion(name, -len(word))
             return
+        # Other areas (object paths) register callables text_before_cursor -> words.
         for provider in self.interp.ext.get("completers", []):
-            for cand in provider(text, word):
+            for cand in provider(text):
                 if cand.startswith(word):
                     yield Completion(cand, -len(word))
 
@@ -70,6 +71,22 @@ def current_usage(interp, text: str) -> str:
     return ""
 
 
+def expand_history(text: str, history: list) -> str:
+    """Lens's `!!` (the last command) and `!n` (command n of `history`)."""
+    stripped = text.strip()
+    m = re.fullmatch(r"!(!|\d+)", stripped)
+    if m is None:
+        return text
+    if m.group(1) == "!":
+        if not history:
+            raise TclError("no previous command")
+        return history[-1]
+    n = int(m.group(1))
+    if not 1 <= n <= len(history):
+        raise TclError(f'no command {n} in the history')
+    return history[n - 1]
+
+
 def _key_bindings():
     kb = KeyBindings()
 
@@ -80,6 +97,24 @@ def _key_bindings():
             buf.validate_and_handle()
         else:
             buf.insert_text("\n")
+
+    @kb.add("tab")
+    def _(event):
+        # A unique completion is inserted at once (synchronously, so typed-ahead
+        # keys see it); several open the menu; at a line's start Tab indents.
+        buf = event.current_buffer
+        if buf.complete_state:
+            buf.complete_next()
+            return
+        if not buf.document.current_line_before_cursor.strip():
+            buf.insert_text("    ")
+            return
+        found = list(buf.completer.get_completions(
+            buf.document, CompleteEvent(completion_requested=True)))
+        if len(found) == 1:
+            buf.apply_completion(found[0])
+        elif found:
+            buf.start_completion(insert_common_part=True)
     return kb
 
 
@@ -99,7 +134,13 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
             return 0          # Ctrl-D
         if not text.strip():
             continue
-        interp.ext.setdefault("history", []).append(text)
+        history = interp.ext.setdefault("history", [])
+        try:
+            text = expand_history(text, history)
+        except TclError as e:
+            interp.write(f"Error: {e.message}\n", "stderr")
+            continue
+        history.append(text)
         try:
             result = interp.eval(text)
             if result:

@@ -36,13 +36,14 @@ def _repeat(interp, args):
     spec, body = args[-2], args[-1]
     bounds = parse_list(spec)
     if len(bounds) == 1:
-        lo, hi = 0, numbers.get_int(bounds[0]) - 1
+        counts = range(numbers.get_int(bounds[0]))      # n <= 0: no runs
     elif len(bounds) == 2:
         lo, hi = numbers.get_int(bounds[0]), numbers.get_int(bounds[1])
+        step = 1 if hi >= lo else -1
+        counts = range(lo, hi + step, step)
     else:
         raise TclError('usage: repeat ?var? <n | "a b"> body')
-    step = 1 if hi >= lo else -1
-    for k in range(lo, hi + step, step):
+    for k in counts:
         if var is not None:
             interp.set_var(var, str(k))
         try:
@@ -108,21 +109,23 @@ def _rand_int(interp, args):
     return str(lo + default_rng.rand_int(hi - lo))
 
 
-def _numeric_pick(args, pick):
+def _numeric_pick(interp, args, pick):
+    # As Lens's `expr {$a < $b ? $a : $b}`: the chosen value comes back as a
+    # Tcl number (2.50 -> 2.5, 0x10 -> 16).
     a, b = numbers.parse_number(args[0]), numbers.parse_number(args[1])
     if a is None or b is None:
         raise TclError(f'expected number but got "{args[0] if a is None else args[1]}"')
-    return args[0] if pick(a, b) else args[1]
+    return numbers.format_number(a if pick(a, b) else b, interp.tcl_precision)
 
 
 @cmd("min", "min a b", 2, 2)
 def _min(interp, args):
-    return _numeric_pick(args, lambda a, b: a <= b)
+    return _numeric_pick(interp, args, lambda a, b: a <= b)
 
 
 @cmd("max", "max a b", 2, 2)
 def _max(interp, args):
-    return _numeric_pick(args, lambda a, b: a >= b)
+    return _numeric_pick(interp, args, lambda a, b: a >= b)
 
 
 @cmd("version", "version", 0, 0)
@@ -195,8 +198,11 @@ def _wait(interp, args):
 
 @cmd("nice", "nice ?increment?", 0, 1)
 def _nice(interp, args):
-    inc = numbers.get_int(args[0]) if args else 10
-    return str(os.nice(inc))
+    # Lens lowers its scheduling priority; changing ours behind the user's
+    # back is not worth it, so this only checks its argument.
+    if args:
+        numbers.get_int(args[0])
+    return ""
 
 
 @cmd("signal", "signal ?signal? ?proc?", 0, 2)

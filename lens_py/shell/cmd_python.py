@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import textwrap
 
 import numpy as np
 
@@ -48,7 +49,8 @@ def namespace(interp) -> dict:
 def run_python(interp, code: str) -> str:
     ns = namespace(interp)
     try:
-        tree = ast.parse(code.strip("\n") if code.strip() else "", mode="exec")
+        # Code inside braces is usually indented as the surrounding script is.
+        tree = ast.parse(textwrap.dedent(code).strip("\n"), mode="exec")
     except SyntaxError as e:
         raise TclError(f"SyntaxError: {e.msg} (line {e.lineno})") from None
     value_node = None

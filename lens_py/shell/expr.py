@@ -170,7 +170,7 @@ def _bool(v, op: str = "") -> bool:
 
 def _to_str(v, interp) -> str:
     t = type(v)
-    if t is str:
+    if t is str or isinstance(v, str):
         return v
     if t is float:
         return interp.format_double(v)

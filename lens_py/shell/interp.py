@@ -154,8 +154,8 @@ class Interp:
         return value
 
     def format_double(self, x: float) -> str:
-        from .numbers import format_double
-        return format_double(x, self.tcl_precision)
+        from .numbers import TclDouble, format_double
+        return TclDouble(format_double(x, self.tcl_precision), x)
 
     # -- registration ----------------------------------------------------------
     def register(self, cmd: Command) -> None:
@@ -304,7 +304,8 @@ class Interp:
                 out.append(self.read_var(part.name, key))
             else:
                 out.append(self.eval(part.script))
-        return "".join(out)
+        # A word that is one substitution keeps its value object (a TclDouble).
+        return out[0] if len(out) == 1 else "".join(out)
 
     # -- evaluation ------------------------------------------------------------
     def eval(self, script: str) -> str:
@@ -312,6 +313,8 @@ class Interp:
         for cmd in parser.parse_script(script):
             words = cmd.words
             try:
+                if words is None:
+                    raise TclError(cmd.expand)
                 if cmd.expand is None:
                     argv = [w if type(w) is str else self.subst_word(w) for w in words]
                 else:

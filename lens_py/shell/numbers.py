@@ -15,8 +15,24 @@ _DOUBLE = re.compile(r"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _int_cache: dict = {}
 
 
+class TclDouble(str):
+    """The string form of a double that remembers the double it came from.
+
+    Tcl keeps an expr result's binary value alongside its string, so with
+    tcl_precision 8 `set x [expr {1.0/7}]; expr {$x*7}` gives 1.0, not the
+    value of the printed digits.  Any new string made from it is a plain str,
+    which loses the value exactly as Tcl's objects do when they shimmer."""
+
+    def __new__(cls, text: str, value: float):
+        self = super().__new__(cls, text)
+        self.value = value
+        return self
+
+
 def parse_int(s: str):
     """The integer value of s in Tcl's syntax, or None."""
+    if type(s) is TclDouble:
+        return None
     v = _int_cache.get(s)
     if v is not None:
         return v
@@ -42,6 +58,8 @@ def parse_int(s: str):
 
 
 def parse_double(s: str):
+    if type(s) is TclDouble:
+        return s.value
     if _DOUBLE.match(s):
         t = s.strip().lower()
         if "nan" in t:
@@ -52,6 +70,8 @@ def parse_double(s: str):
 
 def parse_number(s: str):
     """int, float, or None when s is not a Tcl number."""
+    if type(s) is TclDouble:
+        return s.value
     v = parse_int(s)
     if v is not None:
         return v

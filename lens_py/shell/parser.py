@@ -98,7 +98,10 @@ class _Parser:
         self.nested = nested
 
     # -- script level -----------------------------------------------------
-    def script(self) -> tuple:
+    def script(self, lazy_errors: bool = False) -> tuple:
+        """The commands up to the end (or `]` when nested).  With lazy_errors a
+        syntax error becomes a last command whose `words` is None and whose
+        `expand` holds the message, raised only when execution reaches it."""
         text, n = self.text, self.n
         commands = []
         line = 1
@@ -125,7 +128,17 @@ class _Parser:
             start = self.pos
             line += text.count("\n", counted, start)
             counted = start
-            words, expand, closed = self._command()
+            if lazy_errors:
+                # Tcl runs the commands before a syntax error, then fails there.
+                try:
+                    words, expand, closed = self._command()
+                except TclError as e:
+                    line_end = text.find("\n", start)
+                    src = text[start:line_end if line_end >= 0 else n]
+                    commands.append(Command(None, e.message, line, src))
+                    break
+            else:
+                words, expand, closed = self._command()
             end = self.pos
             if words:
                 commands.append(Command(tuple(words), expand, line,
@@ -224,8 +237,6 @@ class _Parser:
         while self.pos < n:
             c = text[self.pos]
             if c in terminators:
-                if c == "\\":
-                    pass
                 break
             if c == "\\":
                 if not in_quotes and self.pos + 1 < n and text[self.pos + 1] == "\n":
@@ -234,8 +245,9 @@ class _Parser:
                 buf.append(s)
             elif c == "$":
                 ref = self._variable()
-                if ref is None:
+                if ref is None:       # a lone `$` is literal
                     buf.append("$")
+                    self.pos += 1
                 else:
                     if buf:
                         parts.append("".join(buf))
@@ -334,7 +346,7 @@ def parse_script(text: str) -> tuple:
     """The commands of a script; parsed once, then served from the cache."""
     cmds = _CACHE.get(text)
     if cmds is None:
-        cmds = _Parser(text).script()
+        cmds = _Parser(text).script(lazy_errors=True)
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
         _CACHE[text] = cmds

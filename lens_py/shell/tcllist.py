@@ -135,7 +135,7 @@ def quote_element(e: str, first: bool = False) -> str:
         elif c in "]\"":
             forbid_none = prefer_escape = True
         elif c in "[$;":
-            forbid_none = True
+            forbid_none = prefer_brace = True
         elif c == "\\":
             if i == n - 1:
                 require_escape = True

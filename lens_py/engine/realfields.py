@@ -1,0 +1,31 @@
+"""Lens stores its parameters as C floats; so do we.
+
+A class lists its real-valued attributes in REALS; each becomes a property
+that rounds assigned values to the network's real type (float32 unless
+float64 was chosen), so `setObj learningRate 0.1` stores the number Lens does.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _real_property(name: str):
+    key = "_real_" + name
+
+    def get(self):
+        return self.__dict__[key]
+
+    def put(self, value):
+        net = self.__dict__.get("net", self)
+        dtype = net.__dict__.get("dtype", np.float32)
+        self.__dict__[key] = float(dtype(value))
+    return property(get, put)
+
+
+class RealFields:
+    REALS: frozenset = frozenset()
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        for name in cls.REALS:
+            setattr(cls, name, _real_property(name))

@@ -1,0 +1,556 @@
+"""Training and testing (SPEC §3.1, §3.3, §4.1): Lens's example loop, its
+batch loop and its `train`/`test` commands.
+
+Two paths give the same numbers.  The *per-example* path follows Lens's
+loop literally: events, ticks, hooks, criteria, grace periods.  The
+*vectorised* path runs a whole batch of one-tick, one-event examples as one
+set of matrix operations; it is used only when nothing could tell the
+difference (no per-example hooks or scripts, a feed-forward group order, ...;
+see `batch_blocker`).  Examples are chosen first, with the same random draws
+in the same order, so both paths present the same examples.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from . import forward as F
+from . import types as T
+from .algorithms import update_weights
+from .network import NetworkError
+from .report import HEADER, ReportClock, report_line, test_report
+
+SMALL_VAL = np.float32(1e-8)
+
+
+class TrainingHalted(Exception):
+    """Training or testing stopped early; the message is Lens's result text."""
+
+
+# -- hooks and scripts ---------------------------------------------------------------
+
+def run_hook(session, net, name: str) -> None:
+    hook = net.hooks.get(name)
+    if not hook:
+        return
+    if callable(hook):
+        hook()
+    else:
+        session.script(hook, name)
+
+
+def _hooks_for(session, net):
+    return lambda name: run_hook(session, net, name)
+
+
+# -- example sets (the ExampleSet/Example/Event contract of DESIGN.md) ---------------
+
+def _set_value(exset, name, default):
+    v = getattr(exset, name, default)
+    return default if v is None else v
+
+
+def _event_time(event, exset, name):
+    v = getattr(event, name, math.nan)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return float(np.float32(_set_value(exset, name, {"max_time": 1.0, "min_time": 0.0,
+                                                          "grace_time": 0.0}[name])))
+    return float(np.float32(v))
+
+
+def _examples(exset):
+    return exset.examples
+
+
+def select_example(session, net, exset):
+    """loadNextExample: choose, make current, run the example's proc."""
+    ex = exset.next_example(session.rng)
+    net.current_example = ex
+    proc = getattr(ex, "proc", None)
+    if proc:
+        session.script(proc, "example proc")
+    return ex
+
+
+def load_event(session, net, exset, event) -> None:
+    """Standard loadEvent (SPEC §2.2): defaults and ranges into externalInput
+    and target, then the event's proc."""
+    offs = net.unit_offsets()
+    ext = np.concatenate([g.external_input[-1] for g in net.groups]).astype(np.float64)
+    tgt = np.concatenate([g.target[-1] for g in net.groups]).astype(np.float64)
+    event.install_inputs(ext, net.input_units(), net.group_units)
+    event.install_targets(tgt, net.output_units(), net.group_units)
+    for g in net.groups:
+        o = offs[g.name]
+        g.external_input[-1] = ext[o:o + g.size]
+        g.target[-1] = tgt[o:o + g.size]
+    proc = getattr(event, "proc", None)
+    if proc:
+        session.script(proc, "event proc")
+
+
+# -- the per-example path --------------------------------------------------------------
+
+def _reset_outputs(net, g) -> None:
+    v = net.dtype(g.initial_output())
+    g.output[...] = v
+    g.output_cache[...] = v
+
+
+def run_example(session, net, exset, example, training: bool,
+                example_back: bool = True) -> bool:
+    """standardNetRunExample: returns whether every event met the criteria."""
+    hook = _hooks_for(session, net)
+    events = example.events
+    event = 0
+    ev = events[0]
+    load_event(session, net, exset, ev)
+    ticks_on_event = 0
+    max_t = _event_time(ev, exset, "max_time")
+    min_t = _event_time(ev, exset, "min_time")
+    grace_t = _event_time(ev, exset, "grace_time")
+    net.in_grace_period = grace_t > 0.0
+    for g in net.groups:
+        if g.type & T.RESET_ON_EXAMPLE:
+            _reset_outputs(net, g)
+    if net.type & (T.CONTINUOUS | T.BOLTZMANN):
+        raise NotImplementedError("CONTINUOUS and BOLTZMANN networks are not supported yet")
+    srbptt = training and example_back and bool(net.type & T.SRBPTT)
+    if net.history_length:
+        net.example_history_start = (net.example_history_start
+                                     + net.ticks_on_example) % net.history_length
+        net.reset_history[F.history_index(net, 0)] = True
+    hook("preEventProc")
+    correct = True
+    freq = [getattr(example, "frequency", 1.0)]
+    tpi = net.ticks_per_interval
+    tick = 0
+    while tick < net.max_ticks and event < len(events):
+        net.current_tick = tick
+        net.event_history[tick] = event
+        if tick > 0 and net.history_length:
+            net.reset_history[F.history_index(net, tick)] = False
+        hook("preTickProc")
+        ctx = F.TickContext(net, 1, freq, training)
+        if srbptt:
+            F.srbptt_tick(net, ctx)
+        elif training:
+            F.train_tick(net, ctx, hook)
+        else:
+            F.forward_tick(net, ctx)
+        hook("postTickProc")
+        ticks_on_event += 1
+        t = np.float32(np.float32(np.float32(ticks_on_event) / np.float32(tpi)) + SMALL_VAL)
+        done, crit = False, None
+        if t >= max_t or tick >= net.max_ticks - 1:
+            done = True
+        elif t >= min_t and (crit := _criteria(net, training)):
+            done = True
+        elif net.in_grace_period and t >= grace_t:
+            net.in_grace_period = False
+        if done:
+            if crit is None:
+                crit = _criteria(net, training)
+            if not crit:
+                correct = False
+            hook("postEventProc")
+            if net.group_crit_required and not crit:
+                break
+            event += 1
+            if event < len(events):
+                ev = events[event]
+                load_event(session, net, exset, ev)
+                ticks_on_event = 0
+                max_t = _event_time(ev, exset, "max_time")
+                min_t = _event_time(ev, exset, "min_time")
+                grace_t = _event_time(ev, exset, "grace_time")
+                net.in_grace_period = grace_t > 0.0
+                hook("preEventProc")
+        tick += 1
+    net.ticks_on_example = net.current_tick + 1
+    if srbptt:
+        hook("preExampleBackProc")
+        F.srbptt_example_back(net)
+    return correct
+
+
+def _criteria(net, training: bool) -> bool:
+    ok = F.criteria_reached(net, training)
+    return bool(ok is not None and ok[-1])
+
+
+# -- the vectorised batch path ---------------------------------------------------------
+
+_HOOKS_INSIDE_EXAMPLES = ("preExampleProc", "postExampleProc", "preExampleBackProc",
+                          "preEventProc", "postEventProc", "preTickProc", "postTickProc",
+                          "preTickBackProc")
+
+
+def batch_blocker(net, exset, training: bool):
+    """Why the vectorised path cannot run this batch (None if it can)."""
+    if not getattr(net, "vectorise", True):
+        return "disabled"
+    if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
+        return "network type"
+    if net.max_ticks != 1 or net.backprop_ticks != 1:
+        return "more than one tick"
+    for h in _HOOKS_INSIDE_EXAMPLES:
+        if net.hooks.get(h):
+            return f"hook {h}"
+    if net.example_writer is not None:
+        return "output file"
+    for g in net.groups:
+        if g.type & (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN):
+            return f"group {g.name} type"
+        if any(p & ~F.BATCHABLE_INPUT for p in g.input_procs):
+            return f"group {g.name} input type"
+        if any(p & ~F.BATCHABLE_OUTPUT for p in g.output_procs):
+            return f"group {g.name} output type"
+        if any(p & ~F.BATCHABLE_COST for p in g.cost_procs):
+            return f"group {g.name} cost type"
+        for p in g.incoming:
+            if p.sender.num >= g.num:
+                return "recurrent group order"
+    mode = getattr(exset, "mode", T.ORDERED)
+    if mode & (T.PIPE | T.CUSTOM):
+        return "example mode"
+    if not hasattr(exset, "next_indices"):
+        return "example set cannot choose in advance"
+    cache = _set_matrices(net, exset)
+    if cache is None:
+        return "examples need the per-example path"
+    return None
+
+
+def _set_matrices(net, exset):
+    """Per example: externalInput of net.input[] and targets of net.output[];
+    None if some example needs scripts, several events, a grace period, or
+    writes outside the input/output units."""
+    key = (getattr(exset, "version", 0), id(exset),
+           tuple((g.name, g.size, g.type & (T.INPUT | T.OUTPUT)) for g in net.groups))
+    cache = getattr(net, "_example_cache", None)
+    if cache is not None and cache[0] == key:
+        return cache[1]
+    result = _build_matrices(net, exset)
+    net._example_cache = (key, result)
+    return result
+
+
+def _build_matrices(net, exset):
+    examples = _examples(exset)
+    n_units = net.num_units
+    inputs, outputs = net.input_units(), net.output_units()
+    others_in = np.setdiff1d(np.arange(n_units), inputs)
+    others_out = np.setdiff1d(np.arange(n_units), outputs)
+    fill = -3.25e30
+    ext = np.empty((len(examples), len(inputs)))
+    tgt = np.empty((len(examples), len(outputs)))
+    freq = np.empty(len(examples))
+    for k, ex in enumerate(examples):
+        if getattr(ex, "proc", None) or len(ex.events) != 1:
+            return None
+        ev = ex.events[0]
+        if getattr(ev, "proc", None) or _event_time(ev, exset, "grace_time") > 0.0:
+            return None
+        v = np.full(n_units, fill)
+        ev.install_inputs(v, inputs, net.group_units)
+        if np.any(v[others_in] != fill):
+            return None
+        ext[k] = v[inputs]
+        v = np.full(n_units, fill)
+        ev.install_targets(v, outputs, net.group_units)
+        if np.any(v[others_out] != fill):
+            return None
+        tgt[k] = v[outputs]
+        freq[k] = getattr(ex, "frequency", 1.0)
+    return ext.astype(net.dtype), tgt.astype(net.dtype), freq.astype(net.dtype)
+
+
+def _run_batch_vectorised(session, net, exset, count: int, training: bool):
+    """Run `count` examples side by side; returns (criterion met per example, examples)."""
+    ext_all, tgt_all, freq_all = _set_matrices(net, exset)
+    idx = np.asarray(exset.next_indices(count, session.rng), dtype=int)
+    examples = _examples(exset)
+    rows = len(idx)
+    saved = {g: g.widen(rows) for g in net.groups}
+    in_off = out_off = 0
+    for g in net.groups:
+        if g.type & T.INPUT:
+            g.external_input[...] = ext_all[idx, in_off:in_off + g.size]
+            in_off += g.size
+        if g.type & T.OUTPUT:
+            g.target[...] = tgt_all[idx, out_off:out_off + g.size]
+            out_off += g.size
+        if g.type & T.RESET_ON_EXAMPLE:
+            _reset_outputs(net, g)
+    net.in_grace_period = False
+    if net.history_length:
+        net.example_history_start = (net.example_history_start
+                                     + net.ticks_on_example) % net.history_length
+        net.example_history_start = (net.example_history_start + rows - 1) % net.history_length
+        net.reset_history[F.history_index(net, 0)] = True
+    net.current_tick = 0
+    net.event_history[0] = 0
+    ctx = F.TickContext(net, rows, freq_all[idx], training)
+    try:
+        if training:
+            F.train_tick(net, ctx)
+        else:
+            F.forward_tick(net, ctx)
+        crit = F.criteria_reached(net, training)
+    finally:
+        for g in net.groups:
+            g.restore(saved[g])
+            for k, v in list(g.proc_state.items()):
+                if isinstance(v, np.ndarray) and v.ndim == 2 and v.shape[0] == rows:
+                    g.proc_state[k] = v[-1:].copy()
+    net.ticks_on_example = 1
+    if rows:
+        net.current_example = examples[idx[-1]]
+    correct = np.zeros(rows, dtype=bool) if crit is None else crit
+    return correct, idx
+
+
+# -- batches -------------------------------------------------------------------------------
+
+def _num_examples(exset) -> int:
+    return len(_examples(exset))
+
+
+def check_supported(net) -> None:
+    """Refuse, before running anything, what the engine cannot do yet."""
+    for g in net.groups:
+        for flag in (T.EXT_INPUT_NOISE, T.DERIV_NOISE):
+            if g.type & flag:
+                raise NotImplementedError(
+                    f'group "{g.name}": type {T.type_name(flag, T.GROUP)} is not supported yet')
+
+
+def train_batch(session, net) -> bool:
+    """standardNetTrainBatch; returns allCorrect."""
+    check_supported(net)
+    exset = net.training_set
+    if exset is None:
+        raise NetworkError("There is no training example set")
+    net.error = 0.0
+    net.output_cost = 0.0
+    for g in net.groups:
+        g.error = 0.0
+        g.output_cost = 0.0
+        g.gain_deriv[...] = 0
+        for p in g.incoming:
+            p.deriv[...] = 0
+    n = net.batch_size if net.batch_size > 0 else _num_examples(exset)
+    if n == 0 and getattr(exset, "mode", 0) == T.PIPE:
+        raise NetworkError("You must specify a non-zero batch size when reading from a pipe.")
+    if n > 0 and batch_blocker(net, exset, True) is None:
+        correct, _ = _run_batch_vectorised(session, net, exset, n, True)
+        return bool(correct.all())
+    all_correct = True
+    hook = _hooks_for(session, net)
+    for _ in range(n):
+        ex = select_example(session, net, exset)
+        hook("preExampleProc")
+        ok = run_example(session, net, exset, ex, True)
+        hook("postExampleProc")
+        if not ok:
+            all_correct = False
+        if net.example_writer is not None:
+            net.example_writer(net, ex)
+    return all_correct
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def train(session, net, num_updates=None, report=None, algorithm=None,
+          set_only: bool = False) -> str:
+    """The `train` command; returns Lens's result text (raises TrainingHalted
+    with that text if it stopped early)."""
+    if num_updates is not None:
+        net.num_updates = num_updates
+    if report is not None:
+        net.report_interval = report
+    if algorithm is not None:
+        net.algorithm = resolve_algorithm(algorithm)
+    if set_only:
+        return ""
+    if net.num_updates < 0:
+        raise NetworkError(f"numUpdates ({net.num_updates}) must be positive.")
+    if net.num_updates == 0:
+        return ""
+    if net.training_set is None:
+        raise NetworkError("There is no training set.")
+    if net.learning_rate < 0.0:
+        raise NetworkError(f"learningRate ({net.learning_rate:f}) cannot be negative.")
+    if net.weight_decay < 0.0 or net.weight_decay > 1.0:
+        raise NetworkError(f"weightDecay ({net.weight_decay:f}) must be in the range [0,1].")
+    if net.report_interval < 0:
+        raise NetworkError(f"reportInterval ({net.report_interval}) cannot be negative.")
+    alg = net.algorithm
+    session.print(f"Performing {net.num_updates} updates using {T.ALGORITHM_LONG_NAMES[alg]}...\n")
+    if net.report_interval:
+        session.print(HEADER)
+    start = _now_ms()
+    clock = ReportClock(start)
+    last_report = batches_at_crit = 0
+    group_crit = False
+    done = False
+    halted = False
+    hook = _hooks_for(session, net)
+    i = 1
+    while not done:
+        try:
+            hook("preEpochProc")
+            group_crit = train_batch(session, net)
+        except KeyboardInterrupt:
+            halted = True
+            break
+        if net.error < net.criterion or group_crit:
+            batches_at_crit += 1
+        else:
+            batches_at_crit = 0
+        if (net.min_crit_batches > 0 and batches_at_crit >= net.min_crit_batches) \
+                or i >= net.num_updates:
+            done = True
+        will_report = bool(net.report_interval) and (i % net.report_interval == 0 or done)
+        hook("postEpochProc")
+        update_weights(net, alg, will_report)
+        hook("postUpdateProc")
+        net.total_updates += 1
+        if will_report:
+            used, left = clock.times(_now_ms(), i, last_report, net.num_updates)
+            session.print(report_line(net, used, left))
+            last_report = i
+        if alg != net.algorithm:
+            alg = net.algorithm
+            session.print(f"Changing algorithm to {T.ALGORITHM_LONG_NAMES[alg]}...\n")
+        i += 1
+    elapsed = _now_ms() - start
+    text = f"Performed {i - 1} updates\n"
+    if not done:
+        text += "Training halted prematurely\n"
+    if net.error <= net.criterion and batches_at_crit >= net.min_crit_batches:
+        text += f"Network reached overall error criterion of {np.float32(net.criterion):f}\n"
+    if group_crit and batches_at_crit >= net.min_crit_batches:
+        text += "Network reached group output criterion\n"
+    text += "Total time elapsed: %.3f seconds" % (float(np.float32(elapsed)) * 1e-3)
+    if halted or not done:
+        raise TrainingHalted(text)
+    return text
+
+
+def resolve_algorithm(name) -> int:
+    if isinstance(name, int):
+        return name
+    found = T.lookup_type_mask(name, T.ALGORITHM)
+    if found is None:
+        raise NetworkError(f"train: unrecognized algorithm: {name}")
+    return found
+
+
+def update_weights_command(session, net, algorithm=None, reset=True, report=False) -> str:
+    """The `updateWeights` command (no totalUpdates increment)."""
+    alg = net.algorithm if algorithm is None else resolve_algorithm(algorithm)
+    update_weights(net, alg, report)
+    run_hook(session, net, "postUpdateProc")
+    if report:
+        session.print(report_line(net, 0, 0))
+    if reset:
+        net.reset_derivs()
+    return ""
+
+
+# -- testing --------------------------------------------------------------------------------
+
+def test(session, net, num_examples: int = 0, reset_error: bool = True,
+         return_text: bool = False):
+    """The `test` command: (result string, Test array values)."""
+    exset = net.testing_set or net.training_set
+    if exset is None:
+        raise NetworkError("there are no current example sets")
+    if num_examples < 0:
+        raise NetworkError(f"test: number of examples ({num_examples}) can't be negative")
+    check_supported(net)
+    if reset_error:
+        net.error = 0.0
+        net.output_cost = 0.0
+        for g in net.groups:
+            g.error = 0.0
+            g.output_cost = 0.0
+    n = num_examples
+    if n == 0:
+        n = _num_examples(exset)
+        if n == 0 and getattr(exset, "mode", 0) == T.PIPE and getattr(exset, "pipe_loop", 1):
+            session.print("Warning: Testing on an infinite pipe\n")
+        exset.reset()
+    total_ticks = reached = 0
+    i = 0
+    halted = False
+    if n > 0 and batch_blocker(net, exset, False) is None:
+        correct, _ = _run_batch_vectorised(session, net, exset, n, False)
+        i = n
+        total_ticks = n
+        reached = int(correct.sum())
+    else:
+        hook = _hooks_for(session, net)
+        try:
+            while n == 0 or i < n:
+                ex = select_example(session, net, exset)
+                hook("preExampleProc")
+                ok = run_example(session, net, exset, ex, False)
+                hook("postExampleProc")
+                total_ticks += net.ticks_on_example
+                if ok:
+                    reached += 1
+                if net.example_writer is not None:
+                    net.example_writer(net, ex)
+                i += 1
+        except KeyboardInterrupt:
+            halted = True
+    text, values = test_report(net, i, total_ticks, reached)
+    if halted or i != n:
+        raise TrainingHalted(f"Testing halted prematurely after {i} examples\n")
+    if return_text:
+        return text, values
+    session.print(text + "\n")
+    return "", values
+
+
+# -- doExample --------------------------------------------------------------------------------
+
+def do_example(session, net, index=None, exset=None, mode=None) -> str:
+    """The `doExample` command: run one example (the set's next one, or example
+    `index` without moving the set's position).  `mode` "train" or "test"
+    switches, for good, whether such runs do forward+backward ticks."""
+    if mode is not None:
+        net.run_training = (mode == "train")
+    training = getattr(net, "run_training", False)
+    if exset is None:
+        exset = net.training_set
+        if exset is None or (mode == "test" and net.testing_set is not None):
+            exset = net.testing_set or exset
+    if exset is None:
+        raise NetworkError("doExample: no example set")
+    if index is None:
+        ex = select_example(session, net, exset)
+    else:
+        examples = _examples(exset)
+        if index < 0 or index >= len(examples):
+            raise NetworkError(f"doExample: example {index} out of range")
+        ex = examples[index]
+        net.current_example = ex
+        if hasattr(exset, "current_example"):
+            exset.current_example = ex
+        proc = getattr(ex, "proc", None)
+        if proc:
+            session.script(proc, "example proc")
+    run_hook(session, net, "preExampleProc")
+    run_example(session, net, exset, ex, training, example_back=False)
+    run_hook(session, net, "postExampleProc")
+    if net.example_writer is not None:
+        net.example_writer(net, ex)
+    return ""

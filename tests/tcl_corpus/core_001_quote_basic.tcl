@@ -1,0 +1,4 @@
+set a 5
+puts "a is $a"
+puts {a is $a}
+puts a\ b

@@ -1,0 +1,2 @@
+puts {x {y z} w}
+puts "{$a}" 

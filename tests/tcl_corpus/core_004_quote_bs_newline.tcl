@@ -1,0 +1,4 @@
+puts "a \
+     b"
+puts [list a \
+   b]

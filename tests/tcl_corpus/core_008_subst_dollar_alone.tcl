@@ -1,0 +1,2 @@
+puts "cost $ 5"
+puts $

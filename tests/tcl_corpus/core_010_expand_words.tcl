@@ -1,0 +1,3 @@
+set l {a b c}
+puts [llength [list {*}$l d]]
+puts [list {*}{x y} {*}{}]

@@ -1,0 +1,6 @@
+puts [expr 7/2]
+puts [expr -7/2]
+puts [expr 7/-2]
+puts [expr 7%3]
+puts [expr -7%3]
+puts [expr 7%-3]

@@ -1,0 +1,7 @@
+puts [expr 7/2.0]
+puts [expr 1.0/3]
+puts [expr 0.1+0.2]
+puts [expr 2.0*3]
+puts [expr 1e20]
+puts [expr 1e-5*1]
+puts [expr 123456789.0*1]

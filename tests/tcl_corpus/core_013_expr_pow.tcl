@@ -1,0 +1,6 @@
+puts [expr 2**10]
+puts [expr 2**-1]
+puts [expr 2**0.5]
+puts [expr -2**2]
+puts [expr 2**3**2]
+puts [expr 2**64]

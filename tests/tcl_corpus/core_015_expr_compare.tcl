@@ -1,0 +1,7 @@
+puts [expr 1 < 2]
+puts [expr 2 <= 1]
+puts [expr 1 == 1.0]
+puts [expr {"abc" < "abd"}]
+puts [expr {"a" == "a"}]
+puts [expr {10 > 9}]
+puts [expr {"10" > "9"}]

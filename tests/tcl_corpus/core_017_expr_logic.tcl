@@ -1,0 +1,6 @@
+puts [expr {1 && 0}]
+puts [expr {1 || 0}]
+puts [expr {!0}]
+puts [expr {!2.5}]
+puts [expr {"yes" && "true"}]
+puts [expr {0 || "off"}]

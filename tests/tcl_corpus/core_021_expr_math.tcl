@@ -1,0 +1,8 @@
+puts [expr {sqrt(16)}]
+puts [expr {exp(1)}]
+puts [expr {log(10)}]
+puts [expr {log10(1000)}]
+puts [expr {pow(2,8)}]
+puts [expr {fmod(7,3)}]
+puts [expr {hypot(3,4)}]
+puts [expr {atan2(1,1)}]

@@ -1,0 +1,2 @@
+set a " 3 "
+puts [expr {$a + 1}]

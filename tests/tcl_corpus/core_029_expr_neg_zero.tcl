@@ -1,0 +1,2 @@
+puts [expr {-0.0}]
+puts [expr {0.0*-1}]

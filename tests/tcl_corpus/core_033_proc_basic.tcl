@@ -1,0 +1,2 @@
+proc sq {x} { expr {$x*$x} }
+puts [sq 7]

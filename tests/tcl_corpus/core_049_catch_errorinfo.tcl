@@ -1,0 +1,3 @@
+proc bad {} { error "bad thing" }
+catch bad
+puts $errorInfo

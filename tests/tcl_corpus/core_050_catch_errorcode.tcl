@@ -1,0 +1,3 @@
+catch {error msg info MYCODE} m
+puts $errorCode
+puts $m

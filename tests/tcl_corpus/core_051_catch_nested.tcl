@@ -1,0 +1,2 @@
+puts [catch {catch {error inner} m2; error "outer $m2"} m]
+puts $m

@@ -1,0 +1,2 @@
+puts [catch {nosuchcommand} m]
+puts $m

@@ -1,0 +1,6 @@
+puts [catch {set} m]
+puts $m
+puts [catch {llength} m]
+puts $m
+puts [catch {incr} m]
+puts $m

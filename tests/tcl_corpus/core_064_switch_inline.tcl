@@ -1,0 +1,1 @@
+puts [switch x a {format 1} x {format 2}]

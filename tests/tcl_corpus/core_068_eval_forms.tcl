@@ -1,0 +1,4 @@
+eval puts hello
+eval {puts "braced eval"}
+set cmd [list puts "a b"]
+eval $cmd

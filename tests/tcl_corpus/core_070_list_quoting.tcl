@@ -1,0 +1,6 @@
+puts [list a b c]
+puts [list {a b} c]
+puts [list "" x]
+puts [list a\{ b]
+puts [list \$x {[cmd]}]
+puts [list {a}b c]

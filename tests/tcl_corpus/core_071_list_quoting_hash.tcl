@@ -1,0 +1,2 @@
+puts [list #a b]
+puts [list a #b]

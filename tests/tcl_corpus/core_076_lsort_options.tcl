@@ -1,0 +1,7 @@
+puts [lsort {banana apple Cherry}]
+puts [lsort -nocase {banana apple Cherry}]
+puts [lsort -integer {10 9 100 1}]
+puts [lsort -real -decreasing {1.5 10.2 3}]
+puts [lsort -unique {b a b c a}]
+puts [lsort -index 1 {{x 3} {y 1} {z 2}}]
+puts [lsort -dictionary {a10 a2 a1}]

@@ -1,0 +1,7 @@
+puts [lsearch {a b c} b]
+puts [lsearch {a b c} z]
+puts [lsearch -exact {a* b} a*]
+puts [lsearch -glob {apple banana} b*]
+puts [lsearch -all {a b a c} a]
+puts [lsearch -inline {x1 y2 x3} y*]
+puts [lsearch -all -inline {x1 y2 x3} x*]

@@ -1,0 +1,5 @@
+puts [join {a b c} ,]
+puts [join {{a b} c} -]
+puts [split "a,b,,c" ,]
+puts [split "abc" ""]
+puts [split "a b  c"]

@@ -1,0 +1,2 @@
+puts [concat a {b c} " d "]
+puts [concat {a b} {} {c}]

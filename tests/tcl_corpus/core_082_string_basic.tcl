@@ -1,0 +1,7 @@
+puts [string length hello]
+puts [string index hello 1]
+puts [string index hello end]
+puts [string range hello 1 3]
+puts [string toupper hello]
+puts [string tolower HeLLo]
+puts [string totitle hELLO]

@@ -1,0 +1,6 @@
+puts [string compare a b]
+puts [string compare b a]
+puts [string compare a a]
+puts [string equal abc abc]
+puts [string equal -nocase ABC abc]
+puts [string compare -length 2 abx aby]

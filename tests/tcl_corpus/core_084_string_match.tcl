@@ -1,0 +1,5 @@
+puts [string match a* abc]
+puts [string match {a?c} abc]
+puts [string match {[a-c]x} bx]
+puts [string match -nocase A* abc]
+puts [string match {\*} *]

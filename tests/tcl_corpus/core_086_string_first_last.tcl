@@ -1,0 +1,4 @@
+puts [string first b abcb]
+puts [string last b abcb]
+puts [string first z abc]
+puts [string first b abcb 2]

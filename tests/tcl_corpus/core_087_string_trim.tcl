@@ -1,0 +1,3 @@
+puts "<[string trim "  x y  "]>"
+puts "<[string trimleft "xxabcxx" x]>"
+puts "<[string trimright "xxabcxx" x]>"

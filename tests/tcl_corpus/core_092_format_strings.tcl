@@ -1,0 +1,7 @@
+puts [format %s hello]
+puts [format %10s| hi]
+puts [format %-10s| hi]
+puts [format %.2s hello]
+puts [format %c 65]
+puts [format %%]
+puts [format "%s=%d" x 3]

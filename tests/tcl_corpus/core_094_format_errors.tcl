@@ -1,0 +1,4 @@
+puts [catch {format %d abc} m]
+puts $m
+puts [catch {format %d} m]
+puts $m

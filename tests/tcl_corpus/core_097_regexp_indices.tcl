@@ -1,0 +1,2 @@
+regexp -indices {b+} abbbc r
+puts $r

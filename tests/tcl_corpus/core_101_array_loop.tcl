@@ -1,0 +1,2 @@
+array set sc {alice 3 bob 5}
+foreach name [lsort [array names sc]] { puts "$name=$sc($name)" }

@@ -1,0 +1,5 @@
+proc old {} { return old }
+rename old new
+puts [new]
+puts [catch {old} m]
+puts $m

@@ -1,0 +1,2 @@
+proc two {} { return 2 }
+puts [expr {[two] * [two] + 1}]

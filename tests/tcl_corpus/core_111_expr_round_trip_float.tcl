@@ -1,0 +1,3 @@
+set x [expr {1.0/7}]
+puts $x
+puts [expr {$x * 7}]

@@ -1,0 +1,5 @@
+puts [expr {10 / 4}]
+puts [expr {10 / 4.0}]
+puts [expr {10.0 / 4}]
+puts [expr {-10 / 4}]
+puts [expr {-10 % 4}]

@@ -1,0 +1,3 @@
+proc mk {name val} { upvar 1 $name v; set v $val }
+mk newone 17
+puts $newone

@@ -1,0 +1,6 @@
+set l {
+  one
+  two three
+}
+puts [llength $l]
+puts [lindex $l 1]

@@ -1,0 +1,3 @@
+proc myproc1 {} {}
+proc myproc2 {} {}
+puts [lsort [info procs myproc*]]

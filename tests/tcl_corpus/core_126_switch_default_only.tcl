@@ -1,0 +1,1 @@
+puts [switch foo {default {format dflt}}]

@@ -1,0 +1,3 @@
+proc va {args} { return [llength $args] }
+puts [va]
+puts [va a b c]

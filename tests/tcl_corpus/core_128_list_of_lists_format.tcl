@@ -1,0 +1,1 @@
+puts [list [list a b] [list c [list d e]]]

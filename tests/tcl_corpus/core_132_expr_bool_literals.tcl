@@ -1,0 +1,3 @@
+puts [expr {true}]
+puts [expr {true && 1}]
+puts [expr {!false}]

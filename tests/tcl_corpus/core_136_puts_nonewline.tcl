@@ -1,0 +1,4 @@
+puts -nonewline a
+puts -nonewline b
+puts ""
+puts stdout c

@@ -1,0 +1,2 @@
+puts [string compare 10 9]
+puts [expr {10 > 9}]

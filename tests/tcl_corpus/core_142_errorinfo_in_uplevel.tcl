@@ -1,0 +1,3 @@
+proc u {} { uplevel 1 {error up} }
+catch u m
+puts $m

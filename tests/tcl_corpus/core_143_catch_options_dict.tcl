@@ -1,0 +1,2 @@
+catch {error x} m opts
+puts [dict get $opts -code]

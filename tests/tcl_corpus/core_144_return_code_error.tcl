@@ -1,0 +1,3 @@
+proc rc {} { return -code error "custom" }
+puts [catch rc m]
+puts $m

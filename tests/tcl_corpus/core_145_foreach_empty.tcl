@@ -1,0 +1,2 @@
+foreach x {} { puts never }
+puts done

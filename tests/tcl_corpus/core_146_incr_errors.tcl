@@ -1,0 +1,3 @@
+set notnum abc
+puts [catch {incr notnum} m]
+puts $m

@@ -1,0 +1,3 @@
+set out ""
+foreach w {x y z} { append out "$w;" }
+puts $out

@@ -1,0 +1,1 @@
+puts [string length "a [string toupper "b c"] d"]

@@ -1,0 +1,2 @@
+proc loc {} { set a(1) x; set a(2) y; return [lsort [array names a]] }
+puts [loc]

@@ -1,0 +1,2 @@
+puts [expr {exp(log(5))}]
+puts [expr {log(exp(2))}]

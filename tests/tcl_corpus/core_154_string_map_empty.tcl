@@ -1,0 +1,1 @@
+puts "<[string map {} abc]>"

@@ -1,0 +1,2 @@
+set l [list "a\nb" c]
+puts [llength $l]
