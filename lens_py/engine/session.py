@@ -17,13 +17,26 @@ class Session:
         self.sets: dict = {}            # name → ExampleSet, in creation order
         self.net: Network | None = None
         self.rng = rng if rng is not None else default_rng
-        self.verbosity = 1
+        self._verbosity = 1
+        self.verbosity_of = None        # the shell links its `verbosity` here
         self.write = write if write is not None else sys.stdout.write
         self.run_script = None          # the shell installs: callable(script text)
         self.link_types = ["", "bias"]  # Lens registers link types globally
         self.dtype = np.float32
 
     # -- output ----------------------------------------------------------------------
+    @property
+    def verbosity(self) -> int:
+        return self.verbosity_of() if self.verbosity_of is not None else self._verbosity
+
+    @verbosity.setter
+    def verbosity(self, level: int) -> None:
+        self._verbosity = level
+
+    @property
+    def current_net(self):
+        return self.net
+
     def print(self, text: str, min_verbosity: int = 1) -> None:
         if self.verbosity >= min_verbosity:
             self.write(text)
@@ -129,9 +142,12 @@ class Session:
             raise NetworkError("no current network")
         return self.net
 
-    def train(self, num_updates=None, report=None, algorithm=None, set_only=False) -> str:
+    def train(self, num_updates=None, report=None, algorithm=None, set_only=False,
+              **options) -> str:
+        """`options`: further keywords of training.train (e.g. schedule=...)."""
         from .training import train
-        return train(self, self._current(), num_updates, report, algorithm, set_only)
+        return train(self, self._current(), num_updates, report, algorithm, set_only,
+                     **options)
 
     def test(self, num_examples=0, reset_error=True, return_text=False):
         """(result string, values for the Tcl `Test` array)."""

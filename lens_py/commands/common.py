@@ -1,0 +1,140 @@
+"""What every Lens command binding shares: the engine session behind an
+interpreter, Lens's argument conventions (options known by their first
+letter, group lists, `usage: …` errors, `-h`) and the translation of engine
+errors into shell errors.  No numerics live here."""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..engine.lensfiles import LensFileError
+from ..engine.network import NetworkError
+from ..engine.objects import ObjectError
+from ..engine.session import Session
+from ..shell.errors import TclError
+from ..shell.registry import Command, CommandTable
+from ..shell.tcllist import parse_list
+
+# Engine exceptions whose message is meant for the user as it stands.
+ENGINE_ERRORS: tuple = (NetworkError, ObjectError, LensFileError, NotImplementedError)
+
+
+def register_engine_error(cls) -> None:
+    """Other engine modules (example files, weight files) add their error types."""
+    global ENGINE_ERRORS
+    if cls not in ENGINE_ERRORS:
+        ENGINE_ERRORS = ENGINE_ERRORS + (cls,)
+
+
+def session(interp) -> Session:
+    """The engine session of this interpreter, made on first use."""
+    s = interp.ext.get("lens")
+    if s is None:
+        s = Session(write=interp.write)
+        s.run_script = interp.eval_global
+        s.verbosity_of = lambda: interp.verbosity
+        interp.ext["lens"] = s
+    return s
+
+
+def current_net(interp):
+    net = session(interp).net
+    if net is None:
+        raise TclError("there is no current network")
+    return net
+
+
+def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
+                 max_args: int | None = None, help: str = ""):
+    """Register a Lens command.  Lens answers a wrong argument count (or `-h`)
+    with `usage: …` rather than Tcl's `wrong # args`, and engine errors become
+    shell errors with their message unchanged."""
+    def register(func):
+        @functools.wraps(func)
+        def run(interp, args):
+            if args[:1] == ["-h"] or len(args) < min_args or \
+                    (max_args is not None and len(args) > max_args):
+                raise TclError(f"usage: {usage}")
+            try:
+                return func(interp, args)
+            except ENGINE_ERRORS as e:
+                raise TclError(str(e)) from None
+        table.add(Command(name, run, usage, 0, None, help))
+        return func
+    return register
+
+
+# -- Lens's argument conventions ---------------------------------------------------
+
+def is_option(word: str) -> bool:
+    """A word Lens reads as an option: `-x…` that is not a negative number."""
+    return len(word) > 1 and word[0] == "-" and not re.match(r"-[\d.]", word)
+
+
+def option_letter(word: str) -> str:
+    return word[1] if len(word) > 1 else ""
+
+
+def atoi(text: str) -> int:
+    """C's atoi, as Lens reads option values: the leading integer, else 0."""
+    m = re.match(r"\s*([+-]?\d+)", text)
+    return int(m.group(1)) if m else 0
+
+
+def atof(text: str) -> float:
+    m = re.match(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?inf|[+-]?nan)",
+                 text, re.IGNORECASE)
+    return float(m.group(1)) if m else 0.0
+
+
+def need_value(args: list, i: int, usage: str) -> str:
+    if i + 1 >= len(args):
+        raise TclError(f"usage: {usage}")
+    return args[i + 1]
+
+
+def group_list(net, text: str) -> list:
+    """A Lens group list: a name, a Tcl list of names, or `*` (all groups)."""
+    names = parse_list(text)
+    if names == ["*"]:
+        return list(net.groups)
+    out = []
+    for name in names:
+        g = net.group(name)
+        if g is None:
+            raise TclError(f'group "{name}" doesn\'t exist')
+        out.append(g)
+    return out
+
+
+def is_group_list(net, text: str) -> bool:
+    try:
+        names = parse_list(text)
+    except TclError:
+        return False
+    if not names:
+        return False
+    return names == ["*"] or all(net.group(n) is not None for n in names)
+
+
+def unit_list(net, text: str) -> list:
+    """A Lens unit list: unit names (`hidden:3`), groups (all their units), or `*`."""
+    out = []
+    for name in parse_list(text):
+        if name == "*":
+            out.extend((g, u) for g in net.groups for u in range(g.size))
+            continue
+        g = net.group(name)
+        if g is not None:
+            out.extend((g, u) for u in range(g.size))
+            continue
+        found = net.unit(name)
+        if found is None:
+            raise TclError(f'unit "{name}" doesn\'t exist')
+        out.append(found)
+    return out
+
+
+def quoted_names(names) -> str:
+    """Lens lists networks and sets as quoted names, one per line."""
+    return "\n".join(f'"{n}"' for n in names)

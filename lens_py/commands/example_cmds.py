@@ -1,0 +1,144 @@
+"""Lens commands for example sets (SPEC §2): loadExamples, saveExamples,
+useTrainingSet/useTestingSet, deleteExampleSets, exampleSetMode,
+resetExampleSets."""
+from __future__ import annotations
+
+from ..engine import types as T
+from ..shell.errors import TclError
+from ..shell.registry import CommandTable
+from ..shell.tcllist import parse_list
+from .common import (atoi, is_option, lens_command, need_value, option_letter, quoted_names,
+                     register_engine_error, session)
+
+TABLE = CommandTable("lens-examples")
+
+
+def _examples():
+    from ..engine import examples
+    register_engine_error(examples.ExampleFileError)
+    return examples
+
+
+def _find_set(interp, name: str):
+    exset = session(interp).sets.get(name)
+    if exset is None:
+        raise TclError(f'example set "{name}" doesn\'t exist')
+    return exset
+
+
+def _set_list(interp, text: str) -> list:
+    s = session(interp)
+    names = parse_list(text)
+    if names == ["*"]:
+        return list(s.sets.values())
+    return [_find_set(interp, n) for n in names]
+
+
+LOAD_USAGE = ("loadExamples <file> [-set <example-set>] [-num <num-examples>] "
+              "[-exmode <example-mode>] [-mode REPLACE | APPEND | PIPE]")
+
+
+@lens_command(TABLE, "loadExamples", LOAD_USAGE, 1)
+def _load_examples(interp, args):
+    opts = {}
+    i = 1
+    while i < len(args):
+        if not is_option(args[i]):
+            raise TclError(f"usage: {LOAD_USAGE}")
+        letter = option_letter(args[i])
+        value = need_value(args, i, LOAD_USAGE)
+        if letter == "s":
+            opts["set_name"] = value
+        elif letter == "n":
+            opts["num"] = atoi(value)
+        elif letter == "e":
+            opts["ex_mode"] = value
+        elif letter == "m":
+            opts["load_mode"] = value
+        else:
+            raise TclError(f"usage: {LOAD_USAGE}")
+        i += 2
+    return _examples().load_examples(session(interp), args[0], **opts)
+
+
+SAVE_USAGE = "saveExamples <example-set> <file> [-binary | -append]"
+
+
+@lens_command(TABLE, "saveExamples", SAVE_USAGE, 2, 3)
+def _save_examples(interp, args):
+    exset = _find_set(interp, args[0])
+    opts = {}
+    if len(args) == 3:
+        letter = option_letter(args[2]) if is_option(args[2]) else ""
+        if letter == "b":
+            opts["binary"] = True
+        elif letter == "a":
+            opts["append"] = True
+        else:
+            raise TclError(f"usage: {SAVE_USAGE}")
+    _examples().save_examples(exset, args[1], **opts)
+    return ""
+
+
+def _use_set(interp, args, role: str):
+    s = session(interp)
+    if not args:
+        return quoted_names(s.sets)
+    net = s.net
+    if net is None:
+        raise TclError("there is no current network")
+    exset = None if args[0] == "" else _find_set(interp, args[0])
+    setattr(net, role, exset)
+    return ""
+
+
+@lens_command(TABLE, "useTrainingSet", "useTrainingSet [<example-set>]", 0, 1)
+def _use_training(interp, args):
+    return _use_set(interp, args, "training_set")
+
+
+@lens_command(TABLE, "useTestingSet", "useTestingSet [<example-set>]", 0, 1)
+def _use_testing(interp, args):
+    return _use_set(interp, args, "testing_set")
+
+
+@lens_command(TABLE, "deleteExampleSets", "deleteExampleSets <example-set-list>", 1, 1)
+def _delete_sets(interp, args):
+    s = session(interp)
+    for exset in _set_list(interp, args[0]):
+        s.delete_set(exset.name)
+        close = getattr(exset, "close", None)
+        if close is not None:
+            close()
+    return ""
+
+
+MODE_USAGE = "exampleSetMode <example-set-list> [<mode>]"
+
+
+def _mode_name(mask: int) -> str:
+    return T.type_name(mask, T.EXAMPLE_MODE) or str(mask)
+
+
+@lens_command(TABLE, "exampleSetMode", MODE_USAGE, 1, 2)
+def _example_set_mode(interp, args):
+    sets = _set_list(interp, args[0])
+    if len(args) == 1:
+        return "\n".join(f"{{{e.name}}} {_mode_name(e.mode)}" for e in sets)
+    examples = _examples()
+    for exset in sets:
+        examples.set_example_mode(exset, args[1])
+    return ""
+
+
+@lens_command(TABLE, "resetExampleSets", "resetExampleSets [<example-set-list>]", 0, 1)
+def _reset_sets(interp, args):
+    sets = _set_list(interp, args[0]) if args else list(session(interp).sets.values())
+    for exset in sets:
+        exset.reset()
+    return ""
+
+
+@lens_command(TABLE, "moveExamples", "moveExamples <from-set> <to-set> ...", 2)
+def _move_examples(interp, args):
+    raise TclError("moveExamples is not supported by lens_py yet")

@@ -1,0 +1,474 @@
+"""Lens commands that build and change networks (SPEC §1): addNet, addGroup,
+connectGroups, elmanConnect, freezing, randomising, weight files, output
+files.  Thin bindings: the engine does the work."""
+from __future__ import annotations
+
+import math
+
+from ..engine import types as T
+from ..shell.errors import TclError
+from ..shell.registry import CommandTable
+from ..shell.tcllist import parse_list
+from .common import (atof, atoi, current_net, group_list, is_group_list, is_option, lens_command,
+                     need_value, option_letter, quoted_names, register_engine_error, session,
+                     unit_list)
+
+TABLE = CommandTable("lens-network")
+register_engine_error(T.TypeError_)
+
+ADD_NET_USAGE = ("addNet <network> [-intervals <timeIntervals> | -ticks <ticksPerInterval>] "
+                 "[<net-type>]* [<num-units> [[+|-]<group-type>]*]*")
+
+
+def _is_count(word: str) -> bool:
+    return word.isdigit()
+
+
+@lens_command(TABLE, "addNet", ADD_NET_USAGE, 1)
+def _add_net(interp, args):
+    name, rest = args[0], args[1:]
+    intervals = ticks = 1
+    i = 0
+    while i < len(rest) and is_option(rest[i]):
+        letter = option_letter(rest[i])
+        if letter == "i":
+            intervals = atoi(need_value(rest, i, ADD_NET_USAGE))
+        elif letter == "t":
+            ticks = atoi(need_value(rest, i, ADD_NET_USAGE))
+        else:
+            raise TclError(f"usage: {ADD_NET_USAGE}")
+        i += 2
+    net_type = 0
+    while i < len(rest) and not _is_count(rest[i]):
+        found = T.lookup_type_mask(rest[i], T.NETWORK)
+        if found is None:
+            raise TclError(f"addNet: invalid network type: {rest[i]}")
+        net_type |= found
+        i += 1
+    groups = []
+    while i < len(rest):
+        units = int(rest[i])
+        i += 1
+        words = []
+        while i < len(rest) and not _is_count(rest[i]):
+            words.append(rest[i])
+            i += 1
+        groups.append((units, words))
+    if intervals < 1 or ticks < 1:
+        raise TclError("addNet: timeIntervals and ticksPerInterval must be positive")
+    session(interp).add_net(name, intervals=intervals, ticks=ticks, net_type=net_type,
+                            groups=groups)
+    return ""
+
+
+@lens_command(TABLE, "useNet", "useNet [<network>]", 0, 1)
+def _use_net(interp, args):
+    s = session(interp)
+    if not args:
+        return quoted_names(n.name for n in s.nets)
+    if args[0] == "":
+        s.net = None
+        return ""
+    s.use_net(args[0])
+    return ""
+
+
+@lens_command(TABLE, "deleteNets", "deleteNets <network-list>", 1, 1)
+def _delete_nets(interp, args):
+    s = session(interp)
+    names = parse_list(args[0])
+    nets = list(s.nets) if names == ["*"] else []
+    for name in names if names != ["*"] else []:
+        net = s.find_net(name)
+        if net is None:
+            raise TclError(f'deleteNets: network "{name}" doesn\'t exist')
+        nets.append(net)
+    for net in nets:
+        s.delete_net(net)
+    if s.net is None and s.nets:
+        s.net = s.nets[-1]
+    return ""
+
+
+ADD_GROUP_USAGE = "addGroup <group> <num-units> [[+|-]<group-type>]*"
+
+
+@lens_command(TABLE, "addGroup", ADD_GROUP_USAGE, 2)
+def _add_group(interp, args):
+    net = current_net(interp)
+    size = atoi(args[1])
+    g = net.add_group(args[0], size, args[2:])
+    return f"group({g.num})"
+
+
+@lens_command(TABLE, "deleteGroups", "deleteGroups <group-list>", 1, 1)
+def _delete_groups(interp, args):
+    net = current_net(interp)
+    for g in group_list(net, args[0]):
+        if g.name == "bias":
+            raise TclError('deleteGroups: the bias group cannot be deleted')
+        net.delete_group(g)
+    return ""
+
+
+@lens_command(TABLE, "orderGroups", "orderGroups <group> ...", 1)
+def _order_groups(interp, args):
+    current_net(interp).order_groups(args)
+    return ""
+
+
+@lens_command(TABLE, "changeGroupType", "changeGroupType <group-list> [[+|-]<group-type>]*", 1)
+def _change_group_type(interp, args):
+    net = current_net(interp)
+    for g in group_list(net, args[0]):
+        net.change_group_type(g, args[1:])
+    return ""
+
+
+@lens_command(TABLE, "groupType", "groupType <group> [[+|-]<group-type>]*", 0)
+def _group_type(interp, args):
+    if not args:
+        names = [name for name, _, cls in T.TYPE_TABLE if cls in T.GROUP_CLASSES]
+        return " ".join(names)
+    net = current_net(interp)
+    for g in group_list(net, args[0]):
+        if len(args) == 1:
+            return " ".join(_type_words(g))
+        net.set_group_type(g, args[1:])
+    return ""
+
+
+def _type_words(g) -> list:
+    words = [name for name, mask, cls in T._TYPES if cls == T.GROUP and g.type & mask]
+    for procs, cls in ((g.input_procs, T.GROUP_INPUT), (g.output_procs, T.GROUP_OUTPUT),
+                       (g.cost_procs, T.GROUP_COST)):
+        words.extend(T.type_name(p, cls) for p in procs)
+    return words
+
+
+CONNECT_USAGE = ("connectGroups <group-list1> <group-list2> [<group-list3> ...] "
+                 "[-projection <proj-type>] [-strength <s>] [-mean <m>] [-range <r>] "
+                 "[-type <link-type>] [-bidirectional] [-shareWith <from> <to>]")
+
+
+@lens_command(TABLE, "connectGroups", CONNECT_USAGE, 2)
+def _connect_groups(interp, args):
+    net = current_net(interp)
+    lists = []
+    i = 0
+    while i < len(args) and not is_option(args[i]) and is_group_list(net, args[i]):
+        lists.append(group_list(net, args[i]))
+        i += 1
+    if i < len(args) and not is_option(args[i]):
+        # Not a group list and not an option: name the group that is missing.
+        group_list(net, args[i])
+    if len(lists) < 2:
+        raise TclError(f"usage: {CONNECT_USAGE}")
+    opts = {}
+    while i < len(args):
+        word = args[i]
+        if not is_option(word):
+            raise TclError(f"usage: {CONNECT_USAGE}")
+        if word.startswith("-sh"):
+            if i + 2 >= len(args):
+                raise TclError(f"usage: {CONNECT_USAGE}")
+            opts["share_with"] = (net.require_group(args[i + 1]), net.require_group(args[i + 2]))
+            i += 3
+            continue
+        letter = option_letter(word)
+        if letter == "b":
+            opts["bidirectional"] = True
+            i += 1
+            continue
+        value = need_value(args, i, CONNECT_USAGE)
+        if letter == "p":
+            opts["projection"] = value
+        elif letter == "s":
+            opts["strength"] = atof(value)
+        elif letter == "m":
+            opts["mean"] = atof(value)
+        elif letter == "r":
+            opts["rng_range"] = atof(value)
+        elif letter == "t":
+            opts["link_type"] = value
+        else:
+            raise TclError(f"usage: {CONNECT_USAGE}")
+        i += 2
+    if "projection" in opts:
+        found = _projection_name(opts["projection"])
+        opts["projection"] = found
+    for senders, receivers in zip(lists, lists[1:]):
+        for s in senders:
+            for r in receivers:
+                net.connect_groups(s, r, **opts)
+    return ""
+
+
+def _projection_name(word: str) -> str:
+    for name, mask, cls in T.TYPE_TABLE:
+        if cls == T.PROJECTION and name.startswith(word):
+            return name
+    raise TclError(f"connectGroups: invalid projection type: {word}")
+
+
+ELMAN_USAGE = "elmanConnect <source-group> <context-group> [-reset <0|1>] [-initOutput <value>]"
+
+
+@lens_command(TABLE, "elmanConnect", ELMAN_USAGE, 2)
+def _elman_connect(interp, args):
+    net = current_net(interp)
+    reset = init = None
+    i = 2
+    while i < len(args):
+        letter = option_letter(args[i])
+        value = need_value(args, i, ELMAN_USAGE)
+        if letter == "r":
+            reset = atoi(value) != 0
+        elif letter == "i":
+            init = atof(value)
+        else:
+            raise TclError(f"usage: {ELMAN_USAGE}")
+        i += 2
+    for source in group_list(net, args[0]):
+        for context in group_list(net, args[1]):
+            net.elman_connect(source, context, reset, init)
+    return ""
+
+
+def _selection(interp, net, args, usage, extra=()):
+    """-group L / -unit L / -type T (and the letters in `extra`) of the
+    freeze/thaw/randWeights family."""
+    sel = {"groups": None, "units": None, "link_type": None}
+    values = {}
+    i = 0
+    while i < len(args):
+        letter = option_letter(args[i]) if is_option(args[i]) else ""
+        value = need_value(args, i, usage)
+        if letter == "g":
+            sel["groups"] = group_list(net, value)
+        elif letter == "u":
+            sel["units"] = unit_list(net, value)
+        elif letter == "t":
+            sel["link_type"] = value
+        elif letter in extra:
+            values[letter] = atof(value)
+        else:
+            raise TclError(f"usage: {usage}")
+        i += 2
+    return sel, values
+
+
+FREEZE_USAGE = "freezeWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
+THAW_USAGE = "thawWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
+RAND_USAGE = ("randWeights [-group <group-list> | -unit <unit-list>] [-mean <m>] [-range <r>] "
+              "[-type <link-type>]")
+
+
+@lens_command(TABLE, "freezeWeights", FREEZE_USAGE)
+def _freeze(interp, args):
+    net = current_net(interp)
+    sel, _ = _selection(interp, net, args, FREEZE_USAGE)
+    net.freeze_weights(**sel)
+    return ""
+
+
+@lens_command(TABLE, "thawWeights", THAW_USAGE)
+def _thaw(interp, args):
+    net = current_net(interp)
+    sel, _ = _selection(interp, net, args, THAW_USAGE)
+    net.thaw_weights(**sel)
+    return ""
+
+
+@lens_command(TABLE, "randWeights", RAND_USAGE)
+def _rand_weights(interp, args):
+    net = current_net(interp)
+    sel, values = _selection(interp, net, args, RAND_USAGE, extra="mr")
+    net.rand_weights(mean=values.get("m", math.nan), rng_range=values.get("r", math.nan), **sel)
+    return ""
+
+
+@lens_command(TABLE, "resetNet", "resetNet", 0, 0)
+def _reset_net(interp, args):
+    current_net(interp).reset_net()
+    return ""
+
+
+@lens_command(TABLE, "resetDerivs", "resetDerivs", 0, 0)
+def _reset_derivs(interp, args):
+    current_net(interp).reset_derivs()
+    return ""
+
+
+SET_TIME_USAGE = ("setTime [-intervals <timeIntervals>] [-ticks <ticksPerInterval>] "
+                  "[-history <historyLength>] [-dtfixed]")
+
+
+@lens_command(TABLE, "setTime", SET_TIME_USAGE)
+def _set_time(interp, args):
+    net = current_net(interp)
+    opts = {}
+    dt_fixed = False
+    i = 0
+    while i < len(args):
+        letter = option_letter(args[i]) if is_option(args[i]) else ""
+        if letter == "d":
+            dt_fixed = True
+            i += 1
+            continue
+        value = atoi(need_value(args, i, SET_TIME_USAGE))
+        key = {"i": "intervals", "t": "ticks", "h": "history"}.get(letter)
+        if key is None:
+            raise TclError(f"usage: {SET_TIME_USAGE}")
+        opts[key] = value
+        i += 2
+    return net.set_time(opts.get("intervals"), opts.get("ticks"), opts.get("history"),
+                        dt_fixed=dt_fixed)
+
+
+# -- weight files ------------------------------------------------------------------------
+
+SAVE_WEIGHTS_USAGE = "saveWeights <file> [-values <n>] [-text] [-noFrozen] [-onlyFrozen]"
+LOAD_WEIGHTS_USAGE = "loadWeights <file> [-noFrozen | -onlyFrozen]"
+
+
+def _weightfile():
+    from ..engine import weightfile
+    register_engine_error(weightfile.WeightFileError)
+    return weightfile
+
+
+@lens_command(TABLE, "saveWeights", SAVE_WEIGHTS_USAGE, 1)
+def _save_weights(interp, args):
+    net = current_net(interp)
+    opts = {}
+    i = 1
+    while i < len(args):
+        letter = option_letter(args[i]) if is_option(args[i]) else ""
+        if letter == "v":
+            opts["num_values"] = atoi(need_value(args, i, SAVE_WEIGHTS_USAGE))
+            i += 2
+            continue
+        if letter == "t":
+            opts["text"] = True
+        elif letter == "n":
+            opts["no_frozen"] = True
+        elif letter == "o":
+            opts["only_frozen"] = True
+        else:
+            raise TclError(f"usage: {SAVE_WEIGHTS_USAGE}")
+        i += 1
+    _weightfile().save_weights(net, args[0], **opts)
+    return args[0]
+
+
+@lens_command(TABLE, "loadWeights", LOAD_WEIGHTS_USAGE, 1)
+def _load_weights(interp, args):
+    net = current_net(interp)
+    opts = {}
+    for word in args[1:]:
+        letter = option_letter(word) if is_option(word) else ""
+        if letter == "n":
+            opts["no_frozen"] = True
+        elif letter == "o":
+            opts["only_frozen"] = True
+        else:
+            raise TclError(f"usage: {LOAD_WEIGHTS_USAGE}")
+    _weightfile().load_weights(net, args[0], **opts)
+    return args[0]
+
+
+# -- output files and printed values ---------------------------------------------------
+
+OPEN_OUT_USAGE = "openNetOutputFile <file> [-binary] [-append]"
+
+
+@lens_command(TABLE, "openNetOutputFile", OPEN_OUT_USAGE, 1)
+def _open_output(interp, args):
+    from ..engine import outputfile
+    net = current_net(interp)
+    opts = {}
+    for word in args[1:]:
+        letter = option_letter(word) if is_option(word) else ""
+        if letter == "b":
+            opts["binary"] = True
+        elif letter == "a":
+            opts["append"] = True
+        else:
+            raise TclError(f"usage: {OPEN_OUT_USAGE}")
+    outputfile.open_output_file(net, args[0], **opts)
+    return ""
+
+
+@lens_command(TABLE, "closeNetOutputFile", "closeNetOutputFile", 0, 0)
+def _close_output(interp, args):
+    from ..engine import outputfile
+    outputfile.close_output_file(current_net(interp))
+    return ""
+
+
+def _tcl_caller(interp):
+    from ..shell.tcllist import format_list
+
+    def call(proc, words):
+        return interp.eval_global(format_list([proc, *words]))
+    return call
+
+
+PRINT_UNITS_USAGE = "printUnitValues <file> <proc> <group-list> [-append]"
+PRINT_LINKS_USAGE = ("printLinkValues <file> <proc> <sending-groups> <receiving-groups> "
+                     "[-type <link-type>] [-append]")
+
+
+@lens_command(TABLE, "printUnitValues", PRINT_UNITS_USAGE, 3, 4)
+def _print_unit_values(interp, args):
+    from ..engine import printvalues
+    net = current_net(interp)
+    append = len(args) == 4 and option_letter(args[3]) == "a"
+    if len(args) == 4 and not append:
+        raise TclError(f"usage: {PRINT_UNITS_USAGE}")
+    try:
+        printvalues.print_unit_values(net, args[0], args[1], group_list(net, args[2]), append,
+                                      _tcl_caller(interp))
+    except TclError as e:
+        return e.message
+    return ""
+
+
+@lens_command(TABLE, "printLinkValues", PRINT_LINKS_USAGE, 4)
+def _print_link_values(interp, args):
+    from ..engine import printvalues
+    net = current_net(interp)
+    append, link_type = False, None
+    i = 4
+    while i < len(args):
+        letter = option_letter(args[i]) if is_option(args[i]) else ""
+        if letter == "a":
+            append = True
+            i += 1
+        elif letter == "t":
+            link_type = need_value(args, i, PRINT_LINKS_USAGE)
+            i += 2
+        else:
+            raise TclError(f"usage: {PRINT_LINKS_USAGE}")
+    try:
+        printvalues.print_link_values(net, args[0], args[1], group_list(net, args[2]),
+                                      group_list(net, args[3]), link_type, append,
+                                      _tcl_caller(interp))
+    except TclError as e:
+        return e.message
+    return ""
+
+
+# -- not yet ------------------------------------------------------------------------------
+
+def _not_yet(name):
+    def run(interp, args):
+        raise TclError(f"{name} is not supported by lens_py yet")
+    return run
+
+
+for _name in ("lesionUnits", "healUnits", "lesionLinks", "connectUnits", "connectGroupToUnits",
+              "disconnectGroups", "disconnectUnits", "deleteLinks", "noiseType",
+              "loadXerionWeights", "copyConnect"):
+    lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))
