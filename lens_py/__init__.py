@@ -1,2 +1,18 @@
-"""lens_py: a faithful, fast Python re-creation of the Lens neural-network simulator."""
+"""lens_py: a faithful, fast Python re-creation of the Lens neural-network simulator.
+
+`Lens` runs Lens commands from Python; `Network` and `Session` are the
+engine's own classes (see README, "From Python")."""
 __version__ = "0.1.0"
+
+__all__ = ["Lens", "LensCommandError", "Network", "Session"]
+
+
+def __getattr__(name):
+    # Imported on first use, so `lens-py --version` stays fast.
+    if name in ("Lens", "LensCommandError"):
+        from . import api
+        return getattr(api, name)
+    if name in ("Network", "Session"):
+        from . import engine
+        return getattr(engine, name)
+    raise AttributeError(f"module 'lens_py' has no attribute {name!r}")

@@ -411,7 +411,8 @@ def _tcl_caller(interp):
     from ..shell.tcllist import format_list
 
     def call(proc, words):
-        return interp.eval_global(format_list([proc, *words]))
+        # Lens appends the arguments to the proc's text, so `{myProc extra}` works.
+        return interp.eval_global(proc + " " + format_list(words))
     return call
 
 
@@ -427,11 +428,8 @@ def _print_unit_values(interp, args):
     append = len(args) == 4 and option_letter(args[3]) == "a"
     if len(args) == 4 and not append:
         raise TclError(f"usage: {PRINT_UNITS_USAGE}")
-    try:
-        printvalues.print_unit_values(net, args[0], args[1], group_list(net, args[2]), append,
-                                      _tcl_caller(interp))
-    except TclError as e:
-        return e.message
+    printvalues.print_unit_values(net, args[0], args[1], group_list(net, args[2]), append,
+                                  _tcl_caller(interp))
     return ""
 
 
@@ -451,12 +449,9 @@ def _print_link_values(interp, args):
             i += 2
         else:
             raise TclError(f"usage: {PRINT_LINKS_USAGE}")
-    try:
-        printvalues.print_link_values(net, args[0], args[1], group_list(net, args[2]),
-                                      group_list(net, args[3]), link_type, append,
-                                      _tcl_caller(interp))
-    except TclError as e:
-        return e.message
+    printvalues.print_link_values(net, args[0], args[1], group_list(net, args[2]),
+                                  group_list(net, args[3]), link_type, append,
+                                  _tcl_caller(interp))
     return ""
 
 

@@ -130,6 +130,9 @@ class Session:
         return net
 
     def delete_net(self, net: Network) -> None:
+        if net.example_writer is not None:
+            from .outputfile import close_output_file
+            close_output_file(net)
         self.nets.remove(net)
         for k, n in enumerate(self.nets):
             n.num = k
