@@ -9,6 +9,7 @@ from .shell import make_interp
 from .shell.errors import TclError, TclExit
 from .shell.parser import is_complete
 from .shell.tcllist import format_list
+from .shell.toplevel import eval_toplevel
 
 USAGE = """usage: lens-py [options] [script [args ...]]
   (no script)      the lens> prompt, or run commands piped on stdin
@@ -32,25 +33,29 @@ def report_error(interp, e: TclError, where_prefix: str = "") -> None:
     interp.write(text + detail + "\n", "stderr")
 
 
-def run_stream(interp, stream) -> int:
-    """Run commands read from a stream (batch stdin): each complete command in turn."""
+def run_stream(interp, stream, report_incomplete: bool = True) -> int:
+    """Run commands read from a stream (batch stdin) as tclsh does: each
+    complete command in turn at global level; an error is reported and the
+    next command still runs.  Returns 1 if any command failed, else 0.
+    tclsh silently drops an unfinished command at end of input; we report it
+    unless report_incomplete is False."""
     status = 0
     buf = ""
     for line in stream:
-        buf += line
+        buf += line if line.endswith("\n") else line + "\n"
         if not is_complete(buf):
             continue
         cmd, buf = buf, ""
         if not cmd.strip():
             continue
         try:
-            interp.eval(cmd)
+            eval_toplevel(interp, cmd)
         except TclError as e:
             report_error(interp, e)
             status = 1
-    if buf.strip():
+    if buf.strip() and report_incomplete:
         try:
-            interp.eval(buf)
+            eval_toplevel(interp, buf)
         except TclError as e:
             report_error(interp, e)
             status = 1

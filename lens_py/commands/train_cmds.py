@@ -153,3 +153,9 @@ def _update_weights(interp, args):
             raise TclError(f"usage: {UPDATE_USAGE}")
         i += 1
     return session(interp).update_weights(algorithm, reset, report)
+
+
+def setup(interp):
+    from ..engine.schedule import HELP
+    from ..shell.cmd_lens import HELP_TOPICS
+    HELP_TOPICS.setdefault("updateSchedule", HELP)

@@ -10,6 +10,16 @@ lr, μ, λ come from the block, else the receiving group, else the net.  Frozen
 nets, groups, units and blocks are skipped.  The reporting statistics are
 float sums over the updated links in Lens's link order (group → unit → link),
 which `_lens_order` lays out so one cumulative sum replays them.
+
+Shared weight arrays (one WeightArray behind several projections) are updated
+once, at their first place in group → incoming order: that place's block and
+group parameters apply, and the statistics count the array there.  A row of a
+shared array is frozen only if it is frozen at every place.
+
+`learning` (schedule.Learning, None = everything) restricts one update to
+some arrays (update schedules, SPEC §9): the others are held as if frozen,
+dougsMomentum's norm covers only the learning arrays, and the reporting
+statistics still cover every array.
 """
 from __future__ import annotations
 
@@ -32,13 +42,34 @@ def _choose3(block: np.ndarray, group_value: float, net_value: float, dtype):
 
 
 def _updatable(net):
-    """[(group, [(projection, rows to update)])] for unfrozen groups, units, blocks."""
+    """[(group, [(projection, rows to update)])] for every group with incoming
+    projections, one entry per weight array (at its first place); rows are the
+    rows not frozen at some place (all False at places in frozen groups)."""
     out = []
+    first = {}
     for g in net.groups:
-        if g.frozen or not g.incoming:
+        if not g.incoming:
             continue
-        out.append((g, [(p, ~g.unit_frozen & ~p.frozen) for p in g.incoming]))
+        projs = []
+        for p in g.incoming:
+            rows = np.zeros(g.size, dtype=bool) if g.frozen else ~g.unit_frozen & ~p.frozen
+            seen = first.get(id(p.arrays))
+            if seen is None:
+                first[id(p.arrays)] = rows
+                projs.append((p, rows))
+            else:
+                seen |= rows
+        out.append((g, projs))
     return out
+
+
+def _only(entries, learning):
+    """The entries whose arrays learn on this update."""
+    if learning is None:
+        return entries
+    ids = learning.arrays
+    return [(g, [(p, rows) for p, rows in projs if id(p.arrays) in ids])
+            for g, projs in entries]
 
 
 def _lens_order(entries, arrays_of) -> list:
@@ -46,6 +77,8 @@ def _lens_order(entries, arrays_of) -> list:
     projections (Lens's per-unit link order); returns a list of 1-D arrays."""
     parts = []
     for g, projs in entries:
+        if not projs:
+            continue
         vals = np.hstack([arrays_of(p) for p, _ in projs])
         sel = np.hstack([p.link_mask() & rows[:, None] for p, rows in projs])
         parts.append(vals[sel])
@@ -61,12 +94,13 @@ def _seq_sum(parts, dtype):
     return np.cumsum(flat, dtype=dtype)[-1]
 
 
-def update_weights(net, algorithm: int, do_stats: bool) -> None:
+def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
     d = net.dtype
     entries = _updatable(net)
+    learners = _only(entries, learning)
     scale = 1.0
     if algorithm == T.DOUGS_MOMENTUM:
-        squares = _lens_order(entries, lambda p: (p.deriv * p.deriv).astype(F64))
+        squares = _lens_order(learners, lambda p: (p.deriv * p.deriv).astype(F64))
         total = float(_seq_sum(squares, F64))
         if total > 1.0:
             scale = 1.0 / float(d(math.sqrt(total)))
@@ -78,8 +112,9 @@ def update_weights(net, algorithm: int, do_stats: bool) -> None:
         grad_lin = _seq_sum(_lens_order(entries, lambda p: -(p.last_delta * p.deriv)), d)
         delta_len = _seq_sum(_lens_order(entries, lambda p: p.last_delta * p.last_delta), d)
         deriv_len = _seq_sum(_lens_order(entries, lambda p: p.deriv * p.deriv), d)
-    for g, projs in entries:
-        if g.type & T.ADAPTIVE_GAIN:
+    for g, projs in learners:
+        if g.type & T.ADAPTIVE_GAIN and not g.frozen and (
+                learning is None or id(g) in learning.gains):
             _update_gain(net, g)
         for p, rows in projs:
             if rows.any():

@@ -157,6 +157,10 @@ NETWORK_FIELDS = [
                          "sigUSR1Proc", "sigUSR2Proc")],
     _const("outputFileName", STRING, lambda n: n.output_file_name),
     _const("binaryOutputFile", FLAG, lambda n: n.binary_output_file),
+    # lens_py's own (SPEC §9): update schedules, see engine/schedule.py
+    Field("updateSchedule", STRING, lambda n: n.update_schedule_text(),
+          lambda n, v: n.set_update_schedule(v)),
+    _const("updateScheduleStep", INT, lambda n: n.update_schedule_step),
 ]
 
 

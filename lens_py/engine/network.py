@@ -83,6 +83,8 @@ class Network(RealFields):
         self.max_ticks = self.history_length = 0
         self.event_history = []
         self.reset_history = []
+        self.update_schedule_object = None   # schedule.Schedule, None = everything learns
+        self._schedule_position = 0
         self.set_time(intervals, ticks, None, dt_fixed=False)
         self.add_group("bias", 1, ["BIAS"])
 
@@ -385,13 +387,24 @@ class Network(RealFields):
 
     def connect_groups(self, sender: Group, receiver: Group, projection: str = "FULL",
                        strength: float = 1.0, mean: float = NAN, rng_range: float = NAN,
-                       link_type: str | None = None, bidirectional: bool = False) -> None:
+                       link_type: str | None = None, bidirectional: bool = False,
+                       share_with=None) -> None:
+        """`share_with=(from_group, to_group)`: the new projection uses the weight
+        array of the existing from→to projection (lens_py's -shareWith)."""
         kind = PROJECTION_TYPES.get(projection)
         if kind is None:
             found = T.lookup_type_mask(projection, T.PROJECTION)
             if found is None:
                 raise NetworkError(f"connectGroups: invalid projection type: {projection}")
             kind = found
+        if share_with is not None:
+            if bidirectional:
+                raise NetworkError("connectGroups: -shareWith cannot be used with -bidirectional")
+            if kind != T.FULL:
+                raise NetworkError("connectGroups: -shareWith takes the links of the shared "
+                                   "projection; it cannot be used with -projection")
+            self._share(sender, receiver, link_type if link_type else sender.name, *share_with)
+            return
         self._connect(sender, receiver, kind, strength, mean, rng_range,
                       link_type if link_type else sender.name)
         if bidirectional:
@@ -416,10 +429,48 @@ class Network(RealFields):
             return
         if kind != T.ONE_TO_ONE and not (0 < strength <= 1.0):
             raise NetworkError("connectGroups: strength must be in the range (0,1]")
+        if kind == T.ONE_TO_ONE:
+            # Lens's copy links: weight 1 unless the command says otherwise.
+            mean = 1.0 if math.isnan(mean) else mean
+            rng_range = 0.0 if math.isnan(rng_range) else rng_range
         pairs = self._sparse_pairs(kind, sender.size, receiver.size, strength)
         self._connect_pairs(sender, receiver, kind, link_type, pairs, mean, rng_range,
                             frozen=(kind == T.ONE_TO_ONE),
                             mean_given=not math.isnan(mean), range_given=not math.isnan(rng_range))
+
+    def _share(self, sender, receiver, link_type, from_group, to_group) -> None:
+        """A projection sender→receiver over the weight array (and links) of the
+        existing from_group→to_group projection; it draws no random numbers."""
+        src = to_group.projection_from(from_group)
+        if src is None:
+            raise NetworkError(f'connectGroups: -shareWith: there is no projection from '
+                               f'"{from_group.name}" into "{to_group.name}"')
+        want = (receiver.size, sender.size)
+        if src.arrays.shape != want:
+            raise NetworkError(
+                f"connectGroups: -shareWith: {from_group.name}->{to_group.name} has "
+                f"{src.arrays.shape[0]}x{src.arrays.shape[1]} links (receivers x senders) "
+                f"but {sender.name}->{receiver.name} needs {want[0]}x{want[1]}")
+        self.register_link_type(link_type)
+        if receiver.projection_from(sender, link_type) is not None:
+            raise NetworkError(
+                f"connectGroupToUnit: {sender.name} is already connected to "
+                f"{receiver.unit_names[0]} with a link of type \"{link_type}\"")
+        p = self._new_projection(sender, receiver, link_type, src.kind)
+        p.arrays = src.arrays
+        p.mask = src.mask
+        self._thaw_rows(receiver, np.arange(receiver.size), link_type)
+
+    def shared_followers(self) -> set:
+        """ids of the projections that are not the first place (in group →
+        incoming order) of their weight array."""
+        seen, followers = set(), set()
+        for g in self.groups:
+            for p in g.incoming:
+                if id(p.arrays) in seen:
+                    followers.add(id(p))
+                seen.add(id(p.arrays))
+        return followers
 
     def _sparse_pairs(self, kind, n_pre, n_post, strength):
         """(pre, post) pairs in Lens's creation order for a sparse projection.
@@ -626,10 +677,12 @@ class Network(RealFields):
         laying the group's projections side by side (Lens's per-unit order)."""
         if not g.incoming:
             return
+        followers = self.shared_followers()
         cols, eligible, means, ranges = [], [], [], []
         for p in g.incoming:
             ok = rows_ok.copy()
-            if link_type is not None and p.link_type != link_type:
+            if (link_type is not None and p.link_type != link_type) or id(p) in followers:
+                # a shared array draws its weights at its first place only
                 ok[:] = False
             if not do_frozen:
                 ok &= ~p.frozen
@@ -678,6 +731,7 @@ class Network(RealFields):
         if randomize:
             self.rand_weights(do_frozen=False)
         self.total_updates = 0
+        self._schedule_position = 0
         self.error = 0.0
         self.weight_cost = 0.0
         self.gradient_linearity = 0.0
@@ -693,6 +747,37 @@ class Network(RealFields):
             g.gain_deriv[:] = 0
             for p in g.incoming:
                 p.deriv[:] = 0
+
+    # -- update schedules (schedule.py) -------------------------------------------------
+    def set_update_schedule(self, value) -> None:
+        """Set the schedule (a Tcl list string or a list of steps; "", [],
+        None or "Automatic" = everything learns on every update).  A bad
+        schedule raises ScheduleError and changes nothing; a good one restarts
+        the cycle."""
+        from . import schedule as S
+        parsed = S.parse_schedule(value)
+        S.check(self, parsed)
+        self.update_schedule_object = parsed
+        self._schedule_position = 0
+
+    @property
+    def update_schedule(self) -> list:
+        """The schedule's steps in normal form ([] when everything learns)."""
+        s = self.update_schedule_object
+        return [] if s is None else s.normal_form()
+
+    @update_schedule.setter
+    def update_schedule(self, value) -> None:
+        self.set_update_schedule(value)
+
+    def update_schedule_text(self) -> str:
+        s = self.update_schedule_object
+        return "" if s is None else s.text()
+
+    @property
+    def update_schedule_step(self) -> int:
+        """0-based position in the expanded cycle of the step the next update uses."""
+        return self._schedule_position
 
     # -- Lens's link order ---------------------------------------------------------------
     def link_order(self):

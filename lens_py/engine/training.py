@@ -21,6 +21,7 @@ from . import types as T
 from .algorithms import update_weights
 from .network import NetworkError
 from .report import HEADER, ReportClock, report_line, test_report
+from .schedule import schedule_run
 
 SMALL_VAL = np.float32(1e-8)
 
@@ -367,9 +368,12 @@ def _now_ms() -> int:
 
 
 def train(session, net, num_updates=None, report=None, algorithm=None,
-          set_only: bool = False) -> str:
+          set_only: bool = False, schedule=None) -> str:
     """The `train` command; returns Lens's result text (raises TrainingHalted
-    with that text if it stopped early)."""
+    with that text if it stopped early).  `schedule`: an update schedule for
+    this run only (schedule.py; "" = every array on every update); None = the
+    network's own."""
+    run = schedule_run(net, schedule)   # a bad schedule changes nothing
     if num_updates is not None:
         net.num_updates = num_updates
     if report is not None:
@@ -418,7 +422,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
             done = True
         will_report = bool(net.report_interval) and (i % net.report_interval == 0 or done)
         hook("postEpochProc")
-        update_weights(net, alg, will_report)
+        update_weights(net, alg, will_report, run.next())
         hook("postUpdateProc")
         net.total_updates += 1
         if will_report:

@@ -40,7 +40,7 @@ def _array(interp, args):
             raise wrong_args("array set arrayName list")
         items = parse_list(rest[0])
         if len(items) % 2:
-            raise TclError("list must have an even number of elements")
+            raise TclError("list must have an even number of elements", "TCL ARGUMENT FORMAT")
         if interp.var_exists(name) and interp.get_array(name) is None:
             raise TclError(f'can\'t set "{name}(...)": variable isn\'t array')
         target = interp.get_array(name, create=True)
@@ -74,7 +74,7 @@ def _get_path(d_str, keys):
     for k in keys:
         d = _dict_of(d_str)
         if k not in d:
-            raise TclError(f'key "{k}" not known in dictionary')
+            raise TclError(f'key "{k}" not known in dictionary', "TCL LOOKUP DICT " + k)
         d_str = d[k]
     return d_str
 

@@ -7,7 +7,7 @@ import re
 from . import numbers, parser
 from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
 from .expr import expr_bool, expr_string
-from .interp import Frame, Proc
+from .interp import Frame, Proc, split_var_name
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
 
@@ -42,18 +42,26 @@ def _unset(interp, args):
     return ""
 
 
+def _integer(s: str) -> int:
+    v = numbers.parse_int(s)
+    if v is None:
+        raise TclError(f'expected integer but got "{s}"', "TCL VALUE INTEGER")
+    return v
+
+
 @cmd("incr", "incr varName ?increment?", 1, 2)
 def _incr(interp, args):
     name = args[0]
-    step = numbers.get_int(args[1]) if len(args) == 2 else 1
+    step = _integer(args[1]) if len(args) == 2 else 1
+    base, key = split_var_name(name)
+    var = interp._lookup(base)
+    if var is not None and key is None and var.array is not None:
+        raise TclError(f'can\'t set "{base}": variable is array', "TCL WRITE VARNAME")
     if interp.var_exists(name):
-        old = interp.get_var(name)
-        v = numbers.parse_int(old)
-        if v is None:
-            raise TclError(f'expected integer but got "{old}"')
+        v = _integer(interp.read_var(base, key))
     else:
         v = 0
-    return interp.set_var(name, str(v + step))
+    return interp.write_var(base, key, str(v + step))
 
 
 @cmd("append", "append varName ?value ...?", 1)
@@ -87,7 +95,7 @@ def _frame_for_level(interp, spec: str):
             return None
         target = cur - n
     if target < 0 or target > cur:
-        raise TclError(f'bad level "{spec}"')
+        raise TclError(f'bad level "{spec}"', "TCL LOOKUP LEVEL " + spec)
     # frames holds the chain of active frames; find the one at that level.
     for f in reversed(interp.frames):
         if f.level == target:
@@ -134,24 +142,28 @@ def _expr(interp, args):
     return expr_string(interp, args[0] if len(args) == 1 else " ".join(args))
 
 
-@cmd("if", "if expr1 ?then? body1 elseif expr2 ?then? body2 elseif ... ?else? ?bodyN?", 2)
+@cmd("if", "if expr1 ?then? body1 elseif expr2 ?then? body2 elseif ... ?else? ?bodyN?", 0)
 def _if(interp, args):
+    # The whole command is checked before anything runs, as Tcl compiles it.
     i, n = 0, len(args)
+    chosen = None
+    keyword = "if"
     while True:
         if i >= n:
-            raise TclError('wrong # args: no expression after "if" argument')
+            raise TclError(f'wrong # args: no expression after "{keyword}" argument')
         cond = args[i]
         i += 1
         if i < n and args[i] == "then":
             i += 1
         if i >= n:
             raise TclError(f'wrong # args: no script following "{cond}" argument')
-        if expr_bool(interp, cond):
-            return interp.eval(args[i])
+        if chosen is None and expr_bool(interp, cond):
+            chosen = args[i]
         i += 1
         if i >= n:
-            return ""
+            break
         if args[i] == "elseif":
+            keyword = "elseif"
             i += 1
             continue
         if args[i] == "else":
@@ -160,7 +172,10 @@ def _if(interp, args):
                 raise TclError('wrong # args: no script following "else" argument')
         if i != n - 1:
             raise TclError('wrong # args: extra words after "else" clause in "if" command')
-        return interp.eval(args[i])
+        if chosen is None:
+            chosen = args[i]
+        break
+    return interp.eval(chosen) if chosen is not None else ""
 
 
 @cmd("while", "while test command", 2, 2)
@@ -273,9 +288,11 @@ def _return(interp, args):
 @cmd("error", "error message ?errorInfo? ?errorCode?", 1, 3)
 def _error(interp, args):
     e = TclError(args[0], args[2] if len(args) > 2 else "NONE")
+    e.error_stack = ["INNER", format_list(["returnImm", args[0], ""])]
     if len(args) > 1 and args[1]:
         e.error_info = args[1]
         e.info_started = True
+        e.skip_log = True
     interp.set_global("errorCode", e.error_code)
     raise e
 
@@ -290,11 +307,17 @@ def _catch(interp, args):
         code, result = 1, e.message
         interp.set_global("errorInfo", e.error_info)
         interp.set_global("errorCode", e.error_code)
-        opts = {"-code": "1", "-level": "0", "-errorcode": e.error_code,
-                "-errorinfo": e.error_info}
+        opts = {"-code": "1", "-level": "0", "-errorstack": format_list(e.error_stack),
+                "-errorcode": e.error_code, "-errorinfo": e.error_info,
+                "-errorline": str(e.error_line)}
     except TclReturn as r:
         code, result = 2, r.value
         opts = {"-code": str(r.code), "-level": str(r.level)}
+        if r.code == 1:
+            if r.error_code is not None:
+                opts = {"-errorcode": r.error_code, **opts}
+            else:
+                opts["-errorcode"] = "NONE"
     except TclBreak:
         code, result = 3, ""
         opts = {"-code": "3", "-level": "0"}
@@ -315,19 +338,35 @@ def _catch(interp, args):
 @cmd("proc", "proc name args body", 3, 3)
 def _proc(interp, args):
     name, arglist, body = args
-    params = []
-    for spec in parse_list(arglist):
-        parts = parse_list(spec)
-        if not parts:
-            raise TclError(f'argument with no name')
-        if len(parts) > 2:
-            raise TclError(f'too many fields in argument specifier "{spec}"')
-        params.append((parts[0], parts[1] if len(parts) == 2 else None))
+    params = parse_params(arglist)
     name = name[2:] if name.startswith("::") else name
     interp.procs[name] = Proc(name, params, body, arglist)
     interp.commands.pop(name, None) if name in interp.commands and \
         getattr(interp.commands[name], "data", None) == "user-shadowable" else None
     return ""
+
+
+def parse_params(arglist: str) -> list:
+    params = []
+    for spec in parse_list(arglist):
+        parts = parse_list(spec)
+        if not parts:
+            raise TclError('argument with no name')
+        if len(parts) > 2:
+            raise TclError(f'too many fields in argument specifier "{spec}"')
+        params.append((parts[0], parts[1] if len(parts) == 2 else None))
+    return params
+
+
+@cmd("apply", "apply lambdaExpr ?arg ...?", 1)
+def _apply(interp, args):
+    lam = args[0]
+    parts = parse_list(lam)
+    if len(parts) not in (2, 3):
+        raise TclError(f'can\'t interpret "{lam}" as a lambda expression', "TCL VALUE LAMBDA")
+    name = format_list(["apply", lam])
+    proc = Proc(name, parse_params(parts[0]), parts[1], parts[0])
+    return interp.call_proc(proc, [name] + list(args[1:]))
 
 
 @cmd("rename", "rename oldName newName", 2, 2)

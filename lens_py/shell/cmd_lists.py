@@ -7,6 +7,7 @@ import re
 from . import numbers
 from .cmd_core import glob_match
 from .errors import TclError
+from .options import match_option
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
 
@@ -20,7 +21,8 @@ def list_index(spec: str, length: int) -> int:
     """Tcl index forms: 3, end, end-1, end+1, 2+1, 5-2."""
     m = _INDEX.match(spec)
     if not m:
-        raise TclError(f'bad index "{spec}": must be integer?[+-]integer? or end?[+-]integer?')
+        raise TclError(f'bad index "{spec}": must be integer?[+-]integer? or end?[+-]integer?',
+                       "TCL VALUE INDEX")
     base, sign, off = m.groups()
     v = length - 1 if base == "end" else int(base)
     if sign:
@@ -188,77 +190,201 @@ def _lset(interp, args):
     return interp.set_var(name, put(cur, indices))
 
 
+_LSEARCH_OPTS = ["-all", "-ascii", "-bisect", "-decreasing", "-dictionary", "-exact", "-glob",
+                 "-increasing", "-index", "-inline", "-integer", "-nocase", "-not", "-real",
+                 "-regexp", "-sorted", "-start", "-subindices"]
+
+
+def _sublist_key(e: str, path: list) -> str:
+    """The element at `path` inside e (lsort/lsearch -index), with Tcl's error."""
+    for spec in path:
+        items = parse_list(e)
+        i = list_index(spec, len(items))
+        if i < 0 or i >= len(items):
+            raise TclError(f'element {spec} missing from sublist "{e}"')
+        e = items[i]
+    return e
+
+
 @cmd("lsearch", "lsearch ?-option value ...? list pattern", 2)
 def _lsearch(interp, args):
     opts, lst, pattern = args[:-2], args[-2], args[-1]
-    mode, all_, inline, negate, nocase, start = "glob", False, False, False, False, 0
-    kind = "ascii"
+    mode, kind = None, "ascii"
+    all_ = inline = negate = nocase = subindices = bisect = sorted_ = decreasing = False
+    start_spec, index = None, None
     i = 0
     while i < len(opts):
-        o = opts[i]
+        o = match_option(opts[i], _LSEARCH_OPTS)
         if o in ("-exact", "-glob", "-regexp"):
             mode = o[1:]
-        elif o == "-all":
-            all_ = True
-        elif o == "-inline":
-            inline = True
-        elif o == "-not":
-            negate = True
-        elif o == "-nocase":
-            nocase = True
         elif o in ("-integer", "-real", "-ascii", "-dictionary"):
             kind = o[1:]
-            if mode == "glob" and kind in ("integer", "real"):
-                mode = "exact"
-        elif o in ("-sorted", "-increasing", "-decreasing"):
-            if mode == "glob":
-                mode = "exact"
-        elif o == "-start":
+        elif o in ("-start", "-index"):
+            if i + 1 >= len(opts):
+                raise TclError('missing starting index' if o == "-start" else
+                               '"-index" option must be followed by list index')
             i += 1
-            start = numbers.get_int(opts[i])
+            if o == "-start":
+                start_spec = opts[i]
+            else:
+                index = list(parse_list(opts[i]))
         else:
-            raise TclError(f'bad option "{o}": must be -all, -ascii, -bisect, -decreasing, '
-                           f'-dictionary, -exact, -glob, -increasing, -index, -inline, '
-                           f'-integer, -nocase, -not, -real, -regexp, -sorted, -start, or '
-                           f'-subindices')
+            name = o[1:]
+            if name == "all":
+                all_ = True
+            elif name == "inline":
+                inline = True
+            elif name == "not":
+                negate = True
+            elif name == "nocase":
+                nocase = True
+            elif name == "subindices":
+                subindices = True
+            elif name == "bisect":
+                bisect = sorted_ = True
+            elif name == "sorted":
+                sorted_ = True
+            elif name == "decreasing":
+                decreasing = sorted_ = True
+            elif name == "increasing":
+                decreasing, sorted_ = False, True
         i += 1
+    if subindices and index is None:
+        raise TclError("-subindices cannot be used without -index option")
+    if bisect and (all_ or negate):
+        raise TclError("-bisect is not compatible with -all or -not")
+    if mode is None:
+        mode = "exact" if sorted_ else "glob"
     items = parse_list(lst)
+    start = 0
+    if start_spec is not None:
+        start = max(0, list_index(start_spec, len(items)))
+    if mode == "regexp":
+        from .cmd_regexp import compile_re
+        rx = compile_re(pattern, re.IGNORECASE if nocase else 0)
+
+    def key(e):
+        return e if index is None else _sublist_key(e, index)
+
+    if mode == "exact" or bisect:
+        if kind == "integer":
+            want = numbers.get_int(pattern)
+        elif kind == "real":
+            want = numbers.get_double(pattern)
+        else:
+            want = pattern.lower() if nocase else pattern
+
+        def value(e):
+            k = key(e)
+            if kind == "integer":
+                return numbers.get_int(k)
+            if kind == "real":
+                return numbers.get_double(k)
+            return k.lower() if nocase else k
+
+    if bisect:
+        found = -1
+        for k in range(start, len(items)):
+            v = value(items[k])
+            if kind == "dictionary":
+                c = dictionary_compare(v, want)
+            else:
+                c = (v > want) - (v < want)
+            if (c > 0 if not decreasing else c < 0):
+                break
+            found = k
+        return items[found] if inline and found >= 0 else ("" if inline else str(found))
 
     def match(e):
         if mode == "exact":
-            if kind == "integer":
-                r = numbers.parse_int(e) == numbers.parse_int(pattern)
-            elif kind == "real":
-                r = numbers.parse_number(e) == numbers.parse_number(pattern)
-            else:
-                r = e.lower() == pattern.lower() if nocase else e == pattern
+            r = value(e) == want
         elif mode == "glob":
-            r = glob_match(pattern, e, nocase)
+            r = glob_match(pattern, key(e), nocase)
         else:
-            r = re.search(pattern, e, re.IGNORECASE if nocase else 0) is not None
+            r = rx.search(key(e)) is not None
         return r != negate
 
-    hits = [k for k in range(max(0, start), len(items)) if match(items[k])]
+    def result(k):
+        if inline:            # -subindices has no effect with -inline
+            return items[k]
+        if subindices:
+            return format_list([str(k)] + index)
+        return str(k)
+
     if all_:
-        return format_list([items[k] for k in hits] if inline else [str(k) for k in hits])
-    if not hits:
-        return "" if inline else "-1"
-    return items[hits[0]] if inline else str(hits[0])
+        return format_list([result(k) for k in range(start, len(items)) if match(items[k])])
+    for k in range(start, len(items)):
+        if match(items[k]):
+            return result(k)
+    return "" if inline else "-1"
 
 
-def _dict_key(s: str):
-    # Tcl's -dictionary order: case-insensitive, digit runs compared as numbers.
-    parts = re.findall(r"\d+|\D+", s)
-    return [(0, int(p), p) if p.isdigit() else (1, p.lower(), p) for p in parts]
+def dictionary_compare(left: str, right: str) -> int:
+    """Tcl's DictionaryCompare (lsort -dictionary): case-insensitive, digit
+    runs compared as numbers, case and leading zeros breaking ties."""
+    i = j = 0
+    nl, nr = len(left), len(right)
+    secondary = 0
+    while True:
+        if i < nl and j < nr and left[i].isdigit() and right[j].isdigit() \
+                and left[i] in "0123456789" and right[j] in "0123456789":
+            zeros = 0
+            while right[j] == "0" and j + 1 < nr and right[j + 1] in "0123456789":
+                j += 1
+                zeros -= 1
+            while left[i] == "0" and i + 1 < nl and left[i + 1] in "0123456789":
+                i += 1
+                zeros += 1
+            if secondary == 0:
+                secondary = zeros
+            diff = 0
+            while True:
+                if diff == 0:
+                    diff = ord(left[i]) - ord(right[j])
+                i += 1
+                j += 1
+                rd = j < nr and right[j] in "0123456789"
+                ld = i < nl and left[i] in "0123456789"
+                if not rd:
+                    if ld:
+                        return 1
+                    if diff != 0:
+                        return diff
+                    break
+                if not ld:
+                    return -1
+            continue
+        if i >= nl or j >= nr:
+            diff = (ord(left[i]) if i < nl else 0) - (ord(right[j]) if j < nr else 0)
+            break
+        cl, cr = left[i], right[j]
+        i += 1
+        j += 1
+        diff = ord(cl.lower()) - ord(cr.lower())
+        if diff:
+            return diff
+        if secondary == 0:
+            if cl.isupper() and cr.islower():
+                secondary = -1
+            elif cr.isupper() and cl.islower():
+                secondary = 1
+    if diff == 0:
+        diff = secondary
+    return diff
+
+
+_LSORT_OPTS = ["-ascii", "-command", "-decreasing", "-dictionary", "-increasing", "-index",
+               "-indices", "-integer", "-nocase", "-real", "-stride", "-unique"]
 
 
 @cmd("lsort", "lsort ?-option value ...? list", 1)
 def _lsort(interp, args):
     opts, lst = args[:-1], args[-1]
     kind, reverse, unique, index, command, nocase = "ascii", False, False, None, None, False
+    indices, stride = False, None
     i = 0
     while i < len(opts):
-        o = opts[i]
+        o = match_option(opts[i], _LSORT_OPTS)
         if o in ("-ascii", "-dictionary", "-integer", "-real"):
             kind = o[1:]
         elif o == "-increasing":
@@ -269,43 +395,85 @@ def _lsort(interp, args):
             unique = True
         elif o == "-nocase":
             nocase = True
-        elif o == "-index":
+        elif o == "-indices":
+            indices = True
+        elif o in ("-index", "-command", "-stride"):
+            if i + 1 >= len(opts):
+                raise TclError({"-index": '"-index" option must be followed by list index',
+                                "-command": '"-command" option must be followed by '
+                                            'comparison command',
+                                "-stride": '"-stride" option must be followed by '
+                                           'stride length'}[o])
             i += 1
-            index = opts[i]
-        elif o == "-command":
-            i += 1
-            command = opts[i]
-        else:
-            raise TclError(f'bad option "{o}": must be -ascii, -command, -decreasing, '
-                           f'-dictionary, -increasing, -index, -indices, -integer, -nocase, '
-                           f'-real, -stride, or -unique')
+            if o == "-index":
+                index = list(parse_list(opts[i]))
+                if not index:
+                    index = None
+            elif o == "-command":
+                command = opts[i]
+                kind = "command"
+            else:
+                stride = numbers.get_int(opts[i])
+                if stride < 2:
+                    raise TclError("stride length must be at least 2")
         i += 1
     items = list(parse_list(lst))
+    if stride is not None:
+        if len(items) % stride:
+            raise TclError("list size must be a multiple of the stride length")
+        groups = [items[k:k + stride] for k in range(0, len(items), stride)]
+        sub = int(index[0]) if index else 0
+        if index and index[0].startswith("end"):
+            sub = list_index(index[0], stride)
+        if not 0 <= sub < stride:
+            raise TclError("when used with \"-stride\", the leading \"-index\" value must be "
+                           "within the group")
+        rest = index[1:] if index else []
+        elements = [g[sub] for g in groups]
+        path = rest or None
+    else:
+        groups = None
+        elements = items
+        path = index
 
     def keyval(e):
-        if index is not None:
-            e = _lindex_path(e, [index])
+        if path is not None:
+            e = _sublist_key(e, path)
         if kind == "integer":
             return numbers.get_int(e)
         if kind == "real":
             return numbers.get_double(e)
         if kind == "dictionary":
-            return _dict_key(e)
+            return functools.cmp_to_key(dictionary_compare)(e)
         return e.lower() if nocase else e
 
-    if command is not None:
+    if kind == "command":
+        prefix = list(parse_list(command))
+
         def cmp(a, b):
-            r = interp.eval(format_list([*parse_list(command), a, b]))
-            return numbers.get_int(r)
-        items.sort(key=functools.cmp_to_key(cmp), reverse=reverse)
+            if path is not None:
+                a, b = _sublist_key(a, path), _sublist_key(b, path)
+            r = interp.eval(format_list([*prefix, a, b]))
+            v = numbers.parse_int(r)
+            if v is None:
+                raise TclError("-compare command returned non-integer result")
+            return v
+        keys = [functools.cmp_to_key(cmp)(e) for e in elements]
     else:
-        items.sort(key=keyval, reverse=reverse)
+        keys = [keyval(e) for e in elements]
+    order = sorted(range(len(elements)), key=keys.__getitem__, reverse=reverse)
     if unique:
-        out = []
-        for e in items:
-            if out and keyval(out[-1]) == keyval(e):
-                out[-1] = e
+        kept = []
+        for k in order:
+            if kept and not (keys[kept[-1]] < keys[k] or keys[k] < keys[kept[-1]]):
+                kept[-1] = k
             else:
-                out.append(e)
-        items = out
-    return format_list(items)
+                kept.append(k)
+        order = kept
+    if indices:
+        if stride is not None:
+            return format_list([str(k * stride + j) for k in order for j in range(stride)])
+        return format_list([str(k) for k in order])
+    if groups is not None:
+        return format_list([x for k in order for x in groups[k]])
+    return format_list([elements[k] for k in order])

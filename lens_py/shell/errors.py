@@ -14,6 +14,12 @@ class TclError(Exception):
         self.where: tuple | None = None
         # Whether the "while executing" part of errorInfo has been started.
         self.info_started = False
+        # `error msg info`: the failing command itself adds no errorInfo line.
+        self.skip_log = False
+        # Line (within the script that caught it) of the failing command.
+        self.error_line = 1
+        # Tcl's -errorstack: "INNER {...}" then "CALL {...}" per proc left.
+        self.error_stack: list = []
 
     def __str__(self) -> str:
         return self.message

@@ -49,7 +49,7 @@ def _tokenize(text: str) -> list:
             p = _Parser(text, i)
             ref = p._variable()
             if ref is None:
-                raise _syntax(text, "invalid character \"$\"")
+                raise TclError(f'invalid character "$"\nin expression "{text}"')
             toks.append(_Tok("operand", ("var", ref), i))
             i = p.pos
             continue
@@ -74,10 +74,15 @@ def _tokenize(text: str) -> list:
             continue
         m = _TOKEN.match(text, i)
         if not m:
-            raise _syntax(text, f'invalid character "{c}"')
+            if c == "=":
+                raise TclError(f'incomplete operator "="\nin expression "{text}"')
+            raise TclError(f'invalid character "{c}"\nin expression "{text}"')
         kind = m.lastgroup
         val = m.group(kind)
         if kind == "num":
+            j = m.end()
+            if j < n and (text[j].isalnum() or text[j] == "_"):
+                raise _bad_number_word(text, _WORD_RUN.match(text, i).group(0))
             if val[0] == "0" and len(val) > 1 and val[1].isdigit() and \
                     not any(ch in val for ch in ".eE"):
                 v = numbers.parse_int(val)
@@ -117,6 +122,20 @@ def _tokenize(text: str) -> list:
     return toks
 
 
+_WORD_RUN = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _bad_number_word(text: str, word: str) -> TclError:
+    hint = ""
+    low = word.lower()
+    if low.startswith("0b"):
+        hint = " (invalid binary number?)"
+    elif low.startswith("0o") or (len(word) > 1 and word[0] == "0" and word[1].isdigit()):
+        hint = " (invalid octal number?)"
+    return TclError(f'invalid bareword "{word}"\nin expression "{text}";\n'
+                    f'should be "${word}" or "{{{word}}}" or "{word}(...)" or ...{hint}')
+
+
 def _syntax(text: str, what: str) -> TclError:
     return TclError(f'syntax error in expression "{text}": {what}')
 
@@ -126,11 +145,17 @@ def _syntax(text: str, what: str) -> TclError:
 def _num(v, op: str):
     """v as int/float for an arithmetic operator, with Tcl's errors."""
     t = type(v)
-    if t is int or t is float:
+    if t is int:
+        return v
+    if t is float:
+        if v != v:
+            raise _nan_operand(op)
         return v
     if t is bool:
         return int(v)
     r = numbers.parse_number(v)
+    if r is not None and r != r:
+        raise _nan_operand(op)
     if r is None:
         if v == "":
             raise TclError(f'can\'t use empty string as operand of "{op}"')
@@ -138,8 +163,24 @@ def _num(v, op: str):
             return 1 if numbers.parse_bool(v) else 0
         if numbers.looks_like_bad_octal(v):
             raise TclError(f'can\'t use invalid octal number as operand of "{op}"')
-        raise TclError(f'can\'t use non-numeric string as operand of "{op}"')
+        raise TclError(f'can\'t use non-numeric string as operand of "{op}"',
+                       "ARITH DOMAIN {non-numeric string}")
     return r
+
+
+def _nan_operand(op: str) -> TclError:
+    return TclError(f'can\'t use non-numeric floating-point value as operand of "{op}"')
+
+
+_DOMAIN = "domain error: argument not in valid range"
+
+
+def _domain_error() -> TclError:
+    return TclError(_DOMAIN, "ARITH DOMAIN {" + _DOMAIN + "}")
+
+
+def _not_a_number() -> TclError:
+    return TclError("floating point value is Not a Number", "ARITH DOMAIN {" + _DOMAIN + "}")
 
 
 def _maybe_num(v):
@@ -157,15 +198,32 @@ def _int(v, op: str) -> int:
 
 
 def _bool(v, op: str = "") -> bool:
+    """Truth of an operand of &&, ||, ?: (Tcl: "expected boolean value")."""
     t = type(v)
-    if t is int or t is float:
+    if t is int:
+        return v != 0
+    if t is float:
+        if v != v:
+            raise _not_a_number()
         return v != 0
     b = numbers.parse_bool(v)
     if b is None:
-        if v == "":
-            raise TclError(f'can\'t use empty string as operand of "{op}"')
-        raise TclError(f'can\'t use non-numeric string as operand of "{op}"')
+        raise TclError(f'expected boolean value but got "{v}"')
     return b
+
+
+def _not(v) -> int:
+    t = type(v)
+    if t is float and v != v:
+        raise _nan_operand("!")
+    if t is int or t is float:
+        return 0 if v != 0 else 1
+    b = numbers.parse_bool(v)
+    if b is None:
+        if v == "":
+            raise TclError('can\'t use empty string as operand of "!"')
+        raise TclError('can\'t use non-numeric string as operand of "!"')
+    return 0 if b else 1
 
 
 def _to_str(v, interp) -> str:
@@ -217,12 +275,15 @@ def _pow(a, b):
                 return 1 if b % 2 == 0 else -1
             return 0
         return a ** b
+    a, b = float(a), float(b)
+    if a == 0.0 and b < 0:
+        raise TclError("exponentiation of zero by negative power")
     try:
-        return math.pow(float(a), float(b))
-    except (OverflowError, ValueError):
-        if float(a) < 0:
-            return math.nan
-        return math.inf
+        return math.pow(a, b)
+    except ValueError:
+        raise _domain_error() from None
+    except OverflowError:
+        return math.inf if a > 0 or b % 2 == 0 else -math.inf
 
 
 def _mul(a, b):
@@ -263,7 +324,7 @@ def _round(x):
         return x
     if x != x or x in (math.inf, -math.inf):
         raise TclError("integer value too large to represent" if x == x
-                       else "floating-point value is Not a Number")
+                       else "floating point value is Not a Number")
     return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
 
 
@@ -278,7 +339,7 @@ def _entier(x):
         return x
     if x != x or x in (math.inf, -math.inf):
         raise TclError("integer value too large to represent" if x == x
-                       else "floating-point value is Not a Number")
+                       else "floating point value is Not a Number")
     return int(x)
 
 
@@ -287,8 +348,7 @@ def _fdomain(fn):
         try:
             return fn(*[float(a) for a in args])
         except ValueError:
-            raise TclError("domain error: argument not in valid range",
-                           "ARITH DOMAIN {domain error: argument not in valid range}") from None
+            raise _domain_error() from None
         except OverflowError:
             return math.inf
     return wrapped
@@ -425,6 +485,9 @@ class _Compiler:
                                f'in expression "{self.text}"')
             if t.kind == "op" and t.value == ")":
                 raise TclError(f'unbalanced close paren\nin expression "{self.text}"')
+            if t.kind == "op" and t.value == ":":
+                raise TclError(f'unexpected operator ":" without preceding "?"\n'
+                               f'in expression "{self.text}"')
             raise TclError(f'missing operator at _@_\nin expression '
                            f'"{self.text[:t.pos]}_@_{self.text[t.pos:]}"')
         return fn
@@ -444,7 +507,8 @@ class _Compiler:
                 yes = self.expr(0)
                 c = self.take()
                 if c.kind != "op" or c.value != ":":
-                    raise TclError(f'missing operator ":" at _@_\nin expression "{self.text}"')
+                    raise TclError(f'missing operator ":" at _@_\nin expression '
+                                   f'"{self.text[:c.pos]}_@_{self.text[c.pos:]}"')
                 no = self.expr(prec)
                 left = self.ternary(left, yes, no)
                 continue
@@ -496,11 +560,17 @@ class _Compiler:
         args = []
         if not (self.peek().kind == "op" and self.peek().value == ")"):
             while True:
+                t = self.peek()
+                if t.kind == "op" and t.value in (",", ")"):
+                    raise TclError(f'missing function argument at _@_\nin expression '
+                                   f'"{self.text[:t.pos]}_@_{self.text[t.pos:]}"')
                 args.append(self.expr(0))
                 t = self.take()
                 if t.kind == "op" and t.value == ")":
                     break
                 if not (t.kind == "op" and t.value == ","):
+                    if t.kind == "end":
+                        raise TclError(f'unbalanced open paren\nin expression "{self.text}"')
                     raise TclError(f'missing close paren\nin expression "{self.text}"')
         else:
             self.take()
@@ -509,7 +579,8 @@ class _Compiler:
             return lambda interp: _call_mathfunc(interp, name, [a(interp) for a in args])
         lo, hi, fn = spec
         if len(args) < lo:
-            msg = f'too few arguments for math function "{name}"'
+            msg = (f'not enough arguments to math function "{name}"' if name in ("min", "max")
+                   else f'not enough arguments for math function "{name}"')
             return _raiser(msg)
         if hi is not None and len(args) > hi:
             return _raiser(f'too many arguments for math function "{name}"')
@@ -518,11 +589,11 @@ class _Compiler:
             return lambda interp: 1 if _bool(a0(interp)) else 0
         if name in ("double",):
             a0 = args[0]
-            return lambda interp: float(_num(a0(interp), name))
+            return lambda interp: float(_fnum(a0(interp), name))
         if len(args) == 1:
             a0 = args[0]
-            return lambda interp: fn(_fnum(a0(interp), name))
-        return lambda interp: fn(*[_fnum(a(interp), name) for a in args])
+            return lambda interp: _checked(fn(_fnum(a0(interp), name)))
+        return lambda interp: _checked(fn(*[_fnum(a(interp), name) for a in args]))
 
     def unary_op(self, op, operand):
         if op == "-":
@@ -530,7 +601,7 @@ class _Compiler:
         if op == "+":
             return lambda interp: _num(operand(interp), "+")
         if op == "!":
-            return lambda interp: 0 if _bool(operand(interp), "!") else 1
+            return lambda interp: _not(operand(interp))
         return lambda interp: ~_int(operand(interp), "~")
 
     def ternary(self, cond, yes, no):
@@ -547,7 +618,10 @@ class _Compiler:
             def arith(interp):
                 x = _num(a(interp), op)
                 y = _num(b(interp), op)
-                return fn(x, y)
+                r = fn(x, y)
+                if r != r:
+                    raise _domain_error()
+                return r
             return arith
         if op in _INTOPS:
             fn = _INTOPS[op]
@@ -577,8 +651,32 @@ def _plain_i(v, interp) -> str:
     return _to_str(v, interp)
 
 
+_NUMBER_FUNCS = frozenset(("int", "wide", "entier", "round", "abs", "isqrt"))
+
+
 def _fnum(v, name):
-    return _num(v, name)
+    """A math function's argument as a number, with Tcl's messages."""
+    t = type(v)
+    if t is int:
+        return v
+    r = v if t is float else numbers.parse_number(v)
+    if r is not None and r != r:
+        raise _not_a_number()
+    if r is None:
+        if name in _NUMBER_FUNCS:
+            octal = " (looks like invalid octal number)" if numbers.looks_like_bad_octal(v) else ""
+            raise TclError(f'expected number but got "{v}"{octal}')
+        if name == "srand":
+            raise TclError(f'expected integer but got "{v}"')
+        raise TclError(f'expected floating-point number but got "{v}"')
+    return r
+
+
+def _checked(r):
+    """A math function's result; NaN is Tcl's domain error."""
+    if r != r:
+        raise _domain_error()
+    return r
 
 
 def _raiser(msg):
@@ -609,7 +707,21 @@ def compile_expr(text: str):
 
 def eval_expr(interp, text: str):
     """The value (int, float or str) of an expression."""
-    return compile_expr(text)(interp)
+    v = compile_expr(text)(interp)
+    if type(v) is str:
+        v = _final(v)
+    elif v != v:
+        raise _domain_error()
+    return v
+
+
+def _final(v: str):
+    # An expression whose value is the string "NaN" fails as in Tcl.
+    if v[:1] in "nN" or v[:2] in (" n", " N", "+n", "-n", "+N", "-N"):
+        r = numbers.parse_double(v)
+        if r is not None and r != r:
+            raise _domain_error()
+    return v
 
 
 def expr_string(interp, text: str) -> str:
@@ -618,10 +730,12 @@ def expr_string(interp, text: str) -> str:
     if t is int:
         return str(v)
     if t is float:
+        if v != v:
+            raise _domain_error()
         return interp.format_double(v)
     if t is bool:
         return "1" if v else "0"
-    return v
+    return _final(v)
 
 
 def expr_bool(interp, text: str) -> bool:

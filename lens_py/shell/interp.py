@@ -127,10 +127,21 @@ class Interp:
         self._file_text: str | None = None
         self.depth = 0
         self.max_depth = 1000
+        # One Tcl proc level costs about a dozen Python frames (eval, call,
+        # expr closures, ...); Tcl's own limit of 1000 levels must be reached
+        # before Python's.
+        if sys.getrecursionlimit() < 30000:
+            sys.setrecursionlimit(30000)
         self._precision_cache = (None, 8)
         self.set_global("tcl_precision", "8")
         self.set_global("errorInfo", "")
         self.set_global("errorCode", "NONE")
+
+    def reset_frames(self) -> None:
+        """Back to the global level (after an error escaped to the top)."""
+        self.frame = self.global_frame
+        self.frames = [self.global_frame]
+        self.depth = 0
 
     # -- output ------------------------------------------------------------
     def write(self, text: str, channel: str = "stdout") -> None:
@@ -185,15 +196,22 @@ class Interp:
         if key is None:
             if var is None or var.value is None:
                 if var is not None and var.array is not None:
-                    raise TclError(f'can\'t read "{base}": variable is array')
-                raise TclError(f'can\'t read "{base}": no such variable')
+                    raise TclError(f'can\'t read "{base}": variable is array',
+                                   "TCL READ VARNAME")
+                raise TclError(f'can\'t read "{base}": no such variable',
+                               "TCL LOOKUP VARNAME " + base)
             return var.value
         if var is None or var.array is None:
-            raise TclError(f'can\'t read "{base}({key})": no such variable')
+            if var is not None and var.value is not None:
+                raise TclError(f'can\'t read "{base}({key})": variable isn\'t array',
+                               "TCL LOOKUP VARNAME " + base)
+            raise TclError(f'can\'t read "{base}({key})": no such variable',
+                           "TCL LOOKUP VARNAME " + base)
         try:
             return var.array[key]
         except KeyError:
-            raise TclError(f'can\'t read "{base}({key})": no such element in array') from None
+            raise TclError(f'can\'t read "{base}({key})": no such element in array',
+                           "TCL READ VARNAME") from None
 
     def set_var(self, name: str, value: str) -> str:
         base, key = split_var_name(name)
@@ -224,7 +242,8 @@ class Interp:
             if var is None or not var.exists():
                 if nocomplain:
                     return
-                raise TclError(f'can\'t unset "{base}": no such variable')
+                raise TclError(f'can\'t unset "{base}": no such variable',
+                               "TCL LOOKUP VARNAME " + base)
             var.value = None
             var.array = None
             del frame.vars[base]
@@ -335,6 +354,13 @@ class Interp:
         return result
 
     def _add_error_info(self, e: TclError, cmd, script: str) -> None:
+        e.error_line = cmd.line
+        if not e.error_stack and cmd.words is not None:
+            e.error_stack = ["INNER", "invokeStk1 " + cmd.text]
+        if e.skip_log:
+            e.skip_log = False
+            self.global_frame.vars.setdefault("errorInfo", Var()).value = e.error_info
+            return
         text = cmd.text
         if len(text) > 150:
             text = text[:150] + "..."
@@ -420,6 +446,8 @@ class Interp:
                 raise TclContinue() from None
             return r.value
         except TclError as e:
+            from .tcllist import format_list
+            e.error_stack += ["CALL", format_list(argv)]
             line = self._error_line(proc.body, e)
             e.error_info += f'\n    (procedure "{proc.name}" line {line})'
             raise

@@ -60,7 +60,7 @@ def parse_int(s: str):
 def parse_double(s: str):
     if type(s) is TclDouble:
         return s.value
-    if _DOUBLE.match(s):
+    if _DOUBLE.match(s) and not _BAD_OCTAL.match(s):
         t = s.strip().lower()
         if "nan" in t:
             return math.nan
@@ -86,15 +86,16 @@ def get_int(s: str) -> int:
     v = parse_int(s)
     if v is None:
         if looks_like_bad_octal(s):
-            raise TclError(f'expected integer but got "{s}" (looks like invalid octal number)')
-        raise TclError(f'expected integer but got "{s}"')
+            raise TclError(f'expected integer but got "{s}" (looks like invalid octal number)',
+                           "TCL VALUE NUMBER")
+        raise TclError(f'expected integer but got "{s}"', "TCL VALUE NUMBER")
     return v
 
 
 def get_double(s: str) -> float:
     v = parse_number(s)
     if v is None:
-        raise TclError(f'expected floating-point number but got "{s}"')
+        raise TclError(f'expected floating-point number but got "{s}"', "TCL VALUE NUMBER")
     return float(v)
 
 
