@@ -37,10 +37,14 @@ def session(interp) -> Session:
     return s
 
 
+class NoCurrentNetwork(TclError):
+    """Raised by current_net; lens_command names the command, as Lens does."""
+
+
 def current_net(interp):
     net = session(interp).net
     if net is None:
-        raise TclError("there is no current network")
+        raise NoCurrentNetwork("no current network")
     return net
 
 
@@ -57,6 +61,8 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
                 raise TclError(f"usage: {usage}")
             try:
                 return func(interp, args)
+            except NoCurrentNetwork:
+                raise TclError(f"{name}: no current network") from None
             except ENGINE_ERRORS as e:
                 raise TclError(str(e)) from None
         table.add(Command(name, run, usage, 0, None, help))

@@ -7,7 +7,7 @@ from ..engine import types as T
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import (atoi, is_option, lens_command, need_value, option_letter, quoted_names,
+from .common import (NoCurrentNetwork, atoi, is_option, lens_command, need_value, option_letter, quoted_names,
                      register_engine_error, session)
 
 TABLE = CommandTable("lens-examples")
@@ -86,7 +86,7 @@ def _use_set(interp, args, role: str):
         return quoted_names(s.sets)
     net = s.net
     if net is None:
-        raise TclError("there is no current network")
+        raise NoCurrentNetwork("no current network")
     exset = None if args[0] == "" else _find_set(interp, args[0])
     setattr(net, role, exset)
     return ""

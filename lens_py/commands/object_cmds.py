@@ -8,7 +8,7 @@ from ..engine.fields import object_space, type_of
 from ..engine.objects import ObjectError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
-from .common import atoi, lens_command, session
+from .common import NoCurrentNetwork, atoi, lens_command, session
 
 TABLE = CommandTable("lens-objects")
 
@@ -66,7 +66,7 @@ def _path(interp, args):
     elif kind in "gu":
         net = s.net
         if net is None:
-            raise TclError("there is no current network")
+            raise NoCurrentNetwork("no current network")
         if kind == "g":
             g = net.group(name)
             if g is not None:

@@ -52,8 +52,8 @@ def _train(interp, args, algorithm=None):
     try:
         return session(interp).train(**opts)
     except TrainingHalted as e:
-        # Interrupted (Ctrl-C): Lens still answers with its summary.
-        return str(e)
+        # Interrupted (Ctrl-C): Lens's summary, returned as an error.
+        raise TclError(str(e)) from None
 
 
 @lens_command(TABLE, "train", TRAIN_USAGE)
