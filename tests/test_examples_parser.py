@@ -465,3 +465,56 @@ def test_new_set_gets_training_then_testing_role(tmp_path):
         load_examples(s, str(tmp_path / f"{name}.ex"))
     assert net.training_set is s.sets["x"] and net.testing_set is s.sets["y"]
     assert [e.mode for e in s.sets.values()] == [T.ORDERED] * 3
+
+
+def test_missing_file_message(tmp_path):
+    with pytest.raises(ExampleError, match=r'^readExampleSet: couldn\'t open the file ".*nope\.ex"$'):
+        load_examples(new_session(), str(tmp_path / "nope.ex"))
+
+
+def test_invalid_exmode_is_refused_before_loading(tmp_path):
+    s = new_session()
+    (tmp_path / "a.ex").write_text("I: 1;\n")
+    with pytest.raises(ExampleError, match='loadExamples: invalid example mode: "SIDEWAYS"'):
+        load_examples(s, str(tmp_path / "a.ex"), ex_mode="SIDEWAYS")
+    assert s.sets == {}
+    load_examples(s, str(tmp_path / "a.ex"), ex_mode="PIPE")     # no pipe: ignored, as Lens
+    assert s.sets["a"].mode == T.ORDERED
+
+
+# -- the line fast paths read exactly what the token-by-token loop reads -------------------------
+
+TOKENS = ["0", "1", "7", "-", "-1", "-3", ".5", "-.5", "1e3", "2.5e-1", "1-2", "-)", "5.3",
+          "x", "{", "}", "{g}", "{0.5}", "*", "(", ")", "(g 1)", "1.", "-}", "12", ";", " ",
+          "\n"]
+
+
+def _outcome(tmp_path, text, fast):
+    from lens_py.engine.examples import TextParser
+    saved = TextParser._more_values, TextParser._more_units
+    if not fast:
+        TextParser._more_values = TextParser._more_units = lambda self, items: None
+    try:
+        _, e = load(tmp_path, text)
+        return [[(r.sparse, r.group_name, r.first_unit, None if r.val is None else
+                  [("nan" if math.isnan(v) else float(v)) for v in r.val], r.units)
+                 for r in (ev.input or []) + (ev.target or [])]
+                for ex in e.examples for ev in ex.events]
+    except ExampleError as err:
+        return str(err)
+    finally:
+        TextParser._more_values, TextParser._more_units = saved
+
+
+def test_fast_paths_match_the_token_loop(tmp_path):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=300, deadline=None, derandomize=True)
+    @hypothesis.given(st.sampled_from(["I:", "i:", "T:", "t:", "B:", "b:"]),
+                      st.lists(st.sampled_from(TOKENS), max_size=12))
+    def check(letter, tokens):
+        text = ";\n" + letter + " " + " ".join(tokens) + " ;\n"
+        assert _outcome(tmp_path, text, True) == _outcome(tmp_path, text, False)
+
+    check()

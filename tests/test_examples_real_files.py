@@ -199,3 +199,12 @@ def test_xor_ex_reproduces_appendix_a1(vectorise):
         "     25)   2.78559   0.00000   1.20872  -0.85653        0s        0s\n")
     text, _ = s.test(return_text=True)
     assert "Error total:         2.79056" in text and "Error per example:   0.69764" in text
+
+
+def test_num_limits_a_binary_load():
+    s = new_session()
+    name = load_examples(s, os.path.join(FOLDER, "hand-digits.tst.bex.gz"), num=25)
+    e = s.sets[name]
+    assert len(e.examples) == 25 and e.examples[24].num == 24
+    full = load("hand-digits.tst.bex.gz")
+    assert canon(e)[1] == canon(full)[1][:25]

@@ -7,7 +7,7 @@ from ..engine import types as T
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import (NoCurrentNetwork, atoi, is_option, lens_command, need_value, option_letter, quoted_names,
+from .common import (NoCurrentNetwork, atof, atoi, is_option, lens_command, need_value, option_letter, quoted_names,
                      register_engine_error, session)
 
 TABLE = CommandTable("lens-examples")
@@ -139,6 +139,31 @@ def _reset_sets(interp, args):
     return ""
 
 
-@lens_command(TABLE, "moveExamples", "moveExamples <from-set> <to-set> ...", 2)
+MOVE_USAGE = ("moveExamples <from-set> <to-set> [<first-example> [<num-examples>] | "
+              "<proportion>] [-copy]")
+
+
+@lens_command(TABLE, "moveExamples", MOVE_USAGE, 2, 5)
 def _move_examples(interp, args):
-    raise TclError("moveExamples is not supported by lens_py yet")
+    source = _find_set(interp, args[0])
+    copy = False
+    numbers = []
+    for word in args[2:]:
+        if is_option(word) and option_letter(word) == "c":
+            copy = True
+        elif is_option(word):
+            raise TclError(f"usage: {MOVE_USAGE}")
+        else:
+            numbers.append(word)
+    opts = {}
+    if len(numbers) == 1:
+        # A literal integer is one example; anything else is a proportion.
+        if numbers[0].isdigit():
+            opts = {"first": int(numbers[0]), "num": 1}
+        else:
+            opts = {"proportion": atof(numbers[0])}
+    elif len(numbers) == 2:
+        opts = {"first": atoi(numbers[0]), "num": atoi(numbers[1])}
+    elif numbers:
+        raise TclError(f"usage: {MOVE_USAGE}")
+    return str(_examples().move_examples(session(interp), source, args[1], copy=copy, **opts))

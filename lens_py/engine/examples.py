@@ -476,6 +476,9 @@ def _link_example(ex: Example) -> None:
 _SPACE = " \t\n\v\f\r"
 _DIGITS = "0123456789"
 _INT = re.compile(r"[+-]?[0-9]+")
+_DENSE_TOKEN = re.compile(r"[ \t\v\f\r]*(?:(-)(?=[ \t\v\f\r};]|$)"
+                          r"|(-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))")
+_UNIT_TOKEN = re.compile(r"[ \t\v\f\r]*(-?[0-9]+)")
 _FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
                     r"|inf(?:inity)?|nan)", re.IGNORECASE)
 
@@ -893,12 +896,40 @@ class TextParser:
                     if u < 0 and (not items or -u < items[-1]):
                         raise self.fail("invalid sparse unit range")
                     items.append(u)
+                    self._more_units(items)
                 else:
                     items.append(self.read_real("couldn't read dense values"))
+                    self._more_values(items)
             else:
                 break
         tidy()
         return _link(ranges)
+
+    # Fast paths: the rest of a line of plain values or units, token by token
+    # exactly as the loop above would read them; anything else (including
+    # what would be an error) is left to the loop.
+    def _more_values(self, items: list) -> None:
+        s, p = self.s, self.p
+        while True:
+            m = _DENSE_TOKEN.match(s, p)
+            if not m:
+                break
+            items.append(NAN if m.group(1) else float(m.group(2)))
+            p = m.end()
+        self.p = p
+
+    def _more_units(self, items: list) -> None:
+        s, p = self.s, self.p
+        while items[0] >= 0:
+            m = _UNIT_TOKEN.match(s, p)
+            if not m:
+                break
+            u = int(m.group(1))
+            if u < 0 and -u < items[-1]:
+                break
+            items.append(u)
+            p = m.end()
+        self.p = p
 
     def _group_word(self, closer: str) -> str:
         if not self.skip_blank():

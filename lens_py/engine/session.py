@@ -12,7 +12,7 @@ from .rng import default_rng
 
 
 class Session:
-    def __init__(self, rng=None, write=None):
+    def __init__(self, rng=None, write=None, dtype=np.float32):
         self.nets: list[Network] = []
         self.sets: dict = {}            # name → ExampleSet, in creation order
         self.net: Network | None = None
@@ -22,7 +22,7 @@ class Session:
         self.write = write if write is not None else sys.stdout.write
         self.run_script = None          # the shell installs: callable(script text)
         self.link_types = ["", "bias"]  # Lens registers link types globally
-        self.dtype = np.float32
+        self.dtype = dtype              # float32 as Lens; float64 on request
 
     # -- output ----------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from . import fastpath
 from . import forward as F
 from . import types as T
 from .algorithms import update_weights
@@ -335,6 +336,9 @@ def train_batch(session, net) -> bool:
     exset = net.training_set
     if exset is None:
         raise NetworkError("There is no training example set")
+    fast = fastpath.train_batch(session, net, exset)    # compiled, same numbers
+    if fast is not None:
+        return fast
     net.error = 0.0
     net.output_cost = 0.0
     for g in net.groups:

@@ -155,7 +155,10 @@ def _dict(interp, args):
             interp.set_var(names[0], k)
             interp.set_var(names[1], v)
             try:
-                interp.eval(a[2])
+                if interp.frame.proc is not None:
+                    interp.eval(a[2])
+                else:
+                    interp.eval_body(a[2], '"dict for" body')
             except TclBreak:
                 break
             except TclContinue:

@@ -8,6 +8,7 @@ from . import numbers, parser
 from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
 from .expr import expr_bool, expr_string
 from .interp import Frame, Proc, split_var_name
+from .options import match_option
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
 
@@ -52,7 +53,15 @@ def _integer(s: str) -> int:
 @cmd("incr", "incr varName ?increment?", 1, 2)
 def _incr(interp, args):
     name = args[0]
-    step = _integer(args[1]) if len(args) == 2 else 1
+    if len(args) == 2:
+        try:
+            step = _integer(args[1])
+        except TclError as e:
+            e.error_info += "\n    (reading increment)"
+            e.info_started = True
+            raise
+    else:
+        step = 1
     base, key = split_var_name(name)
     var = interp._lookup(base)
     if var is not None and key is None and var.array is not None:
@@ -129,9 +138,12 @@ def _uplevel(interp, args):
     # Commands run up there see that frame as current; procs they call nest below it.
     idx = saved_frames.index(frame) if frame in saved_frames else 0
     interp.frames = saved_frames[:idx + 1]
+    saved = interp.frame
+    interp.frame = frame
     try:
-        return interp.eval_at(frame, script)
+        return interp.eval_body(script, '"uplevel" body')
     finally:
+        interp.frame = saved
         interp.frames = saved_frames
 
 
@@ -220,6 +232,9 @@ def _foreach(interp, args):
         vals = parse_list(values)
         groups.append((vars_, vals))
         rounds = max(rounds, -(-len(vals) // len(vars_)))
+    # Tcl compiles foreach inline only in procs; elsewhere its body is a
+    # separate evaluation with its own errorInfo line.
+    inline = interp.frame.proc is not None
     for r in range(rounds):
         for vars_, vals in groups:
             k = len(vars_)
@@ -227,7 +242,10 @@ def _foreach(interp, args):
                 pos = r * k + j
                 interp.set_var(name, vals[pos] if pos < len(vals) else "")
         try:
-            interp.eval(body)
+            if inline:
+                interp.eval(body)
+            else:
+                interp.eval_body(body, '"foreach" body')
         except TclBreak:
             break
         except TclContinue:
@@ -297,14 +315,28 @@ def _error(interp, args):
     raise e
 
 
+def _literal_word(cmd, k: int, value: str) -> bool:
+    """Whether word k of the command being run was written literally (so
+    Tcl would have compiled it inline)."""
+    if cmd is None or cmd.words is None or len(cmd.words) <= k:
+        return True
+    return cmd.words[k] == value and type(cmd.words[k]) is str
+
+
 @cmd("catch", "catch script ?resultVarName? ?optionVarName?", 1, 3)
 def _catch(interp, args):
     code = 0
     opts = {"-code": "0", "-level": "0"}
+    this = interp.current_cmd
     try:
         result = interp.eval(args[0])
     except TclError as e:
         code, result = 1, e.message
+        if not _literal_word(this, 1, args[0]):
+            # `catch $script`: Tcl evaluates it separately, so the catch
+            # command itself is recorded too.
+            e.error_info += f'\n    invoked from within\n"{this.text[:150]}' + \
+                ('..."' if len(this.text) > 150 else '"')
         interp.set_global("errorInfo", e.error_info)
         interp.set_global("errorCode", e.error_code)
         opts = {"-code": "1", "-level": "0", "-errorstack": format_list(e.error_stack),
@@ -389,7 +421,7 @@ def _rename(interp, args):
 @cmd("eval", "eval arg ?arg ...?", 1)
 def _eval(interp, args):
     script = args[0] if len(args) == 1 else " ".join(args)
-    return interp.eval(script)
+    return interp.eval_body(script, '"eval" body')
 
 
 @cmd("source", "source fileName", 1, 1)
@@ -452,54 +484,82 @@ def subst(interp, text: str, backslashes=True, commands=True, variables=True) ->
     return "".join(out)
 
 
-@cmd("switch", "switch ?-option ...? string ?pattern body ...? ?default body?", 2)
+_SWITCH_OPTS = ["-exact", "-glob", "-indexvar", "-matchvar", "-nocase", "-regexp", "--"]
+_SWITCH_USAGE = "switch ?-option ...? string ?pattern body ...? ?default body?"
+
+
+@cmd("switch", _SWITCH_USAGE, 2)
 def _switch(interp, args):
     mode = "exact"
+    nocase = False
+    matchvar = indexvar = None
     i = 0
-    while i < len(args) and args[i].startswith("-"):
-        a = args[i]
+    while i < len(args) - 1 and args[i].startswith("-"):
+        a = match_option(args[i], _SWITCH_OPTS)
+        i += 1
         if a == "--":
-            i += 1
             break
         if a in ("-exact", "-glob", "-regexp"):
             mode = a[1:]
         elif a == "-nocase":
-            pass
+            nocase = True
         else:
-            raise TclError(f'bad option "{a}": must be -exact, -glob, -indexvar, -matchvar, '
-                           f'-nocase, -regexp, or --')
-        i += 1
+            if i >= len(args):
+                raise TclError(f'missing variable name argument to {a} option')
+            if a == "-matchvar":
+                matchvar = args[i]
+            else:
+                indexvar = args[i]
+            i += 1
+    if (matchvar is not None or indexvar is not None) and mode != "regexp":
+        which = "-indexvar" if indexvar is not None else "-matchvar"
+        raise TclError(f"{which} option requires -regexp option")
     rest = args[i:]
-    if not rest:
-        raise wrong_args("switch ?-option ...? string ?pattern body ...? ?default body?")
+    if len(rest) < 2:
+        raise wrong_args(_SWITCH_USAGE)
     string = rest[0]
     if len(rest) == 2:
         pairs = parse_list(rest[1])
+        if not pairs:
+            raise wrong_args(_SWITCH_USAGE)
     else:
         pairs = rest[1:]
-    if not pairs or len(pairs) % 2:
-        if len(pairs) % 2:
-            raise TclError("extra switch pattern with no body")
-        raise wrong_args("switch ?-option ...? string ?pattern body ...? ?default body?")
+    if len(pairs) % 2:
+        raise TclError("extra switch pattern with no body")
+    if pairs[-1] == "-":
+        raise TclError(f'no body specified for pattern "{pairs[-2]}"')
     for k in range(0, len(pairs), 2):
-        pat, body = pairs[k], pairs[k + 1]
+        pat = pairs[k]
         last = k == len(pairs) - 2
-        if (pat == "default" and last) or _switch_match(mode, pat, string):
-            while body == "-":
-                k += 2
-                if k >= len(pairs):
-                    raise TclError(f'no body specified for pattern "{pat}"')
-                body = pairs[k + 1]
-            return interp.eval(body)
+        if pat == "default" and last:
+            m = None
+        else:
+            m = _switch_match(mode, pat, string, nocase)
+            if not m:
+                continue
+        if mode == "regexp":
+            if matchvar is not None:
+                interp.set_var(matchvar, format_list(
+                    [m.group(g) or "" for g in range(m.re.groups + 1)] if m else []))
+            if indexvar is not None:
+                interp.set_var(indexvar, format_list(
+                    [f"{m.start(g)} {m.end(g) - 1}" if m.start(g) >= 0 else "-1 -1"
+                     for g in range(m.re.groups + 1)] if m else []))
+        while pairs[k + 1] == "-":
+            k += 2
+        if len(rest) == 2:
+            return interp.eval(pairs[k + 1])      # compiled inline by Tcl
+        return interp.eval_body(pairs[k + 1], f'"{pairs[k]}" arm')
     return ""
 
 
-def _switch_match(mode, pat, s):
+def _switch_match(mode, pat, s, nocase):
     if mode == "exact":
-        return pat == s
+        return pat.lower() == s.lower() if nocase else pat == s
     if mode == "glob":
-        return glob_match(pat, s)
-    return re.search(pat, s) is not None
+        return glob_match(pat, s, nocase)
+    from .cmd_regexp import compile_re
+    return compile_re(pat, re.IGNORECASE if nocase else 0).search(s)
 
 
 def glob_match(pattern: str, s: str, nocase: bool = False) -> bool:

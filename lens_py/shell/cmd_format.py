@@ -17,9 +17,16 @@ _MASK64 = (1 << 64) - 1
 
 @TABLE.command("format", "format formatString ?arg ...?", 1)
 def _format(interp, args):
+    try:
+        return _format_string(args[0], args[1:])
+    except TclError as e:
+        e.info_started = True     # Tcl reports format errors "invoked from within"
+        raise
+
+
+def _format_string(fmt: str, values: list) -> str:
     """Tcl 8.6's format (Tcl_AppendFormatToObj): integers are formatted by
     Tcl itself (64-bit `long` unless `ll`), doubles by C's printf."""
-    fmt, values = args[0], args[1:]
     out = []
     pos = 0
     next_arg = 0

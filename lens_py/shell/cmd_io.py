@@ -16,6 +16,13 @@ TABLE = CommandTable("io")
 cmd = TABLE.command
 
 
+def posix_error_code(e: OSError) -> str:
+    """Tcl's errorCode for a system error: POSIX ENOENT {no such file or directory}."""
+    import errno
+    name = errno.errorcode.get(e.errno or 0, "EUNKNOWN")
+    return f"POSIX {name} {{{(e.strerror or '').lower()}}}"
+
+
 class FileChannel:
     """A file or `|command` pipe opened by `open`."""
 
@@ -115,7 +122,8 @@ def _open(interp, args):
         try:
             stream = open(path, mode, encoding="utf-8", errors="surrogateescape", newline="")
         except OSError as e:
-            raise TclError(f'couldn\'t open "{path}": {(e.strerror or "").lower()}') from None
+            raise TclError(f'couldn\'t open "{path}": {(e.strerror or "").lower()}',
+                           posix_error_code(e)) from None
         chan = FileChannel(name, stream, readable, writable)
     interp.channels[name] = chan
     return name

@@ -116,9 +116,13 @@ def _lreverse(interp, args):
 
 @cmd("lrepeat", "lrepeat count ?value ...?", 1)
 def _lrepeat(interp, args):
-    n = numbers.get_int(args[0])
+    n = numbers.parse_int(args[0])
+    if n is None:
+        raise TclError(f'expected integer but got "{args[0]}"', "TCL VALUE INTEGER")
     if n < 0:
         raise TclError(f'bad count "{n}": must be integer >= 0')
+    if n * (len(args) - 1) > 536870909:
+        raise TclError("max length of a Tcl list (536870909 elements) exceeded", "TCL MEMORY")
     return format_list(list(args[1:]) * n)
 
 
@@ -373,6 +377,49 @@ def dictionary_compare(left: str, right: str) -> int:
     return diff
 
 
+def tcl_merge_sort(items: list, cmp, unique: bool) -> list:
+    """Tcl's MergeSort (tclCmdIL.c): the same comparisons in the same order,
+    so a -command script with side effects sees what it sees in Tcl; with
+    `unique`, of two equal elements the earlier one is dropped."""
+    def merge(left, right):
+        if not left:
+            return right
+        if not right:
+            return left
+        out = []
+        i = j = 0
+        while i < len(left) and j < len(right):
+            c = cmp(left[i], right[j])
+            if c > 0:
+                out.append(right[j])
+                j += 1
+            elif c == 0 and unique:
+                i += 1
+            else:
+                out.append(left[i])
+                i += 1
+        out.extend(left[i:])
+        out.extend(right[j:])
+        return out
+
+    sub: list = []
+    for e in items:
+        run = [e]
+        i = 0
+        while i < len(sub) and sub[i] is not None:
+            run = merge(sub[i], run)
+            sub[i] = None
+            i += 1
+        if i == len(sub):
+            sub.append(None)
+        sub[i] = run
+    result: list = []
+    for run in sub:
+        if run is not None:
+            result = merge(run, result)
+    return result
+
+
 _LSORT_OPTS = ["-ascii", "-command", "-decreasing", "-dictionary", "-increasing", "-index",
                "-indices", "-integer", "-nocase", "-real", "-stride", "-unique"]
 
@@ -450,18 +497,26 @@ def _lsort(interp, args):
     if kind == "command":
         prefix = list(parse_list(command))
 
-        def cmp(a, b):
+        def cmp(x, y):
+            a, b = elements[x], elements[y]
             if path is not None:
                 a, b = _sublist_key(a, path), _sublist_key(b, path)
-            r = interp.eval(format_list([*prefix, a, b]))
+            script = format_list([*prefix, a, b])
+            try:
+                r = interp.eval(script)
+            except TclError as e:
+                interp.leave_unit(e, script, None)
+                e.error_info += "\n    (-compare command)"
+                raise
             v = numbers.parse_int(r)
             if v is None:
                 raise TclError("-compare command returned non-integer result")
-            return v
-        keys = [functools.cmp_to_key(cmp)(e) for e in elements]
+            return -v if reverse else v
+        order = tcl_merge_sort(list(range(len(elements))), cmp, unique)
+        unique = False
     else:
         keys = [keyval(e) for e in elements]
-    order = sorted(range(len(elements)), key=keys.__getitem__, reverse=reverse)
+        order = sorted(range(len(elements)), key=keys.__getitem__, reverse=reverse)
     if unique:
         kept = []
         for k in order:

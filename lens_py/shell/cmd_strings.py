@@ -11,6 +11,7 @@ from .registry import CommandTable
 from .tcllist import parse_list
 
 TABLE = CommandTable("strings")
+MAX_VALUE_SIZE = 2147483647
 
 _SUBS = ["bytelength", "cat", "compare", "equal", "first", "index", "is", "last", "length",
          "map", "match", "range", "repeat", "replace", "reverse", "tolower", "totitle",
@@ -169,7 +170,13 @@ def _string(interp, args):
         return s[:f] + mid + s[last + 1:]
     if sub == "repeat":
         need(2, 2, "string count")
-        return a[0] * max(0, numbers.get_int(a[1]))
+        count = numbers.parse_int(a[1])
+        if count is None:
+            raise TclError(f'expected integer but got "{a[1]}"', "TCL VALUE INTEGER")
+        if count > 0 and len(a[0]) * count > MAX_VALUE_SIZE:
+            raise TclError(f"result exceeds max size for a Tcl value ({MAX_VALUE_SIZE} bytes)",
+                           "TCL MEMORY")
+        return a[0] * max(0, count)
     if sub == "reverse":
         need(1, 1, "string")
         return a[0][::-1]

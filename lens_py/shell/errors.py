@@ -20,6 +20,13 @@ class TclError(Exception):
         self.error_line = 1
         # Tcl's -errorstack: "INNER {...}" then "CALL {...}" per proc left.
         self.error_stack: list = []
+        # errorInfo follows Tcl's compiled evaluation: within one evaluated
+        # script (a proc body, an eval/uplevel/foreach body, with the inline
+        # bodies of if/while/for/switch/catch and [..] substitutions) only the
+        # innermost failing command is recorded; `unit_logged` says that has
+        # been done and `unit_text` holds that command's text.
+        self.unit_logged = False
+        self.unit_text = ""
 
     def __str__(self) -> str:
         return self.message

@@ -158,18 +158,28 @@ def _num(v, op: str):
         raise _nan_operand(op)
     if r is None:
         if v == "":
-            raise TclError(f'can\'t use empty string as operand of "{op}"')
+            raise _operand_error(f'can\'t use empty string as operand of "{op}"',
+                                 "ARITH DOMAIN {empty string}")
         if numbers.parse_bool(v) is not None and op in ("!", "&&", "||"):
             return 1 if numbers.parse_bool(v) else 0
         if numbers.looks_like_bad_octal(v):
-            raise TclError(f'can\'t use invalid octal number as operand of "{op}"')
-        raise TclError(f'can\'t use non-numeric string as operand of "{op}"',
-                       "ARITH DOMAIN {non-numeric string}")
+            raise _operand_error(f'can\'t use invalid octal number as operand of "{op}"',
+                                 "ARITH DOMAIN {invalid octal number}")
+        raise _operand_error(f'can\'t use non-numeric string as operand of "{op}"',
+                             "ARITH DOMAIN {non-numeric string}")
     return r
 
 
+def _operand_error(msg: str, code: str = "NONE") -> TclError:
+    """An error of Tcl's bytecode arithmetic: errorInfo then reads
+    "invoked from within" for the expr command (not "while executing")."""
+    e = TclError(msg, code)
+    e.info_started = True
+    return e
+
+
 def _nan_operand(op: str) -> TclError:
-    return TclError(f'can\'t use non-numeric floating-point value as operand of "{op}"')
+    return _operand_error(f'can\'t use non-numeric floating-point value as operand of "{op}"')
 
 
 _DOMAIN = "domain error: argument not in valid range"
@@ -193,7 +203,7 @@ def _maybe_num(v):
 def _int(v, op: str) -> int:
     n = _num(v, op)
     if type(n) is float:
-        raise TclError(f'can\'t use floating-point value as operand of "{op}"')
+        raise _operand_error(f'can\'t use floating-point value as operand of "{op}"')
     return n
 
 
@@ -248,7 +258,7 @@ def _add(a, b):
 def _div(a, b, op="/"):
     if type(a) is int and type(b) is int:
         if b == 0:
-            raise TclError("divide by zero", "ARITH DIVZERO {divide by zero}")
+            raise _operand_error("divide by zero", "ARITH DIVZERO {divide by zero}")
         return a // b
     a, b = float(a), float(b)
     if b == 0.0:
@@ -260,7 +270,7 @@ def _div(a, b, op="/"):
 
 def _mod(a, b):
     if b == 0:
-        raise TclError("divide by zero", "ARITH DIVZERO {divide by zero}")
+        raise _operand_error("divide by zero", "ARITH DIVZERO {divide by zero}")
     return a % b
 
 

@@ -127,6 +127,9 @@ class Interp:
         self._file_text: str | None = None
         self.depth = 0
         self.max_depth = 1000
+        # The parsed command being invoked (read by a command function at its
+        # start, e.g. to know whether a script argument was a literal).
+        self.current_cmd = None
         # One Tcl proc level costs about a dozen Python frames (eval, call,
         # expr closures, ...); Tcl's own limit of 1000 levels must be reached
         # before Python's.
@@ -347,6 +350,7 @@ class Interp:
                             argv.append(v)
                     if not argv:
                         continue
+                self.current_cmd = cmd
                 result = self.call(argv)
             except TclError as e:
                 self._add_error_info(e, cmd, script)
@@ -355,6 +359,10 @@ class Interp:
 
     def _add_error_info(self, e: TclError, cmd, script: str) -> None:
         e.error_line = cmd.line
+        if e.unit_logged:
+            return
+        e.unit_logged = True
+        e.unit_text = cmd.text
         if not e.error_stack and cmd.words is not None:
             e.error_stack = ["INNER", "invokeStk1 " + cmd.text]
         if e.skip_log:
@@ -372,6 +380,21 @@ class Interp:
         if e.where is None and script is self._file_text and self.script_file is not None:
             e.where = (self.script_file, cmd.line)
         self.global_frame.vars.setdefault("errorInfo", Var()).value = e.error_info
+
+    def eval_body(self, script: str, what: str | None = None) -> str:
+        """Evaluate a script that Tcl runs as a separate evaluation (eval,
+        uplevel, a foreach body outside procs): on error, errorInfo gets
+        `(<what> line N)` and the calling command is recorded too."""
+        try:
+            return self.eval(script)
+        except TclError as e:
+            self.leave_unit(e, script, what)
+            raise
+
+    def leave_unit(self, e: TclError, script: str, what: str | None) -> None:
+        if what is not None:
+            e.error_info += f"\n    ({what} line {self._error_line(script, e)})"
+        e.unit_logged = False
 
     def eval_global(self, script: str) -> str:
         return self.eval_at(self.global_frame, script)
@@ -448,8 +471,13 @@ class Interp:
         except TclError as e:
             from .tcllist import format_list
             e.error_stack += ["CALL", format_list(argv)]
-            line = self._error_line(proc.body, e)
-            e.error_info += f'\n    (procedure "{proc.name}" line {line})'
+            if proc.name.startswith("apply "):
+                parts = proc.name.split(" ", 1)[1]
+                from .tcllist import parse_list
+                what = f'lambda term "{parse_list(parts)[0]}"'
+            else:
+                what = f'procedure "{proc.name}"'
+            self.leave_unit(e, proc.body, what)
             raise
         except TclBreak:
             raise TclError('invoked "break" outside of a loop') from None
@@ -462,18 +490,10 @@ class Interp:
 
     @staticmethod
     def _error_line(body: str, e: TclError) -> int:
-        # The failing command of the body is the last "while executing" text
-        # recorded; find its line in the body.
-        info = e.error_info
-        marker = info.rfind('\n"')
-        if marker >= 0:
-            text = info[marker + 2:info.rfind('"')]
-            if text.endswith("..."):
-                text = text[:-3]
-            for cmd in parser.parse_script(body):
-                if cmd.text.startswith(text[:150]):
-                    return cmd.line
-        return 1
+        # The line within `body` of the innermost failing command recorded
+        # for it (which may sit inside an inline if/while body).
+        pos = body.find(e.unit_text) if e.unit_text else -1
+        return body.count("\n", 0, pos) + 1 if pos >= 0 else 1
 
     # -- unknown commands ------------------------------------------------------
     def _unknown(self, argv: list) -> str:
