@@ -9,7 +9,7 @@ from .shell import make_interp
 from .shell.errors import TclError, TclExit
 from .shell.parser import is_complete
 from .shell.tcllist import format_list
-from .shell.toplevel import eval_toplevel
+from .shell.toplevel import eval_toplevel, source_toplevel
 
 USAGE = """usage: lens-py [options] [script [args ...]]
   (no script)      the lens> prompt, or run commands piped on stdin
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
             source_rc(interp)
         for cmds in opts["commands"]:
             try:
-                result = interp.eval(cmds)
+                result = eval_toplevel(interp, cmds)
                 if result and sys.stdout.isatty():
                     interp.write(result + "\n")
             except TclError as e:
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
                 sys.stderr.write(f'Error: couldn\'t read file "{script}": no such file\n')
                 return 1
             try:
-                interp.source(script)
+                source_toplevel(interp, script)
             except TclError as e:
                 report_error(interp, e)
                 status = 1

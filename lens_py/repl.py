@@ -12,6 +12,7 @@ from prompt_toolkit.key_binding import KeyBindings
 
 from .shell.errors import TclError, TclExit
 from .shell.parser import is_complete
+from .shell.toplevel import eval_toplevel
 
 PROMPT = "lens> "
 BANNER = "lens_py {version} -- a Python re-creation of Lens 2.63. Type 'help' for commands."
@@ -142,7 +143,7 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
             continue
         history.append(text)
         try:
-            result = interp.eval(text)
+            result = eval_toplevel(interp, text)
             if result:
                 interp.write(result + "\n")
         except TclExit as e:
@@ -150,7 +151,11 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
         except TclError as e:
             interp.write(f"Error: {e.message}\n", "stderr")
         except KeyboardInterrupt:
+            interp.reset_frames()
             interp.write("interrupted\n", "stderr")
+        except Exception as e:        # a bug of ours must not end the session
+            interp.reset_frames()
+            interp.write(f"Error: internal error: {type(e).__name__}: {e}\n", "stderr")
         finally:
             for chan in ("stdout", "stderr"):
                 interp.channels[chan].flush()

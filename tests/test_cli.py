@@ -114,3 +114,44 @@ def test_ctrl_c_in_batch_exits_130():
     p.send_signal(signal.SIGINT)
     assert p.wait(timeout=10) == 130
     assert "interrupted" in p.stderr.read()
+
+
+def test_installed_console_script(tmp_path):
+    import shutil
+    exe = shutil.which("lens-py")
+    if exe is None:
+        pytest.skip("lens-py console script not installed")
+    env = dict(os.environ, LENS_PY_RC=str(tmp_path / "no-rc"), LENS_PY_HISTORY=os.devnull)
+    p = subprocess.run([exe], input="set x 3\nputs [expr {$x*2}]\n", capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "6\n", "")
+
+
+def test_script_argv_with_no_args(tmp_path):
+    script = tmp_path / "n.tcl"
+    script.write_text('puts "<$argc> <$argv> <$argv0>"\n')
+    p = run([str(script)], tmp_path=tmp_path)
+    assert p.stdout == f"<0> <> <{script}>\n"
+
+
+def test_top_level_control_flow_in_batch(tmp_path):
+    p = run([], stdin="puts a\nbreak\nreturn 5\nputs b\n", tmp_path=tmp_path)
+    assert p.stdout == "a\nb\n"
+    assert p.stderr == 'Error: invoked "break" outside of a loop\n'
+    assert p.returncode == 1
+    script = tmp_path / "r.tcl"
+    script.write_text("puts one\nreturn\nputs two\n")
+    p = run([str(script)], tmp_path=tmp_path)
+    assert (p.returncode, p.stdout) == (0, "one\n")
+    p = run(["-c", "return -code error boom"], tmp_path=tmp_path)
+    assert (p.returncode, p.stderr) == (1, "Error: boom\n")
+
+
+def test_error_inside_proc_of_script_names_file_and_line(tmp_path):
+    script = tmp_path / "p.tcl"
+    script.write_text("proc f {} {\n    error oops\n}\nputs start\nf\nputs never\n")
+    p = run([str(script)], tmp_path=tmp_path)
+    assert p.returncode == 1
+    assert p.stdout == "start\n"
+    first = p.stderr.splitlines()[0]
+    assert first == f"Error: {script}:2: oops"

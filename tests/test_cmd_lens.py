@@ -219,3 +219,31 @@ def test_noops_and_unsupported(interp):
     assert interp.eval("wait") == ""
     with pytest.raises(TclError, match="not supported"):
         interp.eval("signal INT")
+
+
+# -- unknown names: unique-prefix completion (SPEC §8.2) --------------------------
+
+def test_unique_prefix_runs_the_command(interp):
+    interp.eval("proc computeTotal {a b} {expr {$a + $b}}")
+    assert interp.eval("computeTot 2 3") == "5"
+    assert interp.eval("getSe") == interp.eval("getSeed")
+    # setObj is setObject (its own usage message shows it ran).
+    with pytest.raises(TclError, match=r"^usage: setObject"):
+        interp.eval("setObj")
+
+
+def test_ambiguous_prefix_lists_candidates(interp):
+    interp.eval("proc zzOne {} {}; proc zzTwo {} {}")
+    with pytest.raises(TclError) as e:
+        interp.eval("zz")
+    assert e.value.message == 'ambiguous command name "zz": zzOne zzTwo'
+    with pytest.raises(TclError) as e:
+        interp.eval("noSuchCommandAtAll 1")
+    assert e.value.message == 'invalid command name "noSuchCommandAtAll"'
+    assert e.value.error_code == "TCL LOOKUP COMMAND noSuchCommandAtAll"
+
+
+def test_alias_comes_before_prefix(interp):
+    interp.eval("proc computeTotal {} {return proc}")
+    interp.eval("alias computeT {list alias}")
+    assert interp.eval("computeT") == "alias"

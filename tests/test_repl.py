@@ -95,3 +95,52 @@ def test_tab_indents_at_line_start(interp, tmp_path):
     drive(interp, "proc h {} {\r\treturn 3\r}\rh\r\x04", tmp_path / "h")
     assert interp.ext["history"][0] == "proc h {} {\n    return 3\n}"
     assert interp.out.getvalue() == "3\n"
+
+
+def test_tab_completes_variable_name(interp, tmp_path):
+    interp.eval("set learningRate 0.25")
+    drive(interp, "puts $learn\t\r\x04", tmp_path / "h")
+    assert interp.ext["history"] == ["puts $learningRate"]
+    assert interp.out.getvalue() == "0.25\n"
+
+
+def test_tab_offers_several_commands_in_a_menu(interp, tmp_path):
+    interp.eval("proc zzAlpha {} {return A}; proc zzBeta {} {return B}")
+    # Two candidates: Tab inserts nothing unique; typing on picks one.
+    drive(interp, "zz\tB\t\r\x04", tmp_path / "h")
+    assert interp.ext["history"] == ["zzBeta"]
+    assert interp.out.getvalue() == "B\n"
+
+
+def test_braces_open_over_several_lines_then_error_then_more(interp, tmp_path):
+    keys = ("foreach i {1 2} {\r"
+            "    if {$i == 2} {\r"
+            "        puts two\r"
+            "    }\r"
+            "}\r"
+            "set undefined_here\r"
+            "puts after\r\x04")
+    assert drive(interp, keys, tmp_path / "h") == 0
+    assert interp.out.getvalue() == "two\nafter\n"
+    assert interp.err.getvalue() == 'Error: can\'t read "undefined_here": no such variable\n'
+
+
+def test_top_level_control_flow_does_not_end_session(interp, tmp_path):
+    keys = "break\rcontinue\rreturn 5\rreturn -code error boom\rputs $\rputs still\r\x04"
+    assert drive(interp, keys, tmp_path / "h") == 0
+    assert interp.out.getvalue() == "5\n$\nstill\n"
+    assert interp.err.getvalue() == ('Error: invoked "break" outside of a loop\n'
+                                     'Error: invoked "continue" outside of a loop\n'
+                                     'Error: boom\n')
+
+
+def test_internal_python_error_is_reported_and_session_goes_on(interp, tmp_path):
+    from lens_py.shell.registry import Command
+
+    def broken(interp_, args):
+        raise ZeroDivisionError("oops")
+    interp.register(Command("broken", broken, "broken"))
+    drive(interp, "broken\rputs alive\r\x04", tmp_path / "h")
+    assert interp.out.getvalue() == "alive\n"
+    assert interp.err.getvalue() == "Error: internal error: ZeroDivisionError: oops\n"
+    assert interp.frame is interp.global_frame

@@ -15,7 +15,9 @@ Anything else returns None and the NumPy path runs.  `ENABLED` (module) and
 """
 from __future__ import annotations
 
+import atexit
 import math
+import threading
 
 import numpy as np
 
@@ -36,17 +38,21 @@ LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = 1, 2, 3, 4, 5
 _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH,
               T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP}
 SSE, CE = 1, 2
+STEEPEST, MOMENTUM, DOUGS = T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE}
 _MAX_OUT_PROCS = 4
 
 # columns of the integer group table
 (G_OFF, G_SIZE, G_DOT, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(6)
-(G_COST, G_HARD, G_BACK_NONE, G_EXT_COL, G_TGT_COL, G_P0, G_NP, G_ADJUST,
- G_RESET) = range(G_PROC0 + _MAX_OUT_PROCS, G_PROC0 + _MAX_OUT_PROCS + 9)
-G_COLS = G_RESET + 1
+(G_COST, G_HARD, G_BACK_NONE, G_EXT_COL, G_TGT_COL, G_P0, G_NP,
+ G_ADJUST) = range(G_PROC0 + _MAX_OUT_PROCS, G_PROC0 + _MAX_OUT_PROCS + 8)
+G_COLS = G_ADJUST + 1
 # columns of the float group table
-F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE, F_INIT_OUT = range(6)
-F_COLS = 6
+F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
+F_COLS = 5
+
+# the per-group slots of the work buffer (see _block)
+IN, OUT, EXT, TGT, ADJ, OD, DC, ID, DB = range(9)
 
 _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN
                       | T.DERIV_NOISE | T.CRITERION_MASKS)
@@ -68,6 +74,35 @@ if HAVE_NUMBA:
         if proto == numba.types.float32:
             return lambda x, proto: np.float32(x)
         return lambda x, proto: np.float64(x)
+
+    @numba.extending.intrinsic
+    def _voidptr(typingctx, address):
+        """An address (int64) as a void pointer, for numba.carray."""
+        if not isinstance(address, numba.types.Integer):
+            return None
+
+        def codegen(context, builder, signature, args):
+            return builder.inttoptr(args[0], numba.core.cgutils.voidptr_t)
+        return numba.types.voidptr(address), codegen
+
+    def _view(address, rows, cols, proto):
+        """The [rows, cols] real array at `address` (an array the plan keeps alive)."""
+
+    @numba.extending.overload(_view, jit_options={"cache": True})
+    def _view_impl(address, rows, cols, proto):
+        if proto == numba.types.float32:
+            return lambda address, rows, cols, proto: numba.carray(
+                _voidptr(address), (rows, cols), np.float32)
+        return lambda address, rows, cols, proto: numba.carray(
+            _voidptr(address), (rows, cols), np.float64)
+
+    @_njit
+    def _flags(address, n):
+        return numba.carray(_voidptr(address), (n,), np.uint8)
+
+    @_njit
+    def _like(proto, x):
+        return _cast(x, proto)
 
     def _sigmoid(x):
         """Lens's sigmoid: the interpolated table in float32, exp in float64."""
@@ -99,302 +134,569 @@ if HAVE_NUMBA:
 
     @_njit
     def _tanh(x):
-        if x >= _cast(x, 17.0):
-            return _cast(x, 1.0)
-        if x <= _cast(x, -17.0):
-            return _cast(x, -1.0)
-        return _cast(x, math.tanh(np.float64(x)))
+        if x >= _like(x, 17.0):
+            return _like(x, 1.0)
+        if x <= _like(x, -17.0):
+            return _like(x, -1.0)
+        return _like(x, math.tanh(np.float64(x)))
 
     @_njit
     def _tanh_deriv(x):
-        if x >= _cast(x, 17.0) or x <= _cast(x, -17.0):
-            return _cast(x, _SMALL)
-        c = _cast(x, math.cosh(np.float64(x)))
-        return _cast(x, _cast(x, 1.0) / _cast(x, c * c))
+        if x >= _like(x, 17.0) or x <= _like(x, -17.0):
+            return _like(x, _SMALL)
+        c = _like(x, math.cosh(np.float64(x)))
+        return _like(x, _like(x, 1.0) / _like(x, c * c))
 
     @_njit
     def _ce_term(o, t):
-        if t == _cast(o, 0.0):
-            if o == _cast(o, 1.0):
+        if t == _like(o, 0.0):
+            if o == _like(o, 1.0):
                 return _LARGE64
-            return -np.float64(_cast(o, math.log(1.0 - np.float64(o))))
-        if t == _cast(o, 1.0):
-            if o == _cast(o, 0.0):
+            return -np.float64(_like(o, math.log(1.0 - np.float64(o))))
+        if t == _like(o, 1.0):
+            if o == _like(o, 0.0):
                 return _LARGE64
-            return -np.float64(_cast(o, math.log(np.float64(o))))
-        if o <= _cast(o, 0.0) or o >= _cast(o, 1.0):
+            return -np.float64(_like(o, math.log(np.float64(o))))
+        if o <= _like(o, 0.0) or o >= _like(o, 1.0):
             return _LARGE64
-        a = np.float64(_cast(o, _cast(o, math.log(np.float64(_cast(o, t / o)))) * t))
-        b = np.float64(_cast(o, math.log((1.0 - np.float64(t)) / (1.0 - np.float64(o))))) * (1.0 - np.float64(t))
+        a = np.float64(_like(o, _like(o, math.log(np.float64(_like(o, t / o)))) * t))
+        b = np.float64(_like(o, math.log((1.0 - np.float64(t)) / (1.0 - np.float64(o))))) * (1.0 - np.float64(t))
         return a + b
 
     @_njit
     def _ce_deriv(o, t):
         o64 = np.float64(o)
-        if t == _cast(o, 0.0):
+        if t == _like(o, 0.0):
             one_m = 1.0 - o64
-            if _cast(o, one_m) <= _cast(o, _SMALL):
+            if _like(o, one_m) <= _like(o, _SMALL):
                 return _LARGE64
-            return np.float64(_cast(o, 1.0)) / one_m
-        if t == _cast(o, 1.0):
-            if o <= _cast(o, _SMALL):
+            return np.float64(_like(o, 1.0)) / one_m
+        if t == _like(o, 1.0):
+            if o <= _like(o, _SMALL):
                 return -_LARGE64
-            return np.float64(_cast(o, _cast(o, -1.0) / o))
-        diff = _cast(o, o - t)
+            return np.float64(_like(o, _like(o, -1.0) / o))
+        diff = _like(o, o - t)
         den = o64 * (1.0 - o64)
-        if den <= np.float64(_cast(o, _SMALL)):
-            return np.float64(_cast(o, diff * _cast(o, _LARGE)))
+        if den <= np.float64(_like(o, _SMALL)):
+            return np.float64(_like(o, diff * _like(o, _LARGE)))
         return np.float64(diff) / den
 
     @_njit
-    def _row_clamped(ext, r, off, n):
+    def _row_clamped(ext, r, n):
         for u in range(n):
-            if math.isnan(ext[r, off + u]):
+            if math.isnan(ext[r, u]):
                 return False
         return True
 
-    @_njit
-    def batch(gi, gf, psend, ws, ds, states, ext_all, tgt_all, freq_all, idx, pseudo,
-              gerr, proto):
-        """One training batch; returns the network's error.  gerr[k] := group k's
-        error; proto: a zero of the real type."""
-        def R(x):
-            return _cast(x, proto)
+    # Unit values of the batch live in one flat buffer: group k's block is
+    # [9, rows, size] at 9*rows*offset -- input, output, externalInput, target,
+    # adjustedTarget, outputDeriv, derivCache, inputDeriv, and the input
+    # derivatives passed back (zero for fully clamped rows).  Blocks are
+    # contiguous, so NumPy's matrix products see the same layouts as on the
+    # NumPy path.
 
+    @_njit
+    def _block(wbuf, gi, k, rows):
+        off = gi[k, G_OFF]
+        n = gi[k, G_SIZE]
+        return wbuf[9 * rows * off:9 * rows * (off + n)].reshape((9, rows, n))
+
+    @_njit
+    def fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto):
+        """The group's values before its input is computed."""
         rows = idx.shape[0]
-        ng = gi.shape[0]
-        total = 0
-        for k in range(ng):
-            total += gi[k, G_SIZE]
-        inp = np.empty((rows, total), ext_all.dtype)
-        out = np.empty((rows, total), ext_all.dtype)
-        ext = np.empty((rows, total), ext_all.dtype)
-        tgt = np.empty((rows, total), ext_all.dtype)
-        adj = np.empty((rows, total), ext_all.dtype)
-        od = np.empty((rows, total), ext_all.dtype)
-        dc = np.empty((rows, total), ext_all.dtype)
-        idr = np.empty((rows, total), ext_all.dtype)
-        vals = np.zeros((rows, ng), ext_all.dtype)
-        for p in range(len(ds)):
-            ds[p][:, :] = R(0.0)
-        # -- forward, with each group's cost derivatives (netForwardBackward) --
-        for k in range(ng):
-            off = gi[k, G_OFF]
-            n = gi[k, G_SIZE]
-            st = states[k]
-            last = st.shape[1] - 1
-            ecol = gi[k, G_EXT_COL]
-            tcol = gi[k, G_TGT_COL]
-            init_out = R(gf[k, F_INIT_OUT])
-            for r in range(rows):
-                ex = idx[r]
-                for u in range(n):
-                    c = off + u
-                    ext[r, c] = ext_all[ex, ecol + u] if ecol >= 0 else st[8, last, u]
-                    tgt[r, c] = tgt_all[ex, tcol + u] if tcol >= 0 else st[6, last, u]
-                    adj[r, c] = st[7, last, u]
-                    idr[r, c] = st[5, last, u]
-                    out[r, c] = init_out if gi[k, G_RESET] else st[1, last, u]
-            # input
-            if gi[k, G_DOT]:
-                p0 = gi[k, G_P0]
+        B = _block(wbuf, gi, k, rows)
+        n = gi[k, G_SIZE]
+        st = _view(saddr[k], 11, n, proto)
+        ecol = gi[k, G_EXT_COL]
+        tcol = gi[k, G_TGT_COL]
+        for r in range(rows):
+            ex = idx[r]
+            for u in range(n):
+                B[EXT, r, u] = ext_all[ex, ecol + u] if ecol >= 0 else st[8, u]
+                B[TGT, r, u] = tgt_all[ex, tcol + u] if tcol >= 0 else st[6, u]
+                B[ADJ, r, u] = st[7, u]
+                B[ID, r, u] = st[5, u]
+                B[OUT, r, u] = _cast(0.0, proto)    # every allowed output type sets it
+                B[IN, r, u] = _cast(0.0, proto)
+
+    @_njit
+    def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto):
+        """Add projections pa..pb-1 into the group's input, each unit's links
+        in Lens's order (unrolled chunks of ten)."""
+        B = _block(wbuf, gi, k, rows)
+        n = gi[k, G_SIZE]
+        inp = B[IN]
+        max_links = 0
+        for p in range(pa, pb):
+            max_links = max(max_links, pshape[p, 0] * pshape[p, 1])
+        wt = np.empty(max_links, wbuf.dtype)
+        s10 = np.empty(n, wbuf.dtype)
+        for p in range(pa, pb):
+            w = _view(paddr[p, 0], pshape[p, 0], pshape[p, 1], proto)
+            out = _block(wbuf, gi, psend[p], rows)[OUT]
+            S = w.shape[1]
+            chunks = (S - 1) // 10 if S > 10 else 0
+            if n < 8:
                 for r in range(rows):
+                    o_r = out[r]
                     for u in range(n):
-                        acc = R(0.0)
-                        for p in range(p0, p0 + gi[k, G_NP]):
-                            w = ws[p]
-                            s_off = gi[psend[p], G_OFF]
-                            S = w.shape[1]
-                            chunks = (S - 1) // 10 if S > 10 else 0
-                            j = 0
-                            for _ in range(chunks):
-                                s10 = R(out[r, s_off + j] * w[u, j])
-                                for t in range(1, 10):
-                                    s10 = R(s10 + R(out[r, s_off + j + t] * w[u, j + t]))
-                                acc = R(acc + s10)
-                                j += 10
-                            while j < S:
-                                acc = R(acc + R(out[r, s_off + j] * w[u, j]))
-                                j += 1
-                        inp[r, off + u] = acc
-                if gi[k, G_HARD]:
-                    for r in range(rows):
-                        if _row_clamped(ext, r, off, n):
-                            for u in range(n):
-                                inp[r, off + u] = R(0.0)
-            else:
-                for r in range(rows):
-                    for u in range(n):
-                        inp[r, off + u] = R(0.0)
-            # output
-            if gi[k, G_ZERO_OUT]:
-                for r in range(rows):
-                    for u in range(n):
-                        out[r, off + u] = R(0.0)
-            gain = R(gf[k, F_GAIN])
-            for q in range(gi[k, G_NPROCS]):
-                code = gi[k, G_PROC0 + q]
-                for r in range(rows):
-                    for u in range(n):
-                        c = off + u
-                        if code == LINEAR:
-                            out[r, c] = inp[r, c]
-                        elif code == LOGISTIC:
-                            out[r, c] = _sigmoid(R(inp[r, c] * gain))
-                        elif code == TANH:
-                            out[r, c] = _tanh(R(gain * inp[r, c]))
-                        elif code == HARD_CLAMP:
-                            if not math.isnan(ext[r, c]):
-                                out[r, c] = ext[r, c]
-                        elif code == BIAS_CLAMP:
-                            out[r, c] = R(1.0)
-            # error, then the error derivatives
-            cost = gi[k, G_COST]
-            for r in range(rows):
-                for u in range(n):
-                    od[r, off + u] = R(0.0)
-                    dc[r, off + u] = R(0.0)
-            if cost:
-                radius = R(gf[k, F_RADIUS])
-                zero_r = R(gf[k, F_ZERO_RADIUS])
-                scale = R(gf[k, F_SCALE])
-                back = np.float64(gf[k, F_BACK_SCALE])
-                factor = 2.0 if cost == SSE else 1.0
-                for r in range(rows):
-                    err = R(0.0)
-                    for u in range(n):
-                        c = off + u
-                        t = tgt[r, c]
-                        o = out[r, c]
-                        if math.isnan(t):
-                            err = R(np.float64(err) + 0.0)
-                            continue
-                        if gi[k, G_ADJUST]:
-                            d = R(o - t)
-                            a = o
-                            if d > radius:
-                                a = R(t + radius)
-                            elif d < -radius:
-                                a = R(t - radius)
-                            if d < zero_r and d > -zero_r:
-                                a = o
-                            t = a
-                        adj[r, c] = t
-                        if cost == SSE:
-                            d = R(o - t)
-                            err = R(err + R(d * d))
-                        else:
-                            err = R(np.float64(err) + _ce_term(o, t))
-                    freq = freq_all[idx[r]]
-                    s = R(scale * freq) if pseudo else scale
-                    vals[r, k] = R(err * s)
-                    bs = R((np.float64(freq) if pseudo else 1.0) * back * factor)
-                    for u in range(n):
-                        c = off + u
-                        if math.isnan(tgt[r, c]):
-                            continue
-                        o = out[r, c]
-                        t = adj[r, c]
-                        if cost == SSE:
-                            od[r, c] = R(od[r, c] + R(bs * R(o - t)))
-                        else:
-                            od[r, c] = R(np.float64(od[r, c]) + np.float64(bs) * _ce_deriv(o, t))
-        # -- backward, groups in reverse order --
-        for k in range(ng - 1, -1, -1):
-            off = gi[k, G_OFF]
-            n = gi[k, G_SIZE]
-            gain = R(gf[k, F_GAIN])
-            gain64 = np.float64(gain)
-            for r in range(rows):
-                for u in range(n):
-                    c = off + u
-                    od[r, c] = R(od[r, c] + dc[r, c])
-                    dc[r, c] = R(0.0)
-            for q in range(gi[k, G_NPROCS] - 1, -1, -1):
-                code = gi[k, G_PROC0 + q]
-                for r in range(rows):
-                    for u in range(n):
-                        c = off + u
-                        if code == LINEAR:
-                            idr[r, c] = od[r, c]
-                        elif code == LOGISTIC:
-                            o = out[r, c]
-                            idr[r, c] = R(np.float64(R(od[r, c] * o)) * (1.0 - np.float64(o)) * gain64)
-                        elif code == TANH:
-                            idr[r, c] = R(R(od[r, c] * gain) * _tanh_deriv(inp[r, c]))
-                        elif code == HARD_CLAMP:
-                            if not math.isnan(ext[r, c]):
-                                idr[r, c] = R(0.0)
-                        elif code == BIAS_CLAMP:
-                            idr[r, c] = R(0.0)
-            if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
+                        w_u = w[u]
+                        acc = inp[r, u]
+                        j = 0
+                        for _ in range(chunks):
+                            s1 = _cast(o_r[j] * w_u[j], proto)
+                            for t in range(1, 10):
+                                s1 = _cast(s1 + _cast(o_r[j + t] * w_u[j + t], proto), proto)
+                            acc = _cast(acc + s1, proto)
+                            j += 10
+                        while j < S:
+                            acc = _cast(acc + _cast(o_r[j] * w_u[j], proto), proto)
+                            j += 1
+                        inp[r, u] = acc
                 continue
-            D = np.empty((rows, n), ext_all.dtype)
+            # the same sums, all receiving units side by side
+            for u in range(n):
+                for j in range(S):
+                    wt[j * n + u] = w[u, j]
             for r in range(rows):
-                skip = gi[k, G_HARD] and _row_clamped(ext, r, off, n)
+                o_r = out[r]
+                acc = inp[r]
+                j = 0
+                for _ in range(chunks):
+                    oj = o_r[j]
+                    base = j * n
+                    for u in range(n):
+                        s10[u] = _cast(oj * wt[base + u], proto)
+                    for t in range(1, 10):
+                        oj = o_r[j + t]
+                        base = (j + t) * n
+                        for u in range(n):
+                            s10[u] = _cast(s10[u] + _cast(oj * wt[base + u], proto), proto)
+                    for u in range(n):
+                        acc[u] = _cast(acc[u] + s10[u], proto)
+                    j += 10
+                while j < S:
+                    oj = o_r[j]
+                    base = j * n
+                    for u in range(n):
+                        acc[u] = _cast(acc[u] + _cast(oj * wt[base + u], proto), proto)
+                    j += 1
+
+    @_njit
+    def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, proto):
+        """Clamped rows, the output procedures, the error and its derivatives."""
+        rows = idx.shape[0]
+        B = _block(wbuf, gi, k, rows)
+        n = gi[k, G_SIZE]
+        inp, out, ext, tgt, adj, od, dc = B[IN], B[OUT], B[EXT], B[TGT], B[ADJ], B[OD], B[DC]
+        if gi[k, G_DOT] and gi[k, G_HARD]:
+            for r in range(rows):
+                if _row_clamped(ext, r, n):
+                    for u in range(n):
+                        inp[r, u] = _cast(0.0, proto)
+        if gi[k, G_ZERO_OUT]:
+            for r in range(rows):
                 for u in range(n):
-                    D[r, u] = R(0.0) if skip else idr[r, off + u]
-            p0 = gi[k, G_P0]
-            for p in range(p0, p0 + gi[k, G_NP]):
-                w = ws[p]
-                dv = ds[p]
-                s_off = gi[psend[p], G_OFF]
-                S = w.shape[1]
-                # sender derivative: receiving unit after receiving unit
-                for r in range(rows):
+                    out[r, u] = _cast(0.0, proto)
+        gain = _cast(gf[k, F_GAIN], proto)
+        for q in range(gi[k, G_NPROCS]):
+            code = gi[k, G_PROC0 + q]
+            for r in range(rows):
+                if code == LINEAR:
                     for u in range(n):
-                        du = D[r, u]
-                        for j in range(S):
-                            dc[r, s_off + j] = R(dc[r, s_off + j] + R(du * w[u, j]))
-                # link derivative: example after example
-                for r in range(rows):
+                        out[r, u] = inp[r, u]
+                elif code == LOGISTIC:
                     for u in range(n):
-                        du = D[r, u]
-                        for j in range(S):
-                            dv[u, j] = R(dv[u, j] + R(du * out[r, s_off + j]))
-        # -- the last example's values stay in the groups --
-        net_err = R(0.0)
-        for k in range(ng):
-            gerr[k] = 0.0
+                        out[r, u] = _sigmoid(_cast(inp[r, u] * gain, proto))
+                elif code == TANH:
+                    for u in range(n):
+                        out[r, u] = _tanh(_cast(gain * inp[r, u], proto))
+                elif code == HARD_CLAMP:
+                    for u in range(n):
+                        if not math.isnan(ext[r, u]):
+                            out[r, u] = ext[r, u]
+                elif code == BIAS_CLAMP:
+                    for u in range(n):
+                        out[r, u] = _cast(1.0, proto)
+        for r in range(rows):
+            for u in range(n):
+                od[r, u] = _cast(0.0, proto)
+                dc[r, u] = _cast(0.0, proto)
+        cost = gi[k, G_COST]
+        if not cost:
+            return
+        radius = _cast(gf[k, F_RADIUS], proto)
+        zero_r = _cast(gf[k, F_ZERO_RADIUS], proto)
+        scale = _cast(gf[k, F_SCALE], proto)
+        back = np.float64(gf[k, F_BACK_SCALE])
+        factor = 2.0 if cost == SSE else 1.0
+        for r in range(rows):
+            err = _cast(0.0, proto)
+            for u in range(n):
+                t = tgt[r, u]
+                o = out[r, u]
+                if math.isnan(t):
+                    err = _cast(np.float64(err) + 0.0, proto)
+                    continue
+                if gi[k, G_ADJUST]:
+                    d = _cast(o - t, proto)
+                    a = o
+                    if d > radius:
+                        a = _cast(t + radius, proto)
+                    elif d < -radius:
+                        a = _cast(t - radius, proto)
+                    if d < zero_r and d > -zero_r:
+                        a = o
+                    t = a
+                adj[r, u] = t
+                if cost == SSE:
+                    d = _cast(o - t, proto)
+                    err = _cast(err + _cast(d * d, proto), proto)
+                else:
+                    err = _cast(np.float64(err) + _ce_term(o, t), proto)
+            freq = freq_all[idx[r]]
+            s = _cast(scale * freq, proto) if pseudo else scale
+            vals[r, k] = _cast(err * s, proto)
+            bs = _cast((np.float64(freq) if pseudo else 1.0) * back * factor, proto)
+            for u in range(n):
+                if math.isnan(tgt[r, u]):
+                    continue
+                o = out[r, u]
+                t = adj[r, u]
+                if cost == SSE:
+                    od[r, u] = _cast(od[r, u] + _cast(bs * _cast(o - t, proto), proto), proto)
+                else:
+                    od[r, u] = _cast(np.float64(od[r, u]) + np.float64(bs) * _ce_deriv(o, t),
+                                     proto)
+
+    @_njit
+    def back_begin(gi, gf, wbuf, rows, k, proto):
+        """outputDeriv += derivCache, the output procedures backwards, and the
+        derivatives to pass back (returns whether there are any to pass)."""
+        B = _block(wbuf, gi, k, rows)
+        n = gi[k, G_SIZE]
+        inp, out, ext, od, dc, idr, D = B[IN], B[OUT], B[EXT], B[OD], B[DC], B[ID], B[DB]
+        gain = _cast(gf[k, F_GAIN], proto)
+        gain64 = np.float64(gain)
+        for r in range(rows):
+            for u in range(n):
+                od[r, u] = _cast(od[r, u] + dc[r, u], proto)
+                dc[r, u] = _cast(0.0, proto)
+        for q in range(gi[k, G_NPROCS] - 1, -1, -1):
+            code = gi[k, G_PROC0 + q]
+            for r in range(rows):
+                if code == LINEAR:
+                    for u in range(n):
+                        idr[r, u] = od[r, u]
+                elif code == LOGISTIC:
+                    for u in range(n):
+                        o = out[r, u]
+                        idr[r, u] = _cast(np.float64(_cast(od[r, u] * o, proto))
+                                          * (1.0 - np.float64(o)) * gain64, proto)
+                elif code == TANH:
+                    for u in range(n):
+                        idr[r, u] = _cast(_cast(od[r, u] * gain, proto)
+                                          * _tanh_deriv(inp[r, u]), proto)
+                elif code == HARD_CLAMP:
+                    for u in range(n):
+                        if not math.isnan(ext[r, u]):
+                            idr[r, u] = _cast(0.0, proto)
+                elif code == BIAS_CLAMP:
+                    for u in range(n):
+                        idr[r, u] = _cast(0.0, proto)
+        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
+            return False
+        for r in range(rows):
+            skip = gi[k, G_HARD] and _row_clamped(ext, r, n)
+            for u in range(n):
+                D[r, u] = _cast(0.0, proto) if skip else idr[r, u]
+        return True
+
+    @_njit
+    def back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto):
+        """Projections pa..pb-1: the senders' derivative caches (receiving unit
+        after receiving unit) and the link derivatives (example after example)."""
+        D = _block(wbuf, gi, k, rows)[DB]
+        n = gi[k, G_SIZE]
+        for p in range(pa, pb):
+            w = _view(paddr[p, 0], pshape[p, 0], pshape[p, 1], proto)
+            dv = _view(paddr[p, 1], pshape[p, 0], pshape[p, 1], proto)
+            S_blk = _block(wbuf, gi, psend[p], rows)
+            dc = S_blk[DC]
+            out = S_blk[OUT]
+            S = w.shape[1]
+            for r in range(rows):
+                dc_r = dc[r]
+                for u in range(n):
+                    du = D[r, u]
+                    w_u = w[u]
+                    for j in range(S):
+                        dc_r[j] = _cast(dc_r[j] + _cast(du * w_u[j], proto), proto)
+            for r in range(rows):
+                o_r = out[r]
+                for u in range(n):
+                    du = D[r, u]
+                    dv_u = dv[u]
+                    for j in range(S):
+                        dv_u[j] = _cast(dv_u[j] + _cast(du * o_r[j], proto), proto)
+
+    @_njit
+    def finish(gi, saddr, wbuf, vals, gerr, rows, proto):
+        """Group and network errors (example after example, group after group)
+        and the last example's values left in the groups; returns the net's error."""
+        ng = gi.shape[0]
+        net_err = _cast(0.0, proto)
         for r in range(rows):
             for k in range(ng):
                 if gi[k, G_COST]:
-                    net_err = R(net_err + vals[r, k])
+                    net_err = _cast(net_err + vals[r, k], proto)
         for k in range(ng):
+            gerr[k] = 0.0
             if gi[k, G_COST]:
-                e = R(0.0)
+                e = _cast(0.0, proto)
                 for r in range(rows):
-                    e = R(e + vals[r, k])
+                    e = _cast(e + vals[r, k], proto)
                 gerr[k] = e
-            st = states[k]
-            last = st.shape[1] - 1
-            off = gi[k, G_OFF]
+            n = gi[k, G_SIZE]
+            st = _view(saddr[k], 11, n, proto)
+            B = _block(wbuf, gi, k, rows)
             r = rows - 1
-            for u in range(gi[k, G_SIZE]):
-                c = off + u
-                st[0, last, u] = inp[r, c]
-                st[1, last, u] = out[r, c]
-                st[2, last, u] = out[r, c]
-                st[3, last, u] = od[r, c]
-                st[4, last, u] = dc[r, c]
-                st[5, last, u] = idr[r, c]
-                st[6, last, u] = tgt[r, c]
-                st[7, last, u] = adj[r, c]
-                st[8, last, u] = ext[r, c]
-                st[10, last, u] = R(0.0)
+            for u in range(n):
+                st[0, u] = B[IN, r, u]
+                st[1, u] = B[OUT, r, u]
+                st[2, u] = B[OUT, r, u]
+                st[3, u] = B[OD, r, u]
+                st[4, u] = B[DC, r, u]
+                st[5, u] = B[ID, r, u]
+                st[6, u] = B[TGT, r, u]
+                st[7, u] = B[ADJ, r, u]
+                st[8, u] = B[EXT, r, u]
+                st[10, u] = _cast(0.0, proto)
         return net_err
 
+    @_njit
+    def zero_derivs(paddr, pshape, proto):
+        for p in range(paddr.shape[0]):
+            dv = _view(paddr[p, 1], pshape[p, 0], pshape[p, 1], proto)
+            for u in range(pshape[p, 0]):
+                for j in range(pshape[p, 1]):
+                    dv[u, j] = _cast(0.0, proto)
 
+    @_njit
+    def batch(gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all, freq_all,
+              idx, pseudo, gerr, proto):
+        """One training batch with every projection summed in Lens's order;
+        returns the network's error (gerr[k] := group k's error)."""
+        rows = idx.shape[0]
+        ng = gi.shape[0]
+        zero_derivs(paddr, pshape, proto)
+        for k in range(ng):
+            fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
+            if gi[k, G_DOT]:
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, gi[k, G_P0],
+                         gi[k, G_P0] + gi[k, G_NP], proto)
+            fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, proto)
+        for k in range(ng - 1, -1, -1):
+            if back_begin(gi, gf, wbuf, rows, k, proto):
+                back_dots(gi, psend, paddr, pshape, wbuf, rows, k, gi[k, G_P0],
+                          gi[k, G_P0] + gi[k, G_NP], proto)
+        return finish(gi, saddr, wbuf, vals, gerr, rows, proto)
+
+
+
+
+
+    @_njit
+    def _seq_add(acc, x, started):
+        """NumPy's cumsum: the first value as it is, then added one by one."""
+        return x if not started else _like(x, acc + x)
+
+    @_njit
+    def update(algorithm, do_stats, granges, addr, shape, gparams, faddr, baddr,
+               scale_in, rate_inc, rate_dec, stats, proto):
+        """One weight update (algorithms.update_weights without frozen links,
+        per-block parameters, shared arrays or a schedule).  Returns False,
+        changing nothing, if some link is frozen or has its own parameters."""
+        P = addr.shape[0]
+        ws = [_view(addr[p, 0], shape[p, 0], shape[p, 1], proto) for p in range(P)]
+        ds = [_view(addr[p, 1], shape[p, 0], shape[p, 1], proto) for p in range(P)]
+        ls = [_view(addr[p, 2], shape[p, 0], shape[p, 1], proto) for p in range(P)]
+        vs = [_view(addr[p, 3], shape[p, 0], shape[p, 1], proto) for p in range(P)]
+        for p in range(P):
+            rows = shape[p, 0]
+            for q in range(faddr.shape[1]):
+                f = _flags(faddr[p, q], rows)
+                for u in range(rows):
+                    if f[u]:
+                        return False
+            for q in range(baddr.shape[1]):
+                b = _view(baddr[p, q], 1, rows, proto)
+                for u in range(rows):
+                    if not math.isnan(b[0, u]):
+                        return False
+        stats[0] = 1.0
+        stats[1] = 0.0
+        scale = scale_in
+        if algorithm == DOUGS:
+            total = 0.0
+            for gk in range(granges.shape[0]):
+                for u in range(ds[granges[gk, 0]].shape[0]):
+                    for p in range(granges[gk, 0], granges[gk, 1]):
+                        d_u = ds[p][u]
+                        for j in range(d_u.shape[0]):
+                            total += np.float64(_cast(d_u[j] * d_u[j], proto))
+            if total > 1.0:
+                scale = 1.0 / np.float64(_cast(math.sqrt(total), proto))
+        if do_stats:
+            grad_lin = _cast(0.0, proto)
+            delta_len = _cast(0.0, proto)
+            deriv_len = _cast(0.0, proto)
+            started = False
+            for gk in range(granges.shape[0]):
+                for u in range(ds[granges[gk, 0]].shape[0]):
+                    for p in range(granges[gk, 0], granges[gk, 1]):
+                        d_u = ds[p][u]
+                        l_u = ls[p][u]
+                        for j in range(d_u.shape[0]):
+                            grad_lin = _seq_add(grad_lin, -_cast(l_u[j] * d_u[j], proto), started)
+                            delta_len = _seq_add(delta_len, _cast(l_u[j] * l_u[j], proto), started)
+                            deriv_len = _seq_add(deriv_len, _cast(d_u[j] * d_u[j], proto), started)
+                            started = True
+        for p in range(P):
+            w = ws[p]
+            dv = ds[p]
+            last = ls[p]
+            val = vs[p]
+            lr = _cast(gparams[p, 0], proto)
+            mom = _cast(gparams[p, 1], proto)
+            decay = _cast(gparams[p, 2], proto)
+            for u in range(w.shape[0]):
+                for j in range(w.shape[1]):
+                    g = dv[u, j]
+                    ld = last[u, j]
+                    if algorithm == STEEPEST:
+                        delta = _cast(-lr * g, proto)
+                    elif algorithm == MOMENTUM:
+                        delta = _cast(_cast(-lr * g, proto) + _cast(mom * ld, proto), proto)
+                    elif algorithm == DOUGS:
+                        delta = _cast(np.float64(-lr) * scale * np.float64(g)
+                                  + np.float64(_cast(mom * ld, proto)), proto)
+                    else:
+                        rate = val[u, j]
+                        if (math.copysign(1.0, g) < 0) != (math.copysign(1.0, ld) < 0):
+                            rate = _cast(rate + rate_inc, proto)
+                        else:
+                            rate = _cast(rate * rate_dec, proto)
+                        val[u, j] = rate
+                        delta = _cast(_cast(_cast(_cast(-rate, proto) * lr, proto) * g, proto) + _cast(mom * ld, proto), proto)
+                    if decay > _cast(0.0, proto):
+                        delta = _cast(delta - _cast(decay * w[u, j], proto), proto)
+                    old = w[u, j]
+                    new = _cast(old + delta, proto)
+                    last[u, j] = _cast(new - old, proto)
+                    w[u, j] = new
+        if do_stats:
+            prod = _cast(delta_len * deriv_len, proto)
+            if prod == _cast(0.0, proto):
+                stats[0] = np.nan
+            else:
+                stats[0] = _cast(grad_lin / _cast(math.sqrt(np.float64(prod)), proto), proto)
+            cost = _cast(0.0, proto)
+            started = False
+            for gk in range(granges.shape[0]):
+                for u in range(ws[granges[gk, 0]].shape[0]):
+                    for p in range(granges[gk, 0], granges[gk, 1]):
+                        w_u = ws[p][u]
+                        for j in range(w_u.shape[0]):
+                            cost = _seq_add(cost, _cast(w_u[j] * w_u[j], proto), started)
+                            started = True
+            stats[1] = _cast(cost / _cast(2.0, proto), proto)
+        return True
+
+
+# -- compiling in the background ------------------------------------------------------------
+# Compiling takes seconds (loading numba's on-disk cache a fraction of one), so
+# it happens in a thread started by the first batch; until it is done the NumPy
+# path runs, with the same numbers.
+
+_READY = threading.Event()
+_WARMER = None
+_WARM_LOCK = threading.Lock()
+
+
+def ready(wait: bool = False) -> bool:
+    """Are the kernels compiled?  Starts compiling them if not; `wait` blocks
+    until done.  False for good if numba is missing or compiling failed."""
+    global _WARMER
+    if not HAVE_NUMBA:
+        return False
+    if not _READY.is_set():
+        with _WARM_LOCK:
+            if _WARMER is None:
+                _WARMER = threading.Thread(target=_warm, name="lens_py-fastpath-compile",
+                                           daemon=True)
+                _WARMER.start()
+                atexit.register(_WARMER.join)   # never exit in the middle of writing the cache
+        if wait:
+            _READY.wait()
+    return _READY.is_set() and ENABLED
+
+
+def _warm() -> None:
+    """Call each kernel once per real type on a one-unit dummy group: the
+    argument types are exactly those of real calls (same constructors), so no
+    real call compiles."""
+    global ENABLED
+    try:
+        for d in (np.float32, np.float64):
+            gi = np.zeros((1, G_COLS), dtype=np.int64)
+            gi[0, G_SIZE] = 1
+            gi[0, G_EXT_COL] = gi[0, G_TGT_COL] = -1
+            gf = np.zeros((1, F_COLS))
+            state = np.zeros((11, 1, 1), dtype=d)
+            saddr = _addresses([(state,)], 1)[:, 0].copy()
+            psend = np.asarray([], dtype=np.int64)
+            paddr = _addresses([], 2)
+            pshape = np.array([], dtype=np.int64).reshape(-1, 2)
+            ext = np.zeros((1, 0)).astype(d)
+            freq = np.ones(1).astype(d)
+            idx = np.asarray([0], dtype=np.int64)
+            wbuf = np.zeros(9, dtype=d)
+            vals = np.zeros((1, 1), dtype=d)
+            gerr = np.zeros(1)
+            proto = d(0)
+            batch(gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq, idx, False,
+                  gerr, proto)
+            zero_derivs(paddr, pshape, proto)
+            fwd_begin(gi, saddr, wbuf, ext, ext, idx, 0, proto)
+            fwd_dots(gi, psend, paddr, pshape, wbuf, 1, 0, 0, 0, proto)
+            fwd_end(gi, gf, wbuf, freq, idx, False, vals, 0, proto)
+            back_begin(gi, gf, wbuf, 1, 0, proto)
+            back_dots(gi, psend, paddr, pshape, wbuf, 1, 0, 0, 0, proto)
+            finish(gi, saddr, wbuf, vals, gerr, 1, proto)
+            update(T.MOMENTUM, True, np.asarray([], dtype=np.int64).reshape(-1, 2),
+                   _addresses([], 4), np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)),
+                   _addresses([], 2), _addresses([], len(_UPDATE_BLOCK_PARAMS)), 1.0,
+                   d(0.1), d(0.9), np.zeros(2), d(0))
+    except Exception:       # the NumPy path does everything then
+        ENABLED = False
+    finally:
+        _READY.set()
 
 
 # -- which networks the kernel can run -------------------------------------------------
+
+def _addresses(rows, width):
+    return np.array([[a.__array_interface__["data"][0] for a in row] for row in rows],
+                    dtype=np.int64).reshape(-1, width)
+
 
 class _Plan:
     """What the kernel needs about one network structure, and what to check
     cheaply before each batch that nothing has changed since."""
 
     def __init__(self, net, exset, groups, gi, psend, projs, matrices):
-        from numba.typed import List
         self.net = net
         self.groups = list(net.groups)
         self.exset = exset
@@ -405,16 +707,49 @@ class _Plan:
         self.gi = gi
         self.psend = psend
         self.gf = np.zeros((len(groups), F_COLS))
-        self.ws = List([p.arrays.weight for p in projs])
-        self.ds = List([p.arrays.deriv for p in projs])
-        self.states = List([g.state for g in groups])
+        # the kernel reaches the arrays by address; proj_keys/group_keys keep them alive
+        self.paddr = _addresses([(p.arrays.weight, p.arrays.deriv) for p in projs], 2)
+        self.pshape = np.array([p.arrays.weight.shape for p in projs],
+                               dtype=np.int64).reshape(-1, 2)
+        self.saddr = _addresses([(g.state,) for g in groups], 1)[:, 0].copy()
         self.ext, self.tgt, self.freq = matrices
         self.gerr = np.zeros(len(groups))
         self.dtype = net.dtype
         self.exact = net.exact_arithmetic
-        self.param_groups = [(k, g) for k, g in enumerate(groups)]
+        self.gain_groups = [(k, g) for k, g in enumerate(groups)
+                            if g.output_type & (T.LOGISTIC | T.TANH)]
+        self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
+        self.cost_keys = {}
         self.hard_clamp = [g for g in groups if g.output_type & T.HARD_CLAMP]
-        self.weight_size = max((p.arrays.weight.size for p in projs), default=0)
+        self.projs = projs
+        self.rows = -1
+
+    def size_for(self, rows, net) -> None:
+        """Work space for batches of `rows` examples, and which projections sum
+        in Lens's order there (forward.exact_for) -- runs of consecutive ones
+        per group, the others one by one as matrix products."""
+        total = int(self.gi[:, G_SIZE].sum())
+        self.wbuf = np.zeros(9 * rows * total, dtype=net.dtype)
+        self.vals = np.zeros((rows, len(self.groups)), dtype=net.dtype)
+        self.blocks = [self.wbuf[9 * rows * off:9 * rows * (off + n)].reshape(9, rows, n)
+                       for off, n in self.gi[:, [G_OFF, G_SIZE]]]
+        limit = _exact_limit()
+        forced = net.exact_arithmetic
+        runs = []
+        for k in range(len(self.groups)):
+            group_runs = []
+            p0, n_p = int(self.gi[k, G_P0]), int(self.gi[k, G_NP])
+            for p in range(p0, p0 + n_p):
+                size = self.projs[p].arrays.weight.size
+                exact = forced if forced is not None else rows * size <= limit
+                if exact and group_runs and group_runs[-1][0]:
+                    group_runs[-1] = (True, group_runs[-1][1], p + 1)
+                else:
+                    group_runs.append((bool(exact), p, p + 1))
+            runs.append(group_runs)
+        self.runs = runs
+        self.all_exact = all(e for group_runs in runs for e, _, _ in group_runs)
+        self.rows = rows
 
     def valid(self, net, exset) -> bool:
         if net.groups != self.groups or exset is not self.exset \
@@ -437,8 +772,6 @@ def _blocker(net, exset):
     beyond training.batch_blocker's reasons."""
     if net.dtype not in (np.float32, np.float64):
         return "real type"
-    if net.exact_arithmetic is False and net.dtype == np.float32:
-        return "matrix arithmetic requested"
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return f"group {g.name} type"
@@ -485,7 +818,6 @@ def _build_plan(net, exset):
         gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
         gi[k, G_EXT_COL] = in_off if g.type & T.INPUT else -1
         gi[k, G_TGT_COL] = out_off if g.type & T.OUTPUT else -1
-        gi[k, G_RESET] = 1 if g.type & T.RESET_ON_EXAMPLE else 0
         gi[k, G_P0] = len(projs)
         gi[k, G_NP] = len(g.incoming)
         for p in g.incoming:
@@ -528,21 +860,24 @@ def _choose(g, net, name):
 
 
 def _fill_params(plan, net) -> None:
-    d = net.dtype
+    """Read the parameters a proc may have changed since the last batch
+    (stored values are already rounded to the real type)."""
     gf = plan.gf
-    ticks = d(net.ticks_per_interval)
-    for k, g in plan.param_groups:
-        gf[k, F_GAIN] = d(_choose(g, net, "gain"))
-        gf[k, F_INIT_OUT] = d(g.initial_output())
-        if g.cost_procs:
-            tr = _choose(g, net, "target_radius")
-            zr = _choose(g, net, "zero_error_radius")
-            gf[k, F_RADIUS] = tr
-            gf[k, F_ZERO_RADIUS] = zr
-            plan.gi[k, G_ADJUST] = 1 if (tr != 0.0 or zr != 0.0) else 0
-            es = d(g.error_scale)
-            gf[k, F_SCALE] = d(es / ticks)
-            gf[k, F_BACK_SCALE] = float(es)
+    for k, g in plan.gain_groups:
+        v = g.gain
+        gf[k, F_GAIN] = net.gain if v != v else v
+    for k, g in plan.cost_groups:
+        tr = g.target_radius
+        zr = g.zero_error_radius
+        key = (net.target_radius if tr != tr else tr, net.zero_error_radius if zr != zr else zr,
+               g.error_scale, net.ticks_per_interval)
+        if key != plan.cost_keys.get(k):
+            plan.cost_keys[k] = key
+            d = net.dtype
+            gf[k, F_RADIUS], gf[k, F_ZERO_RADIUS] = key[0], key[1]
+            plan.gi[k, G_ADJUST] = 1 if (key[0] != 0.0 or key[1] != 0.0) else 0
+            gf[k, F_SCALE] = d(d(key[2]) / d(key[3]))
+            gf[k, F_BACK_SCALE] = key[2]
 
 
 # -- the entry points ----------------------------------------------------------------------
@@ -550,7 +885,8 @@ def _fill_params(plan, net) -> None:
 def train_batch(session, net, exset):
     """Run one training batch compiled: returns allCorrect, or None when the
     NumPy path must run it (nothing has been changed then)."""
-    if not ENABLED or not getattr(net, "fast_path", True) or _quick_blocker(net):
+    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
+            or _quick_blocker(net):
         return None
     plan = _plan(net, exset)
     if plan is None:
@@ -558,15 +894,50 @@ def train_batch(session, net, exset):
     n = net.batch_size if net.batch_size > 0 else len(exset.examples)
     if n <= 0:
         return None
-    if not net.exact_arithmetic and n * plan.weight_size > _exact_limit():
-        return None
     _fill_params(plan, net)
+    if plan.rows != n:
+        plan.size_for(n, net)
     idx = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
-    err = batch(plan.gi, plan.gf, plan.psend, plan.ws, plan.ds, plan.states, plan.ext,
-                 plan.tgt, plan.freq, idx, bool(net.pseudo_example_freq), plan.gerr,
-                net.dtype(0))
+    pseudo = bool(net.pseudo_example_freq)
+    proto = net.dtype(0)
+    if plan.all_exact:
+        err = batch(plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
+                    plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq, idx, pseudo,
+                    plan.gerr, proto)
+    else:
+        err = _mixed_batch(plan, idx, pseudo, proto)
     _finish(net, plan, idx, float(err))
     return False
+
+
+def _mixed_batch(plan, idx, pseudo, proto):
+    """A batch where some projections use matrix products, exactly as
+    forward.py does for them (same operands, same layouts)."""
+    gi, gf, psend, paddr, pshape = plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape
+    wbuf, blocks, rows = plan.wbuf, plan.blocks, plan.rows
+    zero_derivs(paddr, pshape, proto)
+    for k, runs in enumerate(plan.runs):
+        fwd_begin(gi, plan.saddr, wbuf, plan.ext, plan.tgt, idx, k, proto)
+        for exact, pa, pb in runs:
+            if exact:
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+            else:
+                inp = blocks[k][IN]
+                np.add(inp, blocks[psend[pa]][OUT] @ plan.projs[pa].arrays.weight.T, out=inp)
+        fwd_end(gi, gf, wbuf, plan.freq, idx, pseudo, plan.vals, k, proto)
+    for k in range(len(plan.runs) - 1, -1, -1):
+        if not back_begin(gi, gf, wbuf, rows, k, proto):
+            continue
+        D = blocks[k][DB]
+        for exact, pa, pb in plan.runs[k]:
+            if exact:
+                back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+            else:
+                sender = blocks[psend[pa]]
+                arrays = plan.projs[pa].arrays
+                np.add(sender[DC], D @ arrays.weight, out=sender[DC])
+                np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
+    return finish(gi, plan.saddr, wbuf, plan.vals, plan.gerr, rows, proto)
 
 
 def _exact_limit():
@@ -576,24 +947,140 @@ def _exact_limit():
 
 def _finish(net, plan, idx, err) -> None:
     """What _run_batch_vectorised and train_batch leave behind besides the arrays."""
-    from .forward import history_index
+    gerr = plan.gerr
     for k, g in enumerate(plan.groups):
-        g.error = plan.gerr[k]
-        g.output_cost = 0.0
+        e = gerr[k]
+        if g.error != e:
+            g.error = e
+        if g.output_cost != 0.0:
+            g.output_cost = 0.0
     net.error = err
-    net.output_cost = 0.0
+    if net.output_cost != 0.0:
+        net.output_cost = 0.0
     net.in_grace_period = False
     rows = len(idx)
-    if net.history_length:
-        net.example_history_start = (net.example_history_start
-                                     + net.ticks_on_example) % net.history_length
-        net.example_history_start = (net.example_history_start + rows - 1) % net.history_length
-        net.reset_history[history_index(net, 0)] = True
+    h = net.history_length
+    if h:
+        start = (net.example_history_start + net.ticks_on_example + rows - 1) % h
+        net.example_history_start = start
+        net.reset_history[start % h] = True
     net.current_tick = 0
     net.event_history[0] = 0
     net.ticks_on_example = 1
     net.current_example = plan.exset.examples[idx[-1]]
     if plan.hard_clamp:
-        key = ("HARD_CLAMP", history_index(net, 0))
+        key = ("HARD_CLAMP", net.example_history_start % h if h > 0 else 0)
         for g in plan.hard_clamp:
             g.proc_state[key] = g.external_input.copy()
+
+
+# -- the weight update -----------------------------------------------------------------------
+
+class _UpdatePlan:
+    """The links of a network in Lens's order for the update kernel."""
+
+    def __init__(self, net, projs, granges):
+        self.groups = list(net.groups)
+        self.incoming = [list(g.incoming) for g in net.groups]
+        self.projs = projs
+        self.recv = [(k, p.receiver) for k, p in enumerate(projs)]
+        # what the kernel reaches by address (kept alive here, checked by valid())
+        self.arrays = [(p, p.arrays, p.arrays.weight, p.arrays.deriv, p.arrays.last_delta,
+                        p.arrays.last_value, p.frozen, p.receiver.unit_frozen,
+                        tuple(getattr(p, name) for name in _UPDATE_BLOCK_PARAMS))
+                       for p in projs]
+        self.granges = granges
+        self.dtype = net.dtype
+        self.addr = _addresses([(p.arrays.weight, p.arrays.deriv, p.arrays.last_delta,
+                                 p.arrays.last_value) for p in projs], 4)
+        self.shape = np.array([p.arrays.weight.shape for p in projs], dtype=np.int64)
+        self.faddr = _addresses([(p.frozen, p.receiver.unit_frozen) for p in projs], 2)
+        self.baddr = _addresses([tuple(getattr(p, name) for name in _UPDATE_BLOCK_PARAMS)
+                                 for p in projs], len(_UPDATE_BLOCK_PARAMS))
+        self.gparams = np.zeros((len(projs), 3))
+        self.stats = np.zeros(2)
+
+    def valid(self, net) -> bool:
+        if net.groups != self.groups or net.dtype is not self.dtype:
+            return False
+        for g, inc in zip(self.groups, self.incoming):
+            if g.incoming != inc:
+                return False
+        for p, arrays, w, d, last, value, frozen, unit_frozen, blocks in self.arrays:
+            if p.arrays is not arrays or arrays.weight is not w or arrays.deriv is not d \
+                    or arrays.last_delta is not last or arrays.last_value is not value \
+                    or p.frozen is not frozen or p.receiver.unit_frozen is not unit_frozen \
+                    or p.mask is not None:
+                return False
+            for name, b in zip(_UPDATE_BLOCK_PARAMS, blocks):
+                if getattr(p, name) is not b:
+                    return False
+        return True
+
+
+_UPDATE_BLOCK_PARAMS = ("learning_rate", "momentum", "weight_decay", "min", "max")
+
+
+def _build_update_plan(net):
+    if net.dtype not in (np.float32, np.float64):
+        return None
+    projs, granges, seen = [], [], set()
+    for g in net.groups:
+        if not g.incoming:
+            continue
+        start = len(projs)
+        for p in g.incoming:
+            w = p.arrays
+            if p.mask is not None or id(w) in seen or not all(
+                    a.flags.c_contiguous and a.dtype == net.dtype
+                    for a in (w.weight, w.deriv, w.last_delta, w.last_value)):
+                return None
+            if not all(getattr(p, name).dtype == net.dtype and getattr(p, name).flags.c_contiguous
+                       for name in _UPDATE_BLOCK_PARAMS) or p.frozen.dtype != np.bool_ \
+                    or g.unit_frozen.dtype != np.bool_:
+                return None
+            seen.add(id(w))
+            projs.append(p)
+        granges.append((start, len(projs)))
+    if not projs:
+        return None
+    return _UpdatePlan(net, projs, np.asarray(granges, dtype=np.int64).reshape(-1, 2))
+
+
+def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
+    """algorithms.update_weights, compiled when every link learns with its
+    group's or the network's parameters (the same numbers either way)."""
+    if learning is None and ENABLED and getattr(net, "fast_path", True) \
+            and not net.frozen and algorithm in _ALGORITHMS and ready():
+        plan = getattr(net, "_fast_update_plan", None)
+        if plan is None or not plan.valid(net):
+            plan = net._fast_update_plan = _build_update_plan(net)
+        if plan is not None and _run_update(plan, net, algorithm, do_stats):
+            return
+    from .algorithms import update_weights as numpy_update
+    numpy_update(net, algorithm, do_stats, learning)
+
+
+_ALGORITHMS = (T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM, T.DELTA_BAR_DELTA)
+
+
+def _run_update(plan, net, algorithm, do_stats) -> bool:
+    gp = plan.gparams
+    lr, mom, wd = net.learning_rate, net.momentum, net.weight_decay
+    for k, g in plan.recv:
+        if g.type & (T.FROZEN | T.ADAPTIVE_GAIN):
+            return False
+        v = g.learning_rate
+        gp[k, 0] = lr if v != v else v
+        v = g.momentum
+        gp[k, 1] = mom if v != v else v
+        v = g.weight_decay
+        gp[k, 2] = wd if v != v else v
+    d = net.dtype
+    if not update(algorithm, do_stats, plan.granges, plan.addr, plan.shape, gp,
+                  plan.faddr, plan.baddr, 1.0, d(net.rate_increment),
+                  d(net.rate_decrement), plan.stats, d(0)):
+        return False
+    net.gradient_linearity = plan.stats[0]
+    net.weight_cost = plan.stats[1]
+    return True

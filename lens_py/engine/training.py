@@ -426,7 +426,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
             done = True
         will_report = bool(net.report_interval) and (i % net.report_interval == 0 or done)
         hook("postEpochProc")
-        update_weights(net, alg, will_report, run.next())
+        fastpath.update_weights(net, alg, will_report, run.next())   # or algorithms'
         hook("postUpdateProc")
         net.total_updates += 1
         if will_report:

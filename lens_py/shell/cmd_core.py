@@ -77,7 +77,10 @@ def _incr(interp, args):
 def _append(interp, args):
     name = args[0]
     old = interp.get_var(name) if interp.var_exists(name) else ""
-    return interp.set_var(name, old + "".join(args[1:]))
+    tail = "".join(args[1:])
+    if not tail and interp.var_exists(name):
+        return old      # nothing appended: the value (and its number) is kept
+    return interp.set_var(name, old + tail)
 
 
 @cmd("global", "global ?varName ...?", 0)
@@ -272,7 +275,8 @@ def _return(interp, args):
     error_info = error_code = None
     value = ""
     i = 0
-    while i + 1 < len(args) and args[i].startswith("-"):
+    # An odd count: the last word is the result; the rest are option pairs.
+    while i + 1 < len(args):
         opt, val = args[i], args[i + 1]
         if opt == "-code":
             code = _CODES.get(val)
@@ -296,10 +300,12 @@ def _return(interp, args):
         if code == 1:
             raise TclError(value, error_code or "NONE")
         if code == 3:
-            raise TclBreak()
+            raise TclBreak(value)
         if code == 4:
-            raise TclContinue()
-        return value
+            raise TclContinue(value)
+        if code == 0:
+            return value
+        raise TclReturn(value, code, 0)
     raise TclReturn(value, code, level, error_info, error_code)
 
 
@@ -332,9 +338,10 @@ def _catch(interp, args):
         result = interp.eval(args[0])
     except TclError as e:
         code, result = 1, e.message
-        if not _literal_word(this, 1, args[0]):
-            # `catch $script`: Tcl evaluates it separately, so the catch
-            # command itself is recorded too.
+        compiled = len(args) == 1 or interp.frame.proc is not None
+        if compiled and not _literal_word(this, 1, args[0]):
+            # A compiled `catch $script` (Tcl compiles catch in procs, or
+            # with no variables) records the catch command too.
             e.error_info += f'\n    invoked from within\n"{this.text[:150]}' + \
                 ('..."' if len(this.text) > 150 else '"')
         interp.set_global("errorInfo", e.error_info)
@@ -345,16 +352,18 @@ def _catch(interp, args):
     except TclReturn as r:
         code, result = 2, r.value
         opts = {"-code": str(r.code), "-level": str(r.level)}
+        if r.level == 0:          # a completion code of 5 or more
+            code = r.code
         if r.code == 1:
             if r.error_code is not None:
                 opts = {"-errorcode": r.error_code, **opts}
             else:
                 opts["-errorcode"] = "NONE"
-    except TclBreak:
-        code, result = 3, ""
+    except TclBreak as b:
+        code, result = 3, b.value
         opts = {"-code": "3", "-level": "0"}
-    except TclContinue:
-        code, result = 4, ""
+    except TclContinue as c:
+        code, result = 4, c.value
         opts = {"-code": "4", "-level": "0"}
     except RecursionError:
         code, result = 1, "too many nested evaluations (infinite loop?)"
@@ -372,7 +381,13 @@ def _proc(interp, args):
     name, arglist, body = args
     params = parse_params(arglist)
     name = name[2:] if name.startswith("::") else name
-    interp.procs[name] = Proc(name, params, body, arglist)
+    origin = None
+    text = interp._file_text
+    if text is not None and interp.script_file is not None:
+        pos = text.find(body)
+        if pos >= 0:
+            origin = (interp.script_file, text.count("\n", 0, pos) + 1)
+    interp.procs[name] = Proc(name, params, body, arglist, origin)
     interp.commands.pop(name, None) if name in interp.commands and \
         getattr(interp.commands[name], "data", None) == "user-shadowable" else None
     return ""
@@ -404,6 +419,11 @@ def _apply(interp, args):
 @cmd("rename", "rename oldName newName", 2, 2)
 def _rename(interp, args):
     old, new = args
+    old, new = old[2:] if old.startswith("::") else old, new[2:] if new.startswith("::") else new
+    if old not in interp.procs and old not in interp.commands:
+        raise TclError(f'can\'t rename "{old}": command doesn\'t exist')
+    if new and (new in interp.procs or new in interp.commands):
+        raise TclError(f'can\'t rename to "{new}": command already exists')
     target = interp.procs.pop(old, None)
     if target is not None:
         if new:
@@ -723,11 +743,10 @@ def _puts(interp, args):
         newline = False
         args = args[1:]
     elif len(args) == 3:
-        if args[2] == "nonewline":
-            newline = False
-            args = args[:2]
-        else:
-            raise TclError(f'bad argument "{args[2]}": should be "nonewline"')
+        if args[2] != "nonewline":
+            raise wrong_args("puts ?-nonewline? ?channelId? string")
+        newline = False
+        args = args[:2]
     if len(args) == 1:
         chan = interp.channels["stdout"]
         text = args[0]

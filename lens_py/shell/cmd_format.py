@@ -13,6 +13,7 @@ TABLE = CommandTable("format")
 
 _SPEC = re.compile(r"%(?:(\d+)\$)?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d*))?(h|ll|l)?(.)?", re.DOTALL)
 _MASK64 = (1 << 64) - 1
+_MAX_WIDTH = 1 << 24    # wider fields would only exhaust memory
 
 
 @TABLE.command("format", "format formatString ?arg ...?", 1)
@@ -44,8 +45,6 @@ def _format_string(fmt: str, values: list) -> str:
         m = _SPEC.match(fmt, k)
         xpg, flags, width, prec, size, conv = m.groups()
         pos = m.end()
-        if conv is None:
-            raise TclError("format string ended in middle of field specifier")
         if xpg is not None:
             used_xpg = True
             next_arg = int(xpg) - 1
@@ -71,12 +70,20 @@ def _format_string(fmt: str, values: list) -> str:
             width = w
         else:
             width = int(width) if width else 0
+        if width > _MAX_WIDTH:
+            raise TclError("max size for a Tcl value exceeded", "TCL MEMORY")
         if prec == "*":
             prec = _int_arg(take())
             if prec < 0:
                 prec = 0
         elif prec is not None:
             prec = int(prec) if prec else 0
+        if prec is not None and prec > _MAX_WIDTH:
+            raise TclError("max size for a Tcl value exceeded", "TCL MEMORY")
+        if next_arg >= len(values) or next_arg < 0:
+            take()          # Tcl checks for the argument before the conversion
+        if conv is None:
+            raise TclError("format string ended in middle of field specifier")
         if conv not in "sdiuoxXbcfeEgG":
             raise TclError(f'bad field specifier "{conv}"')
         v = take()

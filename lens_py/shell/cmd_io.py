@@ -147,7 +147,7 @@ def _chan(interp, name):
     return c
 
 
-@cmd("close", "close channelId", 1, 2)
+@cmd("close", "close channelId ?direction?", 1, 2)
 def _close(interp, args):
     if args[0] in ("stdin", "stdout", "stderr"):
         return ""

@@ -9,7 +9,7 @@ from .cmd_core import glob_match
 from .errors import TclError
 from .options import match_option
 from .registry import CommandTable
-from .tcllist import format_list, parse_list
+from .tcllist import append_elements, format_list, parse_list
 
 TABLE = CommandTable("lists")
 cmd = TABLE.command
@@ -76,10 +76,10 @@ def _lappend(interp, args):
     if not interp.var_exists(name):
         return interp.set_var(name, format_list(args[1:]))
     old = interp.get_var(name)
-    items = parse_list(old)  # a malformed list is an error, as in Tcl
+    parse_list(old)  # a malformed list is an error, as in Tcl
     if len(args) == 1:
         return old
-    return interp.set_var(name, format_list(list(items) + args[1:]))
+    return interp.set_var(name, append_elements(old, args[1:]))
 
 
 @cmd("linsert", "linsert list index ?element ...?", 2)

@@ -44,14 +44,38 @@ _IS_CLASSES = {
 }
 
 
+_IS_NAMES = {"wide": "wideinteger", "int": "integer", "bool": "boolean"}
+_INT_PREFIX = re.compile(r"\s*[+-]?(?:0[xX][0-9a-fA-F]*|0[bB][01]*|0[oO][0-7]*|[0-9]*)")
+_DOUBLE_PREFIX = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def _fail_index(cls, s) -> int:
+    """Where `string is` stopped accepting s (its -failindex)."""
+    if cls in _IS_CLASSES:
+        f = _IS_CLASSES[cls]
+        return next((i for i, c in enumerate(s) if not f(c)), len(s))
+    if cls in ("integer", "entier", "wideinteger"):
+        return _INT_PREFIX.match(s).end()
+    if cls == "double":
+        return _DOUBLE_PREFIX.match(s).end()
+    return 0
+
+
 def _string_is(cls, s, strict):
     if s == "":
         return not strict
     if cls in _IS_CLASSES:
         f = _IS_CLASSES[cls]
         return all(f(c) for c in s)
-    if cls in ("integer", "entier", "wide"):
-        return numbers.parse_int(s) is not None
+    if cls in ("integer", "entier", "wideinteger"):
+        v = numbers.parse_int(s)
+        if v is None:
+            return False
+        if cls == "integer":
+            return -0xFFFFFFFF <= v <= 0xFFFFFFFF
+        if cls == "wideinteger":
+            return -(1 << 64) < v < (1 << 64)
+        return True
     if cls == "double":
         return numbers.parse_number(s) is not None
     if cls == "boolean":
@@ -67,7 +91,7 @@ def _string_is(cls, s, strict):
             return True
         except TclError:
             return False
-    raise TclError(f'bad class "{cls}": must be alnum, alpha, ascii, control, boolean, dict, '
+    raise TclError(f'bad class "{cls}": must be alnum, alpha, ascii, control, boolean, '
                    f'digit, double, entier, false, graph, integer, list, lower, print, punct, '
                    f'space, true, upper, wideinteger, wordchar, or xdigit')
 
@@ -195,18 +219,24 @@ def _string(interp, args):
         if len(a) < 2:
             raise wrong_args("string is class ?-strict? ?-failindex var? str")
         cls, rest = a[0], a[1:]
+        cls = _IS_NAMES.get(cls, cls)
         strict = False
+        failvar = None
         while len(rest) > 1 and rest[0].startswith("-"):
             if rest[0] == "-strict":
                 strict = True
                 rest = rest[1:]
             elif rest[0] == "-failindex":
+                failvar = rest[1]
                 rest = rest[2:]
             else:
                 break
         if len(rest) != 1:
             raise wrong_args("string is class ?-strict? ?-failindex var? str")
-        return "1" if _string_is(cls, rest[0], strict) else "0"
+        ok = _string_is(cls, rest[0], strict)
+        if not ok and failvar is not None:
+            interp.set_var(failvar, str(_fail_index(cls, rest[0])))
+        return "1" if ok else "0"
     if sub in ("wordend", "wordstart"):
         need(2, 2, "string index")
         s = a[0]

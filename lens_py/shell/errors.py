@@ -33,11 +33,15 @@ class TclError(Exception):
 
 
 class TclBreak(Exception):
-    pass
+    def __init__(self, value: str = ""):
+        super().__init__(value)
+        self.value = value
 
 
 class TclContinue(Exception):
-    pass
+    def __init__(self, value: str = ""):
+        super().__init__(value)
+        self.value = value
 
 
 class TclReturn(Exception):

@@ -82,7 +82,10 @@ def _tokenize(text: str) -> list:
         if kind == "num":
             j = m.end()
             if j < n and (text[j].isalnum() or text[j] == "_"):
-                raise _bad_number_word(text, _WORD_RUN.match(text, i).group(0))
+                k = j
+                while k < n and (text[k].isalnum() or text[k] == "_"):
+                    k += 1
+                raise _bad_number_word(text, text[i:k])
             if val[0] == "0" and len(val) > 1 and val[1].isdigit() and \
                     not any(ch in val for ch in ".eE"):
                 v = numbers.parse_int(val)
@@ -171,10 +174,9 @@ def _num(v, op: str):
 
 
 def _operand_error(msg: str, code: str = "NONE") -> TclError:
-    """An error of Tcl's bytecode arithmetic: errorInfo then reads
-    "invoked from within" for the expr command (not "while executing")."""
+    """An error of arithmetic on operands (see _constant_errors)."""
     e = TclError(msg, code)
-    e.info_started = True
+    e.operand_error = True
     return e
 
 
@@ -274,6 +276,9 @@ def _mod(a, b):
     return a % b
 
 
+_MAX_BITS = 1 << 26     # integers up to 8 MB; beyond that, an error
+
+
 def _pow(a, b):
     if type(a) is int and type(b) is int:
         if b < 0:
@@ -284,6 +289,9 @@ def _pow(a, b):
             if a == -1:
                 return 1 if b % 2 == 0 else -1
             return 0
+        if a.bit_length() * b > _MAX_BITS:
+            # Tcl would grind on for minutes; an integer this large is no use.
+            raise TclError("integer value too large to represent")
         return a ** b
     a, b = float(a), float(b)
     if a == 0.0 and b < 0:
@@ -335,7 +343,12 @@ def _round(x):
     if x != x or x in (math.inf, -math.inf):
         raise TclError("integer value too large to represent" if x == x
                        else "floating point value is Not a Number")
-    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+    # Half away from zero, decided on the exact fraction (floor(x + 0.5)
+    # would round 0.49999999999999994 up).
+    a = -x if x < 0 else x
+    f = math.floor(a)
+    r = int(f) + (1 if a - f >= 0.5 else 0)
+    return -r if x < 0 else r
 
 
 def _wide(x):
@@ -449,8 +462,10 @@ _FUNCS = {
     "abs": (1, 1, lambda x: abs(x) if type(x) is int else math.fabs(x)),
     "int": (1, 1, _wide), "wide": (1, 1, _wide), "entier": (1, 1, _entier),
     "double": (1, 1, float), "round": (1, 1, _round),
-    "floor": (1, 1, lambda x: float(math.floor(x)) if x == x and abs(x) != math.inf else float(x)),
-    "ceil": (1, 1, lambda x: float(math.ceil(x)) if x == x and abs(x) != math.inf else float(x)),
+    "floor": (1, 1, lambda x: math.copysign(float(math.floor(x)), x)
+              if x == x and abs(x) != math.inf else float(x)),
+    "ceil": (1, 1, lambda x: math.copysign(float(math.ceil(x)), x)
+             if x == x and abs(x) != math.inf else float(x)),
     "sqrt": (1, 1, _sqrt), "isqrt": (1, 1, _isqrt),
     "exp": (1, 1, _fdomain(math.exp)), "log": (1, 1, _log), "log10": (1, 1, _log10),
     "pow": (2, 2, _fdomain(math.pow)), "fmod": (2, 2, _fmod),
@@ -641,6 +656,8 @@ class _Compiler:
                 y = _int(b(interp), op)
                 if op in ("<<", ">>") and y < 0:
                     raise TclError("negative shift argument")
+                if op == "<<" and x and y > _MAX_BITS:
+                    raise TclError("integer value too large to represent")
                 return fn(x, y)
             return intop
         if op in _CMP:
@@ -705,10 +722,28 @@ def _call_mathfunc(interp, name, args):
 _cache: dict = {}
 
 
+def _constant_errors(fn):
+    """Tcl folds an expression of constants when compiling it; an arithmetic
+    error found then reads "invoked from within" in errorInfo."""
+    def run(interp):
+        try:
+            return fn(interp)
+        except TclError as e:
+            if getattr(e, "operand_error", False):
+                e.info_started = True
+            raise
+    return run
+
+
 def compile_expr(text: str):
     fn = _cache.get(text)
     if fn is None:
-        fn = _Compiler(text).compile()
+        comp = _Compiler(text)
+        fn = comp.compile()
+        if not any(t.kind == "operand" and (t.value[0] in ("var", "cmd") or
+                                            (t.value[0] == "word" and type(t.value[1]) is not str))
+                   for t in comp.toks):
+            fn = _constant_errors(fn)
         if len(_cache) > 20000:
             _cache.clear()
         _cache[text] = fn

@@ -27,6 +27,40 @@ class Var:
         return self.value is not None or self.array is not None
 
 
+class ElementLink(Var):
+    """A local name made by `upvar` for one element of an array elsewhere."""
+    __slots__ = ("owner", "key")
+
+    def __init__(self, owner: Var, key: str):
+        self.owner = owner
+        self.key = key
+
+    @property
+    def value(self):
+        arr = self.owner.array
+        return arr.get(self.key) if arr is not None else None
+
+    @value.setter
+    def value(self, v):
+        if v is None:
+            if self.owner.array is not None:
+                self.owner.array.pop(self.key, None)
+            return
+        if self.owner.value is not None:
+            raise TclError(f'can\'t set "{self.key}": variable isn\'t array')
+        if self.owner.array is None:
+            self.owner.array = {}
+        self.owner.array[self.key] = v
+
+    @property
+    def array(self):
+        return None
+
+    @array.setter
+    def array(self, v):
+        pass
+
+
 class Frame:
     __slots__ = ("vars", "proc", "args", "level")
 
@@ -38,13 +72,15 @@ class Frame:
 
 
 class Proc:
-    __slots__ = ("name", "params", "body", "arg_text")
+    __slots__ = ("name", "params", "body", "arg_text", "origin")
 
-    def __init__(self, name: str, params: list, body: str, arg_text: str):
+    def __init__(self, name: str, params: list, body: str, arg_text: str, origin=None):
         self.name = name
         self.params = params   # list of (name, default or None)
         self.body = body
         self.arg_text = arg_text
+        # (file, line of the body's first line) when defined by a sourced file
+        self.origin = origin
 
     def usage(self) -> str:
         words = [self.name]
@@ -167,6 +203,14 @@ class Interp:
             self._precision_cache = (raw, value)
         return value
 
+    @staticmethod
+    def _check_precision(value: str) -> None:
+        # Tcl keeps a trace on tcl_precision that refuses bad values.
+        from .numbers import parse_int
+        n = parse_int(value)
+        if n is None or not 0 <= n <= 17:
+            raise TclError('can\'t set "tcl_precision": improper value for precision')
+
     def format_double(self, x: float) -> str:
         from .numbers import TclDouble, format_double
         return TclDouble(format_double(x, self.tcl_precision), x)
@@ -221,6 +265,8 @@ class Interp:
         return self.write_var(base, key, value)
 
     def write_var(self, base: str, key, value: str) -> str:
+        if base == "tcl_precision" or base == "::tcl_precision":
+            self._check_precision(value)
         var = self._lookup(base, create=True)
         if key is None:
             if var.array is not None:
@@ -299,11 +345,11 @@ class Interp:
             raise TclError(f'bad variable name "{local}": can\'t create a scalar variable '
                            f'that looks like an array element')
         base, key = split_var_name(target)
-        if key is not None:
-            raise TclError("can't link to an array element in lens_py yet")
         if target_frame is self.frame and base == local:
             raise TclError(f'can\'t upvar from variable to itself')
         var = self._lookup(base, target_frame, create=True)
+        if key is not None:
+            var = ElementLink(var, key)
         existing = self.frame.vars.get(local)
         if existing is not None and existing is not var and existing.exists() \
                 and self.frame is not self.global_frame:
@@ -452,6 +498,8 @@ class Interp:
         try:
             return self.eval(proc.body)
         except TclReturn as r:
+            if r.level == 0:
+                raise
             if r.code == 0 or r.level > 1:
                 if r.level > 1:
                     r.level -= 1
@@ -464,10 +512,11 @@ class Interp:
                     err.info_started = True
                 raise err from None
             if r.code == 3:
-                raise TclBreak() from None
+                raise TclBreak(r.value) from None
             if r.code == 4:
-                raise TclContinue() from None
-            return r.value
+                raise TclContinue(r.value) from None
+            # Another code (5 and up) goes on to the caller as it is.
+            raise TclReturn(r.value, r.code, 0) from None
         except TclError as e:
             from .tcllist import format_list
             e.error_stack += ["CALL", format_list(argv)]
@@ -477,6 +526,8 @@ class Interp:
                 what = f'lambda term "{parse_list(parts)[0]}"'
             else:
                 what = f'procedure "{proc.name}"'
+            if e.where is None and proc.origin is not None:
+                e.where = (proc.origin[0], proc.origin[1] + self._error_line(proc.body, e) - 1)
             self.leave_unit(e, proc.body, what)
             raise
         except TclBreak:

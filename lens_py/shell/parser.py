@@ -366,4 +366,8 @@ def is_complete(text: str) -> bool:
         _Parser(text).script()
     except TclError as e:
         return not str(e).startswith("missing")
+    if text.endswith("\\\n"):
+        # A backslash-newline at the very end continues the command.
+        body = text[:-1]
+        return (len(body) - len(body.rstrip("\\"))) % 2 == 0
     return True

@@ -11,8 +11,23 @@ _cache: dict = {}
 _CACHE_LIMIT = 50000
 
 
+class TclList(str):
+    """The canonical string form of a list that remembers its elements.
+
+    Tcl keeps a list's elements alongside its string, so taking a list apart
+    again is free and its elements keep their values (a double from expr
+    stays that double).  Any new string made from it is a plain str."""
+
+    def __new__(cls, text: str, items: list):
+        self = super().__new__(cls, text)
+        self.items = items
+        return self
+
+
 def parse_list(s: str) -> list:
     """The elements of s; the returned list must not be modified (cached)."""
+    if type(s) is TclList:
+        return s.items
     cached = _cache.get(s)
     if cached is not None:
         return cached
@@ -145,7 +160,8 @@ def quote_element(e: str, first: bool = False) -> str:
             else:
                 if e[i + 1] in "{}\\":
                     i += 1
-                forbid_none = True
+                # Backslash sequences keep their meaning inside braces.
+                forbid_none = prefer_brace = True
         elif c in LIST_SPACE:
             forbid_none = prefer_brace = True
         i += 1
@@ -170,7 +186,15 @@ def quote_element(e: str, first: bool = False) -> str:
 
 
 def format_list(items) -> str:
-    parts = []
-    for k, e in enumerate(items):
-        parts.append(quote_element(e, k == 0))
-    return " ".join(parts)
+    items = list(items)
+    text = " ".join([quote_element(e, k == 0) for k, e in enumerate(items)])
+    return TclList(text, items)
+
+
+def append_elements(old: str, new: list) -> str:
+    """The list `old` with elements `new` added (lappend), in time
+    proportional to what is added when `old` is already a canonical list."""
+    if type(old) is TclList and old:
+        text = old + " " + " ".join([quote_element(e) for e in new])
+        return TclList(text, old.items + list(new))
+    return format_list(list(parse_list(old)) + list(new))

@@ -14,8 +14,17 @@ from .errors import TclBreak, TclContinue, TclError, TclReturn
 
 def eval_toplevel(interp, script: str) -> str:
     """interp.eval_global(script); raises only TclError (or TclExit)."""
+    return run_toplevel(interp, interp.eval_global, script)
+
+
+def source_toplevel(interp, path: str) -> str:
+    """interp.source(path) at the top level, with the same guarantees."""
+    return run_toplevel(interp, interp.source, path)
+
+
+def run_toplevel(interp, fn, arg: str) -> str:
     try:
-        return interp.eval_global(script)
+        return fn(arg)
     except TclReturn as r:
         return _return_at_toplevel(r)
     except TclBreak:

@@ -1,0 +1,7 @@
+puts [expr {3*4}]
+puts [expr {3*4.0}]
+puts [expr {2**10}]
+puts [expr {2**64}]
+puts [expr {9223372036854775807 + 1}]
+puts [expr {-9223372036854775808 - 1}]
+puts [expr {123456789012345678 * 10}]

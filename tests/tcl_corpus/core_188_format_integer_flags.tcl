@@ -1,0 +1,6 @@
+puts [format "%d|%5d|%-5d|%05d|%+d|% d" 42 42 42 42 42 42]
+puts [format "%x|%X|%#x|%o|%#o|%b|%#b" 255 255 255 8 8 5 5]
+puts [format "%.3d|%5.3d|%-08d|" 7 7 -1]
+puts [format "%x %o %b" -1 -8 -1]
+puts [format "%hd %hx" 70000 -1]
+puts [format "%ld %lld" 9223372036854775807 18446744073709551617]

@@ -1,0 +1,6 @@
+puts [format "%s|%10s|%-10s|%.2s" hello hello hello hello]
+puts [format "%c%c%c" 76 101 110]
+puts [format {%2$s %1$s %2$s} a b]
+puts [format "%*d|%-*d|%.*f" 5 3 5 3 2 3.14159]
+puts [format "%-*s|" -5 ab]
+puts [format %s [list a {b c}]]

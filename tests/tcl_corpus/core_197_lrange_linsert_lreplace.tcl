@@ -1,0 +1,11 @@
+set l {a b c d e}
+puts [lrange $l 1 end-1]
+puts [lrange $l 3 1]
+puts [lrange $l -5 1]
+puts [linsert $l 0 X]
+puts [linsert $l end X]
+puts [linsert $l end-1 X Y]
+puts [lreplace $l 1 2]
+puts [lreplace $l 1 2 X Y Z]
+puts [lreplace $l end end]
+puts [lreplace $l 0 -1 new]

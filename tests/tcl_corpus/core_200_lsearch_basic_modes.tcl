@@ -1,0 +1,11 @@
+set l {apple banana cherry apple}
+puts [lsearch $l cherry]
+puts [lsearch $l z]
+puts [lsearch -all $l apple]
+puts [lsearch -inline $l b*]
+puts [lsearch -exact {a* b} a*]
+puts [lsearch {a* b} {a\*}]
+puts [lsearch -regexp {abc xyz} {y.}]
+puts [lsearch -not {a a b} a]
+puts [lsearch -all -inline -not {a b c b} b]
+puts [lsearch -inline {a b c} z]

@@ -1,0 +1,8 @@
+puts [lsort {b A a B 10 9}]
+puts [lsort -integer {10 9 100 1 -5}]
+puts [lsort -real {1.5 1e1 -2 0.3 .25}]
+puts [lsort -integer {3 0x10 010 -1}]
+puts [lsort -ascii {10 9 100}]
+puts [lsort -nocase {b A a B}]
+puts [lsort -dictionary {x10y x9y X9y x09y a B c}]
+puts [lsort -dictionary {a01 a1 a001 A1 file2 file10 File3}]

@@ -1,0 +1,8 @@
+puts [lsort -decreasing {b a c}]
+puts [lsort -integer -decreasing {5 10 1 10}]
+puts [lsort -real -decreasing {0.5 .25 1e-1}]
+puts [lsort -unique {c a b a c}]
+puts [lsort -decreasing -unique {c a b a c}]
+puts [lsort -integer -unique {3 1 3 2 01}]
+puts [lsort -unique -nocase {b A a B}]
+puts [lsort -unique {1 01 1.0}]

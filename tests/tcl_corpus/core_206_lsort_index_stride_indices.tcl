@@ -1,0 +1,8 @@
+puts [lsort -index 1 {{x 3} {y 1} {z 2}}]
+puts [lsort -index end -integer -decreasing {{x 3} {y 10} {z 2}}]
+puts [lsort -index 0 -unique {{a 1} {b 2} {a 3}}]
+puts [lsort -index 1 -real {{a 0.5} {b 0.25} {c 1}}]
+puts [lsort -stride 2 {b 1 a 2}]
+puts [lsort -stride 2 -index 1 -decreasing {b 1 a 2 c 3}]
+puts [lsort -indices {c a b}]
+puts [lsort -indices -decreasing {c a b}]

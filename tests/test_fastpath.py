@@ -1,0 +1,244 @@
+"""The compiled batch step and weight update (engine/fastpath.py) against the
+NumPy path: the same nets trained both ways must end with identical weights,
+identical printed reports and identical unit state (float32), or agree to
+1e-12 (float64, where NumPy uses matrix products)."""
+import io
+import re
+
+import numpy as np
+import pytest
+
+from engine_standin import Event, Example, ExampleSet, xor_set
+from lens_py.engine import fastpath
+from lens_py.engine import training as TR
+from lens_py.engine import types as T
+from lens_py.engine.rng import LensRandom
+from lens_py.engine.session import Session
+
+needs_numba = pytest.mark.skipif(not fastpath.HAVE_NUMBA, reason="numba is not installed")
+
+
+
+@pytest.fixture(autouse=True, scope="module")
+def compiled():
+    """The kernels compile in the background; until then the NumPy path runs."""
+    fastpath.ready(wait=True)
+
+
+TIMES = re.compile(r"(\s+\d+[hms]\s*\d*[ms]?){2}\n")
+
+
+def example_set(n=12, n_in=4, n_out=3, targets="binary", mode=ExampleSet.ORDERED, seed=3,
+                missing=False):
+    rng = np.random.default_rng(seed)
+    exs = []
+    for _ in range(n):
+        x = rng.uniform(0, 1, n_in)
+        if targets == "binary":
+            t = (rng.uniform(size=n_out) > 0.5).astype(float)
+        elif targets == "dist":
+            t = rng.dirichlet(np.ones(n_out))
+        else:
+            t = rng.uniform(-1, 1, n_out)
+        if missing:
+            t[rng.integers(n_out)] = np.nan
+        exs.append(Example([Event(list(x), list(t))], frequency=float(rng.uniform(0.5, 2))))
+    return ExampleSet("set", exs, mode=mode)
+
+
+def train_both(build, updates=12, report=4, algorithm=None, dtype=np.float32, after=None,
+               seed=7):
+    """Train the net `build(session)` makes with the fast path on and off;
+    returns the two results (report text, link arrays, unit state, errors, rng state)."""
+    runs = []
+    for fast in (True, False):
+        out = io.StringIO()
+        s = Session(rng=LensRandom(seed), write=out.write, dtype=dtype)
+        net = build(s)
+        net.fast_path = fast
+        s.train(updates, report=report, algorithm=algorithm)
+        if after is not None:
+            after(s, net)
+        runs.append({
+            "report": TIMES.sub("\n", out.getvalue()),
+            "links": [net.gather_links(f) for f in ("weight", "last_delta", "last_value",
+                                                     "deriv")],
+            "state": [g.state.copy() for g in net.groups],
+            "errors": [net.error, net.output_cost, net.weight_cost, net.gradient_linearity]
+            + [g.error for g in net.groups],
+            "rng": s.rng.getstate(),
+            "history": (net.example_history_start, net.ticks_on_example),
+            "used_fast": getattr(net, "_fast_plan", None) is not None,
+            "test": getattr(net, "test_text", None),
+        })
+    return runs
+
+
+def assert_same(fast, slow, exact=True):
+    assert fast["rng"] == slow["rng"]
+    assert fast["history"] == slow["history"]
+    assert fast["test"] == slow["test"]
+    if exact:
+        assert fast["report"] == slow["report"]
+        for a, b in zip(fast["links"], slow["links"]):
+            np.testing.assert_array_equal(a, b)
+        for a, b in zip(fast["state"], slow["state"]):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(np.array(fast["errors"]), np.array(slow["errors"]))
+    else:
+        for a, b in zip(fast["links"], slow["links"]):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        for a, b in zip(fast["state"], slow["state"]):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(np.array(fast["errors"]), np.array(slow["errors"]),
+                                   rtol=1e-12, atol=1e-14)
+
+
+def three_layer(hidden="LOGISTIC", output=("LOGISTIC", "SUM_SQUARED"), targets="binary",
+                mode=ExampleSet.ORDERED, batch=0, sizes=(4, 5, 3), setup=None, **kw):
+    def build(s):
+        net = s.add_net("n", groups=[(sizes[0], []), (sizes[1], [hidden]),
+                                     (sizes[2], list(output))])
+        net.batch_size = batch
+        s.add_set(example_set(n_in=sizes[0], n_out=sizes[2], targets=targets, mode=mode, **kw))
+        if setup is not None:
+            setup(net)
+        return net
+    return build
+
+
+# -- the same numbers ------------------------------------------------------------------
+
+@needs_numba
+@pytest.mark.parametrize("hidden", ["LOGISTIC", "TANH", "LINEAR"])
+@pytest.mark.parametrize("output,targets", [
+    (("LOGISTIC", "SUM_SQUARED"), "binary"),
+    (("LOGISTIC", "CROSS_ENTROPY"), "binary"),
+    (("LOGISTIC", "CROSS_ENTROPY"), "dist"),
+    (("LINEAR", "SUM_SQUARED"), "real"),
+    (("TANH", "SUM_SQUARED"), "real"),
+])
+def test_activation_and_cost_combinations(hidden, output, targets):
+    fast, slow = train_both(three_layer(hidden, output, targets))
+    assert fast["used_fast"] and not slow["used_fast"]
+    assert_same(fast, slow)
+
+
+@needs_numba
+@pytest.mark.parametrize("alg", ["steepest", "momentum", "dougsMomentum", "deltaBarDelta"])
+@pytest.mark.parametrize("batch,mode", [(0, ExampleSet.ORDERED), (5, ExampleSet.PERMUTED),
+                                        (1, ExampleSet.PERMUTED), (7, ExampleSet.ORDERED)])
+def test_algorithms_batch_sizes_and_orders(alg, batch, mode):
+    fast, slow = train_both(three_layer(batch=batch, mode=mode), algorithm=alg, updates=15)
+    assert fast["used_fast"]
+    assert_same(fast, slow)
+
+
+@needs_numba
+def test_xor_appendix_a1_report_through_the_fast_path():
+    def build(s):
+        net = s.add_net("xor", groups=[(2, []), (2, []), (1, [])])
+        s.add_set(xor_set())
+        return net
+    fast, slow = train_both(build, updates=25, report=5, seed=1)
+    assert fast["used_fast"]
+    assert_same(fast, slow)
+    assert "     25)   2.78559   0.00000   1.20872  -0.85653" in fast["report"]
+
+
+@needs_numba
+def test_radii_error_scale_gain_decay_and_frequencies():
+    def setup(net):
+        net.target_radius = 0.1
+        net.zero_error_radius = 0.05
+        net.weight_decay = 0.01
+        net.pseudo_example_freq = 1
+        net.gain = 1.5
+        out = net.group("output")
+        out.error_scale = 0.5
+        out.target_radius = 0.2
+        net.group("hidden").learning_rate = 0.3
+        net.group("hidden").momentum = 0.5
+    for output, targets in ((("LOGISTIC", "CROSS_ENTROPY"), "dist"),
+                            (("TANH", "SUM_SQUARED"), "real")):
+        fast, slow = train_both(three_layer(output=output, targets=targets, batch=5,
+                                            mode=ExampleSet.PERMUTED, setup=setup),
+                                algorithm="momentum")
+        assert fast["used_fast"]
+        assert_same(fast, slow)
+
+
+@needs_numba
+def test_missing_targets_and_deeper_net_with_long_links():
+    # 23 senders: Lens's unrolled chunks of ten plus a remainder
+    def build(s):
+        net = s.add_net("n", groups=[(23, []), (12, ["TANH"]), (11, []), (3, [])])
+        s.add_set(example_set(n_in=23, n_out=3, targets="binary", missing=True))
+        return net
+    fast, slow = train_both(build, updates=9, report=3)
+    assert fast["used_fast"]
+    assert_same(fast, slow)
+
+
+@needs_numba
+def test_test_after_training_and_state_agree():
+    def after(s, net):
+        text, values = s.test(return_text=True)
+        net.test_text = text
+    runs = train_both(three_layer(output=("LOGISTIC", "CROSS_ENTROPY")), after=after)
+    assert_same(*runs)
+
+
+@needs_numba
+@pytest.mark.parametrize("alg", ["momentum", "deltaBarDelta", "dougsMomentum"])
+def test_float64_agrees_to_rounding(alg):
+    fast, slow = train_both(three_layer(output=("LOGISTIC", "CROSS_ENTROPY"), batch=5),
+                            algorithm=alg, dtype=np.float64)
+    assert fast["used_fast"]
+    assert_same(fast, slow, exact=False)
+
+
+# -- falling back --------------------------------------------------------------------------
+
+@needs_numba
+@pytest.mark.parametrize("setup,reason", [
+    (lambda net: setattr(net.group("output"), "type",
+                         net.group("output").type | T.STANDARD_CRIT), "criterion"),
+    (lambda net: net.freeze_weights(groups=[net.group("hidden")]), "frozen group"),
+    (lambda net: net.group("output").incoming[0].learning_rate.__setitem__(1, 0.5),
+     "block parameter"),
+    (lambda net: net.hooks.__setitem__("postExampleProc", lambda: None), "hook"),
+])
+def test_unsupported_cases_fall_back_with_the_same_numbers(setup, reason):
+    fast, slow = train_both(three_layer(setup=setup), algorithm="dougsMomentum")
+    assert_same(fast, slow)
+
+
+@needs_numba
+def test_frozen_unit_mid_training_falls_back_for_that_update():
+    calls = []
+
+    def build(s):
+        net = three_layer()(s)
+
+        def freeze():
+            calls.append(net.total_updates)
+            if net.total_updates == 5:
+                net.group("hidden").unit_frozen[2] = True
+        net.hooks["postUpdateProc"] = freeze
+        return net
+    fast, slow = train_both(build, algorithm="momentum")
+    assert_same(fast, slow)
+    assert len(calls) == 2 * 12
+
+
+def test_switches_give_the_numpy_path():
+    s = Session(rng=LensRandom(1), write=io.StringIO().write)
+    net = s.add_net("xor", groups=[(2, []), (2, []), (1, [])])
+    s.add_set(xor_set())
+    net.fast_path = False
+    assert fastpath.train_batch(s, net, net.training_set) is None
+    assert net.training_set.current == -1          # nothing was consumed
+    net.fast_path = True
+    net.exact_arithmetic = False
+    assert fastpath.train_batch(s, net, net.training_set) is None
