@@ -6,9 +6,12 @@ error and about N links (bias links included), 40 examples, full batch,
 momentum descent, 1e7/N updates.  For each N this prints lens_py's seconds,
 millions of weight traversals per second (Lens's own figure, 810/seconds)
 and the ratio of lens_py's speed to the plain loop's (>1 = lens_py faster).
+lens_py uses its compiled batch step and update (engine/fastpath.py) when
+numba is installed; --numpy-path times the NumPy path instead.
 
     python scripts/bench.py            # all sizes
     python scripts/bench.py --sizes 100 10000 --scale 0.1
+    python scripts/bench.py --memory-only   # 1000-1000-1000 net, 10 000 examples
 """
 from __future__ import annotations
 
@@ -93,11 +96,60 @@ def lens_py_seconds(x: int, example_file: str, updates: int, fast: bool = True) 
     return time.perf_counter() - t0
 
 
+MEMORY_SCRIPT = r"""
+import resource, sys, time, io
+from lens_py.shell import make_interp
+from lens_py.engine import fastpath
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+interp = make_interp(stdout=io.StringIO())
+t0 = time.perf_counter()
+interp.eval("addNet mem 1000 1000 1000")
+t1 = time.perf_counter(); net_mb = peak_mb()
+interp.eval("loadExamples {%s} -s mem")
+t2 = time.perf_counter(); load_mb = peak_mb()
+fast = fastpath.ready(wait=True)   # compiled while the examples loaded
+interp.eval("test")
+t3 = time.perf_counter(); test_mb = peak_mb()
+print(f"{net_mb:.0f} {load_mb:.0f} {test_mb:.0f} {t1 - t0:.2f} {t2 - t1:.2f} {t3 - t2:.2f} "
+      f"{int(fast)}")
+"""
+
+
+def memory_report(tmp: str, examples: int = 10000, units: int = 1000) -> None:
+    """Peak memory (getrusage maxrss of a fresh process) of a 1000-1000-1000
+    network after building it, loading 10 000 examples with loadExamples and
+    testing on them (SPEC: must stay under 2 GB)."""
+    import subprocess
+    path = os.path.join(tmp, "memory.ex")
+    rng = np.random.default_rng(7)
+    with open(path, "w") as f:
+        for _ in range(examples):
+            bits = rng.integers(0, 2, size=(2, units))
+            f.write("I: " + " ".join(map(str, bits[0])) + "\n")
+            f.write("T: " + " ".join(map(str, bits[1])) + ";\n")
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT % path], capture_output=True,
+                         text=True, check=True).stdout.split()
+    net_mb, load_mb, test_mb, t_net, t_load, t_test, fast = map(float, out)
+    print(f"\nmemory, {units}-{units}-{units} network, {examples} examples "
+          f"(peak resident set, fresh process):")
+    print(f"  after addNet        {net_mb:8.0f} MB  ({t_net:.1f} s)")
+    print(f"  after loadExamples  {load_mb:8.0f} MB  ({t_load:.1f} s)")
+    print(f"  after test          {test_mb:8.0f} MB  ({t_test:.1f} s)   limit 2048 MB: "
+          f"{'ok' if test_mb < 2048 else 'OVER'}  "
+          f"({'compiled' if fast else 'NumPy'} test path)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000, 100000, 1000000])
     ap.add_argument("--scale", type=float, default=1.0,
                     help="fraction of the 1e7/N updates to run (times are scaled back up)")
+    ap.add_argument("--numpy-path", action="store_true",
+                    help="time lens_py without the compiled fast path (numba)")
+    ap.add_argument("--memory", action="store_true",
+                    help="also measure the memory of a 1000-1000-1000 net with 10 000 examples")
+    ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
     args = ap.parse_args(argv)
     inputs, targets = bench_examples(np.random.default_rng(42))
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,14 +157,14 @@ def main(argv=None) -> int:
         write_example_file(exfile, inputs, targets)
         print(f"{'links':>9} {'hidden':>6} {'updates':>8} {'lens_py s':>10} {'Mtrav/s':>8} "
               f"{'numpy s':>8} {'vs numpy':>8} {'Lens -O2 s':>10} {'vs Lens':>8}")
-        for n in args.sizes:
+        for n in ([] if args.memory_only else args.sizes):
             x = hidden_size(n)
             links = x * x + 10 * x + 4
             full = int(round(1e7 / n))
             updates = max(1, int(full * args.scale))
             ref = plain_numpy_seconds(x, inputs, targets, updates) * full / updates
             try:
-                ours = lens_py_seconds(x, exfile, updates) * full / updates
+                ours = lens_py_seconds(x, exfile, updates, not args.numpy_path) * full / updates
             except Exception as e:  # the engine may not support this yet
                 print(f"{links:>9} {x:>6} {full:>8}  lens_py failed: {e}")
                 continue
@@ -120,6 +172,8 @@ def main(argv=None) -> int:
             print(f"{links:>9} {x:>6} {full:>8} {ours:>10.3f} {810 / ours:>8.0f} "
                   f"{ref:>8.3f} {ref / ours:>8.2f} "
                   f"{(f'{lens:.2f}' if lens else '-'):>10} {(f'{lens / ours:.2f}' if lens else '-'):>8}")
+        if args.memory or args.memory_only:
+            memory_report(tmp)
     return 0
 
 

@@ -239,6 +239,66 @@ def test_switches_give_the_numpy_path():
     net.fast_path = False
     assert fastpath.train_batch(s, net, net.training_set) is None
     assert net.training_set.current == -1          # nothing was consumed
-    net.fast_path = True
-    net.exact_arithmetic = False
-    assert fastpath.train_batch(s, net, net.training_set) is None
+
+
+@needs_numba
+@pytest.mark.parametrize("limit,exact", [(200, None), (10 ** 9, False)])
+def test_matrix_products_where_the_numpy_path_uses_them(monkeypatch, limit, exact):
+    # a low limit mixes Lens-order sums (small projections) with matrix products
+    from lens_py.engine import forward
+    monkeypatch.setattr(forward, "EXACT_LIMIT", limit)
+
+    def setup(net):
+        net.exact_arithmetic = exact
+    for alg in ("dougsMomentum", "deltaBarDelta"):
+        fast, slow = train_both(three_layer(sizes=(6, 9, 4), batch=5, setup=setup,
+                                            mode=ExampleSet.PERMUTED), algorithm=alg)
+        assert fast["used_fast"]
+        assert_same(fast, slow)
+
+
+@needs_numba
+@pytest.mark.parametrize("chunk_values,limit", [(10 ** 7, None), (200, None), (200, 150)])
+def test_compiled_test_in_chunks_matches(monkeypatch, chunk_values, limit):
+    # small chunks: several chunks of examples; a low EXACT_LIMIT: matrix products
+    from lens_py.engine import forward
+    monkeypatch.setattr(fastpath, "TEST_CHUNK_VALUES", chunk_values)
+    if limit is not None:
+        monkeypatch.setattr(forward, "EXACT_LIMIT", limit)
+
+    def after(s, net):
+        texts = [s.test(return_text=True)[0]]
+        texts.append(s.test(5, reset_error=False, return_text=True)[0])
+        net.test_text = texts
+
+    def build(s):
+        net = s.add_net("n", groups=[(4, []), (6, ["TANH"]), (3, ["CROSS_ENTROPY"])])
+        s.add_set(example_set(n=13, targets="binary", missing=True))
+        return net
+    fast, slow = train_both(build, updates=3, after=after)
+    assert "Test results on 13 examples" in fast["test"][0]
+    assert_same(fast, slow)
+
+
+@needs_numba
+@pytest.mark.parametrize("alg", ["dougsMomentum", "deltaBarDelta"])
+def test_update_schedule_compiled_update(alg):
+    def setup(net):
+        net.set_update_schedule("{hidden -> 2} output")
+    fast, slow = train_both(three_layer(setup=setup), algorithm=alg, updates=10)
+    assert fast["used_fast"]
+    assert_same(fast, slow)
+
+
+@needs_numba
+def test_shared_weight_arrays():
+    # two projections over one weight array: derivatives from both places add up
+    def build(s):
+        net = s.add_net("n", groups=[(4, []), (4, ["TANH"]), (4, ["TANH"]), (3, [])])
+        h1, h2 = net.group("hidden"), net.group("hidden2")
+        net.connect_groups(net.group("input"), h2, share_with=(net.group("input"), h1))
+        s.add_set(example_set(n_in=4, n_out=3))
+        return net
+    fast, slow = train_both(build, algorithm="momentum")
+    assert fast["used_fast"]
+    assert_same(fast, slow)

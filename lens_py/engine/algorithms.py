@@ -112,10 +112,13 @@ def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
         grad_lin = _seq_sum(_lens_order(entries, lambda p: -(p.last_delta * p.deriv)), d)
         delta_len = _seq_sum(_lens_order(entries, lambda p: p.last_delta * p.last_delta), d)
         deriv_len = _seq_sum(_lens_order(entries, lambda p: p.deriv * p.deriv), d)
-    for g, projs in learners:
+    # Lens updates the gains of every unfrozen ADAPTIVE_GAIN group, whether
+    # or not it has incoming links.
+    for g in net.groups:
         if g.type & T.ADAPTIVE_GAIN and not g.frozen and (
                 learning is None or id(g) in learning.gains):
             _update_gain(net, g)
+    for g, projs in learners:
         for p, rows in projs:
             if rows.any():
                 _update_projection(net, g, p, rows, algorithm, scale)

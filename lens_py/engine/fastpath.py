@@ -15,7 +15,6 @@ Anything else returns None and the NumPy path runs.  `ENABLED` (module) and
 """
 from __future__ import annotations
 
-import atexit
 import math
 import threading
 
@@ -50,6 +49,10 @@ G_COLS = G_ADJUST + 1
 # columns of the float group table
 F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
 F_COLS = 5
+
+# steps of a batch program (_program); the matrix products run in NumPy
+OP_ZERO, OP_FBEGIN, OP_FDOTS, OP_FEND, OP_BBEGIN, OP_BDOTS, OP_FINISH, OP_MM_FWD, OP_MM_BACK = \
+    range(9)
 
 # the per-group slots of the work buffer (see _block)
 IN, OUT, EXT, TGT, ADJ, OD, DC, ID, DB = range(9)
@@ -111,17 +114,16 @@ if HAVE_NUMBA:
     def _sigmoid_impl(x):
         if x == numba.types.float32:
             def table_sigmoid(x):
-                if math.isnan(x):
-                    return x
-                if x < np.float32(-16.0):
-                    x = np.float32(-16.0)
-                elif x > np.float32(16.0):
-                    x = np.float32(16.0)
-                v = np.float32(np.float32(x + np.float32(16.0)) * np.float32(1024.0))
-                i = int(v)
+                # branch-free, so that loops over units vectorise
+                xs = np.float32(0.0) if x != x else x
+                xs = np.float32(-16.0) if xs < np.float32(-16.0) else xs
+                xs = np.float32(16.0) if xs > np.float32(16.0) else xs
+                v = np.float32(np.float32(xs + np.float32(16.0)) * np.float32(1024.0))
+                i = np.int32(v)
                 v = np.float32(v - np.float32(i))
                 hi = np.float64(np.float32(v * _TABLE[i + 1]))
-                return np.float32((1.0 - np.float64(v)) * _TABLE64[i] + hi)
+                y = np.float32((1.0 - np.float64(v)) * _TABLE64[i] + hi)
+                return x if x != x else y
             return table_sigmoid
 
         def exp_sigmoid(x):
@@ -189,17 +191,19 @@ if HAVE_NUMBA:
         return True
 
     # Unit values of the batch live in one flat buffer: group k's block is
-    # [9, rows, size] at 9*rows*offset -- input, output, externalInput, target,
-    # adjustedTarget, outputDeriv, derivCache, inputDeriv, and the input
-    # derivatives passed back (zero for fully clamped rows).  Blocks are
-    # contiguous, so NumPy's matrix products see the same layouts as on the
-    # NumPy path.
+    # [slots, rows, size] at slots*rows*offset -- input, output, externalInput,
+    # target, adjustedTarget, and when training (9 slots; testing needs 5)
+    # outputDeriv, derivCache, inputDeriv and the input derivatives passed
+    # back (zero for fully clamped rows).  Blocks are contiguous, so NumPy's
+    # matrix products see the same layouts as on the NumPy path.
 
     @_njit
     def _block(wbuf, gi, k, rows):
+        last = gi.shape[0] - 1
+        slots = wbuf.shape[0] // (rows * (gi[last, G_OFF] + gi[last, G_SIZE]))
         off = gi[k, G_OFF]
         n = gi[k, G_SIZE]
-        return wbuf[9 * rows * off:9 * rows * (off + n)].reshape((9, rows, n))
+        return wbuf[slots * rows * off:slots * rows * (off + n)].reshape((slots, rows, n))
 
     @_njit
     def fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto):
@@ -216,7 +220,8 @@ if HAVE_NUMBA:
                 B[EXT, r, u] = ext_all[ex, ecol + u] if ecol >= 0 else st[8, u]
                 B[TGT, r, u] = tgt_all[ex, tcol + u] if tcol >= 0 else st[6, u]
                 B[ADJ, r, u] = st[7, u]
-                B[ID, r, u] = st[5, u]
+                if B.shape[0] > ID:     # training
+                    B[ID, r, u] = st[5, u]
                 B[OUT, r, u] = _cast(0.0, proto)    # every allowed output type sets it
                 B[IN, r, u] = _cast(0.0, proto)
 
@@ -239,20 +244,18 @@ if HAVE_NUMBA:
             chunks = (S - 1) // 10 if S > 10 else 0
             if n < 8:
                 for r in range(rows):
-                    o_r = out[r]
                     for u in range(n):
-                        w_u = w[u]
                         acc = inp[r, u]
                         j = 0
                         for _ in range(chunks):
-                            s1 = _cast(o_r[j] * w_u[j], proto)
+                            s1 = _cast(out[r, j] * w[u, j], proto)
                             for t in range(1, 10):
-                                s1 = _cast(s1 + _cast(o_r[j + t] * w_u[j + t], proto), proto)
+                                s1 = _cast(s1 + _cast(out[r, j + t] * w[u, j + t], proto),
+                                           proto)
                             acc = _cast(acc + s1, proto)
                             j += 10
-                        while j < S:
-                            acc = _cast(acc + _cast(o_r[j] * w_u[j], proto), proto)
-                            j += 1
+                        for jj in range(j, S):
+                            acc = _cast(acc + _cast(out[r, jj] * w[u, jj], proto), proto)
                         inp[r, u] = acc
                 continue
             # the same sums, all receiving units side by side
@@ -284,12 +287,15 @@ if HAVE_NUMBA:
                     j += 1
 
     @_njit
-    def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, proto):
-        """Clamped rows, the output procedures, the error and its derivatives."""
+    def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
+        """Clamped rows, the output procedures, the error and (training) its
+        derivatives."""
         rows = idx.shape[0]
         B = _block(wbuf, gi, k, rows)
         n = gi[k, G_SIZE]
-        inp, out, ext, tgt, adj, od, dc = B[IN], B[OUT], B[EXT], B[TGT], B[ADJ], B[OD], B[DC]
+        inp, out, ext, tgt, adj = B[IN], B[OUT], B[EXT], B[TGT], B[ADJ]
+        od = B[IN] if testing else B[OD]      # testing blocks have no derivative slots
+        dc = B[IN] if testing else B[DC]
         if gi[k, G_DOT] and gi[k, G_HARD]:
             for r in range(rows):
                 if _row_clamped(ext, r, n):
@@ -319,10 +325,11 @@ if HAVE_NUMBA:
                 elif code == BIAS_CLAMP:
                     for u in range(n):
                         out[r, u] = _cast(1.0, proto)
-        for r in range(rows):
-            for u in range(n):
-                od[r, u] = _cast(0.0, proto)
-                dc[r, u] = _cast(0.0, proto)
+        if not testing:
+            for r in range(rows):
+                for u in range(n):
+                    od[r, u] = _cast(0.0, proto)
+                    dc[r, u] = _cast(0.0, proto)
         cost = gi[k, G_COST]
         if not cost:
             return
@@ -358,6 +365,8 @@ if HAVE_NUMBA:
             freq = freq_all[idx[r]]
             s = _cast(scale * freq, proto) if pseudo else scale
             vals[r, k] = _cast(err * s, proto)
+            if testing:
+                continue
             bs = _cast((np.float64(freq) if pseudo else 1.0) * back * factor, proto)
             for u in range(n):
                 if math.isnan(tgt[r, u]):
@@ -422,17 +431,37 @@ if HAVE_NUMBA:
         for p in range(pa, pb):
             w = _view(paddr[p, 0], pshape[p, 0], pshape[p, 1], proto)
             dv = _view(paddr[p, 1], pshape[p, 0], pshape[p, 1], proto)
-            S_blk = _block(wbuf, gi, psend[p], rows)
+            s = psend[p]
+            S_blk = _block(wbuf, gi, s, rows)
             dc = S_blk[DC]
             out = S_blk[OUT]
             S = w.shape[1]
-            for r in range(rows):
+            # a sender that passes nothing back needs its cache for the last example only
+            first = 0 if gi[s, G_DOT] and not gi[s, G_BACK_NONE] else rows - 1
+            for r in range(first, rows):
                 dc_r = dc[r]
                 for u in range(n):
                     du = D[r, u]
                     w_u = w[u]
                     for j in range(S):
                         dc_r[j] = _cast(dc_r[j] + _cast(du * w_u[j], proto), proto)
+            if S < 8 <= n:
+                # few senders: accumulate transposed, all receiving units side by side
+                dvt = np.empty((S, n), wbuf.dtype)
+                for u in range(n):
+                    for j in range(S):
+                        dvt[j, u] = dv[u, j]
+                for r in range(rows):
+                    D_r = D[r]
+                    for j in range(S):
+                        o = out[r, j]
+                        row = dvt[j]
+                        for u in range(n):
+                            row[u] = _cast(row[u] + _cast(D_r[u] * o, proto), proto)
+                for u in range(n):
+                    for j in range(S):
+                        dv[u, j] = dvt[j, u]
+                continue
             for r in range(rows):
                 o_r = out[r]
                 for u in range(n):
@@ -442,22 +471,24 @@ if HAVE_NUMBA:
                         dv_u[j] = _cast(dv_u[j] + _cast(du * o_r[j], proto), proto)
 
     @_njit
-    def finish(gi, saddr, wbuf, vals, gerr, rows, proto):
-        """Group and network errors (example after example, group after group)
-        and the last example's values left in the groups; returns the net's error."""
+    def finish(gi, saddr, wbuf, vals, gerr, rows, net_err, testing, write_state, proto):
+        """Add the errors to gerr[k] and net_err (example after example, group
+        after group) and leave the last example's values in the groups (only
+        those a forward tick sets when testing); returns the net's error."""
         ng = gi.shape[0]
-        net_err = _cast(0.0, proto)
+        net_err = _cast(net_err, proto)
         for r in range(rows):
             for k in range(ng):
                 if gi[k, G_COST]:
                     net_err = _cast(net_err + vals[r, k], proto)
         for k in range(ng):
-            gerr[k] = 0.0
             if gi[k, G_COST]:
-                e = _cast(0.0, proto)
+                e = _cast(gerr[k], proto)
                 for r in range(rows):
                     e = _cast(e + vals[r, k], proto)
                 gerr[k] = e
+            if not write_state:
+                continue
             n = gi[k, G_SIZE]
             st = _view(saddr[k], 11, n, proto)
             B = _block(wbuf, gi, k, rows)
@@ -466,13 +497,14 @@ if HAVE_NUMBA:
                 st[0, u] = B[IN, r, u]
                 st[1, u] = B[OUT, r, u]
                 st[2, u] = B[OUT, r, u]
-                st[3, u] = B[OD, r, u]
-                st[4, u] = B[DC, r, u]
-                st[5, u] = B[ID, r, u]
                 st[6, u] = B[TGT, r, u]
                 st[7, u] = B[ADJ, r, u]
                 st[8, u] = B[EXT, r, u]
-                st[10, u] = _cast(0.0, proto)
+                if not testing:
+                    st[3, u] = B[OD, r, u]
+                    st[4, u] = B[DC, r, u]
+                    st[5, u] = B[ID, r, u]
+                    st[10, u] = _cast(0.0, proto)
         return net_err
 
     @_njit
@@ -484,24 +516,33 @@ if HAVE_NUMBA:
                     dv[u, j] = _cast(0.0, proto)
 
     @_njit
-    def batch(gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all, freq_all,
-              idx, pseudo, gerr, proto):
-        """One training batch with every projection summed in Lens's order;
-        returns the network's error (gerr[k] := group k's error)."""
+    def run_ops(ops, a, b, gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all,
+                freq_all, idx, pseudo, gerr, active, io, testing, write_state, proto):
+        """Steps a..b-1 of a batch program (see _program); io[0] carries the
+        network's error into and out of OP_FINISH; active[k]: group k passes
+        derivatives back."""
         rows = idx.shape[0]
-        ng = gi.shape[0]
-        zero_derivs(paddr, pshape, proto)
-        for k in range(ng):
-            fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
-            if gi[k, G_DOT]:
-                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, gi[k, G_P0],
-                         gi[k, G_P0] + gi[k, G_NP], proto)
-            fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, proto)
-        for k in range(ng - 1, -1, -1):
-            if back_begin(gi, gf, wbuf, rows, k, proto):
-                back_dots(gi, psend, paddr, pshape, wbuf, rows, k, gi[k, G_P0],
-                          gi[k, G_P0] + gi[k, G_NP], proto)
-        return finish(gi, saddr, wbuf, vals, gerr, rows, proto)
+        for i in range(a, b):
+            op, k, pa, pb = ops[i, 0], ops[i, 1], ops[i, 2], ops[i, 3]
+            if op == OP_ZERO:
+                zero_derivs(paddr, pshape, proto)
+                for g in range(gi.shape[0]):
+                    gerr[g] = 0.0
+                io[0] = 0.0
+            elif op == OP_FBEGIN:
+                fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
+            elif op == OP_FDOTS:
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+            elif op == OP_FEND:
+                fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto)
+            elif op == OP_BBEGIN:
+                active[k] = back_begin(gi, gf, wbuf, rows, k, proto)
+            elif op == OP_BDOTS:
+                if active[k]:
+                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+            elif op == OP_FINISH:
+                io[0] = finish(gi, saddr, wbuf, vals, gerr, rows, io[0], testing, write_state,
+                               proto)
 
 
 
@@ -513,7 +554,7 @@ if HAVE_NUMBA:
         return x if not started else _like(x, acc + x)
 
     @_njit
-    def update(algorithm, do_stats, granges, addr, shape, gparams, faddr, baddr,
+    def update(algorithm, do_stats, granges, addr, shape, gparams, faddr, baddr, learns,
                scale_in, rate_inc, rate_dec, stats, proto):
         """One weight update (algorithms.update_weights without frozen links,
         per-block parameters, shared arrays or a schedule).  Returns False,
@@ -543,6 +584,8 @@ if HAVE_NUMBA:
             for gk in range(granges.shape[0]):
                 for u in range(ds[granges[gk, 0]].shape[0]):
                     for p in range(granges[gk, 0], granges[gk, 1]):
+                        if not learns[p]:
+                            continue
                         d_u = ds[p][u]
                         for j in range(d_u.shape[0]):
                             total += np.float64(_cast(d_u[j] * d_u[j], proto))
@@ -564,6 +607,8 @@ if HAVE_NUMBA:
                             deriv_len = _seq_add(deriv_len, _cast(d_u[j] * d_u[j], proto), started)
                             started = True
         for p in range(P):
+            if not learns[p]:
+                continue        # held as if frozen on this update (update schedules)
             w = ws[p]
             dv = ds[p]
             last = ls[p]
@@ -617,8 +662,8 @@ if HAVE_NUMBA:
 
 # -- compiling in the background ------------------------------------------------------------
 # Compiling takes seconds (loading numba's on-disk cache a fraction of one), so
-# it happens in a thread started by the first batch; until it is done the NumPy
-# path runs, with the same numbers.
+# it happens in a thread started when this module is imported; until it is
+# done the NumPy path runs, with the same numbers.
 
 _READY = threading.Event()
 _WARMER = None
@@ -636,8 +681,7 @@ def ready(wait: bool = False) -> bool:
             if _WARMER is None:
                 _WARMER = threading.Thread(target=_warm, name="lens_py-fastpath-compile",
                                            daemon=True)
-                _WARMER.start()
-                atexit.register(_WARMER.join)   # never exit in the middle of writing the cache
+                _WARMER.start()     # a daemon: numba writes its cache files atomically
         if wait:
             _READY.wait()
     return _READY.is_set() and ENABLED
@@ -666,19 +710,16 @@ def _warm() -> None:
             vals = np.zeros((1, 1), dtype=d)
             gerr = np.zeros(1)
             proto = d(0)
-            batch(gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq, idx, False,
-                  gerr, proto)
-            zero_derivs(paddr, pshape, proto)
-            fwd_begin(gi, saddr, wbuf, ext, ext, idx, 0, proto)
-            fwd_dots(gi, psend, paddr, pshape, wbuf, 1, 0, 0, 0, proto)
-            fwd_end(gi, gf, wbuf, freq, idx, False, vals, 0, proto)
-            back_begin(gi, gf, wbuf, 1, 0, proto)
-            back_dots(gi, psend, paddr, pshape, wbuf, 1, 0, 0, 0, proto)
-            finish(gi, saddr, wbuf, vals, gerr, 1, proto)
+            active = np.zeros(1, dtype=np.bool_)
+            io = np.zeros(1)
+            for testing in (False, True):
+                ops, _ = _program([[]], testing)
+                run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
+                        ext, freq, idx, False, gerr, active, io, testing, True, proto)
             update(T.MOMENTUM, True, np.asarray([], dtype=np.int64).reshape(-1, 2),
                    _addresses([], 4), np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)),
-                   _addresses([], 2), _addresses([], len(_UPDATE_BLOCK_PARAMS)), 1.0,
-                   d(0.1), d(0.9), np.zeros(2), d(0))
+                   _addresses([], 2), _addresses([], len(_UPDATE_BLOCK_PARAMS)),
+                   np.ones(0, dtype=np.uint8), 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
     except Exception:       # the NumPy path does everything then
         ENABLED = False
     finally:
@@ -714,6 +755,8 @@ class _Plan:
         self.saddr = _addresses([(g.state,) for g in groups], 1)[:, 0].copy()
         self.ext, self.tgt, self.freq = matrices
         self.gerr = np.zeros(len(groups))
+        self.active = np.zeros(len(groups), dtype=np.bool_)
+        self.io = np.zeros(1)
         self.dtype = net.dtype
         self.exact = net.exact_arithmetic
         self.gain_groups = [(k, g) for k, g in enumerate(groups)
@@ -723,25 +766,28 @@ class _Plan:
         self.hard_clamp = [g for g in groups if g.output_type & T.HARD_CLAMP]
         self.projs = projs
         self.rows = -1
+        self.decided_for = -1
 
-    def size_for(self, rows, net) -> None:
+    def size_for(self, rows, net, decide_rows=None, slots=9) -> None:
         """Work space for batches of `rows` examples, and which projections sum
         in Lens's order there (forward.exact_for) -- runs of consecutive ones
         per group, the others one by one as matrix products."""
         total = int(self.gi[:, G_SIZE].sum())
-        self.wbuf = np.zeros(9 * rows * total, dtype=net.dtype)
+        self.wbuf = None        # free the old one first
+        self.wbuf = np.zeros(slots * rows * total, dtype=net.dtype)
         self.vals = np.zeros((rows, len(self.groups)), dtype=net.dtype)
-        self.blocks = [self.wbuf[9 * rows * off:9 * rows * (off + n)].reshape(9, rows, n)
-                       for off, n in self.gi[:, [G_OFF, G_SIZE]]]
+        self.blocks = [self.wbuf[slots * rows * off:slots * rows * (off + n)]
+                       .reshape(slots, rows, n) for off, n in self.gi[:, [G_OFF, G_SIZE]]]
         limit = _exact_limit()
         forced = net.exact_arithmetic
+        self.decided_for = decide = rows if decide_rows is None else decide_rows
         runs = []
         for k in range(len(self.groups)):
             group_runs = []
             p0, n_p = int(self.gi[k, G_P0]), int(self.gi[k, G_NP])
             for p in range(p0, p0 + n_p):
                 size = self.projs[p].arrays.weight.size
-                exact = forced if forced is not None else rows * size <= limit
+                exact = forced if forced is not None else decide * size <= limit
                 if exact and group_runs and group_runs[-1][0]:
                     group_runs[-1] = (True, group_runs[-1][1], p + 1)
                 else:
@@ -749,6 +795,7 @@ class _Plan:
             runs.append(group_runs)
         self.runs = runs
         self.all_exact = all(e for group_runs in runs for e, _, _ in group_runs)
+        self.programs = {False: _program(runs, False), True: _program(runs, True)}
         self.rows = rows
 
     def valid(self, net, exset) -> bool:
@@ -895,49 +942,108 @@ def train_batch(session, net, exset):
     if n <= 0:
         return None
     _fill_params(plan, net)
-    if plan.rows != n:
+    if plan.rows != n or plan.decided_for != n:
         plan.size_for(n, net)
     idx = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
     pseudo = bool(net.pseudo_example_freq)
     proto = net.dtype(0)
-    if plan.all_exact:
-        err = batch(plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
-                    plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq, idx, pseudo,
-                    plan.gerr, proto)
-    else:
-        err = _mixed_batch(plan, idx, pseudo, proto)
+    err = _run_program(plan, idx, pseudo, proto)
     _finish(net, plan, idx, float(err))
     return False
 
 
-def _mixed_batch(plan, idx, pseudo, proto):
-    """A batch where some projections use matrix products, exactly as
-    forward.py does for them (same operands, same layouts)."""
-    gi, gf, psend, paddr, pshape = plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape
-    wbuf, blocks, rows = plan.wbuf, plan.blocks, plan.rows
-    zero_derivs(paddr, pshape, proto)
-    for k, runs in enumerate(plan.runs):
-        fwd_begin(gi, plan.saddr, wbuf, plan.ext, plan.tgt, idx, k, proto)
-        for exact, pa, pb in runs:
-            if exact:
-                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
-            else:
-                inp = blocks[k][IN]
-                np.add(inp, blocks[psend[pa]][OUT] @ plan.projs[pa].arrays.weight.T, out=inp)
-        fwd_end(gi, gf, wbuf, plan.freq, idx, pseudo, plan.vals, k, proto)
-    for k in range(len(plan.runs) - 1, -1, -1):
-        if not back_begin(gi, gf, wbuf, rows, k, proto):
+def _program(runs, testing):
+    """The steps of one batch in Lens's order: per group the input (runs of
+    Lens-order sums and single matrix products), output and error; then, when
+    training, per group in reverse the derivatives passed back."""
+    ops = [] if testing else [(OP_ZERO, 0, 0, 0)]
+    for k, group_runs in enumerate(runs):
+        ops.append((OP_FBEGIN, k, 0, 0))
+        for exact, pa, pb in group_runs:
+            ops.append((OP_FDOTS if exact else OP_MM_FWD, k, pa, pb))
+        ops.append((OP_FEND, k, 0, 0))
+    if not testing:
+        for k in range(len(runs) - 1, -1, -1):
+            ops.append((OP_BBEGIN, k, 0, 0))
+            for exact, pa, pb in runs[k]:
+                ops.append((OP_BDOTS if exact else OP_MM_BACK, k, pa, pb))
+    ops.append((OP_FINISH, 0, 0, 0))
+    steps = []          # (first, end) of compiled stretches, or the row of a product
+    start = 0
+    for i, op in enumerate(ops):
+        if op[0] in (OP_MM_FWD, OP_MM_BACK):
+            if i > start:
+                steps.append((start, i))
+            steps.append((i,))
+            start = i + 1
+    steps.append((start, len(ops)))
+    return np.array(ops, dtype=np.int64), steps
+
+
+def _run_program(plan, idx, pseudo, proto, testing=False, net_err=0.0, write_state=True):
+    """Run a batch program; the matrix products are forward.py's own (same
+    operands, same layouts, so the same rounding).  Returns the net's error."""
+    ops, steps = plan.programs[testing]
+    io = plan.io
+    io[0] = net_err
+    for step in steps:
+        if len(step) == 2:
+            run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
+                    plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
+                    plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
+                    write_state, proto)
             continue
-        D = blocks[k][DB]
-        for exact, pa, pb in plan.runs[k]:
-            if exact:
-                back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
-            else:
-                sender = blocks[psend[pa]]
-                arrays = plan.projs[pa].arrays
-                np.add(sender[DC], D @ arrays.weight, out=sender[DC])
-                np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
-    return finish(gi, plan.saddr, wbuf, plan.vals, plan.gerr, rows, proto)
+        op, k, p, _ = ops[step[0]]
+        sender = plan.blocks[plan.psend[p]]
+        arrays = plan.projs[p].arrays
+        if op == OP_MM_FWD:
+            inp = plan.blocks[k][IN]
+            np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
+        elif plan.active[k]:
+            D = plan.blocks[k][DB]
+            np.add(sender[DC], D @ arrays.weight, out=sender[DC])
+            np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
+    return io[0]
+
+
+TEST_CHUNK_VALUES = 4_000_000      # unit values per chunk of a compiled test
+TEST_SLOTS = 5                     # input, output, externalInput, target, adjustedTarget
+
+
+def test_batch(session, net, exset, n: int) -> bool:
+    """`test` on n examples, compiled, in chunks of examples (the errors add
+    up example after example, as in one batch); False (nothing changed) when
+    the NumPy path must run it."""
+    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
+            or _quick_blocker(net):
+        return False
+    plan = _plan(net, exset)
+    if plan is None:
+        return False
+    _fill_params(plan, net)
+    total = max(1, int(plan.gi[:, G_SIZE].sum()))
+    chunk = max(1, min(n, TEST_CHUNK_VALUES // (TEST_SLOTS * total)))
+    plan.size_for(chunk, net, decide_rows=n, slots=TEST_SLOTS)
+    if not plan.all_exact and chunk < n:
+        # a matrix product's rounding depends on its number of rows: one chunk
+        chunk = n
+        plan.size_for(n, net, slots=TEST_SLOTS)
+    idx_all = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
+    pseudo = bool(net.pseudo_example_freq)
+    proto = net.dtype(0)
+    gerr = plan.gerr
+    for k, g in enumerate(plan.groups):
+        gerr[k] = g.error
+    err = net.error
+    for start in range(0, n, chunk):
+        idx = idx_all[start:start + chunk]
+        if len(idx) != plan.rows:
+            plan.size_for(len(idx), net, decide_rows=n, slots=TEST_SLOTS)
+        err = float(_run_program(plan, idx, pseudo, proto, testing=True, net_err=err,
+                                 write_state=start + chunk >= n))
+    _finish(net, plan, idx_all, err, testing=True)
+    plan.rows = -1          # the next training batch sizes its own work space
+    return True
 
 
 def _exact_limit():
@@ -945,17 +1051,17 @@ def _exact_limit():
     return EXACT_LIMIT
 
 
-def _finish(net, plan, idx, err) -> None:
+def _finish(net, plan, idx, err, testing=False) -> None:
     """What _run_batch_vectorised and train_batch leave behind besides the arrays."""
     gerr = plan.gerr
     for k, g in enumerate(plan.groups):
         e = gerr[k]
         if g.error != e:
             g.error = e
-        if g.output_cost != 0.0:
+        if not testing and g.output_cost != 0.0:
             g.output_cost = 0.0
     net.error = err
-    if net.output_cost != 0.0:
+    if not testing and net.output_cost != 0.0:
         net.output_cost = 0.0
     net.in_grace_period = False
     rows = len(idx)
@@ -984,6 +1090,9 @@ class _UpdatePlan:
         self.incoming = [list(g.incoming) for g in net.groups]
         self.projs = projs
         self.recv = [(k, p.receiver) for k, p in enumerate(projs)]
+        self.receivers = list(dict.fromkeys(p.receiver for p in projs))
+        self.param_key = None
+        self.all_learn = np.ones(len(projs), dtype=np.uint8)
         # what the kernel reaches by address (kept alive here, checked by valid())
         self.arrays = [(p, p.arrays, p.arrays.weight, p.arrays.deriv, p.arrays.last_delta,
                         p.arrays.last_value, p.frozen, p.receiver.unit_frozen,
@@ -1048,39 +1157,64 @@ def _build_update_plan(net):
 
 
 def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
-    """algorithms.update_weights, compiled when every link learns with its
-    group's or the network's parameters (the same numbers either way)."""
-    if learning is None and ENABLED and getattr(net, "fast_path", True) \
-            and not net.frozen and algorithm in _ALGORITHMS and ready():
-        plan = getattr(net, "_fast_update_plan", None)
-        if plan is None or not plan.valid(net):
-            plan = net._fast_update_plan = _build_update_plan(net)
-        if plan is not None and _run_update(plan, net, algorithm, do_stats):
-            return
-    from .algorithms import update_weights as numpy_update
-    numpy_update(net, algorithm, do_stats, learning)
+    """algorithms.update_weights, compiled when it can be (the same numbers)."""
+    if not try_update_weights(net, algorithm, do_stats, learning):
+        from .algorithms import update_weights as numpy_update
+        numpy_update(net, algorithm, do_stats, learning)
+
+
+def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bool:
+    """Do algorithms.update_weights compiled if every link learning on this
+    update has its group's or the network's parameters (no per-block values,
+    nothing frozen, no adaptive gains, no shared arrays); False, having
+    changed nothing, otherwise."""
+    if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen
+            and algorithm in _ALGORITHMS and ready()):
+        return False
+    plan = getattr(net, "_fast_update_plan", None)
+    if plan is None or not plan.valid(net):
+        plan = net._fast_update_plan = _build_update_plan(net)
+    return plan is not None and _run_update(plan, net, algorithm, do_stats, learning)
 
 
 _ALGORITHMS = (T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM, T.DELTA_BAR_DELTA)
 
 
-def _run_update(plan, net, algorithm, do_stats) -> bool:
-    gp = plan.gparams
-    lr, mom, wd = net.learning_rate, net.momentum, net.weight_decay
-    for k, g in plan.recv:
+def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
+    # each receiving group's (or the net's) rate, momentum and decay; the
+    # parameter table is rewritten only when one of them changed
+    key = [net.learning_rate, net.momentum, net.weight_decay, net.rate_increment,
+           net.rate_decrement]
+    for g in plan.receivers:
         if g.type & (T.FROZEN | T.ADAPTIVE_GAIN):
             return False
-        v = g.learning_rate
-        gp[k, 0] = lr if v != v else v
-        v = g.momentum
-        gp[k, 1] = mom if v != v else v
-        v = g.weight_decay
-        gp[k, 2] = wd if v != v else v
-    d = net.dtype
-    if not update(algorithm, do_stats, plan.granges, plan.addr, plan.shape, gp,
-                  plan.faddr, plan.baddr, 1.0, d(net.rate_increment),
-                  d(net.rate_decrement), plan.stats, d(0)):
+        key += (g.learning_rate, g.momentum, g.weight_decay)
+    if key != plan.param_key:
+        plan.param_key = key
+        gp = plan.gparams
+        for k, g in plan.recv:
+            for c, name in enumerate(("learning_rate", "momentum", "weight_decay")):
+                v = getattr(g, name)
+                gp[k, c] = getattr(net, name) if v != v else v
+        d = net.dtype
+        plan.rates = (d(net.rate_increment), d(net.rate_decrement), d(0))
+    inc, dec, proto = plan.rates
+    stats = plan.stats
+    if learning is None:
+        learns = plan.all_learn
+    else:
+        ids = learning.arrays
+        learns = np.fromiter((id(p.arrays) in ids for p in plan.projs), dtype=np.uint8,
+                             count=len(plan.projs))
+    if not update(algorithm, do_stats, plan.granges, plan.addr, plan.shape, plan.gparams,
+                  plan.faddr, plan.baddr, learns, 1.0, inc, dec, stats, proto):
         return False
-    net.gradient_linearity = plan.stats[0]
-    net.weight_cost = plan.stats[1]
+    if net.gradient_linearity != stats[0] or stats[0] != stats[0]:
+        net.gradient_linearity = stats[0]
+    if net.weight_cost != stats[1]:
+        net.weight_cost = stats[1]
     return True
+
+
+if HAVE_NUMBA:
+    ready()

@@ -232,7 +232,8 @@ class Network(RealFields):
 
     def _cleanup_group_type(self, g: Group) -> None:
         if g.type & T.BIAS:
-            g.type = (g.type & ~T.FIXED_MASKS) | T.BIAS
+            # a bias group has no other fixed type and no criterion
+            g.type = (g.type & ~(T.FIXED_MASKS | T.CRITERION_MASKS)) | T.BIAS
         special = bool(g.type & (T.INPUT | T.ELMAN | T.BIAS)) and not (g.type & T.OUTPUT)
         if not special:
             g.type |= T.BIASED
@@ -644,32 +645,29 @@ class Network(RealFields):
             return
         net_mean = self.rand_mean if math.isnan(mean) else mean
         net_range = self.rand_range if math.isnan(rng_range) else rng_range
-        unit_sel = None
-        if units is not None:
-            unit_sel = {}
-            for g, u in units:
-                unit_sel.setdefault(g.name, set()).add(u)
-            groups = [g for g in self.groups if g.name in unit_sel]
-        elif groups is None:
-            groups = self.groups
-        else:
-            names = {g.name for g in groups}
-            groups = [g for g in self.groups if g.name in names]
-        for g in groups:
+
+        def one_group(g, rows_ok):
             if not do_frozen and g.frozen:
-                continue
+                return
             g_mean = mean if not math.isnan(mean) else (
                 net_mean if math.isnan(g.rand_mean) else g.rand_mean)
             g_range = rng_range if not math.isnan(rng_range) else (
                 net_range if math.isnan(g.rand_range) else g.rand_range)
-            rows_ok = np.ones(g.size, dtype=bool)
-            if unit_sel is not None:
-                rows_ok[:] = False
-                rows_ok[list(unit_sel[g.name])] = True
             if not do_frozen:
-                rows_ok &= ~g.unit_frozen
+                rows_ok = rows_ok & ~g.unit_frozen
             self._randomize_group(g, rows_ok, mean, rng_range, g_mean, g_range, link_type,
                                   do_frozen)
+
+        # Lens walks the -group list, then the -unit list, each in the order
+        # given (a name listed twice draws twice); the draws follow that order.
+        if groups is None and units is None:
+            groups = self.groups
+        for g in groups or ():
+            one_group(g, np.ones(g.size, dtype=bool))
+        for g, u in units or ():
+            rows_ok = np.zeros(g.size, dtype=bool)
+            rows_ok[u] = True
+            one_group(g, rows_ok)
 
     def _randomize_group(self, g, rows_ok, req_mean, req_range, g_mean, g_range, link_type,
                          do_frozen):

@@ -6,6 +6,7 @@ from .cmd_core import glob_match
 from .errors import TclBreak, TclContinue, TclError, wrong_args
 from .options import match_option
 from .registry import CommandTable
+from .tclhash import tcl_hash_order
 from .tcllist import format_list, parse_list
 
 TABLE = CommandTable("arrays")
@@ -40,7 +41,7 @@ def _array(interp, args):
     arr = interp.get_array(name)
 
     def keys():
-        ks = list(arr) if arr else []
+        ks = tcl_hash_order(arr) if arr else []
         if sub == "names" and len(rest) == 2:
             mode = match_option(rest[0], ["-exact", "-glob", "-regexp"], "mode")
             pat = rest[1]

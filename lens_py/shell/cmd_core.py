@@ -608,18 +608,18 @@ def _glob_re(pattern: str):
             i += 1
             out.append(re.escape(pattern[i]))
         elif c == "[":
+            # As Tcl_StringCaseMatch: no escapes inside brackets, `x-y` is a
+            # range in either order even when y is `]`.
             j = i + 1
             chars = []
             while j < n and pattern[j] != "]":
-                if j + 2 < n and pattern[j + 1] == "-" and pattern[j + 2] != "]":
+                if j + 2 < n and pattern[j + 1] == "-":
                     a, b = pattern[j], pattern[j + 2]
                     if a > b:
                         a, b = b, a
                     chars.append(re.escape(a) + "-" + re.escape(b))
                     j += 3
                 else:
-                    if pattern[j] == "\\" and j + 1 < n:
-                        j += 1
                     chars.append(re.escape(pattern[j]))
                     j += 1
             out.append("[" + "".join(chars) + "]" if chars else "(?!)")

@@ -61,6 +61,21 @@ def _fail_index(cls, s) -> int:
     return 0
 
 
+def _one_to_one(conv):
+    # Tcl changes case one character at a time (ß stays ß in toupper).
+    def fn(s: str) -> str:
+        out = conv(s)
+        if len(out) == len(s):
+            return out
+        return "".join(u if len(u := conv(c)) == 1 else c for c in s)
+    return fn
+
+
+_lower = _one_to_one(str.lower)
+_upper = _one_to_one(str.upper)
+_title = _one_to_one(str.title)
+
+
 def _string_is(cls, s, strict):
     if s == "":
         return not strict
@@ -189,8 +204,8 @@ def _string(interp, args):
         f = max(0, list_index(a[1], len(s))) if len(a) > 1 else 0
         last = list_index(a[2], len(s)) if len(a) > 2 else (f if len(a) == 2 else len(s) - 1)
         mid = s[f:last + 1]
-        mid = {"tolower": str.lower, "toupper": str.upper,
-               "totitle": lambda t: t[:1].upper() + t[1:].lower()}[sub](mid)
+        mid = {"tolower": _lower, "toupper": _upper,
+               "totitle": lambda t: _title(t[:1]) + _lower(t[1:])}[sub](mid)
         return s[:f] + mid + s[last + 1:]
     if sub == "repeat":
         need(2, 2, "string count")

@@ -377,12 +377,26 @@ def _fdomain(fn):
     return wrapped
 
 
+def _cpow(x, y):
+    """C's pow: a zero base with a negative exponent gives an infinity."""
+    x, y = float(x), float(y)
+    if x == 0.0 and y < 0:
+        odd = y == int(y) and int(y) % 2 == 1
+        return math.copysign(math.inf, x) if odd else math.inf
+    try:
+        return math.pow(x, y)
+    except ValueError:
+        raise _domain_error() from None
+    except OverflowError:
+        return math.inf if x > 0 or y % 2 == 0 else -math.inf
+
+
 def _log(x):
     x = float(x)
     if x == 0:
         return -math.inf
     if x < 0:
-        raise TclError("domain error: argument not in valid range")
+        raise _domain_error()
     return math.log(x)
 
 
@@ -391,15 +405,14 @@ def _log10(x):
     if x == 0:
         return -math.inf
     if x < 0:
-        raise TclError("domain error: argument not in valid range")
+        raise _domain_error()
     return math.log10(x)
 
 
 def _sqrt(x):
     x = float(x)
     if x < 0:
-        raise TclError("domain error: argument not in valid range",
-                       "ARITH DOMAIN {domain error: argument not in valid range}")
+        return math.nan       # Tcl's sqrt alone gives NaN instead of an error
     return math.sqrt(x)
 
 
@@ -468,7 +481,7 @@ _FUNCS = {
              if x == x and abs(x) != math.inf else float(x)),
     "sqrt": (1, 1, _sqrt), "isqrt": (1, 1, _isqrt),
     "exp": (1, 1, _fdomain(math.exp)), "log": (1, 1, _log), "log10": (1, 1, _log10),
-    "pow": (2, 2, _fdomain(math.pow)), "fmod": (2, 2, _fmod),
+    "pow": (2, 2, _cpow), "fmod": (2, 2, _fmod),
     "sin": (1, 1, _fdomain(math.sin)), "cos": (1, 1, _fdomain(math.cos)),
     "tan": (1, 1, _fdomain(math.tan)), "asin": (1, 1, _fdomain(math.asin)),
     "acos": (1, 1, _fdomain(math.acos)), "atan": (1, 1, _fdomain(math.atan)),
@@ -617,8 +630,8 @@ class _Compiler:
             return lambda interp: float(_fnum(a0(interp), name))
         if len(args) == 1:
             a0 = args[0]
-            return lambda interp: _checked(fn(_fnum(a0(interp), name)))
-        return lambda interp: _checked(fn(*[_fnum(a(interp), name) for a in args]))
+            return lambda interp: fn(_fnum(a0(interp), name))
+        return lambda interp: fn(*[_fnum(a(interp), name) for a in args])
 
     def unary_op(self, op, operand):
         if op == "-":
@@ -641,8 +654,11 @@ class _Compiler:
             fn = _ARITH[op]
 
             def arith(interp):
-                x = _num(a(interp), op)
-                y = _num(b(interp), op)
+                # Both operands are computed before either is checked.
+                va = a(interp)
+                vb = b(interp)
+                x = _num(va, op)
+                y = _num(vb, op)
                 r = fn(x, y)
                 if r != r:
                     raise _domain_error()
@@ -652,8 +668,10 @@ class _Compiler:
             fn = _INTOPS[op]
 
             def intop(interp):
-                x = _int(a(interp), op)
-                y = _int(b(interp), op)
+                va = a(interp)
+                vb = b(interp)
+                x = _int(va, op)
+                y = _int(vb, op)
                 if op in ("<<", ">>") and y < 0:
                     raise TclError("negative shift argument")
                 if op == "<<" and x and y > _MAX_BITS:
