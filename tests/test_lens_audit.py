@@ -948,3 +948,194 @@ def test_adaptive_gain_without_links_decays_during_train(tmp_path, path):
     L("train 1")
     expected = F32(F32(1) - F32(F32(F32(0.001) * F32(0)) + F32(F32(0.1) * F32(1))))
     assert list(L.net.group("h").unit_gain[-1]) == [expected, expected]
+
+
+# -- exact sums are the default for batches far beyond the old 250 000 limit ---------------------
+
+def big_batch_net(tmp_path, path, exact=None):
+    rng = np.random.default_rng(0)
+    lines = ["I: " + " ".join(map(str, rng.integers(0, 2, 60))) + " T: "
+             + " ".join(map(str, rng.integers(0, 2, 10))) + ";" for _ in range(200)]
+    ex = example_file(tmp_path, "\n".join(lines), name="big")
+    L = lens(f"seed 1; addNet b 60 40 10; loadExamples {ex}; setObj reportInterval 0")
+    use_path(L, path)
+    L.net.exact_arithmetic = exact
+    L("train 2; test")
+    return L
+
+
+@pytest.mark.parametrize("path", ["numpy-batch", "default"])
+def test_big_batches_add_up_in_lens_order_by_default(tmp_path, path):
+    # 200 examples x 2440 links: the vectorised paths must equal Lens's own loop
+    ref = big_batch_net(tmp_path, "per-example")
+    got = big_batch_net(tmp_path, path)
+    assert F32(got.net.error) == F32(ref.net.error)
+    np.testing.assert_array_equal(weights(got, "hidden"), weights(ref, "hidden"))
+    np.testing.assert_array_equal(weights(got, "output"), weights(ref, "output"))
+    inexact = big_batch_net(tmp_path, "numpy-batch", exact=False)
+    assert not np.array_equal(weights(inexact, "hidden"), weights(ref, "hidden"))
+
+
+# -- a sender with two projections into one group (act.c: dotProductInputBack) -------------------
+
+def twin_hidden_derivs(Wo, Wh, x, tgt, interleave):
+    """hidden link derivs of one training tick of bias/input(2)/hidden(3)/output(2)
+    where output has blocks [bias, hidden, hidden]: Lens adds each output unit's
+    two hidden blocks to the hidden derivative cache before the next unit."""
+    src_h = [F32(1)] + [F32(v) for v in x]
+    h_in = dot_inputs(src_h, Wh)
+    h_out = act_forward("LOGISTIC", h_in)
+    src_o = [F32(1)] + h_out + h_out
+    o_in = dot_inputs(src_o, Wo)
+    o_out = act_forward("LOGISTIC", o_in)
+    od = cost_back("CROSS_ENTROPY", o_out, [F32(t) for t in tgt], F32(1), None)
+    o_id = act_back("LOGISTIC", o_in, o_out, od)
+    cache = [F32(0)] * 3
+    order = ([(u, blk) for u in range(2) for blk in (0, 1)] if interleave
+             else [(u, blk) for blk in (0, 1) for u in range(2)])
+    for u, blk in order:
+        for j in range(3):
+            cache[j] = F32(cache[j] + F32(o_id[u] * Wo[u, 1 + 3 * blk + j]))
+    h_id = act_back("LOGISTIC", h_in, h_out, cache)
+    return np.array([[F32(F32(0) + F32(h_id[u] * src_h[j])) for j in range(3)]
+                     for u in range(3)], F32)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_sender_projecting_twice_adds_its_derivatives_unit_by_unit(tmp_path, path):
+    ex = example_file(tmp_path, "I: 1 0.5 T: 1 0;")
+    distinguished = 0
+    for seed in range(1, 30):
+        L = lens(f"seed {seed}; addNet n 2 3 2; connectGroups hidden output -type extra;"
+                 f"setObj randRange 40; resetNet; loadExamples {ex}; setObj reportInterval 0")
+        use_path(L, path)
+        Wh, Wo = weights(L, "hidden").copy(), weights(L, "output").copy()
+        L("steepest 1")
+        lens_order = twin_hidden_derivs(Wo, Wh, [1, 0.5], [1, 0], True)
+        other = twin_hidden_derivs(Wo, Wh, [1, 0.5], [1, 0], False)
+        g = L.net.group("hidden")
+        got = np.hstack([p.deriv for p in g.incoming])
+        np.testing.assert_array_equal(got, lens_order)
+        distinguished += not np.array_equal(lens_order, other)
+    assert distinguished > 0
+
+
+def test_reset_net_leaves_adjusted_targets(tmp_path):
+    ex = example_file(tmp_path, "I: 1 0 T: 1 0;")
+    L = lens(f"seed 1; addNet n 2 3 2; loadExamples {ex}; test")
+    before = L("getObj output:1.adjustedTarget")
+    assert before == "0"
+    L("setObj output:1.adjustedTarget 0.25; resetNet")
+    assert L("getObj output:1.adjustedTarget") == "0.25"
+
+
+def srn_bptt_batch(orc, examples, k):
+    """srn_batch with backpropTicks = k: after each tick's backward pass the
+    derivative the context handed to the hidden cache is carried back k-1
+    more ticks (context and everything before it restored to that tick);
+    stepping back over the first tick of an example clears it."""
+    Dh, Do = np.zeros_like(orc.Wh), np.zeros_like(orc.Wo)
+    net_err = F32(0)
+    for events in examples:
+        h_cache, hist = [F32(0.5)] * 3, []
+        for t, (x, tgt) in enumerate(events):
+            context = [F32(F32(0) + c) for c in h_cache]
+            src_h = [F32(1)] + context + [F32(v) for v in x]
+            h_in = dot_inputs(src_h, orc.Wh)
+            h_out = act_forward("LOGISTIC", h_in)
+            hist.append((src_h, h_in, h_out))
+            src_o = [F32(1)] + h_out
+            o_in = dot_inputs(src_o, orc.Wo)
+            o_out = act_forward("LOGISTIC", o_in)
+            tgts = [F32(v) for v in tgt]
+            err, _ = cost_forward("CROSS_ENTROPY", o_out, tgts)
+            net_err = F32(net_err + F32(float(err) * 1.0 * 1.0))
+            od = cost_back("CROSS_ENTROPY", o_out, tgts, F32(1), None)
+            o_id = act_back("LOGISTIC", o_in, o_out, od)
+            h_od = [F32(0)] * 3
+            for u in range(2):
+                for j in range(3):
+                    h_od[j] = F32(h_od[j] + F32(o_id[u] * orc.Wo[u, 1 + j]))
+                for j in range(4):
+                    Do[u, j] = F32(Do[u, j] + F32(o_id[u] * src_o[j]))
+            h_od = [F32(F32(0) + v) for v in h_od]
+            for step in range(k):
+                tau = t - step
+                if tau < 0:
+                    break                       # cleared: only zeros are added
+                s_h, i_h, o_h = hist[tau]
+                h_id = act_back("LOGISTIC", i_h, o_h, h_od)
+                ctx = [F32(0)] * 3
+                for u in range(3):
+                    for j in range(6):
+                        Dh[u, j] = F32(Dh[u, j] + F32(h_id[u] * s_h[j]))
+                    for j in range(3):
+                        ctx[j] = F32(ctx[j] + F32(h_id[u] * orc.Wh[u, 1 + j]))
+                h_od = [F32(F32(0) + F32(F32(0) + c)) for c in ctx]
+            h_cache = h_out
+    return net_err, Dh, Do
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_elman_srn_with_backprop_ticks_trains_as_lens(tmp_path, k):
+    ex = example_file(tmp_path, SRN_EXAMPLES)
+    L = lens(f"seed 8; addNet s -i 3 2 3 ELMAN 2; loadExamples {ex}; setObj reportInterval 1;"
+             f"setObj backpropTicks {k}")
+    orc = Oracle(L, "LOGISTIC", "CROSS_ENTROPY")
+    for _ in range(3):
+        err, Dh, Do = srn_bptt_batch(orc, SRN_PARSED, k)
+        stats = orc.update("momentum", Dh, Do)
+    L("train 3 -a momentum")
+    assert_matches(L, orc, err, stats)
+
+
+# -- ADAPTIVE_GAIN output units through training (act.c, train.c) --------------------------------
+
+@pytest.mark.parametrize("act", ["LOGISTIC", "TANH"])
+def test_adaptive_gain_output_group_trains_as_lens(tmp_path, act):
+    cost = "CROSS_ENTROPY" if act == "LOGISTIC" else "SUM_SQUARED"
+    ex = example_file(tmp_path, TWO_EXAMPLES)
+    L = lens(f"seed 3; addNet n 2 3 2 {act} ADAPTIVE_GAIN {cost}; loadExamples {ex};"
+             "setObj output:1.gain 1.5; setObj adaptiveGainRate 0.05; setObj output.gainDecay 0.01;"
+             "setObj reportInterval 1")
+    orc = Oracle(L, act, cost)
+    gains = [F32(1), F32(1.5)]
+    for _ in range(2):
+        Dh, Do = np.zeros_like(orc.Wh), np.zeros_like(orc.Wo)
+        g_deriv = [F32(0), F32(0)]
+        err_total = F32(0)
+        for x, tgt in [([1, 0], [1, 0]), ([0.5, 1], [0.2, 0.7])]:
+            src_h = [F32(1)] + [F32(v) for v in x]
+            h_in = dot_inputs(src_h, orc.Wh)
+            h_out = act_forward("LOGISTIC", h_in)
+            src_o = [F32(1)] + h_out
+            o_in = dot_inputs(src_o, orc.Wo)
+            o_out = [act_forward(act, [i], gain=g)[0] for i, g in zip(o_in, gains)]
+            tgts = [F32(t) for t in tgt]
+            err, _ = cost_forward(cost, o_out, tgts)
+            err_total = F32(err_total + F32(float(err) * 1.0 * 1.0))
+            od = cost_back(cost, o_out, tgts, F32(1), None)
+            o_id = []
+            for u in range(2):
+                if act == "LOGISTIC":
+                    xg = F32(float(F32(od[u] * o_out[u])) * (1.0 - float(o_out[u])))
+                else:
+                    c = F32(math.cosh(float(o_in[u])))
+                    xg = F32(od[u] * F32(F32(1.0) / F32(c * c)))
+                o_id.append(F32(xg * gains[u]))
+                g_deriv[u] = F32(g_deriv[u] + F32(xg * o_in[u]))
+            cache = [F32(0)] * 4
+            for u in range(2):
+                for j in range(4):
+                    cache[j] = F32(cache[j] + F32(o_id[u] * orc.Wo[u, j]))
+                    Do[u, j] = F32(Do[u, j] + F32(o_id[u] * src_o[j]))
+            h_id = act_back("LOGISTIC", h_in, h_out, cache[1:])
+            for u in range(3):
+                for j in range(3):
+                    Dh[u, j] = F32(Dh[u, j] + F32(h_id[u] * src_h[j]))
+        gains = [max(F32(1e-8), F32(g - F32(F32(F32(0.05) * gd) + F32(F32(0.01) * g))))
+                 for g, gd in zip(gains, g_deriv)]
+        stats = orc.update("dougsMomentum", Dh, Do)
+    L("train 2")
+    assert_matches(L, orc, err_total, stats)
+    assert list(L.net.group("output").unit_gain[-1]) == gains

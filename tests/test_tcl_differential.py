@@ -45,7 +45,7 @@ def run_lens_py(script: str) -> tuple[str, bool]:
 
 def test_corpus_is_large_enough():
     if "LENS_PY_TCL_CORPUS" not in os.environ:
-        assert len(CORPUS) >= 280
+        assert len(CORPUS) >= 300
 
 
 def test_errors_do_not_stop_later_commands_like_tclsh():

@@ -1,16 +1,24 @@
-"""The compiled batch step (optional: `pip install 'lens_py[fast]'` brings numba).
+"""The compiled batch step and weight update (optional: `pip install
+'lens_py[fast]'` brings numba; without it the NumPy path does everything,
+with the same numbers).
 
-For the common standard case -- one tick per example, feed-forward group
-order, dense DOT_PRODUCT projections, BIAS / INPUT (HARD_CLAMP) / LINEAR /
-LOGISTIC / TANH groups, SUM_SQUARED or CROSS_ENTROPY error -- one compiled
-call runs a whole training batch: forward pass, errors, backward pass and
-link derivatives, in exactly the arithmetic order of forward.py's *exact*
-mode (Lens's order), so the numbers are the NumPy path's bit for bit in
-float32 (and agree to rounding in float64, where NumPy uses matrix products).
-A second compiled call does the weight update when nothing per-block or
-scheduled is involved (`update_weights`).
+`train_batch` covers the common standard case -- one tick per example,
+feed-forward group order, dense DOT_PRODUCT projections, BIAS / INPUT
+(HARD_CLAMP) / LINEAR / LOGISTIC / TANH groups, SUM_SQUARED or CROSS_ENTROPY
+error, no criterion groups, no per-example hooks or output file: a whole
+batch (forward pass, errors, backward pass, link derivatives) runs as a short
+program of compiled steps.  Projections forward.py sums in Lens's order
+(exact mode) are summed in the same order here; the ones it multiplies as
+matrices are multiplied by NumPy here too, with the same operands and
+layouts.  So float32 results are the NumPy path's bit for bit; in float64
+(where NumPy always multiplies matrices) they agree to rounding.
+`test_batch` is the forward half for `test`, in chunks of examples.
+`update_weights` is algorithms.update_weights compiled when no link has
+per-block parameters or is frozen (update schedules included).
 
-Anything else returns None and the NumPy path runs.  `ENABLED` (module) and
+Whatever is not covered returns None/False and the NumPy path runs.  The
+kernels compile in a background thread started on import (numba caches them
+on disk); until they are ready the NumPy path runs.  `ENABLED` (module) and
 `net.fast_path` (per network, default True) switch the fast path off.
 """
 from __future__ import annotations
@@ -63,9 +71,9 @@ _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN
 
 if HAVE_NUMBA:
     _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
-    _SMALL = np.float64(A.SMALL_VAL)
+    _SMALL = np.float64(A.SMALL_VAL)      # Lens's float constants, exactly
     _LARGE = np.float64(A.LARGE_VAL)
-    _LARGE64 = np.float64(A.LARGE_VAL)
+    _LARGE64 = _LARGE
     _TABLE = A.SIGMOID_TABLE.copy()
     _TABLE64 = A.SIGMOID_TABLE.astype(np.float64)
 
@@ -162,7 +170,8 @@ if HAVE_NUMBA:
         if o <= _like(o, 0.0) or o >= _like(o, 1.0):
             return _LARGE64
         a = np.float64(_like(o, _like(o, math.log(np.float64(_like(o, t / o)))) * t))
-        b = np.float64(_like(o, math.log((1.0 - np.float64(t)) / (1.0 - np.float64(o))))) * (1.0 - np.float64(t))
+        one_t = 1.0 - np.float64(t)
+        b = np.float64(_like(o, math.log(one_t / (1.0 - np.float64(o))))) * one_t
         return a + b
 
     @_njit
@@ -228,7 +237,9 @@ if HAVE_NUMBA:
     @_njit
     def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto):
         """Add projections pa..pb-1 into the group's input, each unit's links
-        in Lens's order (unrolled chunks of ten)."""
+        in Lens's order (unrolled chunks of ten).  (Here and in back_dots all
+        operands are reals, so no cast is needed; casts would stop loops from
+        vectorising.)"""
         B = _block(wbuf, gi, k, rows)
         n = gi[k, G_SIZE]
         inp = B[IN]
@@ -248,43 +259,43 @@ if HAVE_NUMBA:
                         acc = inp[r, u]
                         j = 0
                         for _ in range(chunks):
-                            s1 = _cast(out[r, j] * w[u, j], proto)
+                            s1 = (out[r, j] * w[u, j])
                             for t in range(1, 10):
-                                s1 = _cast(s1 + _cast(out[r, j + t] * w[u, j + t], proto),
-                                           proto)
-                            acc = _cast(acc + s1, proto)
+                                s1 = (s1 + (out[r, j + t] * w[u, j + t]))
+                            acc = (acc + s1)
                             j += 10
                         for jj in range(j, S):
-                            acc = _cast(acc + _cast(out[r, jj] * w[u, jj], proto), proto)
+                            acc = (acc + (out[r, jj] * w[u, jj]))
                         inp[r, u] = acc
                 continue
-            # the same sums, all receiving units side by side
+            # the same sums, all receiving units side by side; chunk by chunk
+            # for every example, so that a chunk's weights are reused from cache
             for u in range(n):
                 for j in range(S):
                     wt[j * n + u] = w[u, j]
-            for r in range(rows):
-                o_r = out[r]
-                acc = inp[r]
-                j = 0
-                for _ in range(chunks):
+            for c in range(chunks):
+                j = c * 10
+                for r in range(rows):
+                    o_r = out[r]
+                    acc = inp[r]
                     oj = o_r[j]
                     base = j * n
                     for u in range(n):
-                        s10[u] = _cast(oj * wt[base + u], proto)
+                        s10[u] = (oj * wt[base + u])
                     for t in range(1, 10):
                         oj = o_r[j + t]
                         base = (j + t) * n
                         for u in range(n):
-                            s10[u] = _cast(s10[u] + _cast(oj * wt[base + u], proto), proto)
+                            s10[u] = (s10[u] + (oj * wt[base + u]))
                     for u in range(n):
-                        acc[u] = _cast(acc[u] + s10[u], proto)
-                    j += 10
-                while j < S:
-                    oj = o_r[j]
-                    base = j * n
+                        acc[u] = (acc[u] + s10[u])
+            for j in range(chunks * 10, S):
+                base = j * n
+                for r in range(rows):
+                    oj = out[r, j]
+                    acc = inp[r]
                     for u in range(n):
-                        acc[u] = _cast(acc[u] + _cast(oj * wt[base + u], proto), proto)
-                    j += 1
+                        acc[u] = (acc[u] + (oj * wt[base + u]))
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -438,13 +449,14 @@ if HAVE_NUMBA:
             S = w.shape[1]
             # a sender that passes nothing back needs its cache for the last example only
             first = 0 if gi[s, G_DOT] and not gi[s, G_BACK_NONE] else rows - 1
-            for r in range(first, rows):
-                dc_r = dc[r]
-                for u in range(n):
+            # (unit-major loops: each weight row is read once per batch)
+            for u in range(n):
+                w_u = w[u]
+                for r in range(first, rows):
                     du = D[r, u]
-                    w_u = w[u]
+                    dc_r = dc[r]
                     for j in range(S):
-                        dc_r[j] = _cast(dc_r[j] + _cast(du * w_u[j], proto), proto)
+                        dc_r[j] = (dc_r[j] + (du * w_u[j]))
             if S < 8 <= n:
                 # few senders: accumulate transposed, all receiving units side by side
                 dvt = np.empty((S, n), wbuf.dtype)
@@ -457,18 +469,18 @@ if HAVE_NUMBA:
                         o = out[r, j]
                         row = dvt[j]
                         for u in range(n):
-                            row[u] = _cast(row[u] + _cast(D_r[u] * o, proto), proto)
+                            row[u] = (row[u] + (D_r[u] * o))
                 for u in range(n):
                     for j in range(S):
                         dv[u, j] = dvt[j, u]
                 continue
-            for r in range(rows):
-                o_r = out[r]
-                for u in range(n):
+            for u in range(n):
+                dv_u = dv[u]
+                for r in range(rows):
                     du = D[r, u]
-                    dv_u = dv[u]
+                    o_r = out[r]
                     for j in range(S):
-                        dv_u[j] = _cast(dv_u[j] + _cast(du * o_r[j], proto), proto)
+                        dv_u[j] = (dv_u[j] + (du * o_r[j]))
 
     @_njit
     def finish(gi, saddr, wbuf, vals, gerr, rows, net_err, testing, write_state, proto):
@@ -514,6 +526,7 @@ if HAVE_NUMBA:
             for u in range(pshape[p, 0]):
                 for j in range(pshape[p, 1]):
                     dv[u, j] = _cast(0.0, proto)
+
 
     @_njit
     def run_ops(ops, a, b, gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all,
@@ -634,7 +647,8 @@ if HAVE_NUMBA:
                         else:
                             rate = _cast(rate * rate_dec, proto)
                         val[u, j] = rate
-                        delta = _cast(_cast(_cast(_cast(-rate, proto) * lr, proto) * g, proto) + _cast(mom * ld, proto), proto)
+                        step = _cast(_cast(_cast(-rate, proto) * lr, proto) * g, proto)
+                        delta = _cast(step + _cast(mom * ld, proto), proto)
                     if decay > _cast(0.0, proto):
                         delta = _cast(delta - _cast(decay * w[u, j], proto), proto)
                     old = w[u, j]
@@ -831,6 +845,8 @@ def _blocker(net, exset):
             return f"group {g.name} cost type"
         if g.state.shape[1] != 1 or not g.state.flags.c_contiguous:
             return "group state"
+        if len({id(p.sender) for p in g.incoming}) != len(g.incoming):
+            return f"group {g.name}: several projections from one sender"
         for p in g.incoming:
             if p.mask is not None:
                 return "sparse projection"
@@ -879,10 +895,20 @@ def _build_plan(net, exset):
 
 
 def _plan(net, exset):
+    """The network's plan for batches from this example set (None: the NumPy
+    path must run them); one per set, so training and testing sets alternate
+    without rebuilding."""
     plan = getattr(net, "_fast_plan", None)
-    if plan is not None and plan.valid(net, exset):
+    if plan is not None and plan.exset is exset and plan.valid(net, exset):
         return plan
-    plan = _build_plan(net, exset)
+    plans = net.__dict__.setdefault("_fast_plans", {})
+    plan = plans.get(id(exset))
+    if plan is None or plan.exset is not exset or not plan.valid(net, exset):
+        plan = _build_plan(net, exset)
+        if len(plans) >= 4:
+            plans.clear()
+        if plan is not None:
+            plans[id(exset)] = plan
     net._fast_plan = plan
     return plan
 

@@ -131,6 +131,9 @@ def dot_product_back(net, g, skip_rows) -> None:
     if skip_rows is not None and skip_rows.any():
         D = np.where(skip_rows[:, None], net.dtype(0), D)
     rows = D.shape[0]
+    by_sender = {}
+    for p in g.incoming:
+        by_sender.setdefault(id(p.sender), []).append(p)
     for p in g.incoming:
         s = p.sender
         O = s.output_cache
@@ -140,11 +143,24 @@ def dot_product_back(net, g, skip_rows) -> None:
         cache = s.deriv_cache
         if exact_for(net, rows, p):
             R, S = W.shape
-            # sender derivative: receiving unit after receiving unit
-            for a, b in _slabs(R, rows * S):
-                cache = _fold(cache if cache.shape[0] == rows else
-                              np.broadcast_to(cache, (rows, S)),
-                              D.T[a:b, :, None] * W[a:b, None, :])
+            twins = by_sender[id(s)]
+            if len(twins) > 1 and all(exact_for(net, rows, q) for q in twins):
+                # Lens walks a unit's blocks before the next unit, so a sender
+                # with several projections into this group gets their terms
+                # interleaved unit by unit; all are added at the first one.
+                if twins[0] is p:
+                    Ws = [q.weight for q in twins]
+                    for a, b in _slabs(R, rows * S * len(Ws)):
+                        terms = np.stack([D.T[a:b, :, None] * w[a:b, None, :] for w in Ws],
+                                         axis=1).reshape(-1, rows, S)
+                        cache = _fold(cache if cache.shape[0] == rows else
+                                      np.broadcast_to(cache, (rows, S)), terms)
+            else:
+                # sender derivative: receiving unit after receiving unit
+                for a, b in _slabs(R, rows * S):
+                    cache = _fold(cache if cache.shape[0] == rows else
+                                  np.broadcast_to(cache, (rows, S)),
+                                  D.T[a:b, :, None] * W[a:b, None, :])
             # link derivative: example after example
             deriv = p.deriv
             for a, b in _slabs(rows, R * S):

@@ -708,7 +708,9 @@ class Network(RealFields):
     # -- resetting ---------------------------------------------------------------------
     def reset_group_state(self, g: Group) -> None:
         d = self.dtype
+        kept = g.adjusted_target[-1:].copy()     # resetNet leaves adjustedTarget alone
         g.allocate(1)
+        g.adjusted_target[...] = kept
         g.output[:] = d(g.initial_output())
         g.input[:] = d(g.initial_input())
         g.unit_gain[:] = d(g.choose("gain"))

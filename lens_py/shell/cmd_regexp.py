@@ -187,7 +187,7 @@ def _regexp(interp, args):
             for k, name in enumerate(names):
                 interp.set_var(name, last[k] if k < len(last) else "")
         return str(len(matches))
-    m = rx.search(s, start) if start <= len(s) else None
+    m = tcl_search(rx, s, start) if start <= len(s) else None
     if opts.get("inline"):
         return format_list(groups(m)) if m else ""
     if not m:
@@ -198,12 +198,34 @@ def _regexp(interp, args):
     return "1"
 
 
+_LAZY = re.compile(r"[*+?}]\?")
+# Assertions that would see the trial end of fullmatch as the string's end.
+_END_SENSITIVE = ("$", "\\Z", "\\b", "\\B", "(?=", "(?!", "(?<")
+
+
+def tcl_search(rx, s: str, pos: int = 0):
+    """rx.search, but for a pattern with alternatives (and no lazy
+    quantifiers) the longest match at the leftmost position, as Tcl's
+    engine gives: `regexp {a|ab} abc` matches "ab"."""
+    m = rx.search(s, pos)
+    pat = rx.pattern
+    if m is None or "|" not in pat or _LAZY.search(pat) or \
+            any(a in pat for a in _END_SENSITIVE):
+        return m
+    start = m.start()
+    for end in range(min(len(s), start + 10000), m.end(), -1):
+        longer = rx.fullmatch(s, start, end)
+        if longer is not None:
+            return longer
+    return m
+
+
 def _tcl_finditer(rx, s: str, offset: int):
     """The matches of `regexp -all`: after each one Tcl moves on past it (at
     least one character), and stops once the end of the string is reached."""
     n = len(s)
     while offset <= n:
-        m = rx.search(s, offset)
+        m = tcl_search(rx, s, offset)
         if m is None:
             return
         yield m
@@ -247,7 +269,7 @@ def _regsub(interp, args):
     count = 0
     n = len(s)
     while offset <= n:
-        m = rx.search(s, offset)
+        m = tcl_search(rx, s, offset)
         if m is None:
             break
         count += 1

@@ -125,9 +125,6 @@ def _tokenize(text: str) -> list:
     return toks
 
 
-_WORD_RUN = re.compile(r"[A-Za-z0-9_]+")
-
-
 def _bad_number_word(text: str, word: str) -> TclError:
     hint = ""
     low = word.lower()
@@ -247,14 +244,19 @@ def _to_str(v, interp) -> str:
     return str(int(v))
 
 
-def _check_float(x: float) -> float:
-    return x
-
-
 # -- operators -------------------------------------------------------------------
 
 def _add(a, b):
     return a + b
+
+
+def _f(x) -> float:
+    """float(x), with integers too large for a double becoming infinite
+    (as Tcl converts bignums)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def _div(a, b, op="/"):
@@ -262,7 +264,7 @@ def _div(a, b, op="/"):
         if b == 0:
             raise _operand_error("divide by zero", "ARITH DIVZERO {divide by zero}")
         return a // b
-    a, b = float(a), float(b)
+    a, b = _f(a), _f(b)
     if b == 0.0:
         if a == 0.0 or a != a:
             return math.nan
@@ -293,7 +295,7 @@ def _pow(a, b):
             # Tcl would grind on for minutes; an integer this large is no use.
             raise TclError("integer value too large to represent")
         return a ** b
-    a, b = float(a), float(b)
+    a, b = _f(a), _f(b)
     if a == 0.0 and b < 0:
         raise TclError("exponentiation of zero by negative power")
     try:
@@ -369,7 +371,7 @@ def _entier(x):
 def _fdomain(fn):
     def wrapped(*args):
         try:
-            return fn(*[float(a) for a in args])
+            return fn(*[_f(a) for a in args])
         except ValueError:
             raise _domain_error() from None
         except OverflowError:
@@ -379,7 +381,7 @@ def _fdomain(fn):
 
 def _cpow(x, y):
     """C's pow: a zero base with a negative exponent gives an infinity."""
-    x, y = float(x), float(y)
+    x, y = _f(x), _f(y)
     if x == 0.0 and y < 0:
         odd = y == int(y) and int(y) % 2 == 1
         return math.copysign(math.inf, x) if odd else math.inf
@@ -391,8 +393,15 @@ def _cpow(x, y):
         return math.inf if x > 0 or y % 2 == 0 else -math.inf
 
 
+def _rounded(fn, x) -> float:
+    x = _f(x)
+    if x != x or x in (math.inf, -math.inf):
+        return x
+    return math.copysign(float(fn(x)), x)
+
+
 def _log(x):
-    x = float(x)
+    x = _f(x)
     if x == 0:
         return -math.inf
     if x < 0:
@@ -401,7 +410,7 @@ def _log(x):
 
 
 def _log10(x):
-    x = float(x)
+    x = _f(x)
     if x == 0:
         return -math.inf
     if x < 0:
@@ -410,7 +419,7 @@ def _log10(x):
 
 
 def _sqrt(x):
-    x = float(x)
+    x = _f(x)
     if x < 0:
         return math.nan       # Tcl's sqrt alone gives NaN instead of an error
     return math.sqrt(x)
@@ -420,6 +429,8 @@ def _isqrt(x):
     if type(x) is float:
         if x < 0:
             raise TclError("square root of negative argument")
+        if x == math.inf:
+            raise TclError("integer value too large to represent")
         return math.isqrt(int(x))
     if x < 0:
         raise TclError("square root of negative argument")
@@ -427,10 +438,13 @@ def _isqrt(x):
 
 
 def _fmod(a, b):
-    a, b = float(a), float(b)
+    a, b = _f(a), _f(b)
     if b == 0:
-        raise TclError("domain error: argument not in valid range")
-    return math.fmod(a, b)
+        raise _domain_error()
+    try:
+        return math.fmod(a, b)
+    except ValueError:
+        raise _domain_error() from None
 
 
 def _minmax(pick):
@@ -475,10 +489,8 @@ _FUNCS = {
     "abs": (1, 1, lambda x: abs(x) if type(x) is int else math.fabs(x)),
     "int": (1, 1, _wide), "wide": (1, 1, _wide), "entier": (1, 1, _entier),
     "double": (1, 1, float), "round": (1, 1, _round),
-    "floor": (1, 1, lambda x: math.copysign(float(math.floor(x)), x)
-              if x == x and abs(x) != math.inf else float(x)),
-    "ceil": (1, 1, lambda x: math.copysign(float(math.ceil(x)), x)
-             if x == x and abs(x) != math.inf else float(x)),
+    "floor": (1, 1, lambda x: _rounded(math.floor, x)),
+    "ceil": (1, 1, lambda x: _rounded(math.ceil, x)),
     "sqrt": (1, 1, _sqrt), "isqrt": (1, 1, _isqrt),
     "exp": (1, 1, _fdomain(math.exp)), "log": (1, 1, _log), "log10": (1, 1, _log10),
     "pow": (2, 2, _cpow), "fmod": (2, 2, _fmod),
@@ -627,7 +639,7 @@ class _Compiler:
             return lambda interp: 1 if _bool(a0(interp)) else 0
         if name in ("double",):
             a0 = args[0]
-            return lambda interp: float(_fnum(a0(interp), name))
+            return lambda interp: _f(_fnum(a0(interp), name))
         if len(args) == 1:
             a0 = args[0]
             return lambda interp: fn(_fnum(a0(interp), name))
@@ -659,7 +671,10 @@ class _Compiler:
                 vb = b(interp)
                 x = _num(va, op)
                 y = _num(vb, op)
-                r = fn(x, y)
+                try:
+                    r = fn(x, y)
+                except OverflowError:       # a huge integer met a double
+                    r = fn(_f(x), _f(y))
                 if r != r:
                     raise _domain_error()
                 return r
@@ -717,13 +732,6 @@ def _fnum(v, name):
     return r
 
 
-def _checked(r):
-    """A math function's result; NaN is Tcl's domain error."""
-    if r != r:
-        raise _domain_error()
-    return r
-
-
 def _raiser(msg):
     def fn(interp):
         raise TclError(msg)
@@ -768,9 +776,18 @@ def compile_expr(text: str):
     return fn
 
 
+def _run(interp, text: str):
+    try:
+        return compile_expr(text)(interp)
+    except (ArithmeticError, ValueError) as e:
+        # A corner of Python's arithmetic we did not map to Tcl's: still a
+        # script error, never a crash.
+        raise TclError(f"arithmetic error in expression \"{text}\": {e}") from None
+
+
 def eval_expr(interp, text: str):
     """The value (int, float or str) of an expression."""
-    v = compile_expr(text)(interp)
+    v = _run(interp, text)
     if type(v) is str:
         v = _final(v)
     elif v != v:
@@ -788,7 +805,7 @@ def _final(v: str):
 
 
 def expr_string(interp, text: str) -> str:
-    v = compile_expr(text)(interp)
+    v = _run(interp, text)
     t = type(v)
     if t is int:
         return str(v)
@@ -802,7 +819,7 @@ def expr_string(interp, text: str) -> str:
 
 
 def expr_bool(interp, text: str) -> bool:
-    v = compile_expr(text)(interp)
+    v = _run(interp, text)
     t = type(v)
     if t is int or t is float:
         return v != 0
