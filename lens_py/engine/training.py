@@ -27,6 +27,9 @@ from .schedule import schedule_run
 SMALL_VAL = np.float32(1e-8)
 
 
+TEST_CHUNK_ELEMENTS = 4_000_000    # rows x units of one vectorised test chunk
+
+
 class TrainingHalted(Exception):
     """Training or testing stopped early; the message is Lens's result text."""
 
@@ -501,10 +504,20 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
     if n > 0 and fastpath.test_batch(session, net, exset, n):   # compiled, same numbers
         i = total_ticks = n
     elif n > 0 and batch_blocker(net, exset, False) is None:
-        correct, _ = _run_batch_vectorised(session, net, exset, n, False)
-        i = n
+        # Widening every group to n rows costs ~11 arrays x n x units; large
+        # tests run in chunks so a 10 000-example test of a 1000-1000-1000
+        # net stays well under 2 GB.
+        chunk = max(1, TEST_CHUNK_ELEMENTS // max(1, net.num_units))
+        net.exact_rows = n
+        try:
+            while i < n:
+                rows = min(chunk, n - i)
+                correct, _ = _run_batch_vectorised(session, net, exset, rows, False)
+                reached += int(correct.sum())
+                i += rows
+        finally:
+            net.exact_rows = None
         total_ticks = n
-        reached = int(correct.sum())
     else:
         hook = _hooks_for(session, net)
         try:

@@ -7,6 +7,7 @@ import importlib
 # listed here defines TABLE (a CommandTable) and optionally setup(interp).
 STANDARD_MODULES = [
     "lens_py.shell.cmd_core",
+    "lens_py.shell.cmd_control",
     "lens_py.shell.cmd_lists",
     "lens_py.shell.cmd_strings",
     "lens_py.shell.cmd_format",
