@@ -124,6 +124,7 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
     from . import __version__
     if session is None:
         session = make_session(interp)
+    interp.set_global("tcl_interactive", "1")
     if banner:
         interp.write(BANNER.format(version=__version__) + "\n")
     while True:

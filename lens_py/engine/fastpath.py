@@ -374,8 +374,12 @@ if HAVE_NUMBA:
                 else:
                     err = _cast(np.float64(err) + _ce_term(o, t), proto)
             freq = freq_all[idx[r]]
-            s = _cast(scale * freq, proto) if pseudo else scale
-            vals[r, k] = _cast(err * s, proto)
+            if pseudo:
+                # error * (errorScale/ticks * freq): the factor in double, rounded once
+                vals[r, k] = _cast(np.float64(err) * (np.float64(scale) * np.float64(freq)),
+                                   proto)
+            else:
+                vals[r, k] = _cast(err * scale, proto)
             if testing:
                 continue
             bs = _cast((np.float64(freq) if pseudo else 1.0) * back * factor, proto)
@@ -1212,7 +1216,11 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
     key = [net.learning_rate, net.momentum, net.weight_decay, net.rate_increment,
            net.rate_decrement]
     for g in plan.receivers:
-        if g.type & (T.FROZEN | T.ADAPTIVE_GAIN):
+        if g.type & T.FROZEN:
+            return False
+    for g in plan.groups:
+        # Lens updates the gains of every unfrozen ADAPTIVE_GAIN group, links or not
+        if g.type & T.ADAPTIVE_GAIN and not g.frozen:
             return False
         key += (g.learning_rate, g.momentum, g.weight_decay)
     if key != plan.param_key:

@@ -456,11 +456,8 @@ def _exit(interp, args):
 
 @cmd("subst", "subst ?-nobackslashes? ?-nocommands? ?-novariables? string", 1)
 def _subst(interp, args):
-    flags = set(args[:-1])
-    bad = flags - {"-nobackslashes", "-nocommands", "-novariables"}
-    if bad:
-        raise TclError(f'bad option "{sorted(bad)[0]}": must be -nobackslashes, '
-                       f'-nocommands, or -novariables')
+    flags = {match_option(f, ["-nobackslashes", "-nocommands", "-novariables"])
+             for f in args[:-1]}
     return subst(interp, args[-1], "-nobackslashes" not in flags,
                  "-nocommands" not in flags, "-novariables" not in flags)
 
@@ -761,3 +758,21 @@ def _puts(interp, args):
         raise TclError(f'channel "{args[0]}" wasn\'t opened for writing')
     chan.write(text + "\n" if newline else text)
     return ""
+
+
+def setup(interp):
+    """The global variables every Tcl 8.6 interpreter starts with."""
+    import os
+    import platform
+    import sys
+    interp.set_global("tcl_version", "8.6")
+    interp.set_global("tcl_patchLevel", "8.6.13")
+    interp.set_global("tcl_interactive", "0")
+    plat = interp.get_array("tcl_platform", create=True)
+    plat.update({"byteOrder": sys.byteorder + "Endian", "engine": "Tcl",
+                 "machine": platform.machine(), "os": platform.system(),
+                 "osVersion": platform.release(), "platform": os.name if os.name != "posix"
+                 else "unix", "pointerSize": "8", "wordSize": "8",
+                 "user": os.environ.get("USER", "")})
+    env = interp.get_array("env", create=True)
+    env.update(os.environ)

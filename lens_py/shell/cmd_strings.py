@@ -7,6 +7,7 @@ from . import numbers
 from .cmd_core import glob_match
 from .cmd_lists import list_index
 from .errors import TclError, wrong_args
+from .options import match_option
 from .registry import CommandTable
 from .tcllist import parse_list
 
@@ -23,9 +24,9 @@ def _opts(args, allowed):
     nocase, length = False, None
     i = 0
     while i < len(args) - 2 and args[i].startswith("-"):
-        if args[i] == "-nocase" and "nocase" in allowed:
+        if _is_nocase(args[i]) and "nocase" in allowed:
             nocase = True
-        elif args[i] == "-length" and "length" in allowed:
+        elif len(args[i]) > 1 and "-length".startswith(args[i]) and "length" in allowed:
             i += 1
             length = numbers.get_int(args[i])
         else:
@@ -44,7 +45,14 @@ _IS_CLASSES = {
 }
 
 
-_IS_NAMES = {"wide": "wideinteger", "int": "integer", "bool": "boolean"}
+_CLASSES = ["alnum", "alpha", "ascii", "control", "boolean", "digit", "double", "entier",
+            "false", "graph", "integer", "list", "lower", "print", "punct", "space", "true",
+            "upper", "wideinteger", "wordchar", "xdigit"]
+
+
+def _is_nocase(word: str) -> bool:
+    # Options may be abbreviated: -nocas, -noc, ... (but not "-").
+    return len(word) > 1 and "-nocase".startswith(word)
 _INT_PREFIX = re.compile(r"\s*[+-]?(?:0[xX][0-9a-fA-F]*|0[bB][01]*|0[oO][0-7]*|[0-9]*)")
 _DOUBLE_PREFIX = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
@@ -156,13 +164,13 @@ def _string(interp, args):
         return "0" if x == y else ("-1" if x < y else "1")
     if sub == "match":
         nocase = False
-        if len(a) == 3 and a[0] == "-nocase":
+        if len(a) == 3 and _is_nocase(a[0]):
             nocase, a = True, a[1:]
         need(2, 2, "?-nocase? pattern string")
         return "1" if glob_match(a[0], a[1], nocase) else "0"
     if sub == "map":
         nocase = False
-        if len(a) == 3 and a[0] == "-nocase":
+        if len(a) == 3 and _is_nocase(a[0]):
             nocase, a = True, a[1:]
         need(2, 2, "?-nocase? charMap string")
         pairs = parse_list(a[0])
@@ -234,7 +242,7 @@ def _string(interp, args):
         if len(a) < 2:
             raise wrong_args("string is class ?-strict? ?-failindex var? str")
         cls, rest = a[0], a[1:]
-        cls = _IS_NAMES.get(cls, cls)
+        cls = match_option(cls, _CLASSES, "class")
         strict = False
         failvar = None
         while len(rest) > 1 and rest[0].startswith("-"):

@@ -36,6 +36,8 @@ def parse_int(s: str):
     v = _int_cache.get(s)
     if v is not None:
         return v
+    if s.isdigit() and s.isascii() and (s[0] != "0" or len(s) == 1):
+        return int(s)          # the common case: a plain decimal
     m = _INT.match(s)
     if not m:
         return None
