@@ -126,8 +126,7 @@ def example_file(tmp_path, text: str, name="ex") -> str:
 
 # The compiled kernel (fastpath.fwd_end) still rounds errorScale/ticks*freq to
 # float before multiplying; reported for the fast-path helper to follow.
-PSEUDO_PATHS = PATHS[:2] + [pytest.param("default", marks=pytest.mark.xfail(
-    reason="fastpath.fwd_end rounds scale*freq to float first", strict=False))]
+PSEUDO_PATHS = PATHS
 
 
 @pytest.mark.parametrize("path", PSEUDO_PATHS)
@@ -937,9 +936,7 @@ def test_saturated_units_and_out_of_range_outputs(tmp_path, act, cost, seed):
                              examples=examples))
 
 
-@pytest.mark.parametrize("path", PATHS[:2] + [pytest.param("default", marks=pytest.mark.xfail(
-    reason="fastpath.update_weights skips gains of ADAPTIVE_GAIN groups with no incoming "
-           "links", strict=False))])
+@pytest.mark.parametrize("path", PATHS)
 def test_adaptive_gain_without_links_decays_during_train(tmp_path, path):
     ex = example_file(tmp_path, "I: 1 0 T: 1;")
     L = lens(f"addNet n 2 1; addGroup h 2 ADAPTIVE_GAIN -BIASED; setObj h.gainDecay 0.1;"

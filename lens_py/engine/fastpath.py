@@ -1210,19 +1210,20 @@ def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bo
 _ALGORITHMS = (T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM, T.DELTA_BAR_DELTA)
 
 
-def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
-    # each receiving group's (or the net's) rate, momentum and decay; the
-    # parameter table is rewritten only when one of them changed
+def _update_params(plan, net) -> bool:
+    """Fill the plan's parameter table: each receiving group's (or the net's)
+    rate, momentum and decay, rewritten only when one of them changed.  False
+    when the compiled update cannot run (frozen or adaptive-gain groups)."""
     key = [net.learning_rate, net.momentum, net.weight_decay, net.rate_increment,
            net.rate_decrement]
     for g in plan.receivers:
         if g.type & T.FROZEN:
             return False
+        key += (g.learning_rate, g.momentum, g.weight_decay)
     for g in plan.groups:
         # Lens updates the gains of every unfrozen ADAPTIVE_GAIN group, links or not
         if g.type & T.ADAPTIVE_GAIN and not g.frozen:
             return False
-        key += (g.learning_rate, g.momentum, g.weight_decay)
     if key != plan.param_key:
         plan.param_key = key
         gp = plan.gparams
@@ -1232,6 +1233,19 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
                 gp[k, c] = getattr(net, name) if v != v else v
         d = net.dtype
         plan.rates = (d(net.rate_increment), d(net.rate_decrement), d(0))
+    return True
+
+
+def _store_stats(net, stats) -> None:
+    if net.gradient_linearity != stats[0] or stats[0] != stats[0]:
+        net.gradient_linearity = stats[0]
+    if net.weight_cost != stats[1]:
+        net.weight_cost = stats[1]
+
+
+def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
+    if not _update_params(plan, net):
+        return False
     inc, dec, proto = plan.rates
     stats = plan.stats
     if learning is None:
@@ -1243,10 +1257,7 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
     if not update(algorithm, do_stats, plan.granges, plan.addr, plan.shape, plan.gparams,
                   plan.faddr, plan.baddr, learns, 1.0, inc, dec, stats, proto):
         return False
-    if net.gradient_linearity != stats[0] or stats[0] != stats[0]:
-        net.gradient_linearity = stats[0]
-    if net.weight_cost != stats[1]:
-        net.weight_cost = stats[1]
+    _store_stats(net, stats)
     return True
 
 
