@@ -18,6 +18,7 @@ USAGE = """usage: lens-py [options] [script [args ...]]
   -c CMDS          run CMDS (then the script, if any)
   -b, -batch       accepted for Lens compatibility (lens_py has no GUI)
   --norc           do not source ~/.lensrc
+  --float64        compute in double precision (Lens uses float32)
   --version        print the version
 """
 
@@ -89,6 +90,8 @@ def parse_args(argv):
             opts["commands"].append(argv[i])
         elif a == "--norc":
             opts["norc"] = True
+        elif a == "--float64":
+            opts["float64"] = True
         elif a == "-b" or (len(a) >= 3 and any(f.startswith(a) for f in ("-batch", "-nogui",
                                                                           "-console"))):
             pass
@@ -114,6 +117,10 @@ def main(argv=None) -> int:
         sys.stderr.write(USAGE)
         return 0
     interp = make_interp()
+    if opts.get("float64"):
+        import numpy as np
+        from .commands.common import session
+        session(interp).dtype = np.float64
     script = opts["script"]
     interp.set_global("argv0", script if script else "lens-py")
     interp.set_global("argv", format_list(opts["args"]))

@@ -144,7 +144,8 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
             continue
         history.append(text)
         try:
-            result = eval_toplevel(interp, text)
+            with _progress(interp):
+                result = eval_toplevel(interp, text)
             if result:
                 interp.write(result + "\n")
         except TclExit as e:
@@ -160,6 +161,17 @@ def run_repl(interp, session: PromptSession | None = None, banner: bool = True) 
         finally:
             for chan in ("stdout", "stderr"):
                 interp.channels[chan].flush()
+
+
+def _progress(interp):
+    """A live progress line while a command trains (only on a terminal)."""
+    import contextlib
+    import sys
+    lens = interp.ext.get("lens")
+    if lens is None or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from .progress import ProgressLine
+    return ProgressLine(lens, sys.stderr)
 
 
 def make_session(interp, input=None, output=None, history=None) -> PromptSession:

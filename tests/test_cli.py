@@ -155,3 +155,12 @@ def test_error_inside_proc_of_script_names_file_and_line(tmp_path):
     assert p.stdout == "start\n"
     first = p.stderr.splitlines()[0]
     assert first == f"Error: {script}:2: oops"
+
+
+def test_float64_flag_builds_double_precision_networks(tmp_path):
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-m", "lens_py", "--float64", "-c",
+                        "seed 1; addNet x 2 2 1; puts [python {str(net.dtype.__name__)}]"],
+                       capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert p.stdout.strip() == "float64"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 
 import numpy as np
 
@@ -678,6 +679,36 @@ if HAVE_NUMBA:
         return True
 
 
+    @_njit
+    def train_updates_kernel(idx_all, crit, min_crit, bac, counter, ops, gi, gf, psend, paddr, pshape,
+                      saddr, wbuf, vals, ext_all, tgt_all, freq_all, pseudo, gerr, active, io,
+                      algorithm, granges, uaddr, ushape, gparams, faddr, baddr, learns,
+                      rate_inc, rate_dec, stats, proto):
+        """Whole updates of `train` -- batch, criterion count, weight update --
+        one per row of idx_all, with no Python in between.  counter[0]: updates
+        done; counter[1]: 1 if one more batch ran whose update is left to the
+        caller (it ends training, or the compiled update declined);
+        counter[2]: batches at criterion after the updates done."""
+        counter[0] = 0
+        counter[1] = 0
+        counter[2] = bac
+        for t in range(idx_all.shape[0]):
+            run_ops(ops, 0, ops.shape[0], gi, gf, psend, paddr, pshape, saddr, wbuf, vals,
+                    ext_all, tgt_all, freq_all, idx_all[t], pseudo, gerr, active, io, False,
+                    True, proto)
+            b = bac + 1 if io[0] < crit else 0
+            if min_crit > 0 and b >= min_crit:
+                counter[1] = 1
+                return
+            if not update(algorithm, False, granges, uaddr, ushape, gparams, faddr, baddr,
+                          learns, 1.0, rate_inc, rate_dec, stats, proto):
+                counter[1] = 1
+                return
+            bac = b
+            counter[0] = t + 1
+            counter[2] = bac
+
+
 # -- compiling in the background ------------------------------------------------------------
 # Compiling takes seconds (loading numba's on-disk cache a fraction of one), so
 # it happens in a thread started when this module is imported; until it is
@@ -734,10 +765,15 @@ def _warm() -> None:
                 ops, _ = _program([[]], testing)
                 run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
                         ext, freq, idx, False, gerr, active, io, testing, True, proto)
-            update(T.MOMENTUM, True, np.asarray([], dtype=np.int64).reshape(-1, 2),
-                   _addresses([], 4), np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)),
-                   _addresses([], 2), _addresses([], len(_UPDATE_BLOCK_PARAMS)),
-                   np.ones(0, dtype=np.uint8), 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
+            uargs = (np.asarray([], dtype=np.int64).reshape(-1, 2), _addresses([], 4),
+                     np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 2),
+                     _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
+            update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
+            ops, _ = _program([[]], False)
+            train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops, gi,
+                          gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq, False,
+                          gerr, active, io, T.MOMENTUM, *uargs, d(0.1), d(0.9), np.zeros(2),
+                          proto)
     except Exception:       # the NumPy path does everything then
         ENABLED = False
     finally:
@@ -982,6 +1018,102 @@ def train_batch(session, net, exset):
     return False
 
 
+BURST_SECONDS = 0.03        # longest run of updates without Python (Ctrl-C waits for it)
+_EPOCH_HOOKS = ("preEpochProc", "postEpochProc", "postUpdateProc")
+
+
+def train_updates(session, net, algorithm, run, i, batches_at_crit):
+    """Updates i, i+1, ... of `train` in one compiled call, when nothing
+    between them needs Python: no epoch or update hooks, no update schedule,
+    no report (reporting updates run one by one), every batch and update
+    compiled.  Returns None (nothing done) or (updates done, batches at
+    criterion, interrupted, pending): `pending` -- the batch of update
+    i + done has run (net.error set) and the caller goes on from there
+    (criterion check, weight update, report) as after training.train_batch.
+    The examples, random draws and positions are those of the update-by-update
+    loop; a Ctrl-C during the call stops after the updates it completed."""
+    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
+            or _quick_blocker(net) or net.frozen or algorithm not in _ALGORITHMS:
+        return None
+    hooks = net.hooks
+    for name in _EPOCH_HOOKS:
+        if hooks.get(name):
+            return None
+    if getattr(run, "schedule", None) is not None or (
+            getattr(run, "own", True) and net.update_schedule_object is not None):
+        return None
+    last = net.num_updates
+    ri = net.report_interval
+    if ri:
+        last = min(last, (i + ri - 1) // ri * ri - 1)      # the reporting update runs alone
+    exset = net.training_set
+    if last < i or exset is None:
+        return None
+    plan = _plan(net, exset)
+    if plan is None:
+        return None
+    uplan = getattr(net, "_fast_update_plan", None)
+    if uplan is None or not uplan.valid(net):
+        uplan = net._fast_update_plan = _build_update_plan(net)
+    if uplan is None or not _update_params(uplan, net):
+        return None
+    n = net.batch_size if net.batch_size > 0 else len(exset.examples)
+    if n <= 0:
+        return None
+    _fill_params(plan, net)
+    if plan.rows != n or plan.decided_for != n:
+        plan.size_for(n, net)
+    if not plan.all_exact:
+        return None         # matrix products run in NumPy, batch by batch
+    count = min(last - i + 1, getattr(plan, "burst", 4))
+    rng = session.rng
+    saved = (rng.getstate(), exset.current, list(exset.perm), exset.current_example)
+    idx_all = _draw(exset, count * n, rng).reshape(count, n)
+    inc, dec, proto = uplan.rates
+    counter = np.zeros(3, dtype=np.int64)
+    interrupted = False
+    t0 = time.perf_counter()
+    try:
+        train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
+                             int(batches_at_crit), counter, plan.programs[False][0], plan.gi,
+                             plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
+                             plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq,
+                             bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
+                             algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
+                             uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
+                             proto)
+    except KeyboardInterrupt:
+        interrupted = True
+    elapsed = time.perf_counter() - t0
+    done, pending, bac = int(counter[0]), bool(counter[1]), int(counter[2])
+    batches = done + pending
+    if batches < count:
+        # give back the draws of the batches that did not run
+        rng.setstate(saved[0])
+        exset.current, exset.perm[:], exset.current_example = saved[1:]
+        if batches:
+            _draw(exset, batches * n, rng)
+    if done == count and not interrupted:
+        plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
+    if batches:
+        _finish(net, plan, idx_all[batches - 1], float(plan.io[0]), batches=batches)
+    if done:
+        _store_stats(net, uplan.stats)
+    return done, bac, interrupted, pending
+
+
+def _draw(exset, count, rng):
+    """exset.next_indices(count, rng) as an array (ORDERED sets without a
+    Python list: the same positions)."""
+    n = len(exset.examples)
+    if exset.mode == T.ORDERED and n > 0 and count > 0:
+        idx = (exset.current + 1 + np.arange(count, dtype=np.int64)) % n
+        exset.current = int(idx[-1])
+        exset.current_example = exset.examples[idx[-1]]
+        return idx
+    return np.asarray(exset.next_indices(count, rng), dtype=np.int64)
+
+
 def _program(runs, testing):
     """The steps of one batch in Lens's order: per group the input (runs of
     Lens-order sums and single matrix products), output and error; then, when
@@ -1081,8 +1213,9 @@ def _exact_limit():
     return EXACT_LIMIT
 
 
-def _finish(net, plan, idx, err, testing=False) -> None:
-    """What _run_batch_vectorised and train_batch leave behind besides the arrays."""
+def _finish(net, plan, idx, err, testing=False, batches=1) -> None:
+    """What _run_batch_vectorised and train_batch leave behind besides the
+    arrays (after `batches` batches of len(idx) examples, the last on idx)."""
     gerr = plan.gerr
     for k, g in enumerate(plan.groups):
         e = gerr[k]
@@ -1097,9 +1230,11 @@ def _finish(net, plan, idx, err, testing=False) -> None:
     rows = len(idx)
     h = net.history_length
     if h:
-        start = (net.example_history_start + net.ticks_on_example + rows - 1) % h
-        net.example_history_start = start
-        net.reset_history[start % h] = True
+        for _ in range(batches):
+            start = (net.example_history_start + net.ticks_on_example + rows - 1) % h
+            net.example_history_start = start
+            net.reset_history[start % h] = True
+            net.ticks_on_example = 1
     net.current_tick = 0
     net.event_history[0] = 0
     net.ticks_on_example = 1

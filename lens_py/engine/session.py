@@ -19,6 +19,7 @@ class Session:
         self.rng = rng if rng is not None else default_rng
         self._verbosity = 1
         self.verbosity_of = None        # the shell links its `verbosity` here
+        self.before_print = None        # e.g. the REPL clearing its progress line
         self.write = write if write is not None else sys.stdout.write
         self.run_script = None          # the shell installs: callable(script text)
         self.link_types = ["", "bias"]  # Lens registers link types globally
@@ -39,6 +40,8 @@ class Session:
 
     def print(self, text: str, min_verbosity: int = 1) -> None:
         if self.verbosity >= min_verbosity:
+            if self.before_print is not None:
+                self.before_print()
             self.write(text)
 
     def script(self, text: str, where: str = "script"):

@@ -414,12 +414,25 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
     hook = _hooks_for(session, net)
     i = 1
     while not done:
-        try:
-            hook("preEpochProc")
-            group_crit = train_batch(session, net)
-        except KeyboardInterrupt:
-            halted = True
-            break
+        # runs of updates with no Python between them go compiled (same numbers)
+        burst = fastpath.train_updates(session, net, alg, run, i, batches_at_crit)
+        if burst is not None:
+            count, batches_at_crit, halted, pending = burst
+            net.total_updates += count
+            i += count
+            if halted:
+                break
+            if not pending:
+                done = i > net.num_updates
+                continue
+            group_crit = False      # the batch of update i has run
+        else:
+            try:
+                hook("preEpochProc")
+                group_crit = train_batch(session, net)
+            except KeyboardInterrupt:
+                halted = True
+                break
         if net.error < net.criterion or group_crit:
             batches_at_crit += 1
         else:
