@@ -162,3 +162,14 @@ def test_not_yet_supported_commands_say_so(lens):
     lens("addNet n 2 1")
     with pytest.raises(TclError, match="lesionUnits is not supported by lens_py yet"):
         lens("lesionUnits hidden")
+
+
+def test_repl_completion_offers_object_paths(lens):
+    from lens_py.commands.object_cmds import complete_object_path
+    lens("addNet n 2 3 1")
+    interp = lens.interp
+    first = complete_object_path(interp, "getObj ")
+    assert "learningRate" in first and "hidden" in first and "n" in first
+    assert "hidden.learningRate" in complete_object_path(interp, "setObj hidden.le")
+    assert "hidden:0.output" in complete_object_path(interp, "puts [getObj hidden:0.ou")
+    assert complete_object_path(interp, "puts hid") == []

@@ -1042,10 +1042,10 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     if getattr(run, "schedule", None) is not None or (
             getattr(run, "own", True) and net.update_schedule_object is not None):
         return None
-    last = net.num_updates
     ri = net.report_interval
-    if ri:
-        last = min(last, (i + ri - 1) // ri * ri - 1)      # the reporting update runs alone
+    last = net.num_updates
+    if ri:      # the reporting updates (every ri-th and the last) run one by one
+        last = min(last - 1, (i + ri - 1) // ri * ri - 1)
     exset = net.training_set
     if last < i or exset is None:
         return None

@@ -416,7 +416,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
     while not done:
         # runs of updates with no Python between them go compiled (same numbers)
         burst = fastpath.train_updates(session, net, alg, run, i, batches_at_crit)
-        if burst is not None:
+        if burst is not None and (burst[0] or burst[2] or burst[3]):
             count, batches_at_crit, halted, pending = burst
             net.total_updates += count
             i += count
