@@ -302,3 +302,96 @@ def test_shared_weight_arrays():
     fast, slow = train_both(build, algorithm="momentum")
     assert fast["used_fast"]
     assert_same(fast, slow)
+
+
+# -- runs of updates in one compiled call (fastpath.train_updates) ------------------------
+
+def _result(s, net, text):
+    return {"text": TIMES.sub("\n", re.sub(r"Total time elapsed: \S+", "", text)),
+            "links": [net.gather_links(f) for f in ("weight", "last_delta", "deriv")],
+            "state": [g.state.copy() for g in net.groups], "rng": s.rng.getstate(),
+            "errors": [net.error, net.weight_cost, net.gradient_linearity],
+            "position": (net.training_set.current, list(net.training_set.perm)),
+            "total": net.total_updates,
+            "history": (net.example_history_start, net.ticks_on_example)}
+
+
+def _assert_same_result(a, b):
+    assert a["text"] == b["text"]
+    assert (a["rng"], a["position"], a["total"], a["history"]) == \
+        (b["rng"], b["position"], b["total"], b["history"])
+    for x, y in zip(a["links"] + a["state"], b["links"] + b["state"]):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(np.array(a["errors"]), np.array(b["errors"]))
+
+
+def _train_twice(build, fast, updates, report, alg="momentum"):
+    out = io.StringIO()
+    s = Session(rng=LensRandom(5), write=out.write)
+    net = build(s)
+    net.fast_path = fast
+    try:
+        text = s.train(updates, report=report, algorithm=alg)
+    except TR.TrainingHalted as e:
+        text = "halted: " + str(e)
+    return s, net, out.getvalue() + text
+
+
+@needs_numba
+@pytest.mark.parametrize("mode", [ExampleSet.ORDERED, ExampleSet.PERMUTED])
+@pytest.mark.parametrize("report", [0, 7])
+def test_runs_of_updates_stop_at_the_error_criterion(monkeypatch, mode, report):
+    # minCritBatches ends training inside a compiled run: the unused draws are given back
+    runs = []
+    calls = []
+    real = fastpath.train_updates_kernel
+    monkeypatch.setattr(fastpath, "train_updates_kernel",
+                        lambda idx, *a: (calls.append(len(idx)), real(idx, *a))[1])
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+
+    def setup(net):
+        net.criterion = 2.9
+        net.min_crit_batches = 4
+    for fast in (True, False):
+        s, net, text = _train_twice(three_layer(batch=5, mode=mode, setup=setup), fast, 400,
+                                    report)
+        runs.append(_result(s, net, text))
+    assert "Network reached overall error criterion" in runs[0]["text"]
+    assert 4 < runs[0]["total"] < 400
+    assert max(calls) > 4                   # several updates per call
+    _assert_same_result(*runs)
+
+
+@needs_numba
+@pytest.mark.parametrize("mode", [ExampleSet.ORDERED, ExampleSet.PERMUTED])
+def test_ctrl_c_during_a_compiled_run_stops_after_the_updates_it_completed(monkeypatch, mode):
+    real = fastpath.train_updates_kernel
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+
+    def interrupted(idx, *args):
+        if len(idx) > 8:            # completes 5 updates, then Ctrl-C arrives
+            real(idx[:5], *args)
+            raise KeyboardInterrupt
+        real(idx, *args)
+    monkeypatch.setattr(fastpath, "train_updates_kernel", interrupted)
+    build = three_layer(batch=4, mode=mode)
+    s, net, text = _train_twice(build, True, 100, 0)
+    fast = _result(s, net, text)
+    assert "halted: Performed" in text and "Training halted prematurely" in text
+    done = fast["total"]
+    assert 5 < done < 100
+    assert f"Performed {done} updates" in text
+    monkeypatch.setattr(fastpath, "train_updates_kernel", real)
+    s, net, text = _train_twice(build, False, done, 0)
+    slow = _result(s, net, text)
+    fast["text"] = slow["text"] = ""
+    _assert_same_result(fast, slow)
+
+
+@needs_numba
+def test_ordered_draws_match_next_indices():
+    a, b = example_set(n=7), example_set(n=7)
+    a.current = b.current = 3
+    got = fastpath._draw(a, 23, LensRandom(1))
+    assert got.tolist() == b.next_indices(23, LensRandom(1))
+    assert (a.current, a.current_example.num) == (b.current, b.current_example.num)

@@ -235,7 +235,7 @@ def _elman_connect(interp, args):
     return ""
 
 
-def _selection(interp, net, args, usage, extra=()):
+def _selection(net, args, usage, extra=()):
     """-group L / -unit L / -type T (and the letters in `extra`) of the
     freeze/thaw/randWeights family."""
     sel = {"groups": None, "units": None, "link_type": None}
@@ -267,7 +267,7 @@ RAND_USAGE = ("randWeights [-group <group-list> | -unit <unit-list>] [-mean <m>]
 @lens_command(TABLE, "freezeWeights", FREEZE_USAGE)
 def _freeze(interp, args):
     net = current_net(interp)
-    sel, _ = _selection(interp, net, args, FREEZE_USAGE)
+    sel, _ = _selection(net, args, FREEZE_USAGE)
     net.freeze_weights(**sel)
     return ""
 
@@ -275,7 +275,7 @@ def _freeze(interp, args):
 @lens_command(TABLE, "thawWeights", THAW_USAGE)
 def _thaw(interp, args):
     net = current_net(interp)
-    sel, _ = _selection(interp, net, args, THAW_USAGE)
+    sel, _ = _selection(net, args, THAW_USAGE)
     net.thaw_weights(**sel)
     return ""
 
@@ -283,7 +283,7 @@ def _thaw(interp, args):
 @lens_command(TABLE, "randWeights", RAND_USAGE)
 def _rand_weights(interp, args):
     net = current_net(interp)
-    sel, values = _selection(interp, net, args, RAND_USAGE, extra="mr")
+    sel, values = _selection(net, args, RAND_USAGE, extra="mr")
     net.rand_weights(mean=values.get("m", math.nan), rng_range=values.get("r", math.nan), **sel)
     return ""
 
