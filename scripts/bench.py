@@ -12,6 +12,9 @@ numba is installed; --numpy-path times the NumPy path instead.
     python scripts/bench.py            # all sizes
     python scripts/bench.py --sizes 100 10000 --scale 0.1
     python scripts/bench.py --memory-only   # 1000-1000-1000 net, 10 000 examples
+
+After the table: the update-schedule overhead on the largest net (no
+schedule, `{_}`, a two-step schedule; ms per update and % over none).
 """
 from __future__ import annotations
 
@@ -96,6 +99,49 @@ def lens_py_seconds(x: int, example_file: str, updates: int, fast: bool = True) 
     return time.perf_counter() - t0
 
 
+SCHEDULES = (("none", None), ("{_}", "{_}"), ("two steps", "{2..3} 4"))
+
+
+def schedule_seconds(x: int, example_file: str, updates: int, schedule) -> float:
+    """Seconds per update of `train` with an update schedule for the run
+    (None: no schedule), after one untimed update."""
+    from lens_py.shell import make_interp
+    from lens_py.engine import fastpath
+    import io
+    interp = make_interp(stdout=io.StringIO())
+    interp.eval(f"""
+        seed 1
+        addNet bench 4 {x} {x} 4 SUM_SQUARED
+        loadExamples {{{example_file}}} -s bench
+        setObj reportInterval 0
+    """)
+    option = "" if schedule is None else f" -schedule {{{schedule}}}"
+    interp.eval(f"momentum 1{option}")
+    fastpath.ready(wait=True)
+    t0 = time.perf_counter()
+    interp.eval(f"momentum {updates}{option}")
+    return (time.perf_counter() - t0) / updates
+
+
+def schedule_report(example_file: str, n_links: int, updates: int, repeat: int) -> None:
+    """The cost of an update schedule on the large net: per-update time with
+    none, with {_} (every array, through the schedule machinery) and with a
+    two-step schedule (hidden layers, then the output layer); the overhead of
+    {_} over none must stay under 5%."""
+    x = hidden_size(n_links)
+    print(f"\nupdate schedules, {x * x + 10 * x + 4} links, {updates} updates "
+          f"(ms per update, best of {repeat}):")
+    base = None
+    for name, schedule in SCHEDULES:
+        ms = 1e3 * min(schedule_seconds(x, example_file, updates, schedule)
+                       for _ in range(repeat))
+        if base is None:
+            base = ms
+            print(f"  {name:<10} {ms:8.3f}")
+        else:
+            print(f"  {name:<10} {ms:8.3f}  {100 * (ms - base) / base:+6.1f}%")
+
+
 MEMORY_SCRIPT = r"""
 import resource, sys, time, io
 from lens_py.shell import make_interp
@@ -152,6 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--memory", action="store_true",
                     help="also measure the memory of a 1000-1000-1000 net with 10 000 examples")
     ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
+    ap.add_argument("--no-schedules", action="store_true",
+                    help="skip the update-schedule overhead on the largest net")
     args = ap.parse_args(argv)
     inputs, targets = bench_examples(np.random.default_rng(42))
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,6 +224,8 @@ def main(argv=None) -> int:
             print(f"{links:>9} {x:>6} {full:>8} {ours:>10.3f} {810 / ours:>8.0f} "
                   f"{ref:>8.3f} {ref / ours:>8.2f} "
                   f"{(f'{lens:.2f}' if lens else '-'):>10} {(f'{lens / ours:.2f}' if lens else '-'):>8}")
+        if not (args.no_schedules or args.memory_only):
+            schedule_report(exfile, max(args.sizes), 20, max(args.repeat, 2))
         if args.memory or args.memory_only:
             memory_report(tmp)
     return 0

@@ -49,6 +49,7 @@ SSE, CE = 1, 2
 STEEPEST, MOMENTUM, DOUGS = T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE}
 _MAX_OUT_PROCS = 4
+PARALLEL_WORK = 1_000_000   # products in one call worth sharing between threads
 
 # columns of the integer group table
 (G_OFF, G_SIZE, G_DOT, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(6)
@@ -235,8 +236,139 @@ if HAVE_NUMBA:
                 B[OUT, r, u] = _cast(0.0, proto)    # every allowed output type sets it
                 B[IN, r, u] = _cast(0.0, proto)
 
+    # -- the Lens-order sums, in pieces that threads can share ------------------------------
+    # Each sum (one unit's input; one sender's derivative cache entry; one link's
+    # derivative) is added up in Lens's order by one thread; threads take
+    # different examples (forward pass, derivative caches) or different
+    # receiving units (link derivatives), so the bits do not depend on them.
+
     @_njit
-    def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto):
+    def _threads(work, parts, allowed):
+        """Threads for a sum of `work` products split in `parts` pieces (1: serial)."""
+        if work < PARALLEL_WORK:
+            return 1
+        return max(1, min(allowed, parts))
+
+    @_njit
+    def _transpose(w, wt, u0, u1):
+        n, S = w.shape
+        for u in range(u0, u1):
+            for j in range(S):
+                wt[j * n + u] = w[u, j]
+
+    @_njit
+    def _fwd_rows(wt, out, inp, s10, S, r0, r1):
+        """inp[r] += out[r] . w[u] for rows r0..r1-1, every unit at once, in
+        Lens's unrolled chunks of ten; chunk by chunk for every example, so that a
+        chunk's weights are reused from cache."""
+        n = inp.shape[1]
+        chunks = (S - 1) // 10 if S > 10 else 0
+        for c in range(chunks):
+            j = c * 10
+            for r in range(r0, r1):
+                o_r = out[r]
+                acc = inp[r]
+                oj = o_r[j]
+                base = j * n
+                for u in range(n):
+                    s10[u] = (oj * wt[base + u])
+                for t in range(1, 10):
+                    oj = o_r[j + t]
+                    base = (j + t) * n
+                    for u in range(n):
+                        s10[u] = (s10[u] + (oj * wt[base + u]))
+                for u in range(n):
+                    acc[u] = (acc[u] + s10[u])
+        for j in range(chunks * 10, S):
+            base = j * n
+            for r in range(r0, r1):
+                oj = out[r, j]
+                acc = inp[r]
+                for u in range(n):
+                    acc[u] = (acc[u] + (oj * wt[base + u]))
+
+    # (The threads' arrays are rebuilt from addresses: arrays handed into a
+    # parallel loop lose their contiguity and their loops run at half speed.)
+    @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
+    def _fwd_par(w, out, inp, wt, threads):
+        n, S = w.shape
+        rows = out.shape[0]
+        proto = w[0, 0]
+        wa, oa, ia, ta = w.ctypes.data, out.ctypes.data, inp.ctypes.data, wt.ctypes.data
+        for b in numba.prange(threads):
+            _transpose(_view(wa, n, S, proto), _view(ta, 1, n * S, proto)[0],
+                       b * n // threads, (b + 1) * n // threads)
+        for b in numba.prange(threads):
+            _fwd_rows(_view(ta, 1, n * S, proto)[0], _view(oa, rows, S, proto),
+                      _view(ia, rows, n, proto), np.empty(n, wt.dtype), S,
+                      b * rows // threads, (b + 1) * rows // threads)
+
+    @_njit
+    def _cache_rows(w, D, dc, r0, r1):
+        """dc[r] += D[r, u] * w[u], receiving unit after receiving unit, for rows
+        r0..r1-1; four units per pass over a row (the same additions in the same
+        order, with the partial sums kept in registers)."""
+        n, S = w.shape
+        u = 0
+        while u + 4 <= n:
+            w0, w1, w2, w3 = w[u], w[u + 1], w[u + 2], w[u + 3]
+            for r in range(r0, r1):
+                d0, d1, d2, d3 = D[r, u], D[r, u + 1], D[r, u + 2], D[r, u + 3]
+                dc_r = dc[r]
+                for j in range(S):
+                    dc_r[j] = ((((dc_r[j] + (d0 * w0[j])) + (d1 * w1[j])) + (d2 * w2[j]))
+                               + (d3 * w3[j]))
+            u += 4
+        while u < n:
+            w_u = w[u]
+            for r in range(r0, r1):
+                du = D[r, u]
+                dc_r = dc[r]
+                for j in range(S):
+                    dc_r[j] = (dc_r[j] + (du * w_u[j]))
+            u += 1
+
+    @_njit
+    def _deriv_units(dv, D, out, u0, u1):
+        """dv[u] += D[r, u] * out[r], example after example, for units u0..u1-1;
+        four examples per pass over a row of dv (the same order of additions)."""
+        rows = D.shape[0]
+        S = dv.shape[1]
+        for u in range(u0, u1):
+            dv_u = dv[u]
+            r = 0
+            while r + 4 <= rows:
+                d0, d1, d2, d3 = D[r, u], D[r + 1, u], D[r + 2, u], D[r + 3, u]
+                o0, o1, o2, o3 = out[r], out[r + 1], out[r + 2], out[r + 3]
+                for j in range(S):
+                    dv_u[j] = ((((dv_u[j] + (d0 * o0[j])) + (d1 * o1[j])) + (d2 * o2[j]))
+                               + (d3 * o3[j]))
+                r += 4
+            while r < rows:
+                du = D[r, u]
+                o_r = out[r]
+                for j in range(S):
+                    dv_u[j] = (dv_u[j] + (du * o_r[j]))
+                r += 1
+
+    @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
+    def _back_par(w, dv, D, dc, out, first, threads):
+        n, S = w.shape
+        rows = D.shape[0]
+        span = rows - first
+        proto = w[0, 0]
+        wa, va, Da, ca, oa = w.ctypes.data, dv.ctypes.data, D.ctypes.data, dc.ctypes.data, \
+            out.ctypes.data
+        for b in numba.prange(threads):
+            _cache_rows(_view(wa, n, S, proto), _view(Da, rows, n, proto),
+                        _view(ca, rows, S, proto), first + b * span // threads,
+                        first + (b + 1) * span // threads)
+        for b in numba.prange(threads):
+            _deriv_units(_view(va, n, S, proto), _view(Da, rows, n, proto),
+                         _view(oa, rows, S, proto), b * n // threads, (b + 1) * n // threads)
+
+    @_njit
+    def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, proto):
         """Add projections pa..pb-1 into the group's input, each unit's links
         in Lens's order (unrolled chunks of ten).  (Here and in back_dots all
         operands are reals, so no cast is needed; casts would stop loops from
@@ -269,34 +401,13 @@ if HAVE_NUMBA:
                             acc = (acc + (out[r, jj] * w[u, jj]))
                         inp[r, u] = acc
                 continue
-            # the same sums, all receiving units side by side; chunk by chunk
-            # for every example, so that a chunk's weights are reused from cache
-            for u in range(n):
-                for j in range(S):
-                    wt[j * n + u] = w[u, j]
-            for c in range(chunks):
-                j = c * 10
-                for r in range(rows):
-                    o_r = out[r]
-                    acc = inp[r]
-                    oj = o_r[j]
-                    base = j * n
-                    for u in range(n):
-                        s10[u] = (oj * wt[base + u])
-                    for t in range(1, 10):
-                        oj = o_r[j + t]
-                        base = (j + t) * n
-                        for u in range(n):
-                            s10[u] = (s10[u] + (oj * wt[base + u]))
-                    for u in range(n):
-                        acc[u] = (acc[u] + s10[u])
-            for j in range(chunks * 10, S):
-                base = j * n
-                for r in range(rows):
-                    oj = out[r, j]
-                    acc = inp[r]
-                    for u in range(n):
-                        acc[u] = (acc[u] + (oj * wt[base + u]))
+            # the same sums, all receiving units side by side (weights transposed)
+            threads = _threads(rows * S * n, rows, allowed)
+            if threads > 1:
+                _fwd_par(w, out, inp, wt, threads)
+            else:
+                _transpose(w, wt, 0, n)
+                _fwd_rows(wt, out, inp, s10, S, 0, rows)
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -439,7 +550,7 @@ if HAVE_NUMBA:
         return True
 
     @_njit
-    def back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto):
+    def back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, proto):
         """Projections pa..pb-1: the senders' derivative caches (receiving unit
         after receiving unit) and the link derivatives (example after example)."""
         D = _block(wbuf, gi, k, rows)[DB]
@@ -454,38 +565,30 @@ if HAVE_NUMBA:
             S = w.shape[1]
             # a sender that passes nothing back needs its cache for the last example only
             first = 0 if gi[s, G_DOT] and not gi[s, G_BACK_NONE] else rows - 1
-            # (unit-major loops: each weight row is read once per batch)
-            for u in range(n):
-                w_u = w[u]
-                for r in range(first, rows):
-                    du = D[r, u]
-                    dc_r = dc[r]
-                    for j in range(S):
-                        dc_r[j] = (dc_r[j] + (du * w_u[j]))
-            if S < 8 <= n:
-                # few senders: accumulate transposed, all receiving units side by side
-                dvt = np.empty((S, n), wbuf.dtype)
-                for u in range(n):
-                    for j in range(S):
-                        dvt[j, u] = dv[u, j]
-                for r in range(rows):
-                    D_r = D[r]
-                    for j in range(S):
-                        o = out[r, j]
-                        row = dvt[j]
-                        for u in range(n):
-                            row[u] = (row[u] + (D_r[u] * o))
-                for u in range(n):
-                    for j in range(S):
-                        dv[u, j] = dvt[j, u]
+            if not (S < 8 <= n):
+                threads = _threads(rows * S * n, n, allowed)
+                if threads > 1:
+                    _back_par(w, dv, D, dc, out, first, threads)
+                else:
+                    _cache_rows(w, D, dc, first, rows)
+                    _deriv_units(dv, D, out, 0, n)
                 continue
+            _cache_rows(w, D, dc, first, rows)
+            # few senders: accumulate transposed, all receiving units side by side
+            dvt = np.empty((S, n), wbuf.dtype)
             for u in range(n):
-                dv_u = dv[u]
-                for r in range(rows):
-                    du = D[r, u]
-                    o_r = out[r]
-                    for j in range(S):
-                        dv_u[j] = (dv_u[j] + (du * o_r[j]))
+                for j in range(S):
+                    dvt[j, u] = dv[u, j]
+            for r in range(rows):
+                D_r = D[r]
+                for j in range(S):
+                    o = out[r, j]
+                    row = dvt[j]
+                    for u in range(n):
+                        row[u] = (row[u] + (D_r[u] * o))
+            for u in range(n):
+                for j in range(S):
+                    dv[u, j] = dvt[j, u]
 
     @_njit
     def finish(gi, saddr, wbuf, vals, gerr, rows, net_err, testing, write_state, proto):
@@ -537,7 +640,8 @@ if HAVE_NUMBA:
     def run_ops(ops, a, b, gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all,
                 freq_all, idx, pseudo, gerr, active, io, testing, write_state, proto):
         """Steps a..b-1 of a batch program (see _program); io[0] carries the
-        network's error into and out of OP_FINISH; active[k]: group k passes
+        network's error into and out of OP_FINISH, io[1] is the number of
+        threads the sums may use; active[k]: group k passes
         derivatives back."""
         rows = idx.shape[0]
         for i in range(a, b):
@@ -550,14 +654,14 @@ if HAVE_NUMBA:
             elif op == OP_FBEGIN:
                 fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
             elif op == OP_FDOTS:
-                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, np.int64(io[1]), proto)
             elif op == OP_FEND:
                 fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto)
             elif op == OP_BBEGIN:
                 active[k] = back_begin(gi, gf, wbuf, rows, k, proto)
             elif op == OP_BDOTS:
                 if active[k]:
-                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, proto)
+                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, np.int64(io[1]), proto)
             elif op == OP_FINISH:
                 io[0] = finish(gi, saddr, wbuf, vals, gerr, rows, io[0], testing, write_state,
                                proto)
@@ -760,7 +864,7 @@ def _warm() -> None:
             gerr = np.zeros(1)
             proto = d(0)
             active = np.zeros(1, dtype=np.bool_)
-            io = np.zeros(1)
+            io = np.ones(2)
             for testing in (False, True):
                 ops, _ = _program([[]], testing)
                 run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
@@ -769,6 +873,9 @@ def _warm() -> None:
                      np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 2),
                      _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
             update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
+            # start the threads now (their first start takes milliseconds)
+            w2 = np.zeros((2, 2), dtype=d)
+            _fwd_par(w2, w2, w2.copy(), np.zeros(4, dtype=d), 2)
             ops, _ = _program([[]], False)
             train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops, gi,
                           gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq, False,
@@ -810,7 +917,7 @@ class _Plan:
         self.ext, self.tgt, self.freq = matrices
         self.gerr = np.zeros(len(groups))
         self.active = np.zeros(len(groups), dtype=np.bool_)
-        self.io = np.zeros(1)
+        self.io = np.ones(2)
         self.dtype = net.dtype
         self.exact = net.exact_arithmetic
         self.gain_groups = [(k, g) for k, g in enumerate(groups)
@@ -1071,6 +1178,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     idx_all = _draw(exset, count * n, rng).reshape(count, n)
     inc, dec, proto = uplan.rates
     counter = np.zeros(3, dtype=np.int64)
+    plan.io[1] = numba.get_num_threads()
     interrupted = False
     t0 = time.perf_counter()
     try:
@@ -1148,6 +1256,7 @@ def _run_program(plan, idx, pseudo, proto, testing=False, net_err=0.0, write_sta
     ops, steps = plan.programs[testing]
     io = plan.io
     io[0] = net_err
+    io[1] = numba.get_num_threads()
     for step in steps:
         if len(step) == 2:
             run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,

@@ -584,7 +584,13 @@ def criteria_reached(net, training: bool) -> np.ndarray | None:
 # -- whole ticks ----------------------------------------------------------------------
 
 def reset_backward_integrators(net, g) -> None:
-    """Integrators are continuous-net features (not yet supported)."""
+    """resetBackwardIntegrators: zero IN_INTEGR's and OUT_INTEGR's data.  Lens
+    keeps an integrator's forward state and its derivative accumulator in one
+    array, so this zeroes the forward state too (the procs: continuous.py)."""
+    for kind in ("IN_INTEGR", "OUT_INTEGR"):
+        state = g.proc_state.get(kind)
+        if state is not None:
+            state.value[...] = 0
 
 
 def forward_tick(net, ctx: TickContext) -> None:
@@ -637,6 +643,7 @@ def _backprop_through_time(net) -> None:
             g.input[0] = g.input_history[idx]
             if was_reset and g.type & T.RESET_ON_EXAMPLE:
                 g.deriv_cache[...] = 0
+                reset_backward_integrators(net, g)
         for g in reversed(span):
             g.output_deriv[...] = 0
             backprop(net, g)
@@ -670,6 +677,7 @@ def srbptt_example_back(net) -> None:
     """Backpropagate through every tick of the example, last to first."""
     for g in net.groups:
         g.deriv_cache[...] = 0
+        reset_backward_integrators(net, g)
     for g in reversed(net.groups):
         backprop(net, g)
     last = net.ticks_on_example - 1

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from . import continuous
 from . import fastpath
 from . import forward as F
 from . import types as T
@@ -107,6 +108,8 @@ def _reset_outputs(net, g) -> None:
 def run_example(session, net, exset, example, training: bool,
                 example_back: bool = True) -> bool:
     """standardNetRunExample: returns whether every event met the criteria."""
+    if net.type & T.CONTINUOUS and not net.type & T.BOLTZMANN:
+        return continuous.run_example(session, net, exset, example, training, example_back)
     hook = _hooks_for(session, net)
     events = example.events
     event = 0
@@ -120,8 +123,9 @@ def run_example(session, net, exset, example, training: bool,
     for g in net.groups:
         if g.type & T.RESET_ON_EXAMPLE:
             _reset_outputs(net, g)
-    if net.type & (T.CONTINUOUS | T.BOLTZMANN):
-        raise NotImplementedError("CONTINUOUS and BOLTZMANN networks are not supported yet")
+            continuous.reset_forward_integrators(net, g)
+    if net.type & T.BOLTZMANN:
+        raise NotImplementedError("BOLTZMANN networks are not supported yet")
     srbptt = training and example_back and bool(net.type & T.SRBPTT)
     if net.history_length:
         net.example_history_start = (net.example_history_start
@@ -367,6 +371,8 @@ def train_batch(session, net) -> bool:
             all_correct = False
         if net.example_writer is not None:
             net.example_writer(net, ex)
+    if net.type & T.CONTINUOUS:
+        continuous.scale_link_derivs(net)
     return all_correct
 
 
