@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..engine import types as T
+from ..engine.network import NetworkError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
@@ -258,6 +259,14 @@ def _selection(net, args, usage, extra=()):
     return sel, values
 
 
+def _named(command, action, **kw):
+    """Lens names the command in these errors (`freezeWeights: link type …`)."""
+    try:
+        action(**kw)
+    except NetworkError as e:
+        raise TclError(f"{command}: {e}") from None
+
+
 FREEZE_USAGE = "freezeWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
 THAW_USAGE = "thawWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
 RAND_USAGE = ("randWeights [-group <group-list> | -unit <unit-list>] [-mean <m>] [-range <r>] "
@@ -268,7 +277,7 @@ RAND_USAGE = ("randWeights [-group <group-list> | -unit <unit-list>] [-mean <m>]
 def _freeze(interp, args):
     net = current_net(interp)
     sel, _ = _selection(net, args, FREEZE_USAGE)
-    net.freeze_weights(**sel)
+    _named("freezeWeights", net.freeze_weights, **sel)
     return ""
 
 
@@ -276,7 +285,7 @@ def _freeze(interp, args):
 def _thaw(interp, args):
     net = current_net(interp)
     sel, _ = _selection(net, args, THAW_USAGE)
-    net.thaw_weights(**sel)
+    _named("thawWeights", net.thaw_weights, **sel)
     return ""
 
 
@@ -284,7 +293,8 @@ def _thaw(interp, args):
 def _rand_weights(interp, args):
     net = current_net(interp)
     sel, values = _selection(net, args, RAND_USAGE, extra="mr")
-    net.rand_weights(mean=values.get("m", math.nan), rng_range=values.get("r", math.nan), **sel)
+    _named("randWeights", net.rand_weights, mean=values.get("m", math.nan),
+           rng_range=values.get("r", math.nan), **sel)
     return ""
 
 
