@@ -43,7 +43,7 @@ class Ref:
         self.init = {"bias": 1.0, "input": 0.5}
         for name in ("hidden", "output"):
             self.init[name] = 0.5 if cfg[name]["act"] == "logistic" else 0.0
-        self.hist_flag = cfg.get("use_output_hist", ())
+        self.hist_flag = cfg.get("use_output_hist", ())   # groups storing tick 0
 
     def act(self, name, u):
         return 1 / (1 + np.exp(-u)) if self.cfg[name]["act"] == "logistic" else np.tanh(u)
@@ -287,7 +287,6 @@ def test_use_output_hist_tick_zero_feeds_the_backward_pass(tmp_path):
     it, net, cfg = build(tmp_path, "logistic-sse", extra=extra)
     cfg["use_output_hist"] = ("input", "bias")
     ref = Ref(net, cfg)
-    ref.hist_flag = ("input", "bias")
     it.eval("setObj learningRate 0.5; setObj momentum 0; train 1 -a steepest -r 0")
     _, grads = ref.train_batch("abc", 0.5, 0.0, 0.0)
     for p, gr in zip(net.group("hidden").incoming, grads["hidden"]):
@@ -418,3 +417,35 @@ def test_hook_order_and_example_back_proc(tmp_path):
     assert log == ["preExampleProc"] + event * 2 + ["preExampleBackProc", "postExampleProc"]
     it.eval("set log {}; test 1")
     assert it.eval("set log").split() == ["preExampleProc"] + event * 2 + ["postExampleProc"]
+
+
+def test_out_integr_in_a_standard_net(tmp_path):
+    """In a standard (type 0) net Lens resets the integrator's shared array
+    after every training tick's forward pass, so an OUT_INTEGR group passes no
+    error back (its links get no derivative); with dt = 1 its outputs equal
+    the plain logistic ones."""
+    results = {}
+    for types in ("", "OUT_INTEGR"):
+        it = make_interp()
+        session_of(it).write = lambda text: None
+        it.eval(f"""
+            seed 4
+            addNet s
+            addGroup input 2 INPUT
+            addGroup hidden 3 {types}
+            addGroup output 1 OUTPUT
+            connectGroups input hidden output
+            resetNet
+            loadExamples /work/shared/lens-examples/xor.ex
+            train 1 -r 0
+        """)
+        net = session_of(it).net
+        results[types] = (float(it.eval("getObj error")),
+                          [p.deriv.copy() for p in net.group("hidden").incoming],
+                          [p.deriv.copy() for p in net.group("output").incoming])
+    plain, integ = results[""], results["OUT_INTEGR"]
+    assert integ[0] == plain[0]
+    assert all(np.all(d == 0) for d in integ[1])
+    assert all(np.any(d != 0) for d in plain[1])
+    for a, b in zip(integ[2], plain[2]):
+        np.testing.assert_array_equal(a, b)

@@ -1,6 +1,8 @@
 """CONTINUOUS networks (SPEC §7.3): the synchronous tick, the example loop
-that starts from a reset tick 0, the example-level backward pass, and the
-integrators (IN_INTEGR, OUT_INTEGR, INTERACT_INTEGR).
+that starts from a reset tick 0, the example-level backward pass, the
+integrators (IN_INTEGR, OUT_INTEGR, INTERACT_INTEGR) and SOFT_CLAMP.  The
+procs are registered in forward.py's tables when this module is imported
+(training.py imports it).
 
 Lens's arithmetic is float32 throughout; the integrators are written so that
 NumPy performs the same float operations in the same order as the C code:
@@ -22,9 +24,6 @@ import numpy as np
 from . import forward as F
 from . import types as T
 from .activations import LARGE_VAL, log_real
-
-INTEGRATOR_KINDS = ("IN_INTEGR", "OUT_INTEGR", "INTERACT_INTEGR")
-
 
 class IntegratorState:
     """One integrator proc's data: `value` [1, units] (state or accumulator)
@@ -59,7 +58,7 @@ def _step(net, g):
     return dt * g.unit_dt_scale.astype(d)
 
 
-# -- the integrator procs (registered in forward.py's tables below) -------------------
+# -- the procs ---------------------------------------------------------------------------
 
 def _integrate_input(net, g):
     # Lens skips all input procs of a fully clamped HARD_CLAMP group, so its

@@ -24,6 +24,7 @@ on disk); until they are ready the NumPy path runs.  `ENABLED` (module) and
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 
@@ -31,6 +32,12 @@ import numpy as np
 
 from . import activations as A
 from . import types as T
+
+# OpenMP threads that spin between the parallel sums starve the main thread on
+# small machines (a 1M-link update took 28 ms instead of 3.4 on two cores);
+# waiting passively costs a few microseconds per parallel section instead.
+# (Read when numba first starts its threads; a user's own setting wins.)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
     import numba
@@ -49,7 +56,7 @@ SSE, CE = 1, 2
 STEEPEST, MOMENTUM, DOUGS = T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE}
 _MAX_OUT_PROCS = 4
-PARALLEL_WORK = 1_000_000   # products in one call worth sharing between threads
+PARALLEL_WORK = 8_000_000   # products in one call worth sharing between threads
 
 # columns of the integer group table
 (G_OFF, G_SIZE, G_DOT, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(6)
@@ -251,41 +258,54 @@ if HAVE_NUMBA:
 
     @_njit
     def _transpose(w, wt, u0, u1):
+        """wt[j * n + u] = w[u, j] for units u0..u1-1, in tiles that stay in cache."""
         n, S = w.shape
-        for u in range(u0, u1):
-            for j in range(S):
-                wt[j * n + u] = w[u, j]
+        for ub in range(u0, u1, 32):
+            ue = min(u1, ub + 32)
+            for jb in range(0, S, 32):
+                for j in range(jb, min(S, jb + 32)):
+                    row = wt[j * n:(j + 1) * n]
+                    for u in range(ub, ue):
+                        row[u] = w[u, j]
 
     @_njit
-    def _fwd_rows(wt, out, inp, s10, S, r0, r1):
-        """inp[r] += out[r] . w[u] for rows r0..r1-1, every unit at once, in
-        Lens's unrolled chunks of ten; chunk by chunk for every example, so that a
-        chunk's weights are reused from cache."""
+    def _fwd_rows(wt, out, inp, S, r0, r1):
+        """inp[r] += out[r] . w[u] for rows r0..r1-1, every unit at once (wt is
+        w transposed), in Lens's unrolled chunks of ten: a chunk's sum is kept
+        in a register, then added to the unit's input."""
         n = inp.shape[1]
         chunks = (S - 1) // 10 if S > 10 else 0
         for c in range(chunks):
             j = c * 10
+            w0, w1 = wt[j * n:(j + 1) * n], wt[(j + 1) * n:(j + 2) * n]
+            w2, w3 = wt[(j + 2) * n:(j + 3) * n], wt[(j + 3) * n:(j + 4) * n]
+            w4, w5 = wt[(j + 4) * n:(j + 5) * n], wt[(j + 5) * n:(j + 6) * n]
+            w6, w7 = wt[(j + 6) * n:(j + 7) * n], wt[(j + 7) * n:(j + 8) * n]
+            w8, w9 = wt[(j + 8) * n:(j + 9) * n], wt[(j + 9) * n:(j + 10) * n]
             for r in range(r0, r1):
-                o_r = out[r]
+                o = out[r]
                 acc = inp[r]
-                oj = o_r[j]
-                base = j * n
+                o0, o1, o2, o3, o4 = o[j], o[j + 1], o[j + 2], o[j + 3], o[j + 4]
+                o5, o6, o7, o8, o9 = o[j + 5], o[j + 6], o[j + 7], o[j + 8], o[j + 9]
                 for u in range(n):
-                    s10[u] = (oj * wt[base + u])
-                for t in range(1, 10):
-                    oj = o_r[j + t]
-                    base = (j + t) * n
-                    for u in range(n):
-                        s10[u] = (s10[u] + (oj * wt[base + u]))
-                for u in range(n):
-                    acc[u] = (acc[u] + s10[u])
+                    s = (o0 * w0[u])
+                    s = (s + (o1 * w1[u]))
+                    s = (s + (o2 * w2[u]))
+                    s = (s + (o3 * w3[u]))
+                    s = (s + (o4 * w4[u]))
+                    s = (s + (o5 * w5[u]))
+                    s = (s + (o6 * w6[u]))
+                    s = (s + (o7 * w7[u]))
+                    s = (s + (o8 * w8[u]))
+                    s = (s + (o9 * w9[u]))
+                    acc[u] = (acc[u] + s)
         for j in range(chunks * 10, S):
-            base = j * n
+            wj = wt[j * n:(j + 1) * n]
             for r in range(r0, r1):
                 oj = out[r, j]
                 acc = inp[r]
                 for u in range(n):
-                    acc[u] = (acc[u] + (oj * wt[base + u]))
+                    acc[u] = (acc[u] + (oj * wj[u]))
 
     # (The threads' arrays are rebuilt from addresses: arrays handed into a
     # parallel loop lose their contiguity and their loops run at half speed.)
@@ -300,25 +320,33 @@ if HAVE_NUMBA:
                        b * n // threads, (b + 1) * n // threads)
         for b in numba.prange(threads):
             _fwd_rows(_view(ta, 1, n * S, proto)[0], _view(oa, rows, S, proto),
-                      _view(ia, rows, n, proto), np.empty(n, wt.dtype), S,
-                      b * rows // threads, (b + 1) * rows // threads)
+                      _view(ia, rows, n, proto), S, b * rows // threads,
+                      (b + 1) * rows // threads)
 
     @_njit
     def _cache_rows(w, D, dc, r0, r1):
         """dc[r] += D[r, u] * w[u], receiving unit after receiving unit, for rows
-        r0..r1-1; four units per pass over a row (the same additions in the same
-        order, with the partial sums kept in registers)."""
+        r0..r1-1; eight units per pass over a row (the same additions in the
+        same order, the partial sums kept in registers)."""
         n, S = w.shape
         u = 0
-        while u + 4 <= n:
+        while u + 8 <= n:
             w0, w1, w2, w3 = w[u], w[u + 1], w[u + 2], w[u + 3]
+            w4, w5, w6, w7 = w[u + 4], w[u + 5], w[u + 6], w[u + 7]
             for r in range(r0, r1):
                 d0, d1, d2, d3 = D[r, u], D[r, u + 1], D[r, u + 2], D[r, u + 3]
+                d4, d5, d6, d7 = D[r, u + 4], D[r, u + 5], D[r, u + 6], D[r, u + 7]
                 dc_r = dc[r]
                 for j in range(S):
-                    dc_r[j] = ((((dc_r[j] + (d0 * w0[j])) + (d1 * w1[j])) + (d2 * w2[j]))
-                               + (d3 * w3[j]))
-            u += 4
+                    x = (dc_r[j] + (d0 * w0[j]))
+                    x = (x + (d1 * w1[j]))
+                    x = (x + (d2 * w2[j]))
+                    x = (x + (d3 * w3[j]))
+                    x = (x + (d4 * w4[j]))
+                    x = (x + (d5 * w5[j]))
+                    x = (x + (d6 * w6[j]))
+                    dc_r[j] = (x + (d7 * w7[j]))
+            u += 8
         while u < n:
             w_u = w[u]
             for r in range(r0, r1):
@@ -331,19 +359,27 @@ if HAVE_NUMBA:
     @_njit
     def _deriv_units(dv, D, out, u0, u1):
         """dv[u] += D[r, u] * out[r], example after example, for units u0..u1-1;
-        four examples per pass over a row of dv (the same order of additions)."""
+        eight examples per pass over a row of dv (the same order of additions)."""
         rows = D.shape[0]
         S = dv.shape[1]
         for u in range(u0, u1):
             dv_u = dv[u]
             r = 0
-            while r + 4 <= rows:
+            while r + 8 <= rows:
                 d0, d1, d2, d3 = D[r, u], D[r + 1, u], D[r + 2, u], D[r + 3, u]
+                d4, d5, d6, d7 = D[r + 4, u], D[r + 5, u], D[r + 6, u], D[r + 7, u]
                 o0, o1, o2, o3 = out[r], out[r + 1], out[r + 2], out[r + 3]
+                o4, o5, o6, o7 = out[r + 4], out[r + 5], out[r + 6], out[r + 7]
                 for j in range(S):
-                    dv_u[j] = ((((dv_u[j] + (d0 * o0[j])) + (d1 * o1[j])) + (d2 * o2[j]))
-                               + (d3 * o3[j]))
-                r += 4
+                    x = (dv_u[j] + (d0 * o0[j]))
+                    x = (x + (d1 * o1[j]))
+                    x = (x + (d2 * o2[j]))
+                    x = (x + (d3 * o3[j]))
+                    x = (x + (d4 * o4[j]))
+                    x = (x + (d5 * o5[j]))
+                    x = (x + (d6 * o6[j]))
+                    dv_u[j] = (x + (d7 * o7[j]))
+                r += 8
             while r < rows:
                 du = D[r, u]
                 o_r = out[r]
@@ -380,7 +416,6 @@ if HAVE_NUMBA:
         for p in range(pa, pb):
             max_links = max(max_links, pshape[p, 0] * pshape[p, 1])
         wt = np.empty(max_links, wbuf.dtype)
-        s10 = np.empty(n, wbuf.dtype)
         for p in range(pa, pb):
             w = _view(paddr[p, 0], pshape[p, 0], pshape[p, 1], proto)
             out = _block(wbuf, gi, psend[p], rows)[OUT]
@@ -407,7 +442,7 @@ if HAVE_NUMBA:
                 _fwd_par(w, out, inp, wt, threads)
             else:
                 _transpose(w, wt, 0, n)
-                _fwd_rows(wt, out, inp, s10, S, 0, rows)
+                _fwd_rows(wt, out, inp, S, 0, rows)
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
