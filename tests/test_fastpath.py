@@ -395,3 +395,20 @@ def test_ordered_draws_match_next_indices():
     got = fastpath._draw(a, 23, LensRandom(1))
     assert got.tolist() == b.next_indices(23, LensRandom(1))
     assert (a.current, a.current_example.num) == (b.current, b.current_example.num)
+
+
+@needs_numba
+@pytest.mark.parametrize("batch", [0, 3, 1])
+def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch):
+    # every sum threaded (examples split for the inputs and derivative caches,
+    # units for the link derivatives), against the NumPy path
+    monkeypatch.setattr(fastpath, "PARALLEL_WORK", 0)
+
+    def build(s):
+        net = s.add_net("n", groups=[(23, []), (17, ["TANH"]), (9, []), (3, [])])
+        net.batch_size = batch
+        s.add_set(example_set(n=13, n_in=23, n_out=3, targets="binary"))
+        return net
+    fast, slow = train_both(build, updates=6, report=2, algorithm="momentum")
+    assert fast["used_fast"]
+    assert_same(fast, slow)

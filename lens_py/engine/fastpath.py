@@ -15,6 +15,14 @@ layouts.  So float32 results are the NumPy path's bit for bit; in float64
 `test_batch` is the forward half for `test`, in chunks of examples.
 `update_weights` is algorithms.update_weights compiled when no link has
 per-block parameters or is frozen (update schedules included).
+`train_updates` runs whole stretches of `train` (batch, criterion count,
+weight update, again) in one compiled call when nothing between the updates
+needs Python: no epoch/update hooks, no schedule, no report on them.
+
+Large sums are shared between threads (numba.prange, PARALLEL_WORK products
+or more): examples split for unit inputs and derivative caches, receiving
+units for link derivatives, so every single sum is still added up in Lens's
+order by one thread and the bits do not depend on the thread count.
 
 Whatever is not covered returns None/False and the NumPy path runs.  The
 kernels compile in a background thread started on import (numba caches them
@@ -251,29 +259,33 @@ if HAVE_NUMBA:
 
     @_njit
     def _threads(work, parts, allowed):
-        """Threads for a sum of `work` products split in `parts` pieces (1: serial)."""
-        if work < PARALLEL_WORK:
+        """Threads for a sum of `work` products split in `parts` pieces (1:
+        serial); `allowed` = io[1:3], the threads there are and the least
+        work worth sharing (PARALLEL_WORK)."""
+        if allowed[0] < 2 or work < allowed[1]:
             return 1
-        return max(1, min(allowed, parts))
+        return max(1, min(np.int64(allowed[0]), parts))
 
     @_njit
     def _transpose(w, wt, u0, u1):
-        """wt[j * n + u] = w[u, j] for units u0..u1-1, in tiles that stay in cache."""
-        n, S = w.shape
+        """wt[j * m + u - u0] = w[u, j] for units u0..u1-1 (m = u1 - u0), in
+        tiles that stay in cache."""
+        S = w.shape[1]
+        m = u1 - u0
         for ub in range(u0, u1, 32):
             ue = min(u1, ub + 32)
             for jb in range(0, S, 32):
                 for j in range(jb, min(S, jb + 32)):
-                    row = wt[j * n:(j + 1) * n]
+                    row = wt[j * m:(j + 1) * m]
                     for u in range(ub, ue):
-                        row[u] = w[u, j]
+                        row[u - u0] = w[u, j]
 
     @_njit
-    def _fwd_rows(wt, out, inp, S, r0, r1):
-        """inp[r] += out[r] . w[u] for rows r0..r1-1, every unit at once (wt is
-        w transposed), in Lens's unrolled chunks of ten: a chunk's sum is kept
-        in a register, then added to the unit's input."""
-        n = inp.shape[1]
+    def _fwd_rows(wt, out, inp, S, r0, r1, u0, n):
+        """inp[r, u] += out[r] . w[u] for rows r0..r1-1 and units u0..u0+n-1,
+        all these units at once (wt: their weights transposed), in Lens's
+        unrolled chunks of ten: a chunk's sum is kept in a register, then added
+        to the unit's input."""
         chunks = (S - 1) // 10 if S > 10 else 0
         for c in range(chunks):
             j = c * 10
@@ -284,7 +296,7 @@ if HAVE_NUMBA:
             w8, w9 = wt[(j + 8) * n:(j + 9) * n], wt[(j + 9) * n:(j + 10) * n]
             for r in range(r0, r1):
                 o = out[r]
-                acc = inp[r]
+                acc = inp[r, u0:u0 + n]
                 o0, o1, o2, o3, o4 = o[j], o[j + 1], o[j + 2], o[j + 3], o[j + 4]
                 o5, o6, o7, o8, o9 = o[j + 5], o[j + 6], o[j + 7], o[j + 8], o[j + 9]
                 for u in range(n):
@@ -303,7 +315,7 @@ if HAVE_NUMBA:
             wj = wt[j * n:(j + 1) * n]
             for r in range(r0, r1):
                 oj = out[r, j]
-                acc = inp[r]
+                acc = inp[r, u0:u0 + n]
                 for u in range(n):
                     acc[u] = (acc[u] + (oj * wj[u]))
 
@@ -311,17 +323,20 @@ if HAVE_NUMBA:
     # parallel loop lose their contiguity and their loops run at half speed.)
     @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
     def _fwd_par(w, out, inp, wt, threads):
+        """Each thread transposes and sums the inputs of its share of the units
+        (one parallel section: waking threads costs more than the sums of
+        smaller projections)."""
         n, S = w.shape
         rows = out.shape[0]
         proto = w[0, 0]
         wa, oa, ia, ta = w.ctypes.data, out.ctypes.data, inp.ctypes.data, wt.ctypes.data
         for b in numba.prange(threads):
-            _transpose(_view(wa, n, S, proto), _view(ta, 1, n * S, proto)[0],
-                       b * n // threads, (b + 1) * n // threads)
-        for b in numba.prange(threads):
-            _fwd_rows(_view(ta, 1, n * S, proto)[0], _view(oa, rows, S, proto),
-                      _view(ia, rows, n, proto), S, b * rows // threads,
-                      (b + 1) * rows // threads)
+            u0 = b * n // threads
+            u1 = (b + 1) * n // threads
+            own = _view(ta + S * u0 * wt.itemsize, 1, S * (u1 - u0), proto)[0]
+            _transpose(_view(wa, n, S, proto), own, u0, u1)
+            _fwd_rows(own, _view(oa, rows, S, proto), _view(ia, rows, n, proto), S, 0, rows,
+                      u0, u1 - u0)
 
     @_njit
     def _cache_rows(w, D, dc, r0, r1):
@@ -389,6 +404,8 @@ if HAVE_NUMBA:
 
     @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
     def _back_par(w, dv, D, dc, out, first, threads):
+        """Each thread: the derivative caches of its share of the examples, then
+        the link derivatives of its share of the units (one parallel section)."""
         n, S = w.shape
         rows = D.shape[0]
         span = rows - first
@@ -399,7 +416,6 @@ if HAVE_NUMBA:
             _cache_rows(_view(wa, n, S, proto), _view(Da, rows, n, proto),
                         _view(ca, rows, S, proto), first + b * span // threads,
                         first + (b + 1) * span // threads)
-        for b in numba.prange(threads):
             _deriv_units(_view(va, n, S, proto), _view(Da, rows, n, proto),
                          _view(oa, rows, S, proto), b * n // threads, (b + 1) * n // threads)
 
@@ -437,12 +453,12 @@ if HAVE_NUMBA:
                         inp[r, u] = acc
                 continue
             # the same sums, all receiving units side by side (weights transposed)
-            threads = _threads(rows * S * n, rows, allowed)
+            threads = _threads(rows * S * n, n, allowed)
             if threads > 1:
                 _fwd_par(w, out, inp, wt, threads)
             else:
                 _transpose(w, wt, 0, n)
-                _fwd_rows(wt, out, inp, S, 0, rows)
+                _fwd_rows(wt, out, inp, S, 0, rows, 0, n)
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -676,8 +692,8 @@ if HAVE_NUMBA:
                 freq_all, idx, pseudo, gerr, active, io, testing, write_state, proto):
         """Steps a..b-1 of a batch program (see _program); io[0] carries the
         network's error into and out of OP_FINISH, io[1] is the number of
-        threads the sums may use; active[k]: group k passes
-        derivatives back."""
+        threads the sums may use, io[2] the least work shared between them;
+        active[k]: group k passes derivatives back."""
         rows = idx.shape[0]
         for i in range(a, b):
             op, k, pa, pb = ops[i, 0], ops[i, 1], ops[i, 2], ops[i, 3]
@@ -689,14 +705,14 @@ if HAVE_NUMBA:
             elif op == OP_FBEGIN:
                 fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
             elif op == OP_FDOTS:
-                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, np.int64(io[1]), proto)
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], proto)
             elif op == OP_FEND:
                 fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto)
             elif op == OP_BBEGIN:
                 active[k] = back_begin(gi, gf, wbuf, rows, k, proto)
             elif op == OP_BDOTS:
                 if active[k]:
-                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, np.int64(io[1]), proto)
+                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], proto)
             elif op == OP_FINISH:
                 io[0] = finish(gi, saddr, wbuf, vals, gerr, rows, io[0], testing, write_state,
                                proto)
@@ -819,10 +835,10 @@ if HAVE_NUMBA:
 
 
     @_njit
-    def train_updates_kernel(idx_all, crit, min_crit, bac, counter, ops, gi, gf, psend, paddr, pshape,
-                      saddr, wbuf, vals, ext_all, tgt_all, freq_all, pseudo, gerr, active, io,
-                      algorithm, granges, uaddr, ushape, gparams, faddr, baddr, learns,
-                      rate_inc, rate_dec, stats, proto):
+    def train_updates_kernel(idx_all, crit, min_crit, bac, counter, ops, gi, gf, psend, paddr,
+                             pshape, saddr, wbuf, vals, ext_all, tgt_all, freq_all, pseudo, gerr,
+                             active, io, algorithm, granges, uaddr, ushape, gparams, faddr,
+                             baddr, learns, rate_inc, rate_dec, stats, proto):
         """Whole updates of `train` -- batch, criterion count, weight update --
         one per row of idx_all, with no Python in between.  counter[0]: updates
         done; counter[1]: 1 if one more batch ran whose update is left to the
@@ -899,7 +915,7 @@ def _warm() -> None:
             gerr = np.zeros(1)
             proto = d(0)
             active = np.zeros(1, dtype=np.bool_)
-            io = np.ones(2)
+            io = np.ones(3)
             for testing in (False, True):
                 ops, _ = _program([[]], testing)
                 run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
@@ -912,10 +928,10 @@ def _warm() -> None:
             w2 = np.zeros((2, 2), dtype=d)
             _fwd_par(w2, w2, w2.copy(), np.zeros(4, dtype=d), 2)
             ops, _ = _program([[]], False)
-            train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops, gi,
-                          gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq, False,
-                          gerr, active, io, T.MOMENTUM, *uargs, d(0.1), d(0.9), np.zeros(2),
-                          proto)
+            train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops,
+                                 gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq,
+                                 False, gerr, active, io, T.MOMENTUM, *uargs, d(0.1), d(0.9),
+                                 np.zeros(2), proto)
     except Exception:       # the NumPy path does everything then
         ENABLED = False
     finally:
@@ -952,7 +968,7 @@ class _Plan:
         self.ext, self.tgt, self.freq = matrices
         self.gerr = np.zeros(len(groups))
         self.active = np.zeros(len(groups), dtype=np.bool_)
-        self.io = np.ones(2)
+        self.io = np.ones(3)
         self.dtype = net.dtype
         self.exact = net.exact_arithmetic
         self.gain_groups = [(k, g) for k, g in enumerate(groups)
@@ -1214,6 +1230,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     inc, dec, proto = uplan.rates
     counter = np.zeros(3, dtype=np.int64)
     plan.io[1] = numba.get_num_threads()
+    plan.io[2] = PARALLEL_WORK
     interrupted = False
     t0 = time.perf_counter()
     try:
@@ -1292,6 +1309,7 @@ def _run_program(plan, idx, pseudo, proto, testing=False, net_err=0.0, write_sta
     io = plan.io
     io[0] = net_err
     io[1] = numba.get_num_threads()
+    io[2] = PARALLEL_WORK
     for step in steps:
         if len(step) == 2:
             run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,

@@ -104,8 +104,47 @@ def _block_sum_exact(acc, O, W):
     return acc
 
 
+def _row_terms_exact(seq, col, o, W) -> int:
+    """Write one receiving-unit-major row of Lens's addends for the links of
+    a dense projection (one example): the sums of the unrolled chunks of ten,
+    then the remaining products, into seq[:, col:]; returns the next column.
+    A running sum along each row of seq is then exactly Lens's unit input."""
+    S = o.shape[0]
+    terms = W * o                                   # [R, S], float products
+    chunks = (S - 1) // 10 if S > 10 else 0
+    if chunks:
+        lead = terms[:, :chunks * 10].reshape(W.shape[0], chunks, 10)
+        seq[:, col:col + chunks] = np.cumsum(lead, axis=2)[:, :, -1]
+        col += chunks
+    rest = S - chunks * 10
+    seq[:, col:col + rest] = terms[:, chunks * 10:]
+    return col + rest
+
+
+def _dot_input_one_row(net, g) -> bool:
+    """dot_product_input for a single example with dense exact projections:
+    one running sum over all of the group's addends (same order, same bits)."""
+    incoming = g.incoming
+    width = 1
+    for p in incoming:
+        if p.mask is not None or not exact_for(net, 1, p):
+            return False
+        S = p.sender.size
+        width += ((S - 1) // 10 if S > 10 else 0) + S - ((S - 1) // 10 if S > 10 else 0) * 10
+    seq = np.empty((g.size, width), dtype=net.dtype)
+    seq[:, 0] = 0
+    col = 1
+    for p in incoming:
+        col = _row_terms_exact(seq, col, p.sender.output_cache[0], p.weight)
+    np.cumsum(seq, axis=1, out=seq)
+    g.input[0] = seq[:, -1]
+    return True
+
+
 def dot_product_input(net, g) -> None:
     rows = g.input.shape[0]
+    if rows == 1 and net.dtype == np.float32 and _dot_input_one_row(net, g):
+        return
     acc = np.zeros((rows, g.size), dtype=net.dtype)
     for p in g.incoming:
         O = p.sender.output_cache
@@ -129,11 +168,36 @@ def dot_product_input(net, g) -> None:
     g.input[...] = acc
 
 
+def _dot_back_one_row(net, g, D) -> bool:
+    """dot_product_back for a single example, every projection dense and
+    exact and from its own sender: each sender's derivative is one running
+    sum down the receiving units, each link derivative one addition."""
+    incoming = g.incoming
+    if len(incoming) > 1 and len({id(p.sender) for p in incoming}) != len(incoming):
+        return False
+    for p in incoming:
+        if p.mask is not None or not exact_for(net, 1, p):
+            return False
+    d = D[0]
+    for p in incoming:
+        s = p.sender
+        W = p.weight
+        seq = np.empty((W.shape[0] + 1, W.shape[1]), dtype=net.dtype)
+        seq[0] = s.deriv_cache[0]
+        np.multiply(d[:, None], W, out=seq[1:])
+        np.cumsum(seq, axis=0, out=seq)
+        s.deriv_cache[0] = seq[-1]
+        p.arrays.deriv += np.multiply.outer(d, s.output_cache[0])
+    return True
+
+
 def dot_product_back(net, g, skip_rows) -> None:
     D = g.input_deriv
     if skip_rows is not None and skip_rows.any():
         D = np.where(skip_rows[:, None], net.dtype(0), D)
     rows = D.shape[0]
+    if rows == 1 and net.dtype == np.float32 and _dot_back_one_row(net, g, D):
+        return
     by_sender = {}
     for p in g.incoming:
         by_sender.setdefault(id(p.sender), []).append(p)

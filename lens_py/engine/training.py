@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from . import continuous
+from . import fastexample
 from . import fastpath
 from . import forward as F
 from . import types as T
@@ -80,9 +81,67 @@ def select_example(session, net, exset):
     return ex
 
 
+_UNTOUCHED = (-3.25e30, 7.5e29)     # two fills: a unit is written if either changes
+
+
+def _event_writes(net, event):
+    """What standard loadEvent writes for this event, per group: (group,
+    externalInput units, values, target units, values), the values already
+    rounded to the real type.  Found by installing the event twice into flat
+    vectors of two different fill values."""
+    n = net.num_units
+    found = []
+    for install, units in ((event.install_inputs, net.input_units()),
+                           (event.install_targets, net.output_units())):
+        a, b = np.full(n, _UNTOUCHED[0]), np.full(n, _UNTOUCHED[1])
+        install(a, units, net.group_units)
+        install(b, units, net.group_units)
+        found.append(((a != _UNTOUCHED[0]) | (b != _UNTOUCHED[1]), a.astype(net.dtype)))
+    (ext_on, ext), (tgt_on, tgt) = found
+    writes = []
+    o = 0
+    for g in net.groups:
+        e_on, t_on = ext_on[o:o + g.size], tgt_on[o:o + g.size]
+        if e_on.any() or t_on.any():
+            writes.append((g, np.flatnonzero(e_on), ext[o:o + g.size][e_on],
+                           np.flatnonzero(t_on), tgt[o:o + g.size][t_on]))
+        o += g.size
+    return writes
+
+
+_EVENT_CACHE_LIMIT = 200_000
+
+
+def _cached_event_writes(net, exset, event):
+    """_event_writes, kept per network while the set, its examples and the
+    network's groups stay as they are (None: not cacheable)."""
+    version = getattr(exset, "version", None)
+    if version is None or getattr(exset, "mode", 0) & (T.PIPE | T.CUSTOM):
+        return None
+    key = (version, id(exset), net.dtype,
+           tuple((g, g.name, g.size, g.type & (T.INPUT | T.OUTPUT)) for g in net.groups))
+    cache = getattr(net, "_event_writes", None)
+    if cache is None or cache[0] != key or len(cache[1]) > _EVENT_CACHE_LIMIT:
+        cache = net._event_writes = (key, {})
+    entry = cache[1].get(id(event))
+    if entry is None or entry[0] is not event:
+        entry = cache[1][id(event)] = (event, _event_writes(net, event))
+    return entry[1]
+
+
 def load_event(session, net, exset, event) -> None:
     """Standard loadEvent (SPEC §2.2): defaults and ranges into externalInput
     and target, then the event's proc."""
+    writes = _cached_event_writes(net, exset, event) if net.groups[0].state.shape[1] == 1 \
+        else None
+    if writes is not None:
+        for g, e_units, e_vals, t_units, t_vals in writes:
+            g.external_input[0, e_units] = e_vals
+            g.target[0, t_units] = t_vals
+        proc = getattr(event, "proc", None)
+        if proc:
+            session.script(proc, "event proc")
+        return
     offs = net.unit_offsets()
     ext = np.concatenate([g.external_input[-1] for g in net.groups]).astype(np.float64)
     tgt = np.concatenate([g.target[-1] for g in net.groups]).astype(np.float64)
@@ -134,6 +193,7 @@ def run_example(session, net, exset, example, training: bool,
     hook("preEventProc")
     correct = True
     freq = [getattr(example, "frequency", 1.0)]
+    freq32 = float(np.float32(freq[0]))
     tpi = net.ticks_per_interval
     tick = 0
     while tick < net.max_ticks and event < len(events):
@@ -142,13 +202,18 @@ def run_example(session, net, exset, example, training: bool,
         if tick > 0 and net.history_length:
             net.reset_history[F.history_index(net, tick)] = False
         hook("preTickProc")
-        ctx = F.TickContext(net, 1, freq, training)
-        if srbptt:
-            F.srbptt_tick(net, ctx)
-        elif training:
-            F.train_tick(net, ctx, hook)
+        # the compiled tick when it can (same bits); never around a tick-back hook
+        plan = None if srbptt else fastexample.plan_for(net)
+        if plan is not None and not (training and net.hooks.get("preTickBackProc")):
+            fastexample.run_tick(net, plan, freq32, training)
         else:
-            F.forward_tick(net, ctx)
+            ctx = F.TickContext(net, 1, freq, training)
+            if srbptt:
+                F.srbptt_tick(net, ctx)
+            elif training:
+                F.train_tick(net, ctx, hook)
+            else:
+                F.forward_tick(net, ctx)
         hook("postTickProc")
         ticks_on_event += 1
         t = np.float32(np.float32(np.float32(ticks_on_event) / np.float32(tpi)) + SMALL_VAL)

@@ -1,0 +1,594 @@
+"""One tick of one example, compiled (optional, with numba): the per-example
+path's `forward.train_tick` / `forward_tick` for the standard case, with the
+same float32 operations in the same order, so the same bits.
+
+Covered: float32 networks whose groups have no input procedure or a dense
+DOT_PRODUCT (one projection per sender), output procedures among LINEAR,
+LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
+error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no unit histories
+(backpropTicks 1, no output file), no adaptive gain, noise or integrators.
+Anything else, and everything until the kernel is compiled (in a background
+thread, after fastpath's; numba caches it on disk), runs in forward.py.
+
+The kernel works on the groups' own state arrays and weight arrays, found by
+address; `TickPlan` keeps them alive and checks before each tick that the
+network's structure is still the one it was built for.
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+
+from . import activations as A
+from . import types as T
+
+try:
+    import numba
+    HAVE_NUMBA = True
+except ImportError:
+    numba = None
+    HAVE_NUMBA = False
+
+ENABLED = HAVE_NUMBA
+
+LINEAR, LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP, ELMAN_CLAMP = range(1, 8)
+_OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: SOFT_MAX,
+              T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP, T.ELMAN_CLAMP: ELMAN_CLAMP}
+SSE, CE, DIV = 1, 2, 3
+_COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
+_MAX_PROCS = 4
+
+(G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
+(G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
+                                                                G_PROC0 + _MAX_PROCS + 6)
+G_COLS = G_ELMAN_SIZE + 1
+F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
+F_COLS = 5
+
+# rows of a group's state array (group.UNIT_ARRAYS)
+IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
+
+# phases of a kernel call
+FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
+
+_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
+
+
+if HAVE_NUMBA:
+    _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
+    f32 = np.float32
+    f64 = np.float64
+    _SMALL32 = np.float32(A.SMALL_VAL)
+    _LARGE32 = np.float32(A.LARGE_VAL)
+    _LARGE64 = np.float64(A.LARGE_VAL)
+    _TABLE = A.SIGMOID_TABLE.copy()
+    _TABLE64 = A.SIGMOID_TABLE.astype(np.float64)
+
+    @numba.extending.intrinsic
+    def _voidptr(typingctx, address):
+        if not isinstance(address, numba.types.Integer):
+            return None
+
+        def codegen(context, builder, signature, args):
+            return builder.inttoptr(args[0], numba.core.cgutils.voidptr_t)
+        return numba.types.voidptr(address), codegen
+
+    @_njit
+    def _state(address, n):
+        """A group's [field, units] state (its one row)."""
+        return numba.carray(_voidptr(address), (11, n), np.float32)
+
+    @_njit
+    def _matrix(address, rows, cols):
+        return numba.carray(_voidptr(address), (rows, cols), np.float32)
+
+    @_njit
+    def _sigmoid(x):
+        xs = f32(0.0) if x != x else x
+        xs = f32(-16.0) if xs < f32(-16.0) else xs
+        xs = f32(16.0) if xs > f32(16.0) else xs
+        v = f32(f32(xs + f32(16.0)) * f32(1024.0))
+        i = np.int64(v)
+        v = f32(v - f32(i))
+        hi = f64(f32(v * _TABLE[i + 1]))
+        y = f32((1.0 - f64(v)) * _TABLE64[i] + hi)
+        return x if x != x else y
+
+    @_njit
+    def _tanh(x):
+        if x >= f32(17.0):
+            return f32(1.0)
+        if x <= f32(-17.0):
+            return f32(-1.0)
+        return f32(math.tanh(f64(x)))
+
+    @_njit
+    def _tanh_deriv(x):
+        if x >= f32(17.0) or x <= f32(-17.0):
+            return _SMALL32
+        c = f32(np.cosh(f64(x)))
+        return f32(f32(1.0) / f32(c * c))
+
+    @_njit
+    def _log32(x):
+        """LOG: (real) log((double) x), NaN/-inf as NumPy gives them."""
+        x = f64(x)
+        if x != x or x < 0.0:
+            return f32(np.nan)
+        if x == 0.0:
+            return f32(-np.inf)
+        return f32(math.log(x))
+
+    @_njit
+    def _error_term(cost, o, t):
+        """costs.error_terms for one unit (float64 holding Lens's value)."""
+        if cost == SSE:
+            d = f32(o - t)
+            return f64(f32(d * d))
+        if cost == CE:
+            if t == f32(0.0):
+                if o == f32(1.0):
+                    return _LARGE64
+                return -f64(_log32(1.0 - f64(o)))
+            if t == f32(1.0):
+                if o == f32(0.0):
+                    return _LARGE64
+                return -f64(_log32(o))
+            if o <= f32(0.0) or o >= f32(1.0):
+                return _LARGE64
+            a = f64(f32(_log32(f32(t / o)) * t))
+            one_t = 1.0 - f64(t)
+            b = f64(_log32(one_t / (1.0 - f64(o)))) * one_t
+            return a + b
+        # DIVERGENCE
+        if t == f32(0.0):
+            return 0.0
+        if o <= f32(0.0):
+            return f64(f32(t * _log32(f32(t * _LARGE32))))
+        return f64(f32(_log32(f32(t / o)) * t))
+
+    @_njit
+    def _error_deriv(cost, o, t, s, od):
+        """od + s * dE/do for one unit (costs.error_derivs' rounding)."""
+        if cost == SSE:
+            return f32(od + f32(s * f32(o - t)))
+        o64 = f64(o)
+        if cost == CE:
+            if t == f32(0.0):
+                one_m = 1.0 - o64
+                d = _LARGE64 if f32(one_m) <= _SMALL32 else f64(f32(1.0)) / one_m
+            elif t == f32(1.0):
+                d = -_LARGE64 if o <= _SMALL32 else f64(f32(f32(-1.0) / o))
+            else:
+                diff = f32(o - t)
+                den = o64 * (1.0 - o64)
+                if den <= f64(_SMALL32):
+                    d = f64(f32(diff * _LARGE32))
+                else:
+                    d = f64(diff) / den
+        else:
+            if t == f32(0.0):
+                d = 0.0
+            elif o <= _SMALL32:
+                d = f64(f32(-t * _LARGE32))
+            else:
+                d = f64(f32(-t / o))
+        return f32(f64(od) + f64(s) * d)
+
+    @_njit
+    def _clamped(st, n):
+        for u in range(n):
+            if st[EXT, u] != st[EXT, u]:
+                return False
+        return True
+
+    @_njit
+    def _forward_group(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
+                       training):
+        n = gi[k, G_SIZE]
+        st = _state(saddr[k], n)
+        clamped = gi[k, G_HARD] != 0 and _clamped(st, n)
+        # computeInput
+        for u in range(n):
+            st[IN, u] = f32(0.0)
+        if gi[k, G_DOT]:
+            for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+                R, S = pshape[p, 0], pshape[p, 1]
+                w = _matrix(paddr[p, 0], R, S)
+                so = _state(saddr[psend[p]], S)
+                chunks = (S - 1) // 10 if S > 10 else 0
+                for u in range(n):
+                    acc = st[IN, u]
+                    j = 0
+                    for _ in range(chunks):
+                        s1 = f32(so[OC, j] * w[u, j])
+                        for t in range(1, 10):
+                            s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
+                        acc = f32(acc + s1)
+                        j += 10
+                    for jj in range(j, S):
+                        acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
+                    st[IN, u] = acc
+            if clamped:
+                for u in range(n):
+                    st[IN, u] = f32(0.0)
+        # computeOutput
+        if gi[k, G_ZERO_OUT]:
+            for u in range(n):
+                st[OUT, u] = f32(0.0)
+        gain = f32(gf[k, F_GAIN])
+        for q in range(gi[k, G_NPROCS]):
+            code = gi[k, G_PROC0 + q]
+            if code == LINEAR:
+                for u in range(n):
+                    st[OUT, u] = st[IN, u]
+            elif code == LOGISTIC:
+                for u in range(n):
+                    st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
+            elif code == TANH:
+                for u in range(n):
+                    st[OUT, u] = _tanh(f32(gain * st[IN, u]))
+            elif code == SOFT_MAX:
+                m = 0.0
+                for u in range(n):
+                    x = f64(st[IN, u])
+                    if x != x or m != m:
+                        m = np.nan
+                    elif x > m:
+                        m = x
+                total = 0.0
+                for u in range(n):
+                    e = f32(np.exp(f64(st[IN, u]) - m))
+                    st[OUT, u] = e
+                    total = f64(e) if u == 0 else total + f64(e)   # NumPy's cumsum
+                scale = 1.0 / total
+                for u in range(n):
+                    st[OUT, u] = f32(f64(st[OUT, u]) * scale)
+            elif code == HARD_CLAMP:
+                for u in range(n):
+                    e = st[EXT, u]
+                    if e == e:
+                        st[OUT, u] = e
+            elif code == BIAS_CLAMP:
+                for u in range(n):
+                    st[OUT, u] = f32(1.0)
+            elif code == ELMAN_CLAMP:
+                src = gi[k, G_ELMAN]
+                if src >= 0:
+                    ss = _state(saddr[src], gi[k, G_ELMAN_SIZE])
+                    for u in range(n):
+                        st[OUT, u] = f32(st[OUT, u] + ss[OC, u])
+        for u in range(n):
+            st[OC, u] = st[OUT, u]
+        # computeCost (the error value) and, training, computeCostBack
+        cost = gi[k, G_COST]
+        if training:
+            for u in range(n):
+                st[OD, u] = f32(0.0)
+        if cost == 0 or grace:
+            if training:
+                for u in range(n):
+                    st[DC, u] = f32(0.0)
+            return
+        radius = f32(gf[k, F_RADIUS])
+        zero_r = f32(gf[k, F_ZERO_RADIUS])
+        terms = np.zeros(n)
+        for u in range(n):
+            t = st[TGT, u]
+            if t != t:
+                continue
+            o = st[OUT, u]
+            if gi[k, G_ADJUST]:
+                d = f32(o - t)
+                a = o
+                if d > radius:
+                    a = f32(t + radius)
+                elif d < -radius:
+                    a = f32(t - radius)
+                if d < zero_r and d > -zero_r:
+                    a = o
+                t = a
+            st[ADJ, u] = t
+            if t == t:
+                terms[u] = _error_term(cost, o, t)
+        # costs.sequential_sum: float terms go through NumPy's cumsum (the first
+        # term as it is), others are added to a float starting at 0
+        exact = True
+        for u in range(n):
+            x = terms[u]
+            if x == x and f64(f32(x)) != x:
+                exact = False
+        err = f32(0.0)
+        for u in range(n):
+            if exact and u == 0:
+                err = f32(terms[0])
+            else:
+                err = f32(f64(err) + terms[u])
+        s = gf[k, F_SCALE]
+        if pseudo:
+            s = s * f64(freq)
+        vals[k] = f32(f64(err) * s)
+        if training:
+            factor = 2.0 if cost == SSE else 1.0
+            bs = f32(f64(freq if pseudo else 1.0) * gf[k, F_BACK_SCALE] * factor)
+            for u in range(n):
+                if st[TGT, u] != st[TGT, u]:
+                    continue
+                t = st[ADJ, u]
+                if t != t:
+                    continue
+                st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+            for u in range(n):
+                st[DC, u] = f32(0.0)
+
+    @_njit
+    def _backward_group(k, gi, gf, saddr, psend, paddr, pshape):
+        n = gi[k, G_SIZE]
+        st = _state(saddr[k], n)
+        for u in range(n):
+            st[OD, u] = f32(st[OD, u] + st[DC, u])
+            st[DC, u] = f32(0.0)
+        gain = f32(gf[k, F_GAIN])
+        for q in range(gi[k, G_NPROCS] - 1, -1, -1):
+            code = gi[k, G_PROC0 + q]
+            if code == LINEAR:
+                for u in range(n):
+                    st[ID, u] = st[OD, u]
+            elif code == LOGISTIC:
+                g64 = f64(gain)
+                for u in range(n):
+                    o = st[OUT, u]
+                    st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
+            elif code == TANH:
+                for u in range(n):
+                    st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
+            elif code == SOFT_MAX:
+                s = 0.0
+                for u in range(n):
+                    x = f64(f32(st[OD, u] * st[OUT, u]))
+                    s = x if u == 0 else s + x
+                for u in range(n):
+                    st[ID, u] = f32(f64(st[OUT, u]) * (f64(st[OD, u]) - s))
+            elif code == HARD_CLAMP:
+                for u in range(n):
+                    if st[EXT, u] == st[EXT, u]:
+                        st[ID, u] = f32(0.0)
+            elif code == BIAS_CLAMP:
+                for u in range(n):
+                    st[ID, u] = f32(0.0)
+            elif code == ELMAN_CLAMP:
+                src = gi[k, G_ELMAN]
+                if src >= 0:
+                    ss = _state(saddr[src], gi[k, G_ELMAN_SIZE])
+                    for u in range(n):
+                        ss[DC, u] = f32(ss[DC, u] + st[OD, u])
+                        st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
+        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
+            return
+        skip = gi[k, G_HARD] != 0 and _clamped(st, n)
+        for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+            R, S = pshape[p, 0], pshape[p, 1]
+            w = _matrix(paddr[p, 0], R, S)
+            dv = _matrix(paddr[p, 1], R, S)
+            ss = _state(saddr[psend[p]], S)
+            for u in range(R):
+                d = f32(0.0) if skip else st[ID, u]
+                for j in range(S):
+                    ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
+            for u in range(R):
+                d = f32(0.0) if skip else st[ID, u]
+                for j in range(S):
+                    dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
+
+    @_njit
+    def tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace):
+        ng = gi.shape[0]
+        if phase != TRAIN_BACKWARD:
+            training = phase != FORWARD
+            for k in range(ng):
+                _forward_group(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
+                               grace, training)
+        if phase == TRAIN_BACKWARD or phase == TRAIN_ALL:
+            for k in range(ng - 1, -1, -1):
+                _backward_group(k, gi, gf, saddr, psend, paddr, pshape)
+
+
+_READY = threading.Event()
+_WARMER = None
+_LOCK = threading.Lock()
+
+
+def ready() -> bool:
+    """Is the kernel compiled?  Starts compiling it (after fastpath's kernels)."""
+    global _WARMER
+    if not HAVE_NUMBA:
+        return False
+    if not _READY.is_set():
+        with _LOCK:
+            if _WARMER is None:
+                _WARMER = threading.Thread(target=_warm, name="lens_py-fastexample-compile",
+                                           daemon=True)
+                _WARMER.start()
+    return _READY.is_set() and ENABLED
+
+
+def wait_ready() -> bool:
+    ready()
+    _READY.wait()
+    return ENABLED
+
+
+def _warm() -> None:
+    global ENABLED
+    try:
+        from . import fastpath
+        if fastpath.HAVE_NUMBA:
+            fastpath.ready(wait=True)     # one compilation at a time
+        state = np.zeros((11, 1, 1), dtype=np.float32)
+        gi = np.zeros((1, G_COLS), dtype=np.int64)
+        gi[0, G_SIZE] = 1
+        gi[0, G_ELMAN] = -1
+        gf = np.zeros((1, F_COLS))
+        saddr = np.array([state.ctypes.data], dtype=np.int64)
+        psend = np.zeros(0, dtype=np.int64)
+        paddr = np.zeros((0, 2), dtype=np.int64)
+        pshape = np.zeros((0, 2), dtype=np.int64)
+        vals = np.zeros(1, dtype=np.float32)
+        for phase in (FORWARD, TRAIN_ALL):
+            tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False)
+    except Exception:       # forward.py does everything then
+        ENABLED = False
+    finally:
+        _READY.set()
+
+
+# -- plans ---------------------------------------------------------------------------------
+
+def _blocker(net):
+    if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
+        return "network"
+    if net.backprop_ticks != 1 or net.example_writer is not None:
+        return "histories"
+    if net.exact_arithmetic is False:
+        return "arithmetic"
+    from .forward import EXACT_LIMIT
+    for g in net.groups:
+        if g.type & _UNSUPPORTED_GROUP:
+            return "group type"
+        if g.input_procs not in ([], [T.DOT_PRODUCT]):
+            return "input type"
+        if len(g.output_procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in g.output_procs):
+            return "output type"
+        if len(g.cost_procs) > 1 or any(p not in _COST_CODES for p in g.cost_procs):
+            return "cost type"
+        if g.state.shape[1] != 1 or not g.state.flags.c_contiguous:
+            return "state"
+        if "IN_INTEGR" in g.proc_state or "OUT_INTEGR" in g.proc_state:
+            return "integrators"
+        if len({id(p.sender) for p in g.incoming}) != len(g.incoming):
+            return "several projections from one sender"
+        if T.ELMAN_CLAMP in g.output_procs and g.elman_source is not None \
+                and g.elman_source.size < g.size:
+            return "elman source"
+        for p in g.incoming:
+            if p.mask is not None or p.weight.dtype != np.float32 \
+                    or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
+                return "projection"
+            if net.exact_arithmetic is None and p.weight.size > EXACT_LIMIT:
+                return "arithmetic"
+    return None
+
+
+class TickPlan:
+    """The kernel's tables for one network structure."""
+
+    def __init__(self, net):
+        groups = list(net.groups)
+        index = {id(g): k for k, g in enumerate(groups)}
+        self.net = net
+        self.groups = groups
+        self.key = self._key(net)
+        gi = np.zeros((len(groups), G_COLS), dtype=np.int64)
+        projs, psend = [], []
+        for k, g in enumerate(groups):
+            ot = g.output_type
+            gi[k, G_SIZE] = g.size
+            gi[k, G_DOT] = 1 if g.input_procs else 0
+            gi[k, G_HARD] = 1 if ot & T.HARD_CLAMP else 0
+            gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
+            gi[k, G_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
+            gi[k, G_NPROCS] = len(g.output_procs)
+            for q, proc in enumerate(g.output_procs):
+                gi[k, G_PROC0 + q] = _OUT_CODES[proc]
+            gi[k, G_COST] = _COST_CODES[g.cost_procs[0]] if g.cost_procs else 0
+            gi[k, G_P0] = len(projs)
+            gi[k, G_NP] = len(g.incoming)
+            src = g.elman_source if T.ELMAN_CLAMP in g.output_procs else None
+            gi[k, G_ELMAN] = index[id(src)] if src is not None else -1
+            gi[k, G_ELMAN_SIZE] = src.size if src is not None else 0
+            for p in g.incoming:
+                projs.append(p)
+                psend.append(index[id(p.sender)])
+        self.gi = gi
+        self.gf = np.zeros((len(groups), F_COLS))
+        self.psend = np.asarray(psend, dtype=np.int64)
+        self.projs = projs
+        self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data] for p in projs],
+                              dtype=np.int64).reshape(-1, 2)
+        self.pshape = np.array([p.weight.shape for p in projs], dtype=np.int64).reshape(-1, 2)
+        self.saddr = np.array([g.state.ctypes.data for g in groups], dtype=np.int64)
+        self.vals = np.zeros(len(groups), dtype=np.float32)
+        self.gain_groups = [(k, g) for k, g in enumerate(groups)
+                            if g.output_type & (T.LOGISTIC | T.TANH)]
+        self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
+        self.hard_groups = [g for g in groups if g.output_type & T.HARD_CLAMP]
+
+    @staticmethod
+    def _key(net):
+        return (net.dtype, net.type, net.backprop_ticks, net.exact_arithmetic,
+                net.example_writer is None,
+                tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
+                       tuple(g.cost_procs), g.state, g.elman_source,
+                       tuple((p, p.arrays, p.arrays.weight, p.arrays.deriv, p.mask is None)
+                             for p in g.incoming))
+                      for g in net.groups))
+
+    def valid(self, net) -> bool:
+        return self._key(net) == self.key
+
+    def fill_params(self, net) -> None:
+        """The parameters a hook may have changed since the last tick."""
+        gf = self.gf
+        d = np.float32
+        for k, g in self.gain_groups:
+            gf[k, F_GAIN] = d(g.choose("gain"))
+        for k, g in self.cost_groups:
+            tr, zr = g.choose("target_radius"), g.choose("zero_error_radius")
+            gf[k, F_RADIUS], gf[k, F_ZERO_RADIUS] = tr, zr
+            self.gi[k, G_ADJUST] = 1 if (tr != 0.0 or zr != 0.0) else 0
+            gf[k, F_SCALE] = np.float64(d(d(g.error_scale) / d(net.ticks_per_interval)))
+            gf[k, F_BACK_SCALE] = np.float64(d(g.error_scale))
+
+
+def plan_for(net):
+    """The network's TickPlan, or None when forward.py must run its ticks."""
+    if not ENABLED or not getattr(net, "fast_path", True) or not ready():
+        return None
+    plan = getattr(net, "_tick_plan", None)
+    if plan is not None and plan.valid(net):
+        return plan
+    if _blocker(net) is not None:
+        net._tick_plan = None
+        return None
+    plan = net._tick_plan = TickPlan(net)
+    return plan
+
+
+def run_tick(net, plan, freq: float, training: bool) -> None:
+    """forward.train_tick (training; no preTickBackProc) or forward.forward_tick
+    for one example; `freq` is the example's frequency as a float."""
+    from .forward import history_index
+    plan.fill_params(net)
+    if plan.hard_groups:
+        idx = history_index(net, net.current_tick)
+        for g in plan.hard_groups:
+            g.proc_state[("HARD_CLAMP", idx)] = g.external_input.copy()
+    grace = bool(net.in_grace_period)
+    tick_kernel(TRAIN_ALL if training else FORWARD, plan.gi, plan.gf, plan.saddr, plan.psend,
+                plan.paddr, plan.pshape, plan.vals, freq, bool(net.pseudo_example_freq), grace)
+    if not grace and plan.cost_groups:
+        _finish_errors(net, plan)
+
+
+def _finish_errors(net, plan) -> None:
+    """forward.finish_costs for one example: group errors, then the net's."""
+    d = np.float32
+    vals = plan.vals
+    total = d(net.error)
+    for k, g in plan.cost_groups:
+        v = vals[k]
+        g.error = float(d(d(g.error) + v))
+        total = d(total + v)
+    net.error = float(total)
