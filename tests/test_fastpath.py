@@ -398,8 +398,9 @@ def test_ordered_draws_match_next_indices():
 
 
 @needs_numba
-@pytest.mark.parametrize("batch", [0, 3, 1])
-def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch):
+@pytest.mark.parametrize("batch,dtype", [(0, np.float32), (3, np.float32), (1, np.float32),
+                                         (0, np.float64)])
+def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtype):
     # every sum threaded (examples split for the inputs and derivative caches,
     # units for the link derivatives), against the NumPy path
     monkeypatch.setattr(fastpath, "PARALLEL_WORK", 0)
@@ -409,6 +410,45 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch):
         net.batch_size = batch
         s.add_set(example_set(n=13, n_in=23, n_out=3, targets="binary"))
         return net
-    fast, slow = train_both(build, updates=6, report=2, algorithm="momentum")
+    fast, slow = train_both(build, updates=6, report=2, algorithm="momentum", dtype=dtype)
     assert fast["used_fast"]
+    assert_same(fast, slow, exact=dtype == np.float32)
+
+
+@needs_numba
+def test_compiled_run_with_a_frozen_unit_leaves_each_update_to_numpy(monkeypatch):
+    # the compiled update declines (a frozen row): every batch runs compiled,
+    # every update in NumPy, the reports and numbers as the NumPy path's
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+    declined = []
+    real = fastpath.train_updates_kernel
+
+    def spy(idx, crit, min_crit, bac, counter, *args):
+        real(idx, crit, min_crit, bac, counter, *args)
+        declined.append(int(counter[1]))
+    monkeypatch.setattr(fastpath, "train_updates_kernel", spy)
+
+    def setup(net):
+        net.group("hidden").unit_frozen[1] = True
+    fast, slow = train_both(three_layer(setup=setup), updates=9, report=5,
+                            algorithm="momentum")
+    assert declined and all(declined)
     assert_same(fast, slow)
+
+
+@needs_numba
+def test_ctrl_c_while_drawing_the_examples_of_a_run_gives_the_draws_back(monkeypatch):
+    real = fastpath._draw
+
+    def draw(exset, count, rng):
+        real(exset, count, rng)          # the draws are made, then Ctrl-C arrives
+        raise KeyboardInterrupt
+    monkeypatch.setattr(fastpath, "_draw", draw)
+    s = Session(rng=LensRandom(5), write=io.StringIO().write)
+    net = three_layer(batch=4, mode=ExampleSet.PERMUTED)(s)
+    before = s.rng.getstate()
+    with pytest.raises(TR.TrainingHalted, match="Performed 0 updates"):
+        s.train(50, report=0, algorithm="momentum")
+    assert (net.total_updates, net.training_set.current) == (0, -1)
+    assert net.training_set.perm == list(range(12))
+    assert s.rng.getstate() == before

@@ -8,7 +8,7 @@ LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no unit histories
 (backpropTicks 1, no output file), no adaptive gain, noise or integrators.
 Anything else, and everything until the kernel is compiled (in a background
-thread, after fastpath's; numba caches it on disk), runs in forward.py.
+thread; numba caches it on disk), runs in forward.py.
 
 The kernel works on the groups' own state arrays and weight arrays, found by
 address; `TickPlan` keeps them alive and checks before each tick that the
@@ -16,6 +16,7 @@ network's structure is still the one it was built for.
 """
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 
@@ -401,7 +402,7 @@ _LOCK = threading.Lock()
 
 
 def ready() -> bool:
-    """Is the kernel compiled?  Starts compiling it (after fastpath's kernels)."""
+    """Is the kernel compiled?  Starts compiling it if not."""
     global _WARMER
     if not HAVE_NUMBA:
         return False
@@ -411,6 +412,8 @@ def ready() -> bool:
                 _WARMER = threading.Thread(target=_warm, name="lens_py-fastexample-compile",
                                            daemon=True)
                 _WARMER.start()
+                # a compilation cut off by the interpreter's exit can crash it
+                atexit.register(_WARMER.join, 120)
     return _READY.is_set() and ENABLED
 
 
@@ -423,9 +426,6 @@ def wait_ready() -> bool:
 def _warm() -> None:
     global ENABLED
     try:
-        from . import fastpath
-        if fastpath.HAVE_NUMBA:
-            fastpath.ready(wait=True)     # one compilation at a time
         state = np.zeros((11, 1, 1), dtype=np.float32)
         gi = np.zeros((1, G_COLS), dtype=np.int64)
         gi[0, G_SIZE] = 1
@@ -463,7 +463,8 @@ def _blocker(net):
             return "output type"
         if len(g.cost_procs) > 1 or any(p not in _COST_CODES for p in g.cost_procs):
             return "cost type"
-        if g.state.shape[1] != 1 or not g.state.flags.c_contiguous:
+        if g.state.shape[1] != 1 or not g.state.flags.c_contiguous \
+                or g.state.dtype != np.float32:
             return "state"
         if "IN_INTEGR" in g.proc_state or "OUT_INTEGR" in g.proc_state:
             return "integrators"
@@ -474,6 +475,8 @@ def _blocker(net):
             return "elman source"
         for p in g.incoming:
             if p.mask is not None or p.weight.dtype != np.float32 \
+                    or p.weight.shape != (g.size, p.sender.size) \
+                    or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
                     or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
                 return "projection"
             if net.exact_arithmetic is None and p.weight.size > EXACT_LIMIT:
@@ -553,24 +556,25 @@ class TickPlan:
 
 
 def plan_for(net):
-    """The network's TickPlan, or None when forward.py must run its ticks."""
+    """The network's TickPlan with its parameters read now, or None when
+    forward.py must run the ticks.  Valid until a script or hook runs."""
     if not ENABLED or not getattr(net, "fast_path", True) or not ready():
         return None
     plan = getattr(net, "_tick_plan", None)
-    if plan is not None and plan.valid(net):
-        return plan
-    if _blocker(net) is not None:
-        net._tick_plan = None
-        return None
-    plan = net._tick_plan = TickPlan(net)
+    if plan is None or not plan.valid(net):
+        if _blocker(net) is not None:
+            net._tick_plan = None
+            return None
+        plan = net._tick_plan = TickPlan(net)
+    plan.fill_params(net)
     return plan
 
 
 def run_tick(net, plan, freq: float, training: bool) -> None:
     """forward.train_tick (training; no preTickBackProc) or forward.forward_tick
-    for one example; `freq` is the example's frequency as a float."""
+    for one example; `freq` is the example's frequency as a float.  The plan
+    must come from plan_for since the last script or hook ran."""
     from .forward import history_index
-    plan.fill_params(net)
     if plan.hard_groups:
         idx = history_index(net, net.current_tick)
         for g in plan.hard_groups:

@@ -41,10 +41,12 @@ import numpy as np
 from . import activations as A
 from . import types as T
 
-# OpenMP threads that spin between the parallel sums starve the main thread on
-# small machines (a 1M-link update took 28 ms instead of 3.4 on two cores);
-# waiting passively costs a few microseconds per parallel section instead.
-# (Read when numba first starts its threads; a user's own setting wins.)
+# OpenMP threads that spin between parallel sections are a gamble on a small
+# shared machine: with another process on one of two cores, a spinning
+# barrier waits out whole time slices (a 1M-link update took 16-28 ms instead
+# of 3), and idle spinning burns a core.  Waiting passively costs tens of
+# microseconds per section instead (hence PARALLEL_WORK).  (Read when numba
+# first starts its threads; a user's own setting wins.)
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
@@ -897,6 +899,9 @@ def _warm() -> None:
     real call compiles."""
     global ENABLED
     try:
+        # the threads first: kernels loaded from numba's cache that contain
+        # parallel loops crash if called before the threading layer is up
+        numba.get_num_threads()
         for d in (np.float32, np.float64):
             gi = np.zeros((1, G_COLS), dtype=np.int64)
             gi[0, G_SIZE] = 1
@@ -924,9 +929,6 @@ def _warm() -> None:
                      np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 2),
                      _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
             update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
-            # start the threads now (their first start takes milliseconds)
-            w2 = np.zeros((2, 2), dtype=d)
-            _fwd_par(w2, w2, w2.copy(), np.zeros(4, dtype=d), 2)
             ops, _ = _program([[]], False)
             train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops,
                                  gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq,
@@ -1226,14 +1228,14 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     count = min(last - i + 1, getattr(plan, "burst", 4))
     rng = session.rng
     saved = (rng.getstate(), exset.current, list(exset.perm), exset.current_example)
-    idx_all = _draw(exset, count * n, rng).reshape(count, n)
     inc, dec, proto = uplan.rates
     counter = np.zeros(3, dtype=np.int64)
     plan.io[1] = numba.get_num_threads()
     plan.io[2] = PARALLEL_WORK
     interrupted = False
     t0 = time.perf_counter()
-    try:
+    try:        # (a Ctrl-C while drawing gives the draws back too)
+        idx_all = _draw(exset, count * n, rng).reshape(count, n)
         train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
                              int(batches_at_crit), counter, plan.programs[False][0], plan.gi,
                              plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,

@@ -85,9 +85,8 @@ _UNTOUCHED = (-3.25e30, 7.5e29)     # two fills: a unit is written if either cha
 
 
 def _event_writes(net, event):
-    """What standard loadEvent writes for this event, per group: (group,
-    externalInput units, values, target units, values), the values already
-    rounded to the real type.  Found by installing the event twice into flat
+    """What standard loadEvent writes for this event: (group, "external_input"
+    or "target", units, values), the values already rounded to the real type.  Found by installing the event twice into flat
     vectors of two different fill values."""
     n = net.num_units
     found = []
@@ -101,10 +100,12 @@ def _event_writes(net, event):
     writes = []
     o = 0
     for g in net.groups:
-        e_on, t_on = ext_on[o:o + g.size], tgt_on[o:o + g.size]
-        if e_on.any() or t_on.any():
-            writes.append((g, np.flatnonzero(e_on), ext[o:o + g.size][e_on],
-                           np.flatnonzero(t_on), tgt[o:o + g.size][t_on]))
+        for field, on, vals in (("external_input", ext_on, ext), ("target", tgt_on, tgt)):
+            on = on[o:o + g.size]
+            if on.all():
+                writes.append((g, field, slice(None), vals[o:o + g.size].copy()))
+            elif on.any():
+                writes.append((g, field, np.flatnonzero(on), vals[o:o + g.size][on]))
         o += g.size
     return writes
 
@@ -135,9 +136,8 @@ def load_event(session, net, exset, event) -> None:
     writes = _cached_event_writes(net, exset, event) if net.groups[0].state.shape[1] == 1 \
         else None
     if writes is not None:
-        for g, e_units, e_vals, t_units, t_vals in writes:
-            g.external_input[0, e_units] = e_vals
-            g.target[0, t_units] = t_vals
+        for g, field, units, vals in writes:
+            getattr(g, field)[0, units] = vals
         proc = getattr(event, "proc", None)
         if proc:
             session.script(proc, "event proc")
@@ -162,6 +162,10 @@ def _reset_outputs(net, g) -> None:
     v = net.dtype(g.initial_output())
     g.output[...] = v
     g.output_cache[...] = v
+
+
+_TICK_HOOKS = ("preEventProc", "postEventProc", "preTickProc", "postTickProc",
+               "preTickBackProc")
 
 
 def run_example(session, net, exset, example, training: bool,
@@ -194,6 +198,9 @@ def run_example(session, net, exset, example, training: bool,
     correct = True
     freq = [getattr(example, "frequency", 1.0)]
     freq32 = float(np.float32(freq[0]))
+    scripted = any(net.hooks.get(h) for h in _TICK_HOOKS) \
+        or any(getattr(e, "proc", None) for e in events)
+    plan = None
     tpi = net.ticks_per_interval
     tick = 0
     while tick < net.max_ticks and event < len(events):
@@ -202,8 +209,10 @@ def run_example(session, net, exset, example, training: bool,
         if tick > 0 and net.history_length:
             net.reset_history[F.history_index(net, tick)] = False
         hook("preTickProc")
-        # the compiled tick when it can (same bits); never around a tick-back hook
-        plan = None if srbptt else fastexample.plan_for(net)
+        # the compiled tick when it can (same bits); never around a tick-back hook.
+        # Only scripts change the network, so the plan is looked at again after them.
+        if tick == 0 or scripted:
+            plan = None if srbptt else fastexample.plan_for(net)
         if plan is not None and not (training and net.hooks.get("preTickBackProc")):
             fastexample.run_tick(net, plan, freq32, training)
         else:
