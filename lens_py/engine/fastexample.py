@@ -5,8 +5,9 @@ same float32 operations in the same order, so the same bits.
 Covered: float32 networks whose groups have no input procedure or a dense
 DOT_PRODUCT (one projection per sender), output procedures among LINEAR,
 LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
-error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no unit histories
-(backpropTicks 1, no output file), no adaptive gain, noise or integrators.
+error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
+unit-history group types, no adaptive gain, noise or integrators.  With
+backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (in a background
 thread; numba caches it on disk), runs in forward.py.
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from . import activations as A
 from . import types as T
+from .forward import EXACT_LIMIT, _backprop_through_time, history_index
 
 try:
     import numba
@@ -418,6 +420,7 @@ def ready() -> bool:
 
 
 def wait_ready() -> bool:
+    """Block until the kernel is compiled (tests); False if it cannot be."""
     ready()
     _READY.wait()
     return ENABLED
@@ -449,11 +452,10 @@ def _warm() -> None:
 def _blocker(net):
     if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
         return "network"
-    if net.backprop_ticks != 1 or net.example_writer is not None:
-        return "histories"
+    if net.example_writer is not None:
+        return "output file"
     if net.exact_arithmetic is False:
         return "arithmetic"
-    from .forward import EXACT_LIMIT
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return "group type"
@@ -574,8 +576,8 @@ def run_tick(net, plan, freq: float, training: bool) -> None:
     """forward.train_tick (training; no preTickBackProc) or forward.forward_tick
     for one example; `freq` is the example's frequency as a float.  The plan
     must come from plan_for since the last script or hook ran."""
-    from .forward import history_index
-    if plan.hard_groups:
+    if plan.hard_groups and net.backprop_ticks > 1:
+        # what forward.py's HARD_CLAMP keeps for a backward step of a later tick
         idx = history_index(net, net.current_tick)
         for g in plan.hard_groups:
             g.proc_state[("HARD_CLAMP", idx)] = g.external_input.copy()
@@ -584,6 +586,15 @@ def run_tick(net, plan, freq: float, training: bool) -> None:
                 plan.paddr, plan.pshape, plan.vals, freq, bool(net.pseudo_example_freq), grace)
     if not grace and plan.cost_groups:
         _finish_errors(net, plan)
+    if training and net.backprop_ticks > 1:
+        # train_tick keeps every group's input and output in the history (the
+        # output as computed: the backward pass of an Elman copy changes it)
+        if net.history_length > 0:
+            idx = history_index(net, net.current_tick)
+            for g in plan.groups:
+                g.input_history[idx] = g.input[0]
+                g.output_history[idx] = g.output_cache[0]
+        _backprop_through_time(net)
 
 
 def _finish_errors(net, plan) -> None:

@@ -67,6 +67,22 @@ def _event_time(event, exset, name):
     return float(np.float32(v))
 
 
+def _event_times(net, exset, event):
+    """(maxTime, minTime, graceTime) of the event, kept while the set is unedited."""
+    version = getattr(exset, "version", None)
+    if version is None or getattr(exset, "mode", 0) & (T.PIPE | T.CUSTOM):
+        return tuple(_event_time(event, exset, k) for k in ("max_time", "min_time", "grace_time"))
+    key = (version, id(exset))
+    cache = getattr(net, "_event_times_cache", None)
+    if cache is None or cache[0] != key or len(cache[1]) > _EVENT_CACHE_LIMIT:
+        cache = net._event_times_cache = (key, {})
+    entry = cache[1].get(id(event))
+    if entry is None or entry[0] is not event:
+        entry = cache[1][id(event)] = (event, tuple(
+            _event_time(event, exset, k) for k in ("max_time", "min_time", "grace_time")))
+    return entry[1]
+
+
 def _examples(exset):
     return exset.examples
 
@@ -179,9 +195,7 @@ def run_example(session, net, exset, example, training: bool,
     ev = events[0]
     load_event(session, net, exset, ev)
     ticks_on_event = 0
-    max_t = _event_time(ev, exset, "max_time")
-    min_t = _event_time(ev, exset, "min_time")
-    grace_t = _event_time(ev, exset, "grace_time")
+    max_t, min_t, grace_t = _event_times(net, exset, ev)
     net.in_grace_period = grace_t > 0.0
     for g in net.groups:
         if g.type & T.RESET_ON_EXAMPLE:
@@ -246,9 +260,7 @@ def run_example(session, net, exset, example, training: bool,
                 ev = events[event]
                 load_event(session, net, exset, ev)
                 ticks_on_event = 0
-                max_t = _event_time(ev, exset, "max_time")
-                min_t = _event_time(ev, exset, "min_time")
-                grace_t = _event_time(ev, exset, "grace_time")
+                max_t, min_t, grace_t = _event_times(net, exset, ev)
                 net.in_grace_period = grace_t > 0.0
                 hook("preEventProc")
         tick += 1
