@@ -6,6 +6,7 @@ re-computation (float64, exact sigmoid) written from the SPEC's equations."""
 import numpy as np
 import pytest
 
+import lens_examples
 from lens_py.commands.common import session as session_of
 from lens_py.shell import make_interp
 
@@ -304,10 +305,12 @@ def test_output_file_marks_tick_zero(tmp_path):
     assert lines[8] == "2 0"
 
 
-ON_OFF_SETUP = """
+XOR = lens_examples.xor()
+
+ON_OFF_TEMPLATE = """
 seed 3
 addNet on-off -i 2 -t 4 CONTINUOUS 6 4 6
-loadExamples /work/shared/lens-examples/on-off2.ex -set on
+loadExamples {ON_OFF2} -set on
 setObj learningRate 1
 """
 
@@ -321,11 +324,16 @@ def _on_off(net):
     return cfg, events
 
 
+def on_off_setup() -> str:
+    return ON_OFF_TEMPLATE.format(ON_OFF2=lens_examples.require("on-off2.ex"))
+
+
 def test_lens_script_through_the_shell(tmp_path):
     """A Lens script on the distribution's on-off examples (set header
     min:0.5, so events end early once within testGroupCrit)."""
     script = tmp_path / "on-off.in"
-    script.write_text(ON_OFF_SETUP + "train 60 -r 30\ntest\n")
+    setup = on_off_setup()
+    script.write_text(setup + "train 60 -r 30\ntest\n")
     it = make_interp()
     printed = []
     session_of(it).write = printed.append
@@ -346,7 +354,7 @@ def test_lens_script_through_the_shell(tmp_path):
     # the first batch, on the initial weights
     it = make_interp()
     session_of(it).write = lambda text: None
-    it.eval(ON_OFF_SETUP)
+    it.eval(setup)
     net = session_of(it).net
     first = sum(Ref(net, cfg).run(ev, True, 0.0, 0.5)[0] for ev in events)
     it.eval("train 1 -r 1")
@@ -436,7 +444,7 @@ def test_out_integr_in_a_standard_net(tmp_path):
             addGroup output 1 OUTPUT
             connectGroups input hidden output
             resetNet
-            loadExamples /work/shared/lens-examples/xor.ex
+            loadExamples {{{XOR}}}
             train 1 -r 0
         """)
         net = session_of(it).net

@@ -5,10 +5,12 @@ import os
 
 import pytest
 
+import lens_examples
+
 from lens_py.shell import make_interp
 from lens_py.shell.errors import TclError
 
-XOR_EX = "/work/shared/lens-examples/xor.ex"
+XOR_EX = lens_examples.xor()
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ import sys
 import numpy as np
 import pytest
 
+import lens_examples
+
 from lens_py import Lens
 
-SEQUENCE = "/work/shared/lens-examples/sequence.ex"
+SEQUENCE = lens_examples.path("sequence.ex")
 
 TWO_EVENTS = """defI: 0
 defT: 0
@@ -70,6 +72,8 @@ def run_scenario(name, tmp_dir):
     two = f"{tmp_dir}/two.ex"
     with open(two, "w") as f:
         f.write(TWO_EVENTS)
+    if "{SEQUENCE}" in SCENARIOS[name] and SEQUENCE is None:
+        pytest.skip("Lens's sequence.ex is not here")
     out = io.StringIO()
     lens = Lens(stdout=out)
     lens(SCENARIOS[name].format(SEQUENCE=SEQUENCE, TWO=two))
