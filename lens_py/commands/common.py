@@ -93,6 +93,17 @@ def atof(text: str) -> float:
     return float(m.group(1)) if m else 0.0
 
 
+def flag_options(words, flags: dict, usage: str) -> dict:
+    """Lens's value-less options by first letter: {letter: keyword} → {keyword: True}."""
+    opts = {}
+    for word in words:
+        key = flags.get(option_letter(word)) if is_option(word) else None
+        if key is None:
+            raise TclError(f"usage: {usage}")
+        opts[key] = True
+    return opts
+
+
 def need_value(args: list, i: int, usage: str) -> str:
     if i + 1 >= len(args):
         raise TclError(f"usage: {usage}")

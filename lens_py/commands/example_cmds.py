@@ -7,7 +7,7 @@ from ..engine import types as T
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import (NoCurrentNetwork, atof, atoi, is_option, lens_command, need_value, option_letter, quoted_names,
+from .common import (NoCurrentNetwork, atof, atoi, flag_options, is_option, lens_command, need_value, option_letter, quoted_names,
                      register_engine_error, session)
 
 TABLE = CommandTable("lens-examples")
@@ -67,15 +67,7 @@ SAVE_USAGE = "saveExamples <example-set> <file> [-binary | -append]"
 @lens_command(TABLE, "saveExamples", SAVE_USAGE, 2, 3)
 def _save_examples(interp, args):
     exset = _find_set(interp, args[0])
-    opts = {}
-    if len(args) == 3:
-        letter = option_letter(args[2]) if is_option(args[2]) else ""
-        if letter == "b":
-            opts["binary"] = True
-        elif letter == "a":
-            opts["append"] = True
-        else:
-            raise TclError(f"usage: {SAVE_USAGE}")
+    opts = flag_options(args[2:], {"b": "binary", "a": "append"}, SAVE_USAGE)
     _examples().save_examples(exset, args[1], **opts)
     return ""
 

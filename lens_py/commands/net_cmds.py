@@ -10,9 +10,9 @@ from ..engine.network import NetworkError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import (atof, atoi, current_net, group_list, is_group_list, is_option, lens_command,
-                     need_value, option_letter, quoted_names, register_engine_error, session,
-                     unit_list)
+from .common import (atof, atoi, current_net, flag_options, group_list, is_group_list,
+                     is_option, lens_command, need_value, option_letter, quoted_names,
+                     register_engine_error, session, unit_list)
 
 TABLE = CommandTable("lens-network")
 register_engine_error(T.TypeError_)
@@ -375,15 +375,7 @@ def _save_weights(interp, args):
 @lens_command(TABLE, "loadWeights", LOAD_WEIGHTS_USAGE, 1)
 def _load_weights(interp, args):
     net = current_net(interp)
-    opts = {}
-    for word in args[1:]:
-        letter = option_letter(word) if is_option(word) else ""
-        if letter == "n":
-            opts["no_frozen"] = True
-        elif letter == "o":
-            opts["only_frozen"] = True
-        else:
-            raise TclError(f"usage: {LOAD_WEIGHTS_USAGE}")
+    opts = flag_options(args[1:], {"n": "no_frozen", "o": "only_frozen"}, LOAD_WEIGHTS_USAGE)
     _weightfile().load_weights(net, args[0], **opts)
     return args[0]
 
@@ -397,15 +389,7 @@ OPEN_OUT_USAGE = "openNetOutputFile <file> [-binary] [-append]"
 def _open_output(interp, args):
     from ..engine import outputfile
     net = current_net(interp)
-    opts = {}
-    for word in args[1:]:
-        letter = option_letter(word) if is_option(word) else ""
-        if letter == "b":
-            opts["binary"] = True
-        elif letter == "a":
-            opts["append"] = True
-        else:
-            raise TclError(f"usage: {OPEN_OUT_USAGE}")
+    opts = flag_options(args[1:], {"b": "binary", "a": "append"}, OPEN_OUT_USAGE)
     outputfile.open_output_file(net, args[0], **opts)
     return ""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import types as T
 
 BLOCK_PARAMS = ("learning_rate", "momentum", "weight_decay", "rand_mean", "rand_range",
                 "min", "max")

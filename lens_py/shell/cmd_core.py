@@ -1,13 +1,12 @@
 """Tcl's core commands: variables, control flow, procs, evaluation, info, puts."""
 from __future__ import annotations
 
-import fnmatch
 import re
 
 from . import numbers, parser
 from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
 from .expr import expr_bool, expr_string
-from .interp import Frame, Proc, split_var_name
+from .interp import Proc, split_var_name
 from .options import match_option
 from .registry import CommandTable
 from .tcllist import format_list, parse_list

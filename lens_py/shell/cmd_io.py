@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from . import numbers
-from .errors import TclError, wrong_args
+from .errors import TclError
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
 

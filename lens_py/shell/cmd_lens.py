@@ -1,7 +1,6 @@
 """Lens's own shell layer (SPEC §8): repeat, alias, seed/rand/randInt, time, help, …"""
 from __future__ import annotations
 
-import os
 import resource
 import time as walltime
 
@@ -10,7 +9,7 @@ from ..engine.rng import default_rng
 from . import numbers
 from .errors import TclBreak, TclContinue, TclError
 from .registry import CommandTable
-from .tcllist import format_list, parse_list
+from .tcllist import parse_list
 
 TABLE = CommandTable("lens-shell")
 cmd = TABLE.command

@@ -13,7 +13,7 @@ import re
 
 from . import numbers
 from .errors import TclError
-from .parser import CmdSub, VarRef, _Parser, braced
+from .parser import _Parser, braced
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)

@@ -12,7 +12,7 @@ import sys
 
 from . import parser
 from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
-from .parser import CmdSub, Compound, VarRef
+from .parser import VarRef
 from .registry import Command
 
 
@@ -346,7 +346,7 @@ class Interp:
                            f'that looks like an array element')
         base, key = split_var_name(target)
         if target_frame is self.frame and base == local:
-            raise TclError(f'can\'t upvar from variable to itself')
+            raise TclError("can't upvar from variable to itself")
         var = self._lookup(base, target_frame, create=True)
         if key is not None:
             var = ElementLink(var, key)
