@@ -12,14 +12,13 @@ from collections import Counter
 import numpy as np
 import pytest
 
+import lens_examples
 from lens_py.engine.examples import load_examples, save_examples
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
 
-FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "lens-examples")
-if not os.path.isdir(FOLDER):
-    FOLDER = "/work/shared/lens-examples"
-pytestmark = pytest.mark.skipif(not os.path.isdir(FOLDER), reason="no lens-examples folder")
+FOLDER = str(lens_examples.FOLDER) if lens_examples.FOLDER is not None else ""
+pytestmark = pytest.mark.skipif(not FOLDER, reason="no lens-examples folder")
 
 TEXT_FILES = sorted(f for f in (os.listdir(FOLDER) if os.path.isdir(FOLDER) else [])
                     if f.endswith((".ex", ".ex.gz")))

@@ -110,8 +110,7 @@ def complete_object_path(interp, text_before_cursor: str) -> list:
         return []
     if ref.field is not None:
         return []
-    sep = "." if word[cut] == "." else "."
-    prefix = head + sep
+    prefix = head + "."
     try:
         fields = type_of(ref.obj).fields
     except KeyError:

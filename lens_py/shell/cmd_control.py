@@ -96,25 +96,10 @@ def _throw(interp, args):
 
 @cmd("lmap", "lmap varList list ?varList list ...? command", 3)
 def _lmap(interp, args):
-    if len(args) % 2 != 1:
-        raise wrong_args("lmap varList list ?varList list ...? command")
+    from .cmd_core import each_round
     body = args[-1]
-    groups = []
-    rounds = 0
-    for names, values in zip(args[:-1:2], args[1:-1:2]):
-        vars_ = parse_list(names)
-        if not vars_:
-            raise TclError("lmap varlist is empty")
-        vals = parse_list(values)
-        groups.append((vars_, vals))
-        rounds = max(rounds, -(-len(vals) // len(vars_)))
     out = []
-    for r in range(rounds):
-        for vars_, vals in groups:
-            k = len(vars_)
-            for j, name in enumerate(vars_):
-                pos = r * k + j
-                interp.set_var(name, vals[pos] if pos < len(vals) else "")
+    for _ in each_round(interp, "lmap", args):
         try:
             out.append(interp.eval(body))
         except TclBreak:

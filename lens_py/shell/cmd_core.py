@@ -222,27 +222,11 @@ def _for(interp, args):
 
 @cmd("foreach", "foreach varList list ?varList list ...? command", 3)
 def _foreach(interp, args):
-    if len(args) % 2 != 1:
-        raise wrong_args("foreach varList list ?varList list ...? command")
     body = args[-1]
-    groups = []
-    rounds = 0
-    for names, values in zip(args[:-1:2], args[1:-1:2]):
-        vars_ = parse_list(names)
-        if not vars_:
-            raise TclError("foreach varlist is empty")
-        vals = parse_list(values)
-        groups.append((vars_, vals))
-        rounds = max(rounds, -(-len(vals) // len(vars_)))
     # Tcl compiles foreach inline only in procs; elsewhere its body is a
     # separate evaluation with its own errorInfo line.
     inline = interp.frame.proc is not None
-    for r in range(rounds):
-        for vars_, vals in groups:
-            k = len(vars_)
-            for j, name in enumerate(vars_):
-                pos = r * k + j
-                interp.set_var(name, vals[pos] if pos < len(vals) else "")
+    for _ in each_round(interp, "foreach", args):
         try:
             if inline:
                 interp.eval(body)
@@ -253,6 +237,29 @@ def _foreach(interp, args):
         except TclContinue:
             pass
     return ""
+
+
+def each_round(interp, command: str, args):
+    """foreach/lmap: for each round, set the variables of every varList to
+    their next values ("" once a list runs out), then yield."""
+    if len(args) % 2 != 1:
+        raise wrong_args(f"{command} varList list ?varList list ...? command")
+    groups = []
+    rounds = 0
+    for names, values in zip(args[:-1:2], args[1:-1:2]):
+        vars_ = parse_list(names)
+        if not vars_:
+            raise TclError(f"{command} varlist is empty")
+        vals = parse_list(values)
+        groups.append((vars_, vals))
+        rounds = max(rounds, -(-len(vals) // len(vars_)))
+    for r in range(rounds):
+        for vars_, vals in groups:
+            k = len(vars_)
+            for j, name in enumerate(vars_):
+                pos = r * k + j
+                interp.set_var(name, vals[pos] if pos < len(vals) else "")
+        yield r
 
 
 @cmd("break", "break", 0, 0)
