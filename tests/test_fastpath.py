@@ -401,12 +401,13 @@ def test_ordered_draws_match_next_indices():
 @pytest.mark.parametrize("batch,dtype", [(0, np.float32), (3, np.float32), (1, np.float32),
                                          (0, np.float64)])
 def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtype):
-    # every sum threaded (examples split for the inputs and derivative caches,
-    # units for the link derivatives), against the NumPy path
+    # every sum threaded (units split on 16-unit boundaries for the inputs,
+    # examples for the derivative caches, units for the link derivatives),
+    # against the NumPy path; 50 and 37 units split unevenly, 9 not at all
     monkeypatch.setattr(fastpath, "PARALLEL_WORK", 0)
 
     def build(s):
-        net = s.add_net("n", groups=[(23, []), (17, ["TANH"]), (9, []), (3, [])])
+        net = s.add_net("n", groups=[(23, []), (50, ["TANH"]), (37, []), (9, []), (3, [])])
         net.batch_size = batch
         s.add_set(example_set(n=13, n_in=23, n_out=3, targets="binary"))
         return net
@@ -452,3 +453,10 @@ def test_ctrl_c_while_drawing_the_examples_of_a_run_gives_the_draws_back(monkeyp
     assert (net.total_updates, net.training_set.current) == (0, -1)
     assert net.training_set.perm == list(range(12))
     assert s.rng.getstate() == before
+
+
+@needs_numba
+def test_padded_row_widths_are_whole_lines_off_the_cache_set_strides():
+    for n in range(1, 2100):
+        m = fastpath._pad16(n)
+        assert n <= m < n + 32 and m % 16 == 0 and m % 64 != 0

@@ -42,12 +42,16 @@ from . import activations as A
 from . import types as T
 
 # OpenMP threads that spin between parallel sections are a gamble on a small
-# shared machine: with another process on one of two cores, a spinning
-# barrier waits out whole time slices (a 1M-link update took 16-28 ms instead
-# of 3), and idle spinning burns a core.  Waiting passively costs tens of
-# microseconds per section instead (hence PARALLEL_WORK).  (Read when numba
-# first starts its threads; a user's own setting wins.)
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# shared machine: with another process on one of two cores, a thread spinning
+# for milliseconds (GNU OpenMP's default) made a 1M-link update take 16-28 ms
+# instead of 3, and idle spinning burns a core.  Never spinning costs ~50 us
+# to wake the threads for every section, more than the sums of a 100k-link
+# net take.  So: spin about a quarter of a millisecond (sections within one
+# update follow each other closely), then sleep.  (Read when numba first
+# starts its threads; a user's own setting wins.)
+if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    os.environ["GOMP_SPINCOUNT"] = "10000"
 
 try:
     import numba
@@ -66,7 +70,7 @@ SSE, CE = 1, 2
 STEEPEST, MOMENTUM, DOUGS = T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE}
 _MAX_OUT_PROCS = 4
-PARALLEL_WORK = 8_000_000   # products in one call worth sharing between threads
+PARALLEL_WORK = 1_000_000   # products in one call worth sharing between threads
 
 # columns of the integer group table
 (G_OFF, G_SIZE, G_DOT, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(6)
@@ -269,39 +273,48 @@ if HAVE_NUMBA:
         return max(1, min(np.int64(allowed[0]), parts))
 
     @_njit
-    def _transpose(w, wt, u0, u1):
-        """wt[j * m + u - u0] = w[u, j] for units u0..u1-1 (m = u1 - u0), in
-        tiles that stay in cache."""
-        S = w.shape[1]
-        m = u1 - u0
-        for ub in range(u0, u1, 32):
-            ue = min(u1, ub + 32)
-            for jb in range(0, S, 32):
-                for j in range(jb, min(S, jb + 32)):
-                    row = wt[j * m:(j + 1) * m]
-                    for u in range(ub, ue):
-                        row[u - u0] = w[u, j]
+    def _pad16(n):
+        """Row width for n float32s: whole 64-byte lines, but never a multiple
+        of 256 bytes (rows at such strides fight over the same cache sets:
+        a 311-unit transpose took twice as long at 320, a 995-unit one ten
+        times as long at 1024)."""
+        m = (n + 15) // 16 * 16
+        return m + 16 if m % 64 == 0 else m
 
     @_njit
-    def _fwd_rows(wt, out, inp, S, r0, r1, u0, n):
-        """inp[r, u] += out[r] . w[u] for rows r0..r1-1 and units u0..u0+n-1,
-        all these units at once (wt: their weights transposed), in Lens's
-        unrolled chunks of ten: a chunk's sum is kept in a register, then added
-        to the unit's input."""
+    def _transpose(w, wt, u0, u1, m):
+        """wt[j * m + u - u0] = w[u, j] for units u0..u1-1; the columns from
+        u1 - u0 to m are zero.  (Reading rows and scattering the writes is
+        three times faster here than gathering columns.)"""
+        S = w.shape[1]
+        for u in range(u0, u1):
+            src = w[u]
+            k = u - u0
+            for j in range(S):
+                wt[j * m + k] = src[j]
+        for k in range(u1 - u0, m):
+            for j in range(S):
+                wt[j * m + k] = 0
+
+    @_njit
+    def _fwd_rows(wt, out, acc, S, rows, m):
+        """acc[r] += out[r] . w[u] for all rows and the m (padded) units of wt
+        at once, in Lens's unrolled chunks of ten: a chunk's sum is kept in a
+        register, then added to the unit's input."""
         chunks = (S - 1) // 10 if S > 10 else 0
         for c in range(chunks):
             j = c * 10
-            w0, w1 = wt[j * n:(j + 1) * n], wt[(j + 1) * n:(j + 2) * n]
-            w2, w3 = wt[(j + 2) * n:(j + 3) * n], wt[(j + 3) * n:(j + 4) * n]
-            w4, w5 = wt[(j + 4) * n:(j + 5) * n], wt[(j + 5) * n:(j + 6) * n]
-            w6, w7 = wt[(j + 6) * n:(j + 7) * n], wt[(j + 7) * n:(j + 8) * n]
-            w8, w9 = wt[(j + 8) * n:(j + 9) * n], wt[(j + 9) * n:(j + 10) * n]
-            for r in range(r0, r1):
+            w0, w1 = wt[j * m:(j + 1) * m], wt[(j + 1) * m:(j + 2) * m]
+            w2, w3 = wt[(j + 2) * m:(j + 3) * m], wt[(j + 3) * m:(j + 4) * m]
+            w4, w5 = wt[(j + 4) * m:(j + 5) * m], wt[(j + 5) * m:(j + 6) * m]
+            w6, w7 = wt[(j + 6) * m:(j + 7) * m], wt[(j + 7) * m:(j + 8) * m]
+            w8, w9 = wt[(j + 8) * m:(j + 9) * m], wt[(j + 9) * m:(j + 10) * m]
+            for r in range(rows):
                 o = out[r]
-                acc = inp[r, u0:u0 + n]
+                a = acc[r * m:(r + 1) * m]
                 o0, o1, o2, o3, o4 = o[j], o[j + 1], o[j + 2], o[j + 3], o[j + 4]
                 o5, o6, o7, o8, o9 = o[j + 5], o[j + 6], o[j + 7], o[j + 8], o[j + 9]
-                for u in range(n):
+                for u in range(m):
                     s = (o0 * w0[u])
                     s = (s + (o1 * w1[u]))
                     s = (s + (o2 * w2[u]))
@@ -312,33 +325,124 @@ if HAVE_NUMBA:
                     s = (s + (o7 * w7[u]))
                     s = (s + (o8 * w8[u]))
                     s = (s + (o9 * w9[u]))
-                    acc[u] = (acc[u] + s)
+                    a[u] = (a[u] + s)
         for j in range(chunks * 10, S):
-            wj = wt[j * n:(j + 1) * n]
-            for r in range(r0, r1):
+            wj = wt[j * m:(j + 1) * m]
+            for r in range(rows):
                 oj = out[r, j]
-                acc = inp[r, u0:u0 + n]
+                a = acc[r * m:(r + 1) * m]
+                for u in range(m):
+                    a[u] = (a[u] + (oj * wj[u]))
+
+    @_njit
+    def _fwd_units(w, out, inp, wt, acc, u0, u1):
+        """inp[:, u0:u1] += the Lens-order sums of these units' links, all the
+        units side by side: their weights transposed into wt and their inputs
+        copied into acc, both padded to whole cache lines (rows of odd widths
+        run at half speed or worse)."""
+        S = w.shape[1]
+        rows = out.shape[0]
+        m = _pad16(u1 - u0)
+        _transpose(w, wt, u0, u1, m)
+        for r in range(rows):
+            for u in range(u0, u1):
+                acc[r * m + u - u0] = inp[r, u]
+            for k in range(u1 - u0, m):
+                acc[r * m + k] = 0
+        _fwd_rows(wt, out, acc, S, rows, m)
+        for r in range(rows):
+            for u in range(u0, u1):
+                inp[r, u] = acc[r * m + u - u0]
+
+    @_njit
+    def _transposed(a):
+        """A new (columns, rows) array: a small matrix transposed."""
+        n, S = a.shape
+        t = np.empty((S, n), a.dtype)
+        for u in range(n):
+            for j in range(S):
+                t[j, u] = a[u, j]
+        return t
+
+    @_njit
+    def _fwd_narrow(w, out, inp):
+        """The sums of a projection from ten senders or fewer (no chunks: the
+        products are added one by one), all receiving units side by side."""
+        rows = out.shape[0]
+        S = w.shape[1]
+        wt = _transposed(w)
+        for r in range(rows):
+            a = inp[r]
+            for j in range(S):
+                o = out[r, j]
+                wj = wt[j]
                 for u in range(n):
-                    acc[u] = (acc[u] + (oj * wj[u]))
+                    a[u] = (a[u] + (o * wj[u]))
+
+    @_njit
+    def _fwd_few(w, out, inp):
+        """The Lens-order sums for a group of very few units: each unit's
+        sums for all the examples side by side (outputs transposed)."""
+        rows = out.shape[0]
+        n, S = w.shape
+        chunks = (S - 1) // 10 if S > 10 else 0
+        oT = np.empty((S, rows), out.dtype)
+        for r in range(rows):
+            for j in range(S):
+                oT[j, r] = out[r, j]
+        acc = np.empty(rows, out.dtype)
+        s = np.empty(rows, out.dtype)
+        for u in range(n):
+            wu = w[u]
+            for r in range(rows):
+                acc[r] = inp[r, u]
+            j = 0
+            for _ in range(chunks):
+                o = oT[j]
+                x = wu[j]
+                for r in range(rows):
+                    s[r] = (o[r] * x)
+                for t in range(1, 10):
+                    o = oT[j + t]
+                    x = wu[j + t]
+                    for r in range(rows):
+                        s[r] = (s[r] + (o[r] * x))
+                for r in range(rows):
+                    acc[r] = (acc[r] + s[r])
+                j += 10
+            for jj in range(j, S):
+                o = oT[jj]
+                x = wu[jj]
+                for r in range(rows):
+                    acc[r] = (acc[r] + (o[r] * x))
+            for r in range(rows):
+                inp[r, u] = acc[r]
 
     # (The threads' arrays are rebuilt from addresses: arrays handed into a
     # parallel loop lose their contiguity and their loops run at half speed.)
     @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
-    def _fwd_par(w, out, inp, wt, threads):
+    def _fwd_par(w, out, inp, wt, acc, threads):
         """Each thread transposes and sums the inputs of its share of the units
         (one parallel section: waking threads costs more than the sums of
-        smaller projections)."""
+        smaller projections).  Shares start at multiples of 16 units; each
+        is padded by at most 31 columns, so 32 * b columns more than its first
+        unit leave room for the shares before it."""
         n, S = w.shape
         rows = out.shape[0]
         proto = w[0, 0]
-        wa, oa, ia, ta = w.ctypes.data, out.ctypes.data, inp.ctypes.data, wt.ctypes.data
+        wa, oa, ia = w.ctypes.data, out.ctypes.data, inp.ctypes.data
+        ta, aa = wt.ctypes.data, acc.ctypes.data
         for b in numba.prange(threads):
-            u0 = b * n // threads
-            u1 = (b + 1) * n // threads
-            own = _view(ta + S * u0 * wt.itemsize, 1, S * (u1 - u0), proto)[0]
-            _transpose(_view(wa, n, S, proto), own, u0, u1)
-            _fwd_rows(own, _view(oa, rows, S, proto), _view(ia, rows, n, proto), S, 0, rows,
-                      u0, u1 - u0)
+            u0 = min(n, (b * n // threads + 8) // 16 * 16)
+            u1 = n if b == threads - 1 else min(n, ((b + 1) * n // threads + 8) // 16 * 16)
+            if u1 > u0:
+                m = _pad16(u1 - u0)
+                c0 = u0 + 32 * b
+                _fwd_units(_view(wa, n, S, proto), _view(oa, rows, S, proto),
+                           _view(ia, rows, n, proto),
+                           _view(ta + S * c0 * wt.itemsize, 1, S * m, proto)[0],
+                           _view(aa + rows * c0 * acc.itemsize, 1, rows * m, proto)[0],
+                           u0, u1)
 
     @_njit
     def _cache_rows(w, D, dc, r0, r1):
@@ -375,34 +479,61 @@ if HAVE_NUMBA:
 
     @_njit
     def _deriv_units(dv, D, out, u0, u1):
-        """dv[u] += D[r, u] * out[r], example after example, for units u0..u1-1;
-        eight examples per pass over a row of dv (the same order of additions)."""
+        """dv[u] += D[r, u] * out[r], example after example, for units u0..u1-1.
+        Four units and four examples per pass over the rows of dv: each sum is
+        one long chain of dependent additions, and four chains side by side
+        keep the adders busy (twice the speed of one unit at a time); the
+        order of the additions is unchanged."""
         rows = D.shape[0]
         S = dv.shape[1]
-        for u in range(u0, u1):
-            dv_u = dv[u]
+        u = u0
+        while u + 4 <= u1:
+            A, B, C, E = dv[u], dv[u + 1], dv[u + 2], dv[u + 3]
             r = 0
-            while r + 8 <= rows:
-                d0, d1, d2, d3 = D[r, u], D[r + 1, u], D[r + 2, u], D[r + 3, u]
-                d4, d5, d6, d7 = D[r + 4, u], D[r + 5, u], D[r + 6, u], D[r + 7, u]
+            while r + 4 <= rows:
+                a0, a1, a2, a3 = D[r, u], D[r + 1, u], D[r + 2, u], D[r + 3, u]
+                b0, b1, b2, b3 = D[r, u + 1], D[r + 1, u + 1], D[r + 2, u + 1], D[r + 3, u + 1]
+                c0, c1, c2, c3 = D[r, u + 2], D[r + 1, u + 2], D[r + 2, u + 2], D[r + 3, u + 2]
+                e0, e1, e2, e3 = D[r, u + 3], D[r + 1, u + 3], D[r + 2, u + 3], D[r + 3, u + 3]
                 o0, o1, o2, o3 = out[r], out[r + 1], out[r + 2], out[r + 3]
-                o4, o5, o6, o7 = out[r + 4], out[r + 5], out[r + 6], out[r + 7]
                 for j in range(S):
-                    x = (dv_u[j] + (d0 * o0[j]))
-                    x = (x + (d1 * o1[j]))
-                    x = (x + (d2 * o2[j]))
-                    x = (x + (d3 * o3[j]))
-                    x = (x + (d4 * o4[j]))
-                    x = (x + (d5 * o5[j]))
-                    x = (x + (d6 * o6[j]))
-                    dv_u[j] = (x + (d7 * o7[j]))
-                r += 8
+                    p0, p1, p2, p3 = o0[j], o1[j], o2[j], o3[j]
+                    x = (A[j] + (a0 * p0))
+                    y = (B[j] + (b0 * p0))
+                    z = (C[j] + (c0 * p0))
+                    q = (E[j] + (e0 * p0))
+                    x = (x + (a1 * p1))
+                    y = (y + (b1 * p1))
+                    z = (z + (c1 * p1))
+                    q = (q + (e1 * p1))
+                    x = (x + (a2 * p2))
+                    y = (y + (b2 * p2))
+                    z = (z + (c2 * p2))
+                    q = (q + (e2 * p2))
+                    A[j] = (x + (a3 * p3))
+                    B[j] = (y + (b3 * p3))
+                    C[j] = (z + (c3 * p3))
+                    E[j] = (q + (e3 * p3))
+                r += 4
             while r < rows:
+                a0, b0, c0, e0 = D[r, u], D[r, u + 1], D[r, u + 2], D[r, u + 3]
+                o_r = out[r]
+                for j in range(S):
+                    p0 = o_r[j]
+                    A[j] = (A[j] + (a0 * p0))
+                    B[j] = (B[j] + (b0 * p0))
+                    C[j] = (C[j] + (c0 * p0))
+                    E[j] = (E[j] + (e0 * p0))
+                r += 1
+            u += 4
+        while u < u1:
+            dv_u = dv[u]
+            for r in range(rows):
                 du = D[r, u]
                 o_r = out[r]
                 for j in range(S):
                     dv_u[j] = (dv_u[j] + (du * o_r[j]))
-                r += 1
+            u += 1
 
     @numba.njit(error_model="numpy", cache=True, nogil=True, parallel=True)
     def _back_par(w, dv, D, dc, out, first, threads):
@@ -430,37 +561,27 @@ if HAVE_NUMBA:
         B = _block(wbuf, gi, k, rows)
         n = gi[k, G_SIZE]
         inp = B[IN]
-        max_links = 0
+        width = _pad16(n) + 32 * max(np.int64(allowed[0]), 1)     # room for _fwd_par's shares
+        max_senders = 0
         for p in range(pa, pb):
-            max_links = max(max_links, pshape[p, 0] * pshape[p, 1])
-        wt = np.empty(max_links, wbuf.dtype)
+            max_senders = max(max_senders, pshape[p, 1])
+        wt = np.empty(max_senders * width, wbuf.dtype)
+        acc = np.empty(rows * width, wbuf.dtype)
         for p in range(pa, pb):
             w = _view(paddr[p, 0], pshape[p, 0], pshape[p, 1], proto)
             out = _block(wbuf, gi, psend[p], rows)[OUT]
             S = w.shape[1]
-            chunks = (S - 1) // 10 if S > 10 else 0
             if n < 8:
-                for r in range(rows):
-                    for u in range(n):
-                        acc = inp[r, u]
-                        j = 0
-                        for _ in range(chunks):
-                            s1 = (out[r, j] * w[u, j])
-                            for t in range(1, 10):
-                                s1 = (s1 + (out[r, j + t] * w[u, j + t]))
-                            acc = (acc + s1)
-                            j += 10
-                        for jj in range(j, S):
-                            acc = (acc + (out[r, jj] * w[u, jj]))
-                        inp[r, u] = acc
+                _fwd_few(w, out, inp)
                 continue
-            # the same sums, all receiving units side by side (weights transposed)
-            threads = _threads(rows * S * n, n, allowed)
+            if S <= 10:
+                _fwd_narrow(w, out, inp)
+                continue
+            threads = _threads(rows * S * n, n // 16, allowed)
             if threads > 1:
-                _fwd_par(w, out, inp, wt, threads)
+                _fwd_par(w, out, inp, wt, acc, threads)
             else:
-                _transpose(w, wt, 0, n)
-                _fwd_rows(wt, out, inp, S, 0, rows, 0, n)
+                _fwd_units(w, out, inp, wt, acc, 0, n)
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -628,10 +749,7 @@ if HAVE_NUMBA:
                 continue
             _cache_rows(w, D, dc, first, rows)
             # few senders: accumulate transposed, all receiving units side by side
-            dvt = np.empty((S, n), wbuf.dtype)
-            for u in range(n):
-                for j in range(S):
-                    dvt[j, u] = dv[u, j]
+            dvt = _transposed(dv)
             for r in range(rows):
                 D_r = D[r]
                 for j in range(S):
