@@ -369,7 +369,7 @@ if HAVE_NUMBA:
         """The sums of a projection from ten senders or fewer (no chunks: the
         products are added one by one), all receiving units side by side."""
         rows = out.shape[0]
-        S = w.shape[1]
+        n, S = w.shape
         wt = _transposed(w)
         for r in range(rows):
             a = inp[r]
