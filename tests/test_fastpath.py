@@ -460,3 +460,12 @@ def test_padded_row_widths_are_whole_lines_off_the_cache_set_strides():
     for n in range(1, 2100):
         m = fastpath._pad16(n)
         assert n <= m < n + 32 and m % 16 == 0 and m % 64 != 0
+
+
+@needs_numba
+def test_the_kernels_compile():
+    # a kernel that fails to compile silently leaves everything to NumPy
+    # (same numbers, much slower), and other tests would only skip
+    from lens_py.engine import fastexample
+    assert fastpath.ready(wait=True) and fastpath.ENABLED
+    assert fastexample.wait_ready() and fastexample.ENABLED
