@@ -3,7 +3,6 @@ Example, Event), for engine tests that must not depend on the example-file
 reader.  Dense events only; ORDERED and PERMUTED selection as in SPEC §2.4."""
 import math
 
-import numpy as np
 
 
 class Event:

@@ -1,7 +1,6 @@
 """`python {code}` / `py`: a persistent Python namespace inside the shell."""
 import io
 
-import numpy as np
 import pytest
 
 from lens_py.shell import make_interp

@@ -225,3 +225,38 @@ def test_compiled_tick_agrees_with_numpy(tmp_path, monkeypatch):
     assert (fast["error"], fast["updates"], fast["report"]) == \
         (slow["error"], slow["updates"], slow["report"])
     assert float(fast["error"]) > 0
+
+
+def test_examples_after_batch_training_and_reset(monkeypatch):
+    # nets/xor.in's pattern: batch training (which rebuilds the groups'
+    # state arrays), then single examples, resetNet, again; the compiled
+    # tick's plan must notice the new arrays (it once compared them with ==)
+    from lens_py.engine import fastexample, fastpath
+    if not fastexample.wait_ready() or not fastpath.ready(wait=True):
+        pytest.skip("numba is not available")
+    script = """seed 1
+addNet xor 2 2 1
+loadExamples {XOR}
+set out {}
+foreach rate {0.5 0.2} {
+    seed 1
+    resetNet
+    setObj learningRate $rate
+    train 30 -report 0
+    for {set i 0} {$i < 4} {incr i} {
+        doExample $i -test
+        lappend out [getObj output:0.output]
+    }
+}
+set out
+""".replace("{XOR}", "{" + lens_examples.xor() + "}")
+
+    def run():
+        lens = Lens()
+        return lens(script), lens.net.gather_links("weight")
+    fast_out, fast_w = run()
+    monkeypatch.setattr(fastexample, "ENABLED", False)
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    slow_out, slow_w = run()
+    assert fast_out == slow_out and len(fast_out.split()) == 8
+    assert np.array_equal(fast_w, slow_w)

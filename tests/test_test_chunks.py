@@ -3,7 +3,6 @@ numbers of the same test run in one piece."""
 import io
 
 import numpy as np
-import pytest
 
 from lens_py.engine import training
 from lens_py.shell import make_interp

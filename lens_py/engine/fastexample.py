@@ -17,13 +17,12 @@ network's structure is still the one it was built for.
 """
 from __future__ import annotations
 
-import atexit
 import math
-import threading
 
 import numpy as np
 
 from . import activations as A
+from . import kernelcache
 from . import types as T
 from .forward import EXACT_LIMIT, _backprop_through_time, history_index
 
@@ -398,32 +397,20 @@ if HAVE_NUMBA:
                 _backward_group(k, gi, gf, saddr, psend, paddr, pshape)
 
 
-_READY = threading.Event()
-_WARMER = None
-_LOCK = threading.Lock()
-
-
 def ready() -> bool:
-    """Is the kernel compiled?  Starts compiling it if not."""
-    global _WARMER
+    """Is the kernel loaded?  (See kernelcache.py: compiled once per install
+    by a separate process, loaded from numba's cache in a background thread.)"""
     if not HAVE_NUMBA:
         return False
-    if not _READY.is_set():
-        with _LOCK:
-            if _WARMER is None:
-                _WARMER = threading.Thread(target=_warm, name="lens_py-fastexample-compile",
-                                           daemon=True)
-                _WARMER.start()
-                # a compilation cut off by the interpreter's exit can crash it
-                atexit.register(_WARMER.join, 120)
-    return _READY.is_set() and ENABLED
+    return KERNELS.ready() and ENABLED
 
 
-def wait_ready() -> bool:
-    """Block until the kernel is compiled (tests); False if it cannot be."""
-    ready()
-    _READY.wait()
-    return ENABLED
+def wait_ready(timeout: float | None = None) -> bool:
+    """Block until the kernel is loaded (or `timeout` seconds); False if it
+    cannot be (or is not yet)."""
+    if not HAVE_NUMBA:
+        return False
+    return KERNELS.ready(True if timeout is None else timeout) and ENABLED
 
 
 def _warm() -> None:
@@ -443,8 +430,10 @@ def _warm() -> None:
             tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False)
     except Exception:       # forward.py does everything then
         ENABLED = False
-    finally:
-        _READY.set()
+
+
+if HAVE_NUMBA:
+    KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel)
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -495,6 +484,8 @@ class TickPlan:
         self.net = net
         self.groups = groups
         self.key = self._key(net)
+        self.key_arrays = [g.state for g in net.groups] + [
+            a for g in net.groups for p in g.incoming for a in (p.arrays.weight, p.arrays.deriv)]
         gi = np.zeros((len(groups), G_COLS), dtype=np.int64)
         projs, psend = [], []
         for k, g in enumerate(groups):
@@ -532,11 +523,14 @@ class TickPlan:
 
     @staticmethod
     def _key(net):
+        # arrays by identity (their == compares elements); the plan holds the
+        # arrays it was built on (self.key_arrays), so no id can be reused
         return (net.dtype, net.type, net.backprop_ticks, net.exact_arithmetic,
                 net.example_writer is None,
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
-                       tuple(g.cost_procs), g.state, g.elman_source,
-                       tuple((p, p.arrays, p.arrays.weight, p.arrays.deriv, p.mask is None)
+                       tuple(g.cost_procs), id(g.state), g.elman_source,
+                       tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
+                              p.mask is None)
                              for p in g.incoming))
                       for g in net.groups))
 

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
 
 import numpy as np
 
 from . import activations as A
+from . import kernelcache
 from . import types as T
 
 # OpenMP threads that spin between parallel sections are a gamble on a small
@@ -985,30 +985,17 @@ if HAVE_NUMBA:
 
 
 # -- compiling in the background ------------------------------------------------------------
-# Compiling takes seconds (loading numba's on-disk cache a fraction of one), so
-# it happens in a thread started when this module is imported; until it is
-# done the NumPy path runs, with the same numbers.
+# See kernelcache.py: compiled once per install by a separate process, then
+# loaded from numba's cache in a thread started when this module is imported;
+# until they are loaded the NumPy path runs, with the same numbers.
 
-_READY = threading.Event()
-_WARMER = None
-_WARM_LOCK = threading.Lock()
-
-
-def ready(wait: bool = False) -> bool:
-    """Are the kernels compiled?  Starts compiling them if not; `wait` blocks
-    until done.  False for good if numba is missing or compiling failed."""
-    global _WARMER
+def ready(wait: bool | float = False) -> bool:
+    """Are the kernels loaded?  `wait` blocks until they are (a number: for
+    at most that many seconds).  False for good if numba is missing or
+    compiling failed."""
     if not HAVE_NUMBA:
         return False
-    if not _READY.is_set():
-        with _WARM_LOCK:
-            if _WARMER is None:
-                _WARMER = threading.Thread(target=_warm, name="lens_py-fastpath-compile",
-                                           daemon=True)
-                _WARMER.start()     # a daemon: numba writes its cache files atomically
-        if wait:
-            _READY.wait()
-    return _READY.is_set() and ENABLED
+    return KERNELS.ready(wait) and ENABLED
 
 
 def _warm() -> None:
@@ -1054,8 +1041,6 @@ def _warm() -> None:
                                  np.zeros(2), proto)
     except Exception:       # the NumPy path does everything then
         ENABLED = False
-    finally:
-        _READY.set()
 
 
 # -- which networks the kernel can run -------------------------------------------------
@@ -1679,4 +1664,5 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 
 if HAVE_NUMBA:
+    KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops)
     ready()

@@ -466,6 +466,20 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+KERNEL_WAIT_SECONDS = 5.0
+
+
+def _settle_kernels() -> None:
+    """Give compiled kernels that are being loaded from numba's cache a moment
+    before the first run: that takes ~0.3 s alone, but several seconds while
+    the NumPy path (same numbers, slower) competes with the loading thread for
+    the interpreter.  (Not compiled yet: kernelcache.py compiles them in
+    another process, and the NumPy path runs meanwhile.)"""
+    if fastpath.HAVE_NUMBA:
+        fastpath.KERNELS.settle(KERNEL_WAIT_SECONDS)
+        fastexample.KERNELS.settle(KERNEL_WAIT_SECONDS)
+
+
 def train(session, net, num_updates=None, report=None, algorithm=None,
           set_only: bool = False, schedule=None) -> str:
     """The `train` command; returns Lens's result text (raises TrainingHalted
@@ -493,6 +507,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         raise NetworkError(f"weightDecay ({net.weight_decay:f}) must be in the range [0,1].")
     if net.report_interval < 0:
         raise NetworkError(f"reportInterval ({net.report_interval}) cannot be negative.")
+    _settle_kernels()
     alg = net.algorithm
     session.print(f"Performing {net.num_updates} updates using {T.ALGORITHM_LONG_NAMES[alg]}...\n")
     if net.report_interval:
@@ -591,6 +606,7 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
     if num_examples < 0:
         raise NetworkError(f"test: number of examples ({num_examples}) can't be negative")
     check_supported(net)
+    _settle_kernels()
     if reset_error:
         net.error = 0.0
         net.output_cost = 0.0

@@ -1,0 +1,105 @@
+"""Compiled kernels are compiled once, by a separate process, and loaded from
+numba's cache by every later process (lens_py/engine/kernelcache.py)."""
+import os
+import subprocess
+import sys
+import threading
+import types
+
+import pytest
+
+from lens_py.engine import kernelcache
+
+numba = pytest.importorskip("numba")
+
+
+def kernels(tmp_path, warm=None, text="def k(): pass\n"):
+    src = tmp_path / "kern.py"
+    src.write_text(text)
+    probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
+    calls = []
+
+    def default_warm():
+        calls.append(threading.current_thread().name)
+    k = kernelcache.Kernels("kern", str(src), warm or default_warm, probe)
+    return k, calls
+
+
+@pytest.fixture
+def no_compiler(monkeypatch):
+    """Record compiler starts instead of starting one."""
+    started = []
+    monkeypatch.setattr(kernelcache, "start_compiler", lambda: started.append(1))
+    monkeypatch.delenv(kernelcache.CHILD_ENV, raising=False)
+    return started
+
+
+def test_uncached_kernels_start_the_compiler_once_and_do_not_load(tmp_path, no_compiler):
+    k, calls = kernels(tmp_path)
+    assert not k.ready()
+    k.next_look = 0.0
+    assert not k.ready()
+    assert no_compiler == [1] and calls == []
+    # not cached: settle does not wait for a compilation
+    assert not k.settle(5.0)
+
+
+def test_cached_kernels_load_in_a_background_thread(tmp_path, no_compiler):
+    k, calls = kernels(tmp_path)
+    k.mark_cached()
+    assert os.path.exists(k.marker())
+    assert k.ready(wait=True)
+    assert calls == ["lens_py-kern-kernels"] and no_compiler == []
+
+
+def test_the_marker_follows_the_source(tmp_path):
+    a, _ = kernels(tmp_path)
+    a.mark_cached()
+    (tmp_path / "kern.py").write_text("def k(): return 1\n")
+    assert not a.cached()
+    assert os.path.basename(a.marker()).startswith("lens_py_kern_")
+
+
+def test_a_waiting_process_compiles_itself_when_the_compiler_is_gone(tmp_path, no_compiler,
+                                                                     monkeypatch):
+    monkeypatch.setattr(kernelcache, "SPAWN_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr(kernelcache, "compiler_running", lambda: False)
+    k, calls = kernels(tmp_path)
+    assert k.ready(wait=2.0)
+    assert calls and no_compiler == [1]
+
+
+def test_one_compiler_holds_the_lock(tmp_path, monkeypatch):
+    lock = tmp_path / kernelcache.LOCK_NAME
+    monkeypatch.setattr(kernelcache, "lock_path", lambda: str(lock))
+    path = kernelcache._take_lock()
+    assert path == str(lock) and lock.read_text() == str(os.getpid())
+    assert kernelcache.compiler_running()
+    assert kernelcache._take_lock() is None          # we are alive
+    # a dead compiler's lock is taken over
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock.write_text(str(dead.pid))
+    assert not kernelcache.compiler_running()
+    assert kernelcache._take_lock() == str(lock)
+    assert lock.read_text() == str(os.getpid())
+
+
+def test_the_compiler_process_marks_the_real_kernels():
+    # run it for real: the kernels are in numba's cache after the other tests,
+    # so it loads them and (re)writes both markers
+    import time
+    from lens_py.engine import fastexample, fastpath
+    assert fastpath.ready(wait=True) and fastexample.wait_ready()
+    deadline = time.monotonic() + 120       # the compiler this process started may
+    while kernelcache.compiler_running() and time.monotonic() < deadline:    # be finishing
+        time.sleep(0.2)
+    for m in (fastpath, fastexample):
+        if os.path.exists(m.KERNELS.marker()):
+            os.remove(m.KERNELS.marker())
+    env = dict(os.environ)
+    env.pop(kernelcache.CHILD_ENV, None)
+    subprocess.run([sys.executable, "-m", "lens_py.engine.kernelcache"], env=env, check=True,
+                   timeout=600)
+    assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
+    assert not os.path.exists(kernelcache.lock_path())
