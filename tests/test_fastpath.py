@@ -392,7 +392,7 @@ def test_ctrl_c_during_a_compiled_run_stops_after_the_updates_it_completed(monke
 def test_ordered_draws_match_next_indices():
     a, b = example_set(n=7), example_set(n=7)
     a.current = b.current = 3
-    got = fastpath._draw(a, 23, LensRandom(1))
+    got = fastpath.draw_indices(a, 23, LensRandom(1))
     assert got.tolist() == b.next_indices(23, LensRandom(1))
     assert (a.current, a.current_example.num) == (b.current, b.current_example.num)
 
@@ -439,12 +439,12 @@ def test_compiled_run_with_a_frozen_unit_leaves_each_update_to_numpy(monkeypatch
 
 @needs_numba
 def test_ctrl_c_while_drawing_the_examples_of_a_run_gives_the_draws_back(monkeypatch):
-    real = fastpath._draw
+    real = fastpath.draw_indices
 
     def draw(exset, count, rng):
         real(exset, count, rng)          # the draws are made, then Ctrl-C arrives
         raise KeyboardInterrupt
-    monkeypatch.setattr(fastpath, "_draw", draw)
+    monkeypatch.setattr(fastpath, "draw_indices", draw)
     s = Session(rng=LensRandom(5), write=io.StringIO().write)
     net = three_layer(batch=4, mode=ExampleSet.PERMUTED)(s)
     before = s.rng.getstate()

@@ -397,6 +397,140 @@ if HAVE_NUMBA:
                 _backward_group(k, gi, gf, saddr, psend, paddr, pshape)
 
 
+    # -- whole examples (exampleloop.py) ------------------------------------------------
+    @_njit
+    def _group_met(kind, crit, st):
+        """forward.criteria_reached for one group of one example: STANDARD_CRIT
+        (1) every target within crit; MAX_CRIT (2) the same unit is largest in
+        output and target, within crit (costs.max_criterion)."""
+        n = st.shape[1]
+        out, tgt = st[OUT], st[TGT]
+        if kind == 1:
+            for u in range(n):
+                t = tgt[u]
+                if t == t and abs(out[u] - t) >= crit:
+                    return False
+            return True
+        big = -_LARGE32
+        any_valid = False
+        o_unit = t_unit = 0
+        o_max = t_max = -np.inf
+        for u in range(n):
+            t = tgt[u]
+            if t != t:
+                continue
+            any_valid = True
+            o = out[u]
+            if o > big and o > o_max:
+                o_max, o_unit = o, u
+            if t > big and t > t_max:
+                t_max, t_unit = t, u
+        if not any_valid:
+            return True
+        has_o = not math.isinf(o_max)
+        has_t = not math.isinf(t_max)
+        mo = f32(o_max) if has_o else big
+        mt = f32(t_max) if has_t else big
+        same = has_o == has_t and (not has_o or o_unit == t_unit)
+        return same and abs(f32(mo - mt)) < crit
+
+    @_njit
+    def _criteria_met(gi, saddr, crit_kind, crit_val):
+        met = False
+        for k in range(gi.shape[0]):
+            if crit_kind[k]:
+                if not _group_met(crit_kind[k], crit_val[k], _state(saddr[k], gi[k, G_SIZE])):
+                    return False
+                met = True
+        return met
+
+    @_njit
+    def examples_kernel(training, idx, ex_first, ex_freq, ev_times, wr_first, wr_group,
+                        wr_field, wr_unit, wr_val, reset_val, crit_kind, crit_val, cost_k,
+                        max_ticks, tpi, crit_required, pseudo, gi, gf, saddr, psend, paddr,
+                        pshape, vals, gerr, event_hist, ticks_out, io):
+        """training.run_example for each example idx[e] with no script in
+        between: events loaded from the flat write table, RESET_ON_EXAMPLE
+        groups reset, the ticks, their errors (group by group, as
+        _finish_errors), event times, group criteria.  io: [net error, grace
+        (in and out), all correct (out)]; ticks_out[e]: the example's ticks."""
+        phase = TRAIN_ALL if training else FORWARD
+        net_err = f32(io[0])
+        grace = io[1] != 0.0
+        all_correct = True
+        for e in range(idx.shape[0]):
+            x = idx[e]
+            first, n_events = ex_first[x], ex_first[x + 1] - ex_first[x]
+            freq = ex_freq[x]
+            event = 0
+            _load_event(first, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val)
+            ticks_on_event = 0
+            max_t, min_t, grace_t = ev_times[first, 0], ev_times[first, 1], ev_times[first, 2]
+            grace = grace_t > f32(0.0)
+            for k in range(gi.shape[0]):
+                if reset_val[k] == reset_val[k]:
+                    st = _state(saddr[k], gi[k, G_SIZE])
+                    v = f32(reset_val[k])
+                    for u in range(st.shape[1]):
+                        st[OUT, u] = v
+                        st[OC, u] = v
+            tick = 0
+            current = 0
+            while tick < max_ticks and event < n_events:
+                current = tick
+                event_hist[tick] = event
+                tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
+                            grace)
+                if not grace:
+                    for c in range(cost_k.shape[0]):
+                        v = vals[cost_k[c]]
+                        gerr[c] = f32(gerr[c] + v)
+                        net_err = f32(net_err + v)
+                ticks_on_event += 1
+                t = f32(f32(f32(ticks_on_event) / f32(tpi)) + _SMALL32)
+                done = False
+                crit = False
+                checked = False
+                if t >= max_t or tick >= max_ticks - 1:
+                    done = True
+                elif t >= min_t:
+                    crit = _criteria_met(gi, saddr, crit_kind, crit_val)
+                    checked = True
+                    done = crit
+                    if not done and grace and t >= grace_t:
+                        grace = False
+                elif grace and t >= grace_t:
+                    grace = False
+                if done:
+                    if not checked:
+                        crit = _criteria_met(gi, saddr, crit_kind, crit_val)
+                    if not crit:
+                        all_correct = False
+                        if crit_required:
+                            break
+                    event += 1
+                    if event < n_events:
+                        ev = first + event
+                        _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit,
+                                    wr_val)
+                        ticks_on_event = 0
+                        max_t, min_t, grace_t = ev_times[ev, 0], ev_times[ev, 1], \
+                            ev_times[ev, 2]
+                        grace = grace_t > f32(0.0)
+                tick += 1
+            ticks_out[e] = current + 1
+        io[0] = net_err
+        io[1] = 1.0 if grace else 0.0
+        io[2] = 1.0 if all_correct else 0.0
+
+    @_njit
+    def _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val):
+        for w in range(wr_first[ev], wr_first[ev + 1]):
+            k = wr_group[w]
+            st = _state(saddr[k], gi[k, G_SIZE])
+            st[wr_field[w], wr_unit[w]] = wr_val[w]
+
+
 def ready() -> bool:
     """Is the kernel loaded?  (See kernelcache.py: compiled once per install
     by a separate process, loaded from numba's cache in a background thread.)"""

@@ -1338,7 +1338,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     interrupted = False
     t0 = time.perf_counter()
     try:        # (a Ctrl-C while drawing gives the draws back too)
-        idx_all = _draw(exset, count * n, rng).reshape(count, n)
+        idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
         train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
                              int(batches_at_crit), counter, plan.programs[False][0], plan.gi,
                              plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
@@ -1357,7 +1357,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
         rng.setstate(saved[0])
         exset.current, exset.perm[:], exset.current_example = saved[1:]
         if batches:
-            _draw(exset, batches * n, rng)
+            draw_indices(exset, batches * n, rng)
     if done == count and not interrupted:
         plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
     if batches:
@@ -1367,7 +1367,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     return done, bac, interrupted, pending
 
 
-def _draw(exset, count, rng):
+def draw_indices(exset, count, rng):
     """exset.next_indices(count, rng) as an array (ORDERED sets without a
     Python list: the same positions)."""
     n = len(exset.examples)

@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from . import continuous
+from . import exampleloop
 from . import fastexample
 from . import fastpath
 from . import forward as F
@@ -446,6 +447,9 @@ def train_batch(session, net) -> bool:
     if n > 0 and batch_blocker(net, exset, True) is None:
         correct, _ = _run_batch_vectorised(session, net, exset, n, True)
         return bool(correct.all())
+    compiled = exampleloop.run_batch(session, net, exset, n)   # same numbers
+    if compiled is not None:
+        return compiled
     all_correct = True
     hook = _hooks_for(session, net)
     for _ in range(n):

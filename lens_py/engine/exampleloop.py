@@ -1,0 +1,165 @@
+"""A training batch of the per-example path with no script between its ticks,
+compiled whole (fastexample.examples_kernel): SRNs and other multi-tick,
+multi-event examples without hooks run example after example, event after
+event, tick after tick in one call, with the same float32 operations in the
+same order as training.run_example, so the same bits.
+
+Used when fastexample's compiled tick covers the network and nothing needs
+Python inside the batch: no hook inside examples, no example or event procs,
+no output file, backpropTicks 1, a stored example set (not PIPE or CUSTOM).
+The events' writes (what loadEvent installs) and times are tabled once per
+version of the set.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import fastexample
+from . import training
+from . import types as T
+from .fastpath import draw_indices
+
+MAX_TABLE_WRITES = 20_000_000      # unit values of all events (memory: 20 bytes each)
+
+
+class EventTable:
+    """Every event of a set as flat arrays: its writes (group, field, unit,
+    value), maxTime/minTime/graceTime, and each example's first event."""
+
+    def __init__(self, net, exset, groups):
+        index = {id(g): k for k, g in enumerate(groups)}
+        fields = {"external_input": fastexample.EXT, "target": fastexample.TGT}
+        ex_first, freq, times = [0], [], []
+        wr_first = [0]
+        wr_group, wr_field, wr_unit, wr_val = [], [], [], []
+        total = 0
+        for ex in exset.examples:
+            freq.append(float(np.float32(getattr(ex, "frequency", 1.0))))
+            for ev in ex.events:
+                times.append(training._event_times(net, exset, ev))
+                for g, field, units, vals in training._cached_event_writes(net, exset, ev):
+                    u = np.arange(g.size)[units]
+                    total += len(u)
+                    if total > MAX_TABLE_WRITES:
+                        raise _TooBig
+                    wr_group.append(np.full(len(u), index[id(g)], dtype=np.int64))
+                    wr_field.append(np.full(len(u), fields[field], dtype=np.int64))
+                    wr_unit.append(u.astype(np.int64))
+                    wr_val.append(np.asarray(vals, dtype=np.float32).reshape(-1))
+                wr_first.append(total)
+            ex_first.append(len(times))
+        cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts
+               else np.zeros(0, dtype=dt))
+        self.ex_first = np.asarray(ex_first, dtype=np.int64)
+        self.freq = np.asarray(freq, dtype=np.float64)
+        self.times = np.asarray(times, dtype=np.float32).reshape(-1, 3)
+        self.wr_first = np.asarray(wr_first, dtype=np.int64)
+        self.wr_group = cat(wr_group, np.int64)
+        self.wr_field = cat(wr_field, np.int64)
+        self.wr_unit = cat(wr_unit, np.int64)
+        self.wr_val = cat(wr_val, np.float32)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _blocker(net, exset):
+    if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN) or net.backprop_ticks != 1:
+        return "network"
+    for h in training._HOOKS_INSIDE_EXAMPLES:
+        if net.hooks.get(h):
+            return "hook"
+    if net.example_writer is not None:
+        return "output file"
+    mode = getattr(exset, "mode", T.ORDERED)
+    if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
+            or getattr(exset, "version", None) is None:
+        return "example set"
+    if any(g.type & T.RESET_ON_EXAMPLE and (g.proc_state.get("IN_INTEGR") is not None
+                                           or g.proc_state.get("OUT_INTEGR") is not None)
+           for g in net.groups):
+        return "integrators"
+    return None
+
+
+def _table(net, exset, plan):
+    """The set's EventTable for this plan (None: a proc needs Python, or too big)."""
+    key = (exset.version, id(exset), id(plan))
+    cached = getattr(net, "_event_table", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    table = None
+    if not any(getattr(ex, "proc", None) or any(getattr(ev, "proc", None) for ev in ex.events)
+               for ex in exset.examples):
+        try:
+            table = EventTable(net, exset, plan.groups)
+        except _TooBig:
+            table = None
+    net._event_table = (key, table, plan)      # the plan kept alive: its id is in the key
+    return table
+
+
+def run_batch(session, net, exset, count: int, is_training: bool = True):
+    """Run `count` examples of the set compiled; returns allCorrect, or None
+    (nothing changed) when training.run_example must run them."""
+    if count <= 0 or _blocker(net, exset) is not None:
+        return None
+    plan = fastexample.plan_for(net)
+    if plan is None:
+        return None
+    table = _table(net, exset, plan)
+    if table is None or len(exset.examples) == 0:
+        return None
+    idx = draw_indices(exset, count, session.rng)
+    groups = plan.groups
+    reset_val = np.array([net.dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE
+                          else math.nan for g in groups], dtype=np.float32)
+    crit_kind = np.zeros(len(groups), dtype=np.int64)
+    crit_val = np.zeros(len(groups), dtype=np.float32)
+    for k, g in enumerate(groups):
+        kind = g.criterion
+        if kind is not None:
+            crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
+            crit_val[k] = g.choose("train_group_crit" if is_training else "test_group_crit")
+    cost_k = np.array([k for k, _ in plan.cost_groups], dtype=np.int64)
+    gerr = np.array([g.error for _, g in plan.cost_groups], dtype=np.float32)
+    event_hist = np.asarray(net.event_history, dtype=np.int64)
+    ticks = np.zeros(len(idx), dtype=np.int64)
+    io = np.array([net.error, 1.0 if net.in_grace_period else 0.0, 0.0])
+    fastexample.examples_kernel(
+        is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
+        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, reset_val, crit_kind,
+        crit_val, cost_k, net.max_ticks, net.ticks_per_interval, bool(net.group_crit_required),
+        bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
+        plan.pshape, plan.vals, gerr, event_hist, ticks, io)
+    net.error = float(np.float32(io[0]))
+    for (_, g), v in zip(plan.cost_groups, gerr):
+        g.error = float(v)
+    net.in_grace_period = bool(io[1])
+    net.event_history[:] = event_hist.tolist()
+    _replay_history(net, ticks)
+    net.current_example = exset.examples[int(idx[-1])]
+    net.current_tick = int(ticks[-1]) - 1
+    net.ticks_on_example = int(ticks[-1])
+    return bool(io[2])
+
+
+def _replay_history(net, ticks) -> None:
+    """What run_example leaves in the history bookkeeping, example by example
+    (forward.history_index: (tick + start) % H)."""
+    H = net.history_length
+    if not H:
+        return
+    start = net.example_history_start
+    last = net.ticks_on_example
+    reset = net.reset_history
+    for n in ticks.tolist():
+        start = (start + last) % H
+        reset[start % H] = True
+        for tick in range(1, n):
+            reset[(tick + start) % H] = False
+        last = n
+    net.example_history_start = start
