@@ -73,13 +73,13 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
     timed = tmp_path / "timed.ex"
     timed.write_text(TIMED)
     used = []
-    real = exampleloop.run_batch
+    real = exampleloop.run_examples
 
     def spy(*args, **kwargs):
         result = real(*args, **kwargs) if compiled else None
-        used.append(result is not None)
+        used.append((args[-1], result is not None))
         return result
-    monkeypatch.setattr(exampleloop, "run_batch", spy)
+    monkeypatch.setattr(exampleloop, "run_examples", spy)
     out = io.StringIO()
     lens = Lens(stdout=out)
     lens(script.format(SEQUENCE=sequence, TIMED=timed))
@@ -106,7 +106,9 @@ def test_compiled_example_loop_gives_the_same_bits(name, tmp_path, monkeypatch):
         pytest.skip("numba is not available")
     fast, used_fast = run(name, tmp_path, True, monkeypatch)
     slow, used_slow = run(name, tmp_path, False, monkeypatch)
-    assert used_fast and all(used_fast) and not any(used_slow)
+    # training batches and the test ran compiled (or not at all)
+    assert {training for training, _ in used_fast} == {True, False}
+    assert all(ran for _, ran in used_fast) and not any(ran for _, ran in used_slow)
     for a, b in zip(fast["weights"], slow["weights"]):
         assert a.dtype == np.float32 and np.array_equal(a, b, equal_nan=True)
     assert fast["errors"] == slow["errors"]
@@ -128,6 +130,8 @@ loadExamples {{{timed}}}
 """)
     net, exset = lens.net, lens.net.training_set
     assert exampleloop.run_batch(lens.session, net, exset, 2) is not None
+    ticks, correct = exampleloop.run_examples(lens.session, net, exset, 3, False)
+    assert len(ticks) == 3 and correct.dtype == bool and (ticks >= 1).all()
     lens("setObj postEventProc {set x 1}")
     assert exampleloop._blocker(net, exset) == "hook"
     lens("setObj postEventProc {}")

@@ -102,9 +102,17 @@ def _table(net, exset, plan):
     return table
 
 
-def run_batch(session, net, exset, count: int, is_training: bool = True):
-    """Run `count` examples of the set compiled; returns allCorrect, or None
-    (nothing changed) when training.run_example must run them."""
+def run_batch(session, net, exset, count: int):
+    """Train on `count` examples of the set compiled; returns allCorrect, or
+    None (nothing changed) when training.run_example must run them."""
+    done = run_examples(session, net, exset, count, True)
+    return None if done is None else bool(done[1].all())
+
+
+def run_examples(session, net, exset, count: int, is_training: bool):
+    """Run `count` examples of the set compiled: (ticks, correct) per
+    example, or None (nothing changed) when training.run_example must run
+    them."""
     if count <= 0 or _blocker(net, exset) is not None:
         return None
     plan = fastexample.plan_for(net)
@@ -128,13 +136,14 @@ def run_batch(session, net, exset, count: int, is_training: bool = True):
     gerr = np.array([g.error for _, g in plan.cost_groups], dtype=np.float32)
     event_hist = np.asarray(net.event_history, dtype=np.int64)
     ticks = np.zeros(len(idx), dtype=np.int64)
-    io = np.array([net.error, 1.0 if net.in_grace_period else 0.0, 0.0])
+    correct = np.zeros(len(idx), dtype=np.bool_)
+    io = np.array([net.error, 1.0 if net.in_grace_period else 0.0])
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
         table.wr_group, table.wr_field, table.wr_unit, table.wr_val, reset_val, crit_kind,
         crit_val, cost_k, net.max_ticks, net.ticks_per_interval, bool(net.group_crit_required),
         bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
-        plan.pshape, plan.vals, gerr, event_hist, ticks, io)
+        plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io)
     net.error = float(np.float32(io[0]))
     for (_, g), v in zip(plan.cost_groups, gerr):
         g.error = float(v)
@@ -144,7 +153,7 @@ def run_batch(session, net, exset, count: int, is_training: bool = True):
     net.current_example = exset.examples[int(idx[-1])]
     net.current_tick = int(ticks[-1]) - 1
     net.ticks_on_example = int(ticks[-1])
-    return bool(io[2])
+    return ticks, correct
 
 
 def _replay_history(net, ticks) -> None:

@@ -448,17 +448,18 @@ if HAVE_NUMBA:
     def examples_kernel(training, idx, ex_first, ex_freq, ev_times, wr_first, wr_group,
                         wr_field, wr_unit, wr_val, reset_val, crit_kind, crit_val, cost_k,
                         max_ticks, tpi, crit_required, pseudo, gi, gf, saddr, psend, paddr,
-                        pshape, vals, gerr, event_hist, ticks_out, io):
+                        pshape, vals, gerr, event_hist, ticks_out, correct_out, io):
         """training.run_example for each example idx[e] with no script in
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
         _finish_errors), event times, group criteria.  io: [net error, grace
-        (in and out), all correct (out)]; ticks_out[e]: the example's ticks."""
+        (in and out)]; ticks_out[e], correct_out[e]: the example's ticks and
+        whether every event met the criteria."""
         phase = TRAIN_ALL if training else FORWARD
         net_err = f32(io[0])
         grace = io[1] != 0.0
-        all_correct = True
         for e in range(idx.shape[0]):
+            correct = True
             x = idx[e]
             first, n_events = ex_first[x], ex_first[x + 1] - ex_first[x]
             freq = ex_freq[x]
@@ -505,7 +506,7 @@ if HAVE_NUMBA:
                     if not checked:
                         crit = _criteria_met(gi, saddr, crit_kind, crit_val)
                     if not crit:
-                        all_correct = False
+                        correct = False
                         if crit_required:
                             break
                     event += 1
@@ -519,9 +520,9 @@ if HAVE_NUMBA:
                         grace = grace_t > f32(0.0)
                 tick += 1
             ticks_out[e] = current + 1
+            correct_out[e] = correct
         io[0] = net_err
         io[1] = 1.0 if grace else 0.0
-        io[2] = 1.0 if all_correct else 0.0
 
     @_njit
     def _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val):

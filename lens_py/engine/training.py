@@ -31,6 +31,7 @@ SMALL_VAL = np.float32(1e-8)
 
 
 TEST_CHUNK_ELEMENTS = 4_000_000    # rows x units of one vectorised test chunk
+TEST_CHUNK_EXAMPLES = 2_000        # examples of one compiled per-example test call
 
 
 class TrainingHalted(Exception):
@@ -646,6 +647,16 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
     else:
         hook = _hooks_for(session, net)
         try:
+            # compiled example loops (same numbers), in chunks so Ctrl-C is heard
+            while n > 0 and i < n:
+                done = exampleloop.run_examples(session, net, exset,
+                                                min(TEST_CHUNK_EXAMPLES, n - i), False)
+                if done is None:
+                    break
+                ticks, correct = done
+                total_ticks += int(ticks.sum())
+                reached += int(correct.sum())
+                i += len(ticks)
             while n == 0 or i < n:
                 ex = select_example(session, net, exset)
                 hook("preExampleProc")
