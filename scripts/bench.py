@@ -143,6 +143,102 @@ def schedule_report(example_file: str, n_links: int, updates: int, repeat: int) 
         print(f"  {name:<10} {best[name]:8.3f}{extra}")
 
 
+# -- the per-example path: an Elman SRN ---------------------------------------------------
+
+SRN_SIZES = (6, 10, 6)           # Lens's sequence example: 6 inputs, 10 hidden (+ context), 6 out
+SRN_EXAMPLES, SRN_EVENTS = 60, 9
+
+
+def srn_sequences(rng):
+    """60 sequences of 9 (input, target) one-hot events."""
+    n_in, _, n_out = SRN_SIZES
+    seqs = rng.integers(0, n_in, size=(SRN_EXAMPLES, SRN_EVENTS))
+    tgts = rng.integers(0, n_out, size=(SRN_EXAMPLES, SRN_EVENTS))
+    return seqs, tgts
+
+
+def write_srn_file(path, seqs, tgts) -> None:
+    with open(path, "w") as f:
+        for k, (s, t) in enumerate(zip(seqs, tgts)):
+            f.write(f"name: s{k} {SRN_EVENTS}\n")
+            f.write("\n".join(f"i:{a} t:{b}" for a, b in zip(s, t)) + ";\n")
+
+
+def plain_srn_seconds(seqs, tgts, updates: int, lr=0.1, mom=0.9) -> float:
+    """The same SRN training as a straightforward float32 NumPy loop, tick by
+    tick (logistic hidden layer with an Elman context, soft-max output with
+    divergence error, momentum), as one would write it without Lens."""
+    rng = np.random.default_rng(0)
+    n_in, n_h, n_out = SRN_SIZES
+    f32 = np.float32
+    w_ih = rng.uniform(-1, 1, (n_h, n_in)).astype(f32)
+    w_ch = rng.uniform(-1, 1, (n_h, n_h)).astype(f32)
+    w_ho = rng.uniform(-1, 1, (n_out, n_h)).astype(f32)
+    b_h = rng.uniform(-1, 1, n_h).astype(f32)
+    b_o = rng.uniform(-1, 1, n_out).astype(f32)
+    params = [w_ih, w_ch, w_ho, b_h, b_o]
+    deltas = [np.zeros_like(p) for p in params]
+    eye_in, eye_out = np.eye(n_in, dtype=f32), np.eye(n_out, dtype=f32)
+    t0 = time.perf_counter()
+    for _ in range(updates):
+        grads = [np.zeros_like(p) for p in params]
+        for s, t in zip(seqs, tgts):
+            context = np.full(n_h, 0.5, dtype=f32)
+            for a, b in zip(s, t):
+                x = eye_in[a]
+                h = 1 / (1 + np.exp(-(w_ih @ x + w_ch @ context + b_h)))
+                z = w_ho @ h + b_o
+                o = np.exp(z - z.max())
+                o /= o.sum()
+                d_o = o - eye_out[b]
+                d_h = (w_ho.T @ d_o) * h * (1 - h)
+                grads[0] += np.outer(d_h, x)
+                grads[1] += np.outer(d_h, context)
+                grads[2] += np.outer(d_o, h)
+                grads[3] += d_h
+                grads[4] += d_o
+                context = h
+        for p, d, g in zip(params, deltas, grads):
+            d *= f32(mom)
+            d -= f32(lr) * g
+            p += d
+    return time.perf_counter() - t0
+
+
+def lens_py_srn_seconds(path: str, updates: int) -> float:
+    from lens_py.shell import make_interp
+    from lens_py.engine import fastexample
+    import io
+    interp = make_interp(stdout=io.StringIO())
+    interp.eval(f"""
+        seed 1
+        addNet seq -i {SRN_EVENTS} {SRN_SIZES[0]} {SRN_SIZES[1]} ELMAN {SRN_SIZES[2]} SOFT_MAX
+        loadExamples {{{path}}}
+        setObj reportInterval 0
+        momentum 1
+    """)
+    fastexample.wait_ready()
+    t0 = time.perf_counter()
+    interp.eval(f"momentum {updates}")
+    return time.perf_counter() - t0
+
+
+def srn_report(tmp: str, updates: int, repeat: int) -> None:
+    """The per-example path (examples tick by tick: Elman SRNs, multi-event
+    examples, hooks): lens_py against the plain per-tick NumPy loop."""
+    seqs, tgts = srn_sequences(np.random.default_rng(5))
+    path = os.path.join(tmp, "srn.ex")
+    write_srn_file(path, seqs, tgts)
+    ours = min(lens_py_srn_seconds(path, updates) for _ in range(repeat))
+    ref = min(plain_srn_seconds(seqs, tgts, max(1, updates // 20))
+              for _ in range(repeat)) * 20 * updates / (20 * max(1, updates // 20))
+    ticks = SRN_EXAMPLES * SRN_EVENTS
+    print(f"\nper-example path: Elman SRN {SRN_SIZES[0]}-{SRN_SIZES[1]}-"
+          f"{SRN_SIZES[2]}, {SRN_EXAMPLES} sequences of {SRN_EVENTS} ticks, {updates} updates:")
+    print(f"  lens_py {ours:7.3f} s ({1e6 * ours / (updates * ticks):.2f} us per tick)   "
+          f"plain NumPy loop {ref:7.3f} s   vs numpy {ref / ours:6.1f}")
+
+
 MEMORY_SCRIPT = r"""
 import resource, sys, time, io
 from lens_py.shell import make_interp
@@ -201,7 +297,10 @@ def main(argv=None) -> int:
     ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
     ap.add_argument("--no-schedules", action="store_true",
                     help="skip the update-schedule overhead on the largest net")
+    ap.add_argument("--no-srn", action="store_true",
+                    help="skip the per-example path (SRN) timing")
     args = ap.parse_args(argv)
+    np.seterr(over="ignore")        # the plain loops' exp overflows harmlessly to 0 or 1
     inputs, targets = bench_examples(np.random.default_rng(42))
     with tempfile.TemporaryDirectory() as tmp:
         exfile = os.path.join(tmp, "bench.ex")
@@ -227,6 +326,8 @@ def main(argv=None) -> int:
                   f"{(f'{lens:.2f}' if lens else '-'):>10} {(f'{lens / ours:.2f}' if lens else '-'):>8}")
         if not (args.no_schedules or args.memory_only):
             schedule_report(exfile, max(args.sizes), 20, max(args.repeat, 3))
+        if not (args.no_srn or args.memory_only):
+            srn_report(tmp, max(1, int(1000 * args.scale)), args.repeat)
         if args.memory or args.memory_only:
             memory_report(tmp)
     return 0
