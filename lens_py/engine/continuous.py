@@ -39,15 +39,15 @@ class IntegratorState:
 
 def integrator_state(net, g, kind: str) -> IntegratorState:
     """The group's state for an integrator kind, created (zeros, as after
-    resetNet) on first use and resized when the history length changes."""
+    resetNet) on first use.  A new history length starts it afresh: Lens's
+    setTime then re-initialises every proc, allocating zeroed data."""
     d = net.dtype
     slots = max(net.history_length, 1)
     st = g.proc_state.get(kind)
-    if st is None or st.value.shape != (1, g.size) or st.value.dtype != d:
+    if st is None or st.value.shape != (1, g.size) or st.value.dtype != d \
+            or st.instant.shape[0] != slots:
         st = IntegratorState(np.zeros((1, g.size), dtype=d), np.zeros((slots, g.size), dtype=d))
         g.proc_state[kind] = st
-    elif st.instant.shape[0] != slots:
-        st.instant = np.zeros((slots, g.size), dtype=d)
     return st
 
 
@@ -71,9 +71,16 @@ def _integrate_input(net, g):
 
 
 def _integrate_input_back(net, g, skip_rows):
+    # Lens runs no input proc backward in a fully clamped HARD_CLAMP group, so
+    # there the accumulator and the inputDeriv stay as they are.
     st = integrator_state(net, g, "IN_INTEGR")
     d = _step(net, g) * st.value
-    st.value[...] = st.value + (g.input_deriv - d)
+    acc = st.value + (g.input_deriv - d)
+    if skip_rows is not None and skip_rows.any():
+        keep = skip_rows[:, None]
+        acc = np.where(keep, st.value, acc)
+        d = np.where(keep, g.input_deriv, d)
+    st.value[...] = acc
     g.input_deriv[...] = d
 
 
