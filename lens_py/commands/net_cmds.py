@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
+from ..engine import noise
 from ..engine import types as T
+from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
@@ -449,6 +451,44 @@ def _print_link_values(interp, args):
     return ""
 
 
+NOISE_USAGE = "noiseType <group-list> [-range <range> | -multiply | -flat]*"
+
+
+@lens_command(TABLE, "noiseType", NOISE_USAGE, 1)
+def _noise_type(interp, args):
+    """Sets each group's noise procedure (always: additive Gaussian unless
+    -multiply and/or -flat) and, with -range, its noiseRange."""
+    net = current_net(interp)
+    rng_range, multiply, flat = None, False, False
+    i = 1
+    while i < len(args):
+        word = args[i]
+        letter = option_letter(word) if word.startswith("-") else ""
+        if letter == "r":
+            rng_range = object_atof(need_value(args, i, NOISE_USAGE))
+            i += 1
+        elif letter == "m":
+            multiply = True
+        elif letter == "f":
+            flat = True
+        else:
+            raise TclError(f"usage: {NOISE_USAGE}")
+        i += 1
+    proc = noise.proc_for(multiply, flat)
+    names = parse_list(args[0])
+    groups = list(net.groups) if names == ["*"] else names
+    for g in groups:
+        if isinstance(g, str):
+            found = net.group(g)
+            if found is None:
+                raise TclError(f'noiseType: group "{g}" doesn\'t exist')
+            g = found
+        if rng_range is not None:
+            g.noise_range = rng_range
+        g.noise_proc = proc
+    return ""
+
+
 # -- not yet ------------------------------------------------------------------------------
 
 def _not_yet(name):
@@ -458,6 +498,6 @@ def _not_yet(name):
 
 
 for _name in ("lesionUnits", "healUnits", "lesionLinks", "connectUnits", "connectGroupToUnits",
-              "disconnectGroups", "disconnectUnits", "deleteLinks", "noiseType",
+              "disconnectGroups", "disconnectUnits", "deleteLinks",
               "loadXerionWeights", "copyConnect"):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import activations as A
 from . import costs as C
+from . import noise
 from . import types as T
 
 # Matrix products round differently from Lens's loop, and after a few hundred
@@ -502,11 +503,44 @@ def _unsupported(kind, cls):
     return run
 
 
+def _out_noise(net, g):
+    # the clean output is kept for this tick's backward step (and later ones
+    # of backpropTicks), which puts it back for the activation derivative
+    g.proc_state[("OUT_NOISE", history_index(net, net.current_tick))] = g.output.copy()
+    g.output[...] = noise.group_noise(net, g, g.output)
+
+
+def _out_noise_back(net, g):
+    clean = g.proc_state.get(("OUT_NOISE", history_index(net, net.current_tick)))
+    if clean is not None and clean.shape == g.output.shape:
+        g.output[...] = clean
+
+
+def _out_deriv_noise_back(net, g):
+    g.output_deriv[...] = noise.group_noise(net, g, g.output_deriv)
+
+
+def _forward_nothing(net, g):
+    """A backward-only procedure's forward step."""
+
+
+def _in_deriv_noise_back(net, g, skip_rows):
+    rows = np.arange(g.input_deriv.shape[0]) if skip_rows is None \
+        else np.flatnonzero(~skip_rows)
+    if len(rows):
+        g.input_deriv[rows] = noise.group_noise(net, g, g.input_deriv[rows])
+
+
+def _in_noise(net, g):
+    g.input[...] = noise.group_noise(net, g, g.input)
+
+
 OUTPUT_FORWARD = {
     T.LINEAR: _linear, T.LOGISTIC: _logistic, T.TANH: _tanh, T.EXPONENTIAL: _exponential,
     T.GAUSSIAN: _gaussian, T.TERNARY: _ternary, T.SOFT_MAX: _softmax,
     T.HARD_CLAMP: _hard_clamp, T.BIAS_CLAMP: _bias_clamp, T.ELMAN_CLAMP: _elman_clamp,
     T.WEAK_CLAMP: _weak_clamp, T.OUT_CROPPED: _cropped,
+    T.OUT_NOISE: _out_noise, T.OUT_DERIV_NOISE: _forward_nothing,
 }
 OUTPUT_BACK = {
     T.LINEAR: _linear_back, T.LOGISTIC: _logistic_back, T.TANH: _tanh_back,
@@ -514,6 +548,7 @@ OUTPUT_BACK = {
     T.TERNARY: _ternary_back, T.SOFT_MAX: _softmax_back, T.HARD_CLAMP: _hard_clamp_back,
     T.BIAS_CLAMP: _bias_clamp_back, T.ELMAN_CLAMP: _elman_clamp_back,
     T.WEAK_CLAMP: _weak_clamp_back, T.OUT_CROPPED: _cropped_back,
+    T.OUT_NOISE: _out_noise_back, T.OUT_DERIV_NOISE: _out_deriv_noise_back,
 }
 for _bit in range(21):
     OUTPUT_FORWARD.setdefault(1 << _bit, _unsupported(1 << _bit, T.GROUP_OUTPUT))
@@ -526,8 +561,9 @@ def _incr_clamp(net, g):
     g.input[on] = (g.input + s * ext)[on]
 
 
-INPUT_FORWARD = {T.DOT_PRODUCT: dot_product_input, T.INCR_CLAMP: _incr_clamp}
-INPUT_BACK = {T.DOT_PRODUCT: dot_product_back}
+INPUT_FORWARD = {T.DOT_PRODUCT: dot_product_input, T.INCR_CLAMP: _incr_clamp,
+                 T.IN_NOISE: _in_noise, T.IN_DERIV_NOISE: _forward_nothing}
+INPUT_BACK = {T.DOT_PRODUCT: dot_product_back, T.IN_DERIV_NOISE: _in_deriv_noise_back}
 for _bit in range(11):
     INPUT_FORWARD.setdefault(1 << _bit, _unsupported(1 << _bit, T.GROUP_INPUT))
 

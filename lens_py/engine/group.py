@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from . import types as T
+from .noise import DEFAULT_PROC as DEFAULT_NOISE_PROC
 from .realfields import RealFields
 
 UNIT_ARRAYS = ("input", "output", "output_cache", "output_deriv", "deriv_cache",
@@ -58,6 +59,7 @@ class Group(RealFields):
         self.neighborhood = 4
         self.periodic_boundary = 0
         self.proc_state = {}          # per-proc data kept between forward and backward
+        self.noise_proc = DEFAULT_NOISE_PROC    # set by noiseType (not an object field)
         self.allocate(1)
         self.unit_dt_scale = np.ones(size, dtype=self.dtype)
         self.build_histories()

@@ -17,6 +17,9 @@ from . import types as T
 from .group import Group
 from .projection import BLOCK_PARAMS, Projection
 from .realfields import RealFields
+from . import continuous
+from . import forward
+from . import noise
 from .rng import default_rng
 
 NAN = math.nan
@@ -120,6 +123,12 @@ class Network(RealFields):
     @property
     def num_units(self) -> int:
         return sum(g.size for g in self.groups)
+
+    @property
+    def noise_groups(self) -> bool:
+        """Does some group add noise (noise.py)?"""
+        return any(g.type & noise.GROUP_FLAGS or g.input_type & noise.INPUT_PROCS
+                   or g.output_type & noise.OUTPUT_PROCS for g in self.groups)
 
     @property
     def num_links(self) -> int:
@@ -309,12 +318,14 @@ class Network(RealFields):
         parsed = T.parse_type_words(types) if types and isinstance(types[0], str) else types
         for cls, mask, mode in parsed:
             self._change_type(g, cls, mask, mode)
+        g.proc_state.clear()        # Lens re-initialises the group's procedures
         g.build_histories()
 
     def set_group_type(self, g: Group, types) -> None:
         """groupType: rebuild the group's type from scratch (addGroup's rules)."""
         parsed = T.parse_type_words(types) if types and isinstance(types[0], str) else types
         self._set_group_type(g, parsed)
+        g.proc_state.clear()
         g.build_histories()
 
     def order_groups(self, names) -> None:
@@ -716,6 +727,9 @@ class Network(RealFields):
         g.unit_gain[:] = d(g.choose("gain"))
         g.output_cache[:] = g.output
         g.proc_state.clear()
+        # resetNet re-initialises the integrators (INTERACT_INTEGR to initOutput)
+        continuous.reset_forward_integrators(self, g)
+        forward.reset_backward_integrators(self, g)
         for name in ("input_history", "output_history", "target_history",
                      "output_deriv_history"):
             getattr(g, name)[:] = 0

@@ -54,6 +54,9 @@ class LensRandom:
 
     def __init__(self, seed: int | None = None):
         self.last_seed = 0
+        # randGaussian's kept second value: (value, mean, range) or None.  Not
+        # reset by seed (Lens keeps it in static variables; noise.py)
+        self.gaussian_kept = None
         self.seed(seed)
 
     # -- seeding ---------------------------------------------------------
@@ -118,10 +121,11 @@ class LensRandom:
 
     # -- state (for snapshots / tests) ------------------------------------
     def getstate(self):
-        return (self._x, list(self._state), self._f, self._r, self.last_seed)
+        return (self._x, list(self._state), self._f, self._r, self.last_seed,
+                self.gaussian_kept)
 
     def setstate(self, state) -> None:
-        self._x, st, self._f, self._r, self.last_seed = state
+        self._x, st, self._f, self._r, self.last_seed, self.gaussian_kept = state
         self._state = list(st)
 
 

@@ -21,6 +21,7 @@ from . import exampleloop
 from . import fastexample
 from . import fastpath
 from . import forward as F
+from . import noise
 from . import types as T
 from .algorithms import update_weights
 from .network import NetworkError
@@ -156,6 +157,8 @@ def load_event(session, net, exset, event) -> None:
     if writes is not None:
         for g, field, units, vals in writes:
             getattr(g, field)[0, units] = vals
+        if net.noise_groups:
+            noise.external_input_noise(net)
         proc = getattr(event, "proc", None)
         if proc:
             session.script(proc, "event proc")
@@ -169,6 +172,8 @@ def load_event(session, net, exset, event) -> None:
         o = offs[g.name]
         g.external_input[-1] = ext[o:o + g.size]
         g.target[-1] = tgt[o:o + g.size]
+    if net.noise_groups:
+        noise.external_input_noise(net)
     proc = getattr(event, "proc", None)
     if proc:
         session.script(proc, "event proc")
@@ -299,7 +304,7 @@ def batch_blocker(net, exset, training: bool):
     if net.example_writer is not None:
         return "output file"
     for g in net.groups:
-        if g.type & (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN):
+        if g.type & (T.USE_HIST_MASKS | noise.GROUP_FLAGS | T.ADAPTIVE_GAIN):
             return f"group {g.name} type"
         if any(p & ~F.BATCHABLE_INPUT for p in g.input_procs):
             return f"group {g.name} input type"
@@ -418,11 +423,6 @@ def _num_examples(exset) -> int:
 
 def check_supported(net) -> None:
     """Refuse, before running anything, what the engine cannot do yet."""
-    for g in net.groups:
-        for flag in (T.EXT_INPUT_NOISE, T.DERIV_NOISE):
-            if g.type & flag:
-                raise NotImplementedError(
-                    f'group "{g.name}": type {T.type_name(flag, T.GROUP)} is not supported yet')
 
 
 def train_batch(session, net) -> bool:
@@ -447,10 +447,19 @@ def train_batch(session, net) -> bool:
         raise NetworkError("You must specify a non-zero batch size when reading from a pipe.")
     if n > 0 and batch_blocker(net, exset, True) is None:
         correct, _ = _run_batch_vectorised(session, net, exset, n, True)
-        return bool(correct.all())
-    compiled = exampleloop.run_batch(session, net, exset, n)   # same numbers
-    if compiled is not None:
-        return compiled
+        all_correct = bool(correct.all())
+    else:
+        all_correct = exampleloop.run_batch(session, net, exset, n)   # same numbers
+        if all_correct is None:
+            all_correct = _train_examples(session, net, exset, n)
+    if net.type & T.CONTINUOUS:
+        continuous.scale_link_derivs(net)
+    if net.noise_groups:
+        noise.link_deriv_noise(net)
+    return all_correct
+
+
+def _train_examples(session, net, exset, n: int) -> bool:
     all_correct = True
     hook = _hooks_for(session, net)
     for _ in range(n):
@@ -462,8 +471,6 @@ def train_batch(session, net) -> bool:
             all_correct = False
         if net.example_writer is not None:
             net.example_writer(net, ex)
-    if net.type & T.CONTINUOUS:
-        continuous.scale_link_derivs(net)
     return all_correct
 
 
