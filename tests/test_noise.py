@@ -129,6 +129,16 @@ def weights(lens, g):
     return [p.weight.astype(np.float64) for p in lens.net.group(g).incoming]
 
 
+def hidden_dot(lens, x):
+    """The hidden group's dot products for inputs x, in Lens's float order
+    (bias link, then the input links)."""
+    wb, wi = weights(lens, "hidden")
+    acc = f32(wb[:, 0])
+    for j, v in enumerate(x):
+        acc = f32(acc + f32(wi[:, j] * v))
+    return acc
+
+
 def rng_copy(lens):
     r = LensRandom(1)
     r.setstate(lens.session.rng.getstate())
@@ -160,9 +170,8 @@ def test_out_noise_training_restores_the_clean_output_and_uses_noisy_senders(tmp
                       "setObj hidden.noiseRange 0.3\nsetObj learningRate 0\nsetObj batchSize 1")
     net = lens.net
     start = rng_copy(lens)
-    (wb, wi) = weights(lens, "hidden")
+    clean = hidden_dot(lens, (1.0, 0.0))
     lens("steepest 1")
-    clean = f32(f32(f32(wb[:, 0]) + f32(wi[:, 0] * 1.0)) + f32(wi[:, 1] * 0.0))
     noisy = noise.apply(start, noise.ADD_GAUSSIAN, clean, 0.3, f32)
     hidden = net.group("hidden")
     assert hidden.output[0].tolist() == clean.tolist()            # put back
@@ -180,9 +189,8 @@ def test_in_noise_and_the_order_of_draws_between_groups(tmp_path):
                       "noiseType output -r 0.4 -flat")
     net = lens.net
     start = rng_copy(lens)
-    (wb, wi) = weights(lens, "hidden")
+    dot = hidden_dot(lens, (0.0, 1.0))
     lens("doExample 1 -test")
-    dot = f32(f32(f32(wb[:, 0]) + f32(wi[:, 0] * 0.0)) + f32(wi[:, 1] * 1.0))
     noisy_in = noise.apply(start, noise.ADD_GAUSSIAN, dot, 0.2, f32)
     noisy_out = noise.apply(start, noise.ADD_GAUSSIAN, noisy_in, 0.2, f32)
     h = net.group("hidden")
