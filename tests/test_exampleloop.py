@@ -54,6 +54,24 @@ setObj pseudoExampleFreq 1
 setObj hidden.initOutput 0.25
 train 8 -a steepest -report 4
 """, False),
+    # backpropTicks 3 through an Elman context, two ticks per interval, timed
+    # events: histories, HARD_CLAMP inputs per tick, steps back into the
+    # previous example
+    "bptt": ("""seed 8
+addNet b -i 3 -t 2 4 5 ELMAN 5 2 OUTPUT
+setObj backpropTicks 3
+loadExamples {TIMED} -exmode PERMUTED
+setObj learningRate 0.05
+train 6 -a momentum -report 2
+""", False),
+    # an SRN on Lens's sequences with backpropTicks 2
+    "bptt_srn": ("""seed 9
+addNet seq -i 9 6 10 ELMAN 6 SOFT_MAX
+setObj backpropTicks 2
+loadExamples {SEQUENCE}
+setObj batchSize 9
+train 5 -report 1
+""", True),
     # an Elman context reset per example, grace periods, targetRadius
     "elman_grace": ("""seed 6
 addNet e -i 3 -t 2 4 5 ELMAN 5 2 OUTPUT

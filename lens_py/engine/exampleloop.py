@@ -67,8 +67,14 @@ class _TooBig(Exception):
 
 
 def _blocker(net, exset):
-    if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN) or net.backprop_ticks != 1:
+    if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
         return "network"
+    if net.backprop_ticks > 1 and (net.history_length <= 0 or any(
+            g.input_history.shape != (net.history_length, g.size)
+            or g.input_history.dtype != np.float32 or g.output_history.dtype != np.float32
+            or not (g.input_history.flags.c_contiguous and g.output_history.flags.c_contiguous)
+            for g in net.groups)):
+        return "histories"
     for h in training._HOOKS_INSIDE_EXAMPLES:
         if net.hooks.get(h):
             return "hook"
@@ -138,37 +144,70 @@ def run_examples(session, net, exset, count: int, is_training: bool):
     ticks = np.zeros(len(idx), dtype=np.int64)
     correct = np.zeros(len(idx), dtype=np.bool_)
     io = np.array([net.error, 1.0 if net.in_grace_period else 0.0])
+    hist = np.array([net.example_history_start, net.ticks_on_example], dtype=np.int64)
+    reset_flags = np.asarray(net.reset_history, dtype=np.uint8)
+    bptt = _BackpropThroughTime(net, groups)
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
         table.wr_group, table.wr_field, table.wr_unit, table.wr_val, reset_val, crit_kind,
         crit_val, cost_k, net.max_ticks, net.ticks_per_interval, bool(net.group_crit_required),
         bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
-        plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io)
+        plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io, hist, reset_flags,
+        net.backprop_ticks, bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
+        bptt.reset_group)
+    bptt.keep(net, groups)
     net.error = float(np.float32(io[0]))
     for (_, g), v in zip(plan.cost_groups, gerr):
         g.error = float(v)
     net.in_grace_period = bool(io[1])
     net.event_history[:] = event_hist.tolist()
-    _replay_history(net, ticks)
+    net.example_history_start = int(hist[0])
+    net.reset_history[:] = [bool(v) for v in reset_flags]
     net.current_example = exset.examples[int(idx[-1])]
     net.current_tick = int(ticks[-1]) - 1
     net.ticks_on_example = int(ticks[-1])
     return ticks, correct
 
 
-def _replay_history(net, ticks) -> None:
-    """What run_example leaves in the history bookkeeping, example by example
-    (forward.history_index: (tick + start) % H)."""
-    H = net.history_length
-    if not H:
-        return
-    start = net.example_history_start
-    last = net.ticks_on_example
-    reset = net.reset_history
-    for n in ticks.tolist():
-        start = (start + last) % H
-        reset[start % H] = True
-        for tick in range(1, n):
-            reset[(tick + start) % H] = False
-        last = n
-    net.example_history_start = start
+class _BackpropThroughTime:
+    """The kernel's view of what backpropTicks > 1 needs: the groups'
+    histories by address, the span of groups backpropagated through (up to
+    the last Elman group or source, as forward._backprop_through_time), and
+    HARD_CLAMP's external inputs per history slot (forward.py keeps them in
+    proc_state; copied in and back out)."""
+
+    def __init__(self, net, groups):
+        H = max(net.history_length, 0)
+        active = net.backprop_ticks > 1 and H > 0
+        self.hard = [(k, g) for k, g in enumerate(groups)
+                     if active and g.output_type & T.HARD_CLAMP]
+        self.H = H
+        self.haddr = np.array([[g.input_history.ctypes.data, g.output_history.ctypes.data]
+                               if active else [0, 0] for g in groups], dtype=np.int64)
+        self.keep_alive = [(g.input_history, g.output_history) for g in groups]
+        self.ext = {}
+        self.hard_addr = np.zeros(len(groups), dtype=np.int64)
+        self.hard_valid = np.zeros((len(groups), max(H, 1)), dtype=np.uint8)
+        for k, g in self.hard:
+            ext = np.full((H, g.size), np.nan, dtype=np.float32)
+            for slot in range(H):
+                kept = g.proc_state.get(("HARD_CLAMP", slot))
+                if kept is not None:
+                    ext[slot] = kept[-1]
+                    self.hard_valid[k, slot] = 1
+            self.ext[k] = ext
+            self.hard_addr[k] = ext.ctypes.data
+        last = -1
+        for k, g in enumerate(groups):
+            if g.type & T.ELMAN:
+                last = max(last, k)
+                if T.ELMAN_CLAMP in g.output_procs and g.elman_source is not None:
+                    last = max(last, g.elman_source.num)
+        self.span = last + 1
+        self.reset_group = np.array([bool(g.type & T.RESET_ON_EXAMPLE) for g in groups],
+                                    dtype=np.bool_)
+
+    def keep(self, net, groups) -> None:
+        for k, g in self.hard:
+            for slot in np.flatnonzero(self.hard_valid[k, :self.H]):
+                g.proc_state[("HARD_CLAMP", int(slot))] = self.ext[k][slot][None, :].copy()

@@ -326,7 +326,9 @@ if HAVE_NUMBA:
                 st[DC, u] = f32(0.0)
 
     @_njit
-    def _backward_group(k, gi, gf, saddr, psend, paddr, pshape):
+    def _backward_group(k, gi, gf, saddr, psend, paddr, pshape, ext_then):
+        """One group's backward step; ext_then: the external inputs HARD_CLAMP
+        saw at the tick being backpropagated (an empty row: the current ones)."""
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
         for u in range(n):
@@ -354,8 +356,9 @@ if HAVE_NUMBA:
                 for u in range(n):
                     st[ID, u] = f32(f64(st[OUT, u]) * (f64(st[OD, u]) - s))
             elif code == HARD_CLAMP:
+                ext = ext_then if ext_then.shape[0] == n else st[EXT]
                 for u in range(n):
-                    if st[EXT, u] == st[EXT, u]:
+                    if ext[u] == ext[u]:
                         st[ID, u] = f32(0.0)
             elif code == BIAS_CLAMP:
                 for u in range(n):
@@ -385,6 +388,70 @@ if HAVE_NUMBA:
                     dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
 
     @_njit
+    def bptt_kernel(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, span,
+                    bpt, tick, start, H, reset_flags, reset_group):
+        """forward._backprop_through_time: bpt - 1 more backward steps through
+        the ticks before `tick`, groups 0..span-1 restored from their
+        histories (haddr[k]: input and output history, H x units); HARD_CLAMP
+        groups use the external inputs kept for each tick (hard_ext[k],
+        valid where hard_valid[k, slot]).  Ends with tick's outputs restored."""
+        cur = tick
+        for _ in range(1, bpt):
+            was_reset = reset_flags[(cur + start) % H] != 0
+            cur -= 1
+            idx = (cur + start) % H
+            for k in range(span - 1, -1, -1):
+                n = gi[k, G_SIZE]
+                st = _state(saddr[k], n)
+                hin = _matrix(haddr[k, 0], H, n)
+                hout = _matrix(haddr[k, 1], H, n)
+                for u in range(n):
+                    st[OUT, u] = hout[idx, u]
+                    st[OC, u] = hout[idx, u]
+                    st[IN, u] = hin[idx, u]
+                if was_reset and reset_group[k]:
+                    for u in range(n):
+                        st[DC, u] = f32(0.0)
+            for k in range(span - 1, -1, -1):
+                n = gi[k, G_SIZE]
+                st = _state(saddr[k], n)
+                for u in range(n):
+                    st[OD, u] = f32(0.0)
+                if hard_valid[k, idx]:
+                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                                    _matrix(hard_ext[k], H, n)[idx])
+                else:
+                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape, st[EXT, :0])
+        idx = (tick + start) % H
+        for k in range(span):
+            n = gi[k, G_SIZE]
+            st = _state(saddr[k], n)
+            hout = _matrix(haddr[k, 1], H, n)
+            for u in range(n):
+                st[OUT, u] = hout[idx, u]
+                st[OC, u] = hout[idx, u]
+
+    @_njit
+    def store_history(gi, saddr, haddr, hard_ext, hard_valid, slot, H, training):
+        """What a tick keeps for backpropTicks > 1: HARD_CLAMP groups' external
+        inputs, and when training every group's input and output (as
+        computed)."""
+        for k in range(gi.shape[0]):
+            n = gi[k, G_SIZE]
+            st = _state(saddr[k], n)
+            if training:
+                hin = _matrix(haddr[k, 0], H, n)
+                hout = _matrix(haddr[k, 1], H, n)
+                for u in range(n):
+                    hin[slot, u] = st[IN, u]
+                    hout[slot, u] = st[OC, u]
+            if gi[k, G_HARD]:
+                ext = _matrix(hard_ext[k], H, n)
+                for u in range(n):
+                    ext[slot, u] = st[EXT, u]
+                hard_valid[k, slot] = 1
+
+    @_njit
     def tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace):
         ng = gi.shape[0]
         if phase != TRAIN_BACKWARD:
@@ -394,7 +461,8 @@ if HAVE_NUMBA:
                                grace, training)
         if phase == TRAIN_BACKWARD or phase == TRAIN_ALL:
             for k in range(ng - 1, -1, -1):
-                _backward_group(k, gi, gf, saddr, psend, paddr, pshape)
+                _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                                _state(saddr[k], gi[k, G_SIZE])[EXT, :0])
 
 
     # -- whole examples (exampleloop.py) ------------------------------------------------
@@ -448,13 +516,19 @@ if HAVE_NUMBA:
     def examples_kernel(training, idx, ex_first, ex_freq, ev_times, wr_first, wr_group,
                         wr_field, wr_unit, wr_val, reset_val, crit_kind, crit_val, cost_k,
                         max_ticks, tpi, crit_required, pseudo, gi, gf, saddr, psend, paddr,
-                        pshape, vals, gerr, event_hist, ticks_out, correct_out, io):
+                        pshape, vals, gerr, event_hist, ticks_out, correct_out, io, hist,
+                        reset_flags, bpt, haddr, hard_ext, hard_valid, span, reset_group):
         """training.run_example for each example idx[e] with no script in
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
         _finish_errors), event times, group criteria.  io: [net error, grace
         (in and out)]; ticks_out[e], correct_out[e]: the example's ticks and
-        whether every event met the criteria."""
+        whether every event met the criteria.  hist: [exampleHistoryStart,
+        ticksOnExample] (in and out), reset_flags: resetHistory, both kept as
+        run_example does; with bpt > 1 (training) every tick is stored and
+        backpropagated through (bptt_kernel)."""
+        H = reset_flags.shape[0]
+        start, last_ticks = hist[0], hist[1]
         phase = TRAIN_ALL if training else FORWARD
         net_err = f32(io[0])
         grace = io[1] != 0.0
@@ -468,6 +542,9 @@ if HAVE_NUMBA:
             ticks_on_event = 0
             max_t, min_t, grace_t = ev_times[first, 0], ev_times[first, 1], ev_times[first, 2]
             grace = grace_t > f32(0.0)
+            if H:
+                start = (start + last_ticks) % H
+                reset_flags[start % H] = 1
             for k in range(gi.shape[0]):
                 if reset_val[k] == reset_val[k]:
                     st = _state(saddr[k], gi[k, G_SIZE])
@@ -480,8 +557,17 @@ if HAVE_NUMBA:
             while tick < max_ticks and event < n_events:
                 current = tick
                 event_hist[tick] = event
+                if tick > 0 and H:
+                    reset_flags[(tick + start) % H] = 0
                 tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
                             grace)
+                if bpt > 1:
+                    store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
+                                  training)
+                if training and bpt > 1:
+                    bptt_kernel(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext,
+                                hard_valid, span, bpt, tick, start, H, reset_flags,
+                                reset_group)
                 if not grace:
                     for c in range(cost_k.shape[0]):
                         v = vals[cost_k[c]]
@@ -521,8 +607,10 @@ if HAVE_NUMBA:
                 tick += 1
             ticks_out[e] = current + 1
             correct_out[e] = correct
+            last_ticks = current + 1
         io[0] = net_err
         io[1] = 1.0 if grace else 0.0
+        hist[0], hist[1] = start, last_ticks
 
     @_njit
     def _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val):
