@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pytest
 
+from drand48 import drand48_stream
 from lens_py.shell import make_interp
 from lens_py.shell.errors import TclError
 
@@ -19,16 +20,6 @@ def lens():
     run.interp = interp
     run.out = out
     return run
-
-
-def drand48_stream(seed, n):
-    """drand48 written out here from its definition (SPEC §1.9)."""
-    x = (seed << 16) | 0x330E
-    out = []
-    for _ in range(n):
-        x = (0x5DEECE66D * x + 0xB) % (1 << 48)
-        out.append(x / float(1 << 48))
-    return out
 
 
 def test_addnet_shorthand_weights_follow_lens_draw_order(lens):
@@ -160,8 +151,8 @@ def test_unique_prefix_and_help_usage(lens):
 
 def test_not_yet_supported_commands_say_so(lens):
     lens("addNet n 2 1")
-    with pytest.raises(TclError, match="lesionUnits is not supported by lens_py yet"):
-        lens("lesionUnits hidden")
+    with pytest.raises(TclError, match="lesionLinks is not supported by lens_py yet"):
+        lens("lesionLinks hidden")
 
 
 def test_repl_completion_offers_object_paths(lens):

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from lens_py.engine import types as T
 from lens_py.engine.network import Network, NetworkError
 from lens_py.engine.printvalues import PrintValuesError, print_link_values, print_unit_values
 from lens_py.engine.rng import LensRandom
@@ -49,6 +50,7 @@ def test_unit_values_like_the_spec_example(tmp_path):
     h = net.group("h")
     h.output[-1] = [0.4013658, 0.25]
     h.unit_lesioned[1] = True
+    h.type |= T.LESIONED        # Lens skips a lesioned unit only while its group is flagged
 
     def name_and_output(proc, args):
         g, u = map(int, re.fullmatch(r"group\((\d+)\)\.unit\((\d+)\)", args[1]).groups())

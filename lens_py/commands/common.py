@@ -124,6 +124,20 @@ def group_list(net, text: str) -> list:
     return out
 
 
+def groups_one_by_one(net, text: str, command: str):
+    """A group list walked name by name, as Lens does: a bad name stops the
+    command with the earlier groups already done."""
+    names = parse_list(text)
+    if names == ["*"]:
+        yield from list(net.groups)
+        return
+    for name in names:
+        g = net.group(name)
+        if g is None:
+            raise TclError(f'{command}: group "{name}" doesn\'t exist')
+        yield g
+
+
 def is_group_list(net, text: str) -> bool:
     try:
         names = parse_list(text)

@@ -8,7 +8,8 @@ from ..engine.objects import atof
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import current_net, lens_command, need_value, option_letter, session
+from .common import (current_net, groups_one_by_one, lens_command, need_value, option_letter,
+                     session)
 
 TABLE = CommandTable("lens-extra")
 
@@ -29,18 +30,6 @@ def _engine_call(command: str, fn, *args, **kw):
 
 # Lens walks group and unit lists name by name, so a bad name stops the
 # command with the earlier entries already done; these generators do the same.
-
-def _groups(net, text: str, command: str):
-    names = parse_list(text)
-    if names == ["*"]:
-        yield from list(net.groups)
-        return
-    for name in names:
-        g = net.group(name)
-        if g is None:
-            raise TclError(f'{command}: group "{name}" doesn\'t exist')
-        yield g
-
 
 def _units(net, text: str, command: str):
     names = parse_list(text)
@@ -81,7 +70,7 @@ def _set_link_values(interp, args):
         i += 2
     if i != len(args):
         raise TclError(f"usage: {SET_LINK_USAGE}")
-    groups = None if group_text is None else _groups(net, group_text, "setLinkValues")
+    groups = None if group_text is None else groups_one_by_one(net, group_text, "setLinkValues")
     units = None if unit_text is None else _units(net, unit_text, "setLinkValues")
     _engine_call("setLinkValues", UV.set_link_values, net, field, text, groups=groups,
                  units=units, link_type=link_type)
@@ -142,5 +131,5 @@ def _reset_unit_values(interp, args):
     if len(args) > 2:
         value = atof(args[2])
     _engine_call("resetUnitValues", UV.reset_unit_values,
-                 _groups(net, args[0], "resetUnitValues"), field, value)
+                 groups_one_by_one(net, args[0], "resetUnitValues"), field, value)
     return ""

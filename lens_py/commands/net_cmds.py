@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..engine import noise
 from ..engine import types as T
 from ..engine.objects import atof as object_atof
@@ -12,9 +14,9 @@ from ..engine.network import NetworkError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
-from .common import (atof, atoi, current_net, flag_options, group_list, is_group_list,
-                     is_option, lens_command, need_value, option_letter, quoted_names,
-                     register_engine_error, session, unit_list)
+from .common import (atof, atoi, current_net, flag_options, group_list, groups_one_by_one,
+                     is_group_list, is_option, lens_command, need_value, option_letter,
+                     quoted_names, register_engine_error, session, unit_list)
 
 TABLE = CommandTable("lens-network")
 register_engine_error(T.TypeError_)
@@ -489,6 +491,83 @@ def _noise_type(interp, args):
     return ""
 
 
+# -- lesions ---------------------------------------------------------------------------------
+# Lens's unit loops pass over a lesioned unit only while its group carries the
+# LESIONED flag; the commands' draws (one randProb per unit visited) follow
+# the same rule (engine/group.py: skipped).
+
+LESION_USAGE = "lesionUnits (<group-list> <proportion> | <unit-list>)"
+HEAL_USAGE = "healUnits [(<group-list> <proportion> | <unit-list>)]"
+
+
+def _lesion_units_in_list(net, text: str, cmd: str):
+    """Lens's unit list: `*` (every unit its loops visit) or unit names only."""
+    if text.strip() == "*":
+        for g in net.groups:
+            skip = g.skipped
+            for u in range(g.size):
+                if skip is None or not skip[u]:
+                    yield g, u
+        return
+    for name in parse_list(text):
+        found = net.unit(name)
+        if found is None:
+            raise TclError(f'{cmd}: unit "{name}" doesn\'t exist')
+        yield found
+
+
+def _proportion(text: str, cmd: str):
+    p = np.float32(atof(text))
+    if p <= 0 or p > 1:         # NaN passes, as in Lens
+        raise TclError(f"{cmd}: proportion of units ({float(p):f}) must be in the range (0,1]")
+    return p
+
+
+def _by_proportion(interp, net, args, cmd, act) -> None:
+    """For each listed group, each unit its loop visits draws randProb; a draw
+    below the proportion gets `act`."""
+    p = _proportion(args[1], cmd)
+    rng = session(interp).rng
+    for g in groups_one_by_one(net, args[0], cmd):
+        skip = g.skipped            # read once, before the units
+        for u in range(g.size):
+            if skip is not None and skip[u]:
+                continue
+            if np.float32(rng.drand48()) < p:
+                act(g, u)
+
+
+def _on_units(interp, args, cmd: str, act) -> str:
+    """lesionUnits/healUnits with one or two arguments: the listed units (one
+    by one: a bad name stops the command with the earlier ones done), or each
+    visited unit of the listed groups whose draw falls below the proportion."""
+    net = current_net(interp)
+    if len(args) == 1:
+        for g, u in _lesion_units_in_list(net, args[0], cmd):
+            act(g, u)
+    else:
+        _by_proportion(interp, net, args, cmd, act)
+    return ""
+
+
+@lens_command(TABLE, "lesionUnits", LESION_USAGE, 1, 2)
+def _lesion_units(interp, args):
+    return _on_units(interp, args, "lesionUnits", lambda g, u: g.lesion_unit(u))
+
+
+@lens_command(TABLE, "healUnits", HEAL_USAGE, 0, 2)
+def _heal_units(interp, args):
+    """Lens 2.63 as it is: with a proportion, only the units its loops visit
+    draw, so in a flagged group the lesioned ones are never healed; `*`
+    likewise; no arguments heals every lesioned unit."""
+    if not args:
+        for g in current_net(interp).groups:
+            for u in np.flatnonzero(g.unit_lesioned):
+                g.heal_unit(int(u))
+        return ""
+    return _on_units(interp, args, "healUnits", lambda g, u: g.heal_unit(u))
+
+
 # -- not yet ------------------------------------------------------------------------------
 
 def _not_yet(name):
@@ -497,7 +576,7 @@ def _not_yet(name):
     return run
 
 
-for _name in ("lesionUnits", "healUnits", "lesionLinks", "connectUnits", "connectGroupToUnits",
+for _name in ("lesionLinks", "connectUnits", "connectGroupToUnits",
               "disconnectGroups", "disconnectUnits", "deleteLinks",
               "loadXerionWeights", "copyConnect"):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))

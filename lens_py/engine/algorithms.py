@@ -53,6 +53,8 @@ def _updatable(net):
         projs = []
         for p in g.incoming:
             rows = np.zeros(g.size, dtype=bool) if g.frozen else ~g.unit_frozen & ~p.frozen
+            if g.skipped is not None:       # lesioned receivers learn nothing
+                rows = rows & ~g.skipped
             seen = first.get(id(p.arrays))
             if seen is None:
                 first[id(p.arrays)] = rows
@@ -134,8 +136,11 @@ def _update_gain(net, g) -> None:
     d = net.dtype
     lr = d(net.adaptive_gain_rate)
     decay = d(g.choose("gain_decay"))
-    g.unit_gain -= lr * g.gain_deriv + decay * g.unit_gain
-    g.unit_gain[g.unit_gain < d(1e-8)] = d(1e-8)
+    live = slice(None) if g.skipped is None else ~g.skipped
+    gain = g.unit_gain[:, live]
+    gain -= lr * g.gain_deriv[:, live] + decay * gain
+    gain[gain < d(1e-8)] = d(1e-8)
+    g.unit_gain[:, live] = gain
 
 
 def _update_projection(net, g, p, rows, algorithm, scale) -> None:

@@ -666,6 +666,8 @@ def _blocker(net):
         return "network"
     if net.example_writer is not None:
         return "output file"
+    if net.has_lesions:
+        return "lesioned units"
     if net.exact_arithmetic is False:
         return "arithmetic"
     for g in net.groups:

@@ -1221,7 +1221,7 @@ def _quick_blocker(net) -> bool:
     from .training import _HOOKS_INSIDE_EXAMPLES
     if not getattr(net, "vectorise", True) or net.example_writer is not None \
             or net.max_ticks != 1 or net.backprop_ticks != 1 \
-            or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
+            or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN) or net.has_lesions:
         return True
     hooks = net.hooks
     for h in _HOOKS_INSIDE_EXAMPLES:
@@ -1601,7 +1601,7 @@ def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bo
     nothing frozen, no adaptive gains, no shared arrays); False, having
     changed nothing, otherwise."""
     if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen
-            and algorithm in _ALGORITHMS and ready()):
+            and algorithm in _ALGORITHMS and ready()) or net.has_lesions:
         return False
     plan = getattr(net, "_fast_update_plan", None)
     if plan is None or not plan.valid(net):

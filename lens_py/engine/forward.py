@@ -245,7 +245,11 @@ def dot_product_back(net, g, skip_rows) -> None:
 # -- the group steps ----------------------------------------------------------------
 
 def _fully_clamped_rows(g) -> np.ndarray:
-    return ~np.isnan(g.external_input).any(axis=1)
+    ext = g.external_input
+    skip = g.skipped
+    if skip is not None:            # fullyClamped passes over lesioned units
+        ext = ext[:, ~skip]
+    return ~np.isnan(ext).any(axis=1)
 
 
 def history_index(net, tick: int) -> int:
@@ -254,10 +258,27 @@ def history_index(net, tick: int) -> int:
     return (tick + net.example_history_start) % net.history_length
 
 
+class _Untouched:
+    """Lens's unit loops pass over lesioned units: whatever a step computes
+    for them is put back afterwards (the fields named)."""
+
+    def __init__(self, g, *fields):
+        self.skip = g.skipped
+        if self.skip is not None:
+            self.g = g
+            self.kept = [(f, getattr(g, f)[:, self.skip].copy()) for f in fields]
+
+    def put_back(self) -> None:
+        if self.skip is not None:
+            for f, v in self.kept:
+                getattr(self.g, f)[:, self.skip] = v
+
+
 def compute_input(net, g, always_store: bool) -> None:
     clamped_rows = None
     if g.output_type & T.HARD_CLAMP:
         clamped_rows = _fully_clamped_rows(g)
+    untouched = _Untouched(g, "input")
     no_procs = not g.input_procs
     if no_procs or not (g.input_type & T.BASIC_INPUT_TYPES):
         g.input[...] = 0
@@ -266,21 +287,33 @@ def compute_input(net, g, always_store: bool) -> None:
             INPUT_FORWARD[proc](net, g)
         if clamped_rows is not None and clamped_rows.any():
             g.input[clamped_rows] = 0
+    untouched.put_back()
     if always_store or g.type & T.USE_INPUT_HIST:
         _store(net, g, "input_history", g.input)
 
 
 def _store(net, g, name, values) -> None:
     if net.history_length > 0:
-        getattr(g, name)[history_index(net, net.current_tick)] = values[-1]
+        row = getattr(g, name)[history_index(net, net.current_tick)]
+        skip = g.skipped
+        if skip is None:
+            row[...] = values[-1]
+        else:
+            row[~skip] = values[-1][~skip]
 
 
 def compute_output(net, g, always_store: bool) -> None:
+    untouched = _Untouched(g, "output")
     if not (g.output_type & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP)):
         g.output[...] = 0
     for proc in g.output_procs:
         OUTPUT_FORWARD[proc](net, g)
-    g.output_cache[...] = g.output
+    untouched.put_back()
+    skip = g.skipped
+    if skip is None:
+        g.output_cache[...] = g.output
+    else:
+        g.output_cache[:, ~skip] = g.output[:, ~skip]
     if always_store or g.type & T.USE_OUTPUT_HIST:
         _store(net, g, "output_history", g.output)
 
@@ -289,31 +322,43 @@ def compute_cost(net, g, ctx: TickContext, always_store: bool) -> None:
     store = (always_store or g.type & T.USE_TARGET_HIST) and g.cost_type & T.ERROR_MASKS
     if net.in_grace_period:
         if store and net.history_length > 0:
-            g.target_history[history_index(net, net.current_tick)] = np.nan
+            row = g.target_history[history_index(net, net.current_tick)]
+            skip = g.skipped
+            row[slice(None) if skip is None else ~skip] = np.nan
         return
+    untouched = _Untouched(g, "target", "adjusted_target")
+    if untouched.skip is not None:      # the cost procedures pass over lesioned units
+        g.target[:, untouched.skip] = np.nan
     for proc in g.cost_procs:
         _cost_forward(net, g, proc, ctx)
+    untouched.put_back()
     if store:
         _store(net, g, "target_history", g.target)
 
 
 def compute_cost_back(net, g, ctx: TickContext, always_store: bool) -> None:
+    untouched = _Untouched(g, "output_deriv", "target")
     g.output_deriv[...] = 0
+    if untouched.skip is not None:
+        g.target[:, untouched.skip] = np.nan
     if g.cost_procs:
         if not net.in_grace_period:
             for proc in reversed(g.cost_procs):
                 _cost_back(net, g, proc, ctx)
-        if always_store or g.type & T.USE_OUT_DERIV_HIST:
-            _store(net, g, "output_deriv_history", g.output_deriv)
+    untouched.put_back()
+    if g.cost_procs and (always_store or g.type & T.USE_OUT_DERIV_HIST):
+        _store(net, g, "output_deriv_history", g.output_deriv)
 
 
 def compute_output_back(net, g) -> None:
+    untouched = _Untouched(g, "output_deriv", "input_deriv", "output")
     g.output_deriv += g.deriv_cache
     g.deriv_cache[...] = 0
     for proc in reversed(g.output_procs):
         back = OUTPUT_BACK.get(proc)
         if back is not None:
             back(net, g)
+    untouched.put_back()
 
 
 def compute_input_back(net, g) -> None:
@@ -324,10 +369,14 @@ def compute_input_back(net, g) -> None:
         if g.output_type == T.HARD_CLAMP:
             return
         skip = _fully_clamped_rows(g)
+    untouched = _Untouched(g, "input_deriv")
+    if untouched.skip is not None:      # lesioned receivers pass nothing back
+        g.input_deriv[:, untouched.skip] = 0
     for proc in reversed(g.input_procs):
         back = INPUT_BACK.get(proc)
         if back is not None:
             back(net, g, skip)
+    untouched.put_back()
 
 
 def backprop(net, g) -> None:
@@ -418,11 +467,20 @@ def _ternary_back(net, g):
 
 
 def _softmax(net, g):
-    g.output[...] = A.softmax(g.input, net.dtype)
+    live = _live(g)
+    g.output[:, live] = A.softmax(g.input[:, live], net.dtype)
 
 
 def _softmax_back(net, g):
-    g.input_deriv[...] = A.softmax_back(g.output_deriv, g.output, net.dtype)
+    live = _live(g)
+    g.input_deriv[:, live] = A.softmax_back(g.output_deriv[:, live], g.output[:, live],
+                                            net.dtype)
+
+
+def _live(g):
+    """The units a group-wide procedure works over (all but lesioned ones)."""
+    skip = g.skipped
+    return slice(None) if skip is None else ~skip
 
 
 def _hard_clamp(net, g):
@@ -507,7 +565,8 @@ def _out_noise(net, g):
     # the clean output is kept for this tick's backward step (and later ones
     # of backpropTicks), which puts it back for the activation derivative
     g.proc_state[("OUT_NOISE", history_index(net, net.current_tick))] = g.output.copy()
-    g.output[...] = noise.group_noise(net, g, g.output)
+    live = _live(g)
+    g.output[:, live] = noise.group_noise(net, g, g.output[:, live])
 
 
 def _out_noise_back(net, g):
@@ -517,7 +576,8 @@ def _out_noise_back(net, g):
 
 
 def _out_deriv_noise_back(net, g):
-    g.output_deriv[...] = noise.group_noise(net, g, g.output_deriv)
+    live = _live(g)
+    g.output_deriv[:, live] = noise.group_noise(net, g, g.output_deriv[:, live])
 
 
 def _forward_nothing(net, g):
@@ -527,12 +587,15 @@ def _forward_nothing(net, g):
 def _in_deriv_noise_back(net, g, skip_rows):
     rows = np.arange(g.input_deriv.shape[0]) if skip_rows is None \
         else np.flatnonzero(~skip_rows)
+    live = np.flatnonzero(np.ones(g.size, dtype=bool) if g.skipped is None else ~g.skipped)
     if len(rows):
-        g.input_deriv[rows] = noise.group_noise(net, g, g.input_deriv[rows])
+        sub = g.input_deriv[np.ix_(rows, live)]
+        g.input_deriv[np.ix_(rows, live)] = noise.group_noise(net, g, sub)
 
 
 def _in_noise(net, g):
-    g.input[...] = noise.group_noise(net, g, g.input)
+    live = _live(g)
+    g.input[:, live] = noise.group_noise(net, g, g.input[:, live])
 
 
 OUTPUT_FORWARD = {
@@ -617,7 +680,7 @@ def _cost_forward(net, g, proc, ctx):
         g.proc_state["COSINE"] = state
         ctx.errors.append((g, err))
     elif proc in UNIT_COST_PROCS:
-        cost = C.unit_cost_forward(proc, g.output, g.min_output, g.max_output,
+        cost = C.unit_cost_forward(proc, g.output[:, _live(g)], g.min_output, g.max_output,
                                    g.choose("output_cost_peak"))
         s = d(d(g.output_cost_scale) / d(ticks))
         ctx.costs.append((g, (cost * s).astype(d)))
@@ -640,9 +703,12 @@ def _cost_back(net, g, proc, ctx):
     elif proc == T.COSINE:
         C.cosine_back(g.output, adj, g.proc_state["COSINE"], g.output_deriv)
     elif proc in UNIT_COST_PROCS:
-        C.unit_cost_back(proc, g.output, g.min_output, g.max_output,
+        live = _live(g)
+        od = g.output_deriv[:, live]
+        C.unit_cost_back(proc, g.output[:, live], g.min_output, g.max_output,
                          g.choose("output_cost_peak"), net.output_cost_strength,
-                         g.output_cost_scale, net.ticks_per_interval, g.output_deriv)
+                         g.output_cost_scale, net.ticks_per_interval, od)
+        g.output_deriv[:, live] = od
 
 
 def finish_costs(net, ctx: TickContext) -> None:
@@ -676,7 +742,11 @@ def criteria_reached(net, training: bool) -> np.ndarray | None:
             continue
         crit = g.choose("train_group_crit" if training else "test_group_crit")
         fn = C.max_criterion if kind == T.MAX_CRIT else C.standard_criterion
-        ok = fn(g.output, g.target, crit)
+        target = g.target
+        if g.skipped is not None:       # the criteria pass over lesioned units
+            target = target.copy()
+            target[:, g.skipped] = np.nan
+        ok = fn(g.output, target, crit)
         result = ok if result is None else (result & ok)
     return result
 
@@ -738,20 +808,19 @@ def _backprop_through_time(net) -> None:
         net.current_tick -= 1
         idx = history_index(net, net.current_tick)
         for g in reversed(span):
-            g.output[0] = g.output_history[idx]
-            g.output_cache[...] = g.output
-            g.input[0] = g.input_history[idx]
+            _restore_tick(net, g, net.current_tick)
             if was_reset and g.type & T.RESET_ON_EXAMPLE:
                 g.deriv_cache[...] = 0
                 reset_backward_integrators(net, g)
         for g in reversed(span):
-            g.output_deriv[...] = 0
+            g.output_deriv[:, _live(g)] = 0
             backprop(net, g)
     net.current_tick += net.backprop_ticks - 1
     idx = history_index(net, net.current_tick)
     for g in span:
-        g.output[0] = g.output_history[idx]
-        g.output_cache[...] = g.output
+        live = _live(g)
+        g.output[0, live] = g.output_history[idx][live]
+        g.output_cache[:, live] = g.output[:, live]
 
 
 # -- SRBPTT (simple recurrent backprop through time, SPEC §7.2) ----------------------------
@@ -767,10 +836,12 @@ def srbptt_tick(net, ctx: TickContext) -> None:
 
 
 def _restore_tick(net, g, tick: int) -> None:
+    """restoreOutputs/Inputs (they pass over lesioned units)."""
     idx = history_index(net, tick)
-    g.output[0] = g.output_history[idx]
-    g.output_cache[...] = g.output
-    g.input[0] = g.input_history[idx]
+    live = _live(g)
+    g.output[0, live] = g.output_history[idx][live]
+    g.output_cache[:, live] = g.output[:, live]
+    g.input[0, live] = g.input_history[idx][live]
 
 
 def srbptt_example_back(net) -> None:

@@ -68,6 +68,32 @@ class Group(RealFields):
     def dtype(self):
         return self.net.dtype
 
+    @property
+    def skipped(self):
+        """The units Lens's unit loops pass over: lesioned units, while the
+        group carries the LESIONED flag (None when there are none)."""
+        if self.type & T.LESIONED and self.unit_lesioned.any():
+            return self.unit_lesioned
+        return None
+
+    def lesion_unit(self, u: int) -> None:
+        """lesionUnit: output and its caches 0, input, derivative, targets and
+        histories NaN; the unit and the group flagged."""
+        for name in ("output", "output_deriv", "output_cache", "deriv_cache"):
+            getattr(self, name)[:, u] = 0
+        for name in ("input", "input_deriv", "target", "adjusted_target"):
+            getattr(self, name)[:, u] = np.nan
+        for name in HISTORIES:
+            getattr(self, name)[:, u] = np.nan
+        self.unit_lesioned[u] = True
+        self.type |= T.LESIONED
+
+    def heal_unit(self, u: int) -> None:
+        """healUnit: only the flags (the group's when no unit is left lesioned)."""
+        self.unit_lesioned[u] = False
+        if not self.unit_lesioned.any():
+            self.type &= ~T.LESIONED
+
     # -- state arrays ------------------------------------------------------------
     def allocate(self, rows: int) -> None:
         self._bind(np.zeros((len(UNIT_ARRAYS), rows, self.size), dtype=self.dtype))

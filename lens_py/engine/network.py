@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from . import types as T
-from .group import Group
+from .group import HISTORIES, Group
 from .projection import BLOCK_PARAMS, Projection
 from .realfields import RealFields
 from . import continuous
@@ -123,6 +123,11 @@ class Network(RealFields):
     @property
     def num_units(self) -> int:
         return sum(g.size for g in self.groups)
+
+    @property
+    def has_lesions(self) -> bool:
+        """Do some groups have units their unit loops pass over (lesions)?"""
+        return any(g.skipped is not None for g in self.groups)
 
     @property
     def noise_groups(self) -> bool:
@@ -719,6 +724,10 @@ class Network(RealFields):
     # -- resetting ---------------------------------------------------------------------
     def reset_group_state(self, g: Group) -> None:
         d = self.dtype
+        skip = g.skipped        # resetNet passes over lesioned units: they keep everything
+        if skip is not None:
+            lesioned = (g.state[:, -1:, skip].copy(),
+                        [getattr(g, h)[:, skip].copy() for h in HISTORIES])
         kept = g.adjusted_target[-1:].copy()     # resetNet leaves adjustedTarget alone
         g.allocate(1)
         g.adjusted_target[...] = kept
@@ -730,18 +739,22 @@ class Network(RealFields):
         # resetNet re-initialises the integrators (INTERACT_INTEGR to initOutput)
         continuous.reset_forward_integrators(self, g)
         forward.reset_backward_integrators(self, g)
-        for name in ("input_history", "output_history", "target_history",
-                     "output_deriv_history"):
+        for name in HISTORIES:
             getattr(g, name)[:] = 0
+        if skip is not None:
+            g.state[:, :, skip] = lesioned[0]
+            for h, v in zip(HISTORIES, lesioned[1]):
+                getattr(g, h)[:, skip] = v
         g.error = 0.0
 
     def reset_net(self, randomize: bool = True) -> None:
         for g in self.groups:
+            live = slice(None) if g.skipped is None else ~g.skipped
             self.reset_group_state(g)
             for p in g.incoming:
-                p.deriv[:] = 0
-                p.last_delta[:] = 0
-                p.last_value[:] = 1
+                p.deriv[live] = 0
+                p.last_delta[live] = 0
+                p.last_value[live] = 1
         if randomize:
             self.rand_weights(do_frozen=False)
         self.total_updates = 0

@@ -138,6 +138,8 @@ def external_input_noise(net) -> None:
         if g.type & T.EXT_INPUT_NOISE:
             ext = g.external_input
             on = ~np.isnan(ext)
+            if g.skipped is not None:       # no draws for lesioned units
+                on &= ~g.skipped
             if on.any():
                 ext[on] = group_noise(net, g, ext[on])
 
@@ -150,7 +152,10 @@ def link_deriv_noise(net) -> None:
         if not g.type & T.DERIV_NOISE:
             continue
         projs = list(g.incoming)
+        skip = g.skipped
         for u in range(g.size):
+            if skip is not None and skip[u]:
+                continue
             parts = []
             for p in projs:
                 cols = slice(None) if p.mask is None else np.flatnonzero(p.mask[u])

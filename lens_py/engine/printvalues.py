@@ -47,7 +47,7 @@ def print_unit_values(net, filename: str, proc: str, groups, append: bool = Fals
     def results():
         for g in groups:
             for u in range(g.size):
-                if not g.unit_lesioned[u]:
+                if g.skipped is None or not g.skipped[u]:
                     yield call(proc, unit_paths(g, u))
 
     _write_results("printUnitValues", filename, append, results())
@@ -68,7 +68,7 @@ def print_link_values(net, filename: str, proc: str, senders, receivers,
     def results():
         for g in receivers:
             for u in range(g.size):
-                if g.unit_lesioned[u]:
+                if g.skipped is not None and g.skipped[u]:
                     continue
                 link = 0
                 for b, (p, first, count) in enumerate(net.blocks(g, u)):

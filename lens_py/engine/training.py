@@ -182,9 +182,11 @@ def load_event(session, net, exset, event) -> None:
 # -- the per-example path --------------------------------------------------------------
 
 def _reset_outputs(net, g) -> None:
+    """resetOutputs (it passes over lesioned units)."""
     v = net.dtype(g.initial_output())
-    g.output[...] = v
-    g.output_cache[...] = v
+    live = slice(None) if g.skipped is None else ~g.skipped
+    g.output[:, live] = v
+    g.output_cache[:, live] = v
 
 
 _TICK_HOOKS = ("preEventProc", "postEventProc", "preTickProc", "postTickProc",
@@ -303,6 +305,8 @@ def batch_blocker(net, exset, training: bool):
             return f"hook {h}"
     if net.example_writer is not None:
         return "output file"
+    if net.has_lesions:
+        return "lesioned units"
     for g in net.groups:
         if g.type & (T.USE_HIST_MASKS | noise.GROUP_FLAGS | T.ADAPTIVE_GAIN):
             return f"group {g.name} type"
@@ -439,9 +443,11 @@ def train_batch(session, net) -> bool:
     for g in net.groups:
         g.error = 0.0
         g.output_cost = 0.0
-        g.gain_deriv[...] = 0
+        # resetLinkDerivs passes over lesioned units (their links keep their derivs)
+        live = slice(None) if g.skipped is None else ~g.skipped
+        g.gain_deriv[:, live] = 0
         for p in g.incoming:
-            p.deriv[...] = 0
+            p.deriv[live] = 0
     n = net.batch_size if net.batch_size > 0 else _num_examples(exset)
     if n == 0 and getattr(exset, "mode", 0) == T.PIPE:
         raise NetworkError("You must specify a non-zero batch size when reading from a pipe.")
