@@ -177,3 +177,54 @@ def test_no_noise_is_drawn_for_lesioned_units(tmp_path):
     clean = o.proc_state[("OUT_NOISE", 0)][0]
     assert o.output[0, 0] == 0
     assert o.output[0, 1] == noise.apply(state, noise.ADD_GAUSSIAN, clean[1:], 0.1, f32)[0]
+
+
+# -- lesionLinks --------------------------------------------------------------------------
+
+def test_lesion_links_deletes_links_with_one_draw_each():
+    lens = fresh("addNet n 3 4 2")
+    lens("seed 1")
+    before = int(lens("getObj numLinks"))
+    lens("lesionLinks hidden -p 0.5")
+    draws = [f32(d) < f32(0.5) for d in drand48_stream(1, 17)]
+    h = lens.net.group("hidden")
+    bias, inp = h.incoming
+    for u in range(4):        # per unit: the bias link, then the three input links
+        picks = draws[4 * u:4 * u + 4]
+        assert bool(bias.link_mask()[u, 0]) == (not picks[0])
+        assert inp.link_mask()[u].tolist() == [not x for x in picks[1:]]
+    assert lens.session.rng.drand48() == drand48_stream(1, 17)[16]
+    assert int(lens("getObj numLinks")) == before - sum(draws[:16])
+    assert (inp.weight[~inp.link_mask()] == 0).all()
+
+
+def test_lesion_links_values_and_noise_and_errors():
+    lens = fresh("addNet n 3 4 2")
+    out = lens.net.group("output")
+    lens("lesionLinks output -v 0.25")
+    assert (out.incoming[1].weight == f32(0.25)).all() and (out.incoming[0].weight == 0.25).all()
+    lens("seed 4")
+    w = out.incoming[1].weight.copy()
+    lens("lesionLinks output -type bias -r 0.5 -d -f")      # only the bias links: U[-r, r)
+    assert np.array_equal(out.incoming[1].weight, w)
+    ref = drand48_stream(4, 4)
+    # per bias link: the randProb (always below 1), then one uniform draw
+    want = [f32(f32(f32(2 * ref[k] - 1) * f32(0.5))) for k in (1, 3)]
+    assert out.incoming[0].weight[:, 0].tolist() == want
+    for bad, msg in (("lesionLinks output -type foo", "link type foo doesn't exist"),
+                     ("lesionLinks output -p 2", r"link proportion \(2.000000\)"),
+                     ("lesionLinks output extra", "usage: lesionLinks"),
+                     ("lesionLinks output -v", "usage: lesionLinks")):
+        with pytest.raises(Exception, match=msg):
+            lens(bad)
+
+
+def test_training_after_deleting_links_keeps_them_deleted(tmp_path):
+    lens = linear_net(tmp_path)
+    lens("seed 2\nlesionLinks hidden -p 0.4")
+    h = lens.net.group("hidden")
+    gone = ~h.incoming[1].link_mask()
+    assert gone.any()
+    lens("steepest 5")
+    assert (h.incoming[1].weight[gone] == 0).all() and (h.incoming[1].deriv[gone] == 0).all()
+    assert (h.incoming[1].weight[~gone] != 0).all()

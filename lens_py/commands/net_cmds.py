@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..engine import noise
+from ..engine import lesions, noise
 from ..engine import types as T
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
@@ -568,6 +568,50 @@ def _heal_units(interp, args):
     return _on_units(interp, args, "healUnits", lambda g, u: g.heal_unit(u))
 
 
+LESION_LINKS_USAGE = ("lesionLinks <group-list> [-proportion <proportion> |\n"
+                      "\t-value <value> | -range <range> | -multiply | -flat | -discard\n"
+                      "\t-type <link-type>]")
+
+
+@lens_command(TABLE, "lesionLinks", LESION_LINKS_USAGE, 1)
+def _lesion_links(interp, args):
+    """The listed groups' incoming links: delete a proportion of them, or set
+    their weights, or add noise (engine/lesions.py)."""
+    net = current_net(interp)
+    opts = {"proportion": 1.0, "value": math.nan, "rng_range": math.nan, "multiply": False,
+            "flat": False, "discard": False, "link_type": None}
+    i = 1
+    while i < len(args) and args[i].startswith("-"):
+        letter = option_letter(args[i])
+        if letter in "pvrt" and letter:
+            value = need_value(args, i, LESION_LINKS_USAGE)
+            i += 1
+            if letter == "p":
+                p = np.float32(atof(value))
+                if p <= 0 or p > 1:
+                    raise TclError(f"lesionLinks: link proportion ({float(p):f}) must be in "
+                                   "the range (0,1]")
+                opts["proportion"] = p
+            elif letter == "v":
+                opts["value"] = atof(value)         # atof: `-` is 0 here
+            elif letter == "r":
+                opts["rng_range"] = object_atof(value)
+            else:
+                if value not in net.link_types[1:]:
+                    raise TclError(f"lesionLinks: link type {value} doesn't exist")
+                opts["link_type"] = value
+        elif letter in ("m", "f", "d"):
+            opts[{"m": "multiply", "f": "flat", "d": "discard"}[letter]] = True
+        else:
+            raise TclError(f"usage: {LESION_LINKS_USAGE}")
+        i += 1
+    if i < len(args):
+        raise TclError(f"usage: {LESION_LINKS_USAGE}")
+    for g in groups_one_by_one(net, args[0], "lesionLinks"):
+        lesions.lesion_links(net, [g], **opts)
+    return ""
+
+
 # -- not yet ------------------------------------------------------------------------------
 
 def _not_yet(name):
@@ -576,7 +620,7 @@ def _not_yet(name):
     return run
 
 
-for _name in ("lesionLinks", "connectUnits", "connectGroupToUnits",
+for _name in ("connectUnits", "connectGroupToUnits",
               "disconnectGroups", "disconnectUnits", "deleteLinks",
               "loadXerionWeights", "copyConnect"):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))
