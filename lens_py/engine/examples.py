@@ -479,6 +479,9 @@ _INT = re.compile(r"[+-]?[0-9]+")
 _DENSE_TOKEN = re.compile(r"[ \t\v\f\r]*(?:(-)(?=[ \t\v\f\r};]|$)"
                           r"|(-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))")
 _UNIT_TOKEN = re.compile(r"[ \t\v\f\r]*(-?[0-9]+)")
+# a run of plain non-negative decimals, each after blanks and before a blank,
+# `;`, `}` or the line's end: the values _DENSE_TOKEN would read one by one
+_PLAIN_VALUES = re.compile(r"(?:[ \t\v\f\r]+[0-9]+(?:\.[0-9]*)?(?=[ \t\v\f\r;}]|$))+")
 _FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
                     r"|inf(?:inity)?|nan)", re.IGNORECASE)
 
@@ -910,6 +913,10 @@ class TextParser:
     # what would be an error) is left to the loop.
     def _more_values(self, items: list) -> None:
         s, p = self.s, self.p
+        run = _PLAIN_VALUES.match(s, p)
+        if run:                 # the common case, a few times faster
+            items.extend(map(float, run.group(0).split()))
+            p = run.end()
         while True:
             m = _DENSE_TOKEN.match(s, p)
             if not m:
