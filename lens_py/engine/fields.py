@@ -135,6 +135,7 @@ NETWORK_FIELDS = [
     _const("currentExample", OBJECT, lambda n: n.current_example),
     *_int_attrs(["timeIntervals", "ticksPerInterval", "maxTicks", "historyLength"], False),
     *_int_attrs(["backpropTicks", "totalUpdates"]),
+    Field("precision", INT, lambda n: n.precision, lambda n, v: n.set_precision(int(v))),
     *_real_attrs(["error", "weightCost", "outputCost", "gradientLinearity"]),
     *_int_attrs(["exampleHistoryStart", "ticksOnExample", "currentTick"], False),
     _array("eventHistory", INT, lambda n, i: n.event_history[i], lambda n: len(n.event_history)),

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import types as T
 from .group import HISTORIES, Group
+from .realfields import reround
 from .projection import BLOCK_PARAMS, Projection
 from .realfields import RealFields
 from . import continuous
@@ -766,6 +767,42 @@ class Network(RealFields):
         self.example_history_start = 0
         self.ticks_on_example = 0
         self.current_tick = 0
+
+    @property
+    def precision(self) -> int:
+        return 64 if self.dtype == np.float64 else 32
+
+    def set_precision(self, bits: int) -> None:
+        """Compute in float32 (Lens's `real`) or float64 from now on: every unit,
+        history, link and procedure array is converted (float32 values are
+        exact in float64; the other way rounds)."""
+        if bits not in (32, 64):
+            raise NetworkError(f"precision must be 32 or 64, not {bits}")
+        d = np.float64 if bits == 64 else np.float32
+        if d == self.dtype:
+            return
+        self.dtype = d
+        done = set()
+        for g in self.groups:
+            g._bind(g.state.astype(d))
+            for name in HISTORIES:
+                setattr(g, name, getattr(g, name).astype(d))
+            g.unit_dt_scale = g.unit_dt_scale.astype(d)
+            for key, v in list(g.proc_state.items()):
+                if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+                    g.proc_state[key] = v.astype(d)
+                elif isinstance(v, continuous.IntegratorState):
+                    v.value, v.instant = v.value.astype(d), v.instant.astype(d)
+            for p in g.incoming:
+                if id(p.arrays) not in done:
+                    done.add(id(p.arrays))
+                    p.arrays.astype(d)
+        self.dt = d(self.dt)
+        for obj in [self] + list(self.groups):
+            reround(obj)
+        for cache in ("_fast_plan", "_tick_plan", "_event_table", "_event_times_cache",
+                      "_event_writes", "_example_cache", "_fast_update_plan"):
+            self.__dict__.pop(cache, None)
 
     def reset_derivs(self) -> None:
         for g in self.groups:

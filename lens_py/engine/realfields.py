@@ -19,7 +19,17 @@ def _real_property(name: str):
         net = self.__dict__.get("net", self)
         dtype = net.__dict__.get("dtype", np.float32)
         self.__dict__[key] = float(dtype(value))
+        self.__dict__[key + "_given"] = value       # for a change of precision
     return property(get, put)
+
+
+def reround(obj) -> None:
+    """Round every real field again from the value it was given (after the
+    network's precision changed)."""
+    for name in type(obj).REALS:
+        given = obj.__dict__.get("_real_" + name + "_given")
+        if given is not None:
+            setattr(obj, name, given)
 
 
 class RealFields:
