@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..engine import lesions, noise
+from ..engine import lesions, moreprocs, noise
 from ..engine import types as T
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
@@ -612,6 +612,24 @@ def _lesion_links(interp, args):
     return ""
 
 
+COPY_USAGE = "copyConnect <source-group> <copy-group> <field>"
+
+
+@lens_command(TABLE, "copyConnect", COPY_USAGE, 3, 3)
+def _copy_connect(interp, args):
+    """Makes the copy group's first free IN_COPY, OUT_COPY or TARGET_COPY
+    procedure copy a field of the source group (engine/moreprocs.py)."""
+    net = current_net(interp)
+    found = []
+    for name in args[:2]:
+        g = net.group(name)
+        if g is None:
+            raise TclError(f'copyConnect: group "{name}" doesn\'t exist')
+        found.append(g)
+    moreprocs.copy_connect(net, found[0], found[1], args[2])
+    return ""
+
+
 # -- not yet ------------------------------------------------------------------------------
 
 def _not_yet(name):
@@ -622,5 +640,5 @@ def _not_yet(name):
 
 for _name in ("connectUnits", "connectGroupToUnits",
               "disconnectGroups", "disconnectUnits", "deleteLinks",
-              "loadXerionWeights", "copyConnect"):
+              "loadXerionWeights"):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))

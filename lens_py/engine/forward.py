@@ -648,6 +648,9 @@ def _example_scale(net, ctx):
     return np.ones(ctx.rows, dtype=net.dtype)
 
 
+COST_FORWARD = {}   # cost procedures provided by other modules: proc -> f(net, g, ctx)
+
+
 def _cost_forward(net, g, proc, ctx):
     d = net.dtype
     ticks = net.ticks_per_interval
@@ -684,8 +687,8 @@ def _cost_forward(net, g, proc, ctx):
                                    g.choose("output_cost_peak"))
         s = d(d(g.output_cost_scale) / d(ticks))
         ctx.costs.append((g, (cost * s).astype(d)))
-    elif proc == T.TARGET_COPY:
-        raise NotImplementedError(f'group "{g.name}": TARGET_COPY is not supported yet')
+    elif proc in COST_FORWARD:
+        COST_FORWARD[proc](net, g, ctx)
     else:
         raise NotImplementedError(
             f'group "{g.name}": cost type {T.type_name(proc, T.GROUP_COST)} is not supported yet')

@@ -224,6 +224,7 @@ class Network(RealFields):
         """setGroupType: the unsigned types, Lens's defaults, then the +/- types."""
         g.type &= T.FROZEN
         g.input_procs, g.output_procs, g.cost_procs = [], [], []
+        g.copy_links = {}
         for cls, mask, mode in parsed:
             if mode == "":
                 self._change_type(g, cls, mask, "+")
@@ -244,6 +245,9 @@ class Network(RealFields):
             procs.append(mask)
         elif mask in procs:
             procs.remove(mask)
+            if mask in (T.IN_COPY, T.OUT_COPY, T.TARGET_COPY):
+                from .moreprocs import forget_copy_slot     # (moreprocs imports us)
+                forget_copy_slot(g, mask)
 
     def _cleanup_group_type(self, g: Group) -> None:
         if g.type & T.BIAS:
@@ -349,6 +353,8 @@ class Network(RealFields):
             g.num = k
 
     def delete_group(self, g: Group) -> None:
+        from .moreprocs import forget_copy_source
+        forget_copy_source(self, g)
         for other in self.groups:
             other.incoming = [p for p in other.incoming if p.sender is not g]
             if other.elman_source is g:
