@@ -103,3 +103,11 @@ def test_the_compiler_process_marks_the_real_kernels():
                    timeout=600)
     assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
     assert not os.path.exists(kernelcache.lock_path())
+
+
+def test_a_failed_compilation_is_not_retried_by_every_run(tmp_path, no_compiler):
+    k, calls = kernels(tmp_path)
+    k.mark_cached(ok=False)
+    assert k.failed() and not k.cached()
+    assert not k.ready()
+    assert no_compiler == [] and calls == []

@@ -72,11 +72,17 @@ class Kernels:
     def cached(self) -> bool:
         return os.path.exists(self.marker())
 
-    def mark_cached(self) -> None:
-        path = self.marker()
+    def failed(self) -> bool:
+        """Did a compiler process fail on exactly these sources before?  (Then
+        no process tries again: the NumPy path runs, same numbers.)"""
+        return os.path.exists(self.marker() + ".failed")
+
+    def mark_cached(self, ok: bool = True) -> None:
+        path = self.marker() + ("" if ok else ".failed")
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w") as f:
-            f.write("numba's cache holds these kernels\n")
+            f.write("numba's cache holds these kernels\n" if ok
+                    else "compiling these kernels failed here\n")
         os.replace(tmp, path)
 
     # -- loading in this process ---------------------------------------------------------
@@ -137,6 +143,8 @@ class Kernels:
         self.next_look = now + POLL_SECONDS
         if self.cached():
             self._start_thread()
+        elif self.failed():
+            self.spawned = self.spawned or now
         elif not self.spawned:
             self.spawned = now
             start_compiler()
@@ -220,8 +228,7 @@ def main() -> int:
         modules = [m for m in (fastexample, fastpath) if m.HAVE_NUMBA]
         for m in modules:
             m.KERNELS.ready(wait=True)
-            if m.ENABLED:
-                m.KERNELS.mark_cached()
+            m.KERNELS.mark_cached(ok=m.ENABLED)
     finally:
         os.remove(lock)
     return 0
