@@ -164,3 +164,15 @@ def test_repl_completion_offers_object_paths(lens):
     assert "hidden.learningRate" in complete_object_path(interp, "setObj hidden.le")
     assert "hidden:0.output" in complete_object_path(interp, "puts [getObj hidden:0.ou")
     assert complete_object_path(interp, "puts hid") == []
+
+
+def test_delete_groups_star_keeps_bias_groups_but_a_named_bias_goes(lens):
+    lens("addNet n 2 3 1")
+    lens("deleteGroups *")
+    assert lens("getObj numGroups") == "1"
+    lens("addNet m 2 3 1")
+    lens("deleteGroups bias")
+    assert lens("getObj numGroups") == "3"
+    from lens_py.commands.common import session
+    net = session(lens.interp).net
+    assert all(p.sender.name != "bias" for g in net.groups for p in g.incoming)

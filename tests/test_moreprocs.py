@@ -571,13 +571,10 @@ setObj learningRate 0
 
 
 def test_moreprocs_types_no_longer_refused(tmp_path):
-    """Every type of this module runs a tick; KOHONEN stays refused."""
+    """Every type of this module runs a tick."""
     for types in ("DISTANCE LINEAR", "PRODUCT LINEAR", "IN_NORM LINEAR",
                   "LINEAR OUT_NORM", "LINEAR OUT_WINNER", "IN_COPY LINEAR", "OUT_COPY"):
         lens = build(tmp_path, types)
-        lens("steepest 1")
-    lens = build(tmp_path, "KOHONEN")
-    with pytest.raises(Exception, match="KOHONEN is not supported yet"):
         lens("steepest 1")
 
 

@@ -109,9 +109,10 @@ def _add_group(interp, args):
 @lens_command(TABLE, "deleteGroups", "deleteGroups <group-list>", 1, 1)
 def _delete_groups(interp, args):
     net = current_net(interp)
+    every = parse_list(args[0]) == ["*"]
     for g in group_list(net, args[0]):
-        if g.name == "bias":
-            raise TclError('deleteGroups: the bias group cannot be deleted')
+        if every and g.type & T.BIAS:       # `*` leaves bias groups; named ones go
+            continue
         net.delete_group(g)
     return ""
 

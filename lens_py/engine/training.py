@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from . import continuous
+from . import kohonen  # noqa: F401   (registers KOHONEN)
 from . import moreprocs  # noqa: F401  (registers the remaining group procedures)
 from . import exampleloop
 from . import fastexample
