@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from . import boltzmann
 from . import continuous
 from . import kohonen  # noqa: F401   (registers KOHONEN)
 from . import moreprocs  # noqa: F401  (registers the remaining group procedures)
@@ -198,7 +199,9 @@ _TICK_HOOKS = ("preEventProc", "postEventProc", "preTickProc", "postTickProc",
 def run_example(session, net, exset, example, training: bool,
                 example_back: bool = True) -> bool:
     """standardNetRunExample: returns whether every event met the criteria."""
-    if net.type & T.CONTINUOUS and not net.type & T.BOLTZMANN:
+    if net.type & T.BOLTZMANN:
+        return boltzmann.run_example(session, net, exset, example, training, example_back)
+    if net.type & T.CONTINUOUS:
         return continuous.run_example(session, net, exset, example, training, example_back)
     hook = _hooks_for(session, net)
     events = example.events
@@ -212,8 +215,6 @@ def run_example(session, net, exset, example, training: bool,
         if g.type & T.RESET_ON_EXAMPLE:
             _reset_outputs(net, g)
             continuous.reset_forward_integrators(net, g)
-    if net.type & T.BOLTZMANN:
-        raise NotImplementedError("BOLTZMANN networks are not supported yet")
     srbptt = training and example_back and bool(net.type & T.SRBPTT)
     if net.history_length:
         net.example_history_start = (net.example_history_start
@@ -702,7 +703,9 @@ def do_example(session, net, index=None, exset=None, mode=None) -> str:
     switches, for good, whether such runs do forward+backward ticks."""
     if mode is not None:
         net.run_training = (mode == "train")
-    training = getattr(net, "run_training", False)
+    training = getattr(net, "run_training", None)
+    if training is None:        # Lens's doExample trains Boltzmann nets unless told
+        training = bool(net.type & T.BOLTZMANN)
     if exset is None:
         exset = net.training_set
         if exset is None or (mode == "test" and net.testing_set is not None):
