@@ -151,8 +151,8 @@ def test_unique_prefix_and_help_usage(lens):
 
 def test_not_yet_supported_commands_say_so(lens):
     lens("addNet n 2 1")
-    with pytest.raises(TclError, match="connectUnits is not supported by lens_py yet"):
-        lens("connectUnits hidden:0 output:0")
+    with pytest.raises(TclError, match="loadXerionWeights is not supported by lens_py yet"):
+        lens("loadXerionWeights w.xerion")
 
 
 def test_repl_completion_offers_object_paths(lens):

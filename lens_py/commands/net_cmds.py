@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..engine import lesions, moreprocs, noise
+from ..engine import lesions, moreprocs, noise, unitlinks
 from ..engine import types as T
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
@@ -631,6 +631,248 @@ def _copy_connect(interp, args):
     return ""
 
 
+# -- links one unit at a time (engine/unitlinks.py) ----------------------------------------
+
+CONNECT_UNITS_USAGE = ("connectUnits <unit-list1> (<unit-list>)* [-mean <mean>\n"
+                       "\t| -range <range> | -type <link-type>]")
+CONNECT_GROUP_TO_UNITS_USAGE = ("connectGroupToUnits <group-list> <unit-list> [-mean <mean> |\n"
+                                "\t-range <range> | -type <link-type>]")
+DISCONNECT_GROUPS_USAGE = "disconnectGroups <group1> <group2> [-type <link-type>]"
+DISCONNECT_GROUP_UNIT_USAGE = "disconnectGroupUnit <group> <unit> [-type <link-type>]"
+DISCONNECT_UNITS_USAGE = "disconnectUnits <unit1> <unit2> [-type <link-type>]"
+DELETE_LINKS_USAGE = "deleteLinks [-type <link-type>]"
+DELETE_GROUP_INPUTS_USAGE = "deleteGroupInputs <group-list> [-type <link-type>]"
+DELETE_GROUP_OUTPUTS_USAGE = "deleteGroupOutputs <group-list> [-type <link-type>]"
+DELETE_UNIT_INPUTS_USAGE = "deleteUnitInputs <unit-list> [-type <link-type>]"
+DELETE_UNIT_OUTPUTS_USAGE = "deleteUnitOutputs <unit-list> [-type <link-type>]"
+
+
+def _is_unit_list(net, text: str) -> bool:
+    """Lens's isUnitList: `*`, or a list whose first name is a unit."""
+    if text == "*":
+        return True
+    try:
+        names = parse_list(text)
+    except TclError:
+        return False
+    return bool(names) and net.unit(names[0]) is not None
+
+
+def _new_link_options(args, i: int, usage: str, cmd: str, letters: str) -> dict:
+    """-mean, -range (`-` = NaN; a real, not negative), -type and (connectUnits)
+    -bidirectional, by the letter after the `-`; nothing may follow them."""
+    opts = {"mean": math.nan, "rng_range": math.nan, "link_type": None,
+            "bidirectional": False}
+    while i < len(args) and args[i].startswith("-"):
+        letter = args[i][1:2]
+        if not letter or letter not in letters:
+            raise TclError(f"usage: {usage}")
+        if letter == "b":
+            opts["bidirectional"] = True
+            i += 1
+            continue
+        value = need_value(args, i, usage)
+        if letter == "m":
+            opts["mean"] = float(np.float32(object_atof(value)))
+        elif letter == "r":
+            opts["rng_range"] = float(np.float32(object_atof(value)))
+            if opts["rng_range"] < 0:
+                raise TclError(f"{cmd}: range must be positive")
+        else:
+            opts["link_type"] = value
+        i += 2
+    if i != len(args):
+        raise TclError(f"usage: {usage}")
+    return opts
+
+
+@lens_command(TABLE, "connectUnits", CONNECT_UNITS_USAGE, 2,
+              help="creates a link from one unit to another")
+def _connect_units(interp, args):
+    """A link from every unit of each list to every unit of the next; the link
+    type (unless -type) is the group name of the very first sending unit."""
+    net = current_net(interp)
+    lists = 0
+    while lists < len(args) and _is_unit_list(net, args[lists]):
+        lists += 1
+    if lists < 2:
+        raise TclError(f"usage: {CONNECT_UNITS_USAGE}")
+    opts = _new_link_options(args, lists, CONNECT_UNITS_USAGE, "connectUnits", "mrtb")
+    link_type = opts["link_type"]
+    for senders, receivers in zip(args[:lists - 1], args[1:lists]):
+        for g, s in _lesion_units_in_list(net, senders, "connectUnits"):
+            if link_type is None:
+                link_type = g.name
+            unitlinks.register_link_type(net, link_type)
+            for h, u in _lesion_units_in_list(net, receivers, "connectUnits"):
+                unitlinks.connect_units(net, g, s, h, u, link_type, opts["rng_range"],
+                                        opts["mean"])
+                if opts["bidirectional"]:
+                    unitlinks.connect_units(net, h, u, g, s, link_type, opts["rng_range"],
+                                            opts["mean"])
+    return ""
+
+
+@lens_command(TABLE, "connectGroupToUnits", CONNECT_GROUP_TO_UNITS_USAGE, 2,
+              help="creates links from all units in a group to given units")
+def _connect_group_to_units(interp, args):
+    """A block of every unit of each listed group into each listed unit."""
+    net = current_net(interp)
+    i = 2
+    while i < len(args) and net.unit(args[i]) is not None:
+        i += 1                  # Lens passes over (and ignores) more unit names here
+    opts = _new_link_options(args, i, CONNECT_GROUP_TO_UNITS_USAGE, "connectGroupToUnits",
+                             "mrt")
+    for g in groups_one_by_one(net, args[0], "connectGroupToUnits"):
+        link_type = unitlinks.register_link_type(net, opts["link_type"] or g.name)
+        for h, u in _lesion_units_in_list(net, args[1], "connectGroupToUnits"):
+            unitlinks.connect_group_to_unit(net, g, h, u, link_type, opts["rng_range"],
+                                            opts["mean"])
+    return ""
+
+
+def _only_group(net, name: str, cmd: str):
+    g = net.group(name)
+    if g is None:
+        raise TclError(f'{cmd}: group "{name}" doesn\'t exist')
+    return g
+
+
+def _only_unit(net, name: str, cmd: str):
+    found = net.unit(name)
+    if found is None:
+        raise TclError(f'{cmd}: unit "{name}" doesn\'t exist')
+    return found
+
+
+def _type_option(net, args, i: int, usage: str, cmd: str):
+    """An optional `-type <link-type>` at args[i] (`-t`, `-ty`, … `-type`);
+    None = every type."""
+    if len(args) == i:
+        return None
+    if len(args) != i + 2 or len(args[i]) < 2 or not "-type".startswith(args[i]):
+        raise TclError(f"usage: {usage}")
+    link_type = unitlinks.lookup_link_type(net, args[i + 1])
+    if link_type is None:
+        raise TclError(f'{cmd}: link type "{args[i + 1]}" doesn\'t exist')
+    return link_type
+
+
+@lens_command(TABLE, "disconnectGroups", DISCONNECT_GROUPS_USAGE, 2, 4,
+              help="deletes links of a specified type between two groups")
+def _disconnect_groups(interp, args):
+    if len(args) == 3:
+        raise TclError(f"usage: {DISCONNECT_GROUPS_USAGE}")
+    net = current_net(interp)
+    pre = _only_group(net, args[0], "disconnectGroups")
+    post = _only_group(net, args[1], "disconnectGroups")
+    link_type = _type_option(net, args, 2, DISCONNECT_GROUPS_USAGE, "disconnectGroups")
+    unitlinks.disconnect_groups(net, pre, post, link_type)
+    return ""
+
+
+@lens_command(TABLE, "disconnectGroupUnit", DISCONNECT_GROUP_UNIT_USAGE, 2, 4,
+              help="deletes links from a group to a unit")
+def _disconnect_group_unit(interp, args):
+    if len(args) == 3:
+        raise TclError(f"usage: {DISCONNECT_GROUP_UNIT_USAGE}")
+    net = current_net(interp)
+    pre = _only_group(net, args[0], "disconnectGroupUnit")
+    h, u = _only_unit(net, args[1], "disconnectGroupUnit")
+    link_type = _type_option(net, args, 2, DISCONNECT_GROUP_UNIT_USAGE, "disconnectGroupUnit")
+    unitlinks.disconnect_group_from_unit(net, pre, h, u, link_type)
+    return ""
+
+
+@lens_command(TABLE, "disconnectUnits", DISCONNECT_UNITS_USAGE, 2, 4,
+              help="deletes links of a specified type between two units")
+def _disconnect_units(interp, args):
+    if len(args) == 3:
+        raise TclError(f"usage: {DISCONNECT_UNITS_USAGE}")
+    net = current_net(interp)
+    g, s = _only_unit(net, args[0], "disconnectUnits")
+    h, u = _only_unit(net, args[1], "disconnectUnits")
+    link_type = _type_option(net, args, 2, DISCONNECT_UNITS_USAGE, "disconnectUnits")
+    unitlinks.disconnect_units(net, g, s, h, u, link_type)
+    return ""
+
+
+@lens_command(TABLE, "deleteLinks", DELETE_LINKS_USAGE, 0, 2,
+              help="deletes all links of a specified type")
+def _delete_links(interp, args):
+    if len(args) == 1:
+        raise TclError(f"usage: {DELETE_LINKS_USAGE}")
+    net = current_net(interp)
+    unitlinks.delete_all_links(net, _type_option(net, args, 0, DELETE_LINKS_USAGE,
+                                                 "deleteLinks"))
+    return ""
+
+
+def _delete_for_each(interp, args, usage: str, cmd: str, each_group: bool, action) -> str:
+    """deleteGroup/UnitInputs/Outputs: the type is checked first, then the
+    list is walked name by name (a bad name stops it, earlier ones done)."""
+    if len(args) == 2:
+        raise TclError(f"usage: {usage}")
+    net = current_net(interp)
+    link_type = _type_option(net, args, 1, usage, cmd)
+    if each_group:
+        for g in groups_one_by_one(net, args[0], cmd):
+            action(net, g, link_type)
+    else:
+        for g, u in _lesion_units_in_list(net, args[0], cmd):
+            action(net, g, u, link_type)
+    return ""
+
+
+@lens_command(TABLE, "deleteGroupInputs", DELETE_GROUP_INPUTS_USAGE, 1, 3,
+              help="deletes inputs to a group (including Elman inputs)")
+def _delete_group_inputs(interp, args):
+    return _delete_for_each(interp, args, DELETE_GROUP_INPUTS_USAGE, "deleteGroupInputs",
+                            True, unitlinks.delete_group_inputs)
+
+
+@lens_command(TABLE, "deleteGroupOutputs", DELETE_GROUP_OUTPUTS_USAGE, 1, 3,
+              help="deletes outputs from a group (including Elman outputs)")
+def _delete_group_outputs(interp, args):
+    return _delete_for_each(interp, args, DELETE_GROUP_OUTPUTS_USAGE, "deleteGroupOutputs",
+                            True, unitlinks.delete_group_outputs)
+
+
+@lens_command(TABLE, "deleteUnitInputs", DELETE_UNIT_INPUTS_USAGE, 1, 3,
+              help="deletes inputs of a specified type to a unit")
+def _delete_unit_inputs(interp, args):
+    return _delete_for_each(interp, args, DELETE_UNIT_INPUTS_USAGE, "deleteUnitInputs",
+                            False, unitlinks.delete_unit_inputs)
+
+
+@lens_command(TABLE, "deleteUnitOutputs", DELETE_UNIT_OUTPUTS_USAGE, 1, 3,
+              help="deletes outputs of a specified type from a unit")
+def _delete_unit_outputs(interp, args):
+    return _delete_for_each(interp, args, DELETE_UNIT_OUTPUTS_USAGE, "deleteUnitOutputs",
+                            False, unitlinks.delete_unit_outputs)
+
+
+@lens_command(TABLE, "addLinkType", "addLinkType [<link-type>]", 0, 1,
+              help="creates a new link type")
+def _add_link_type(interp, args):
+    """Registers a link type; with no name, lists them (no network needed)."""
+    s = session(interp)
+    if not args:
+        return unitlinks.list_link_types(s)
+    unitlinks.register_link_type(s, args[0])
+    return ""
+
+
+@lens_command(TABLE, "deleteLinkType", "deleteLinkType [<link-type>]", 0, 1,
+              help="deletes a user-defined link type")
+def _delete_link_type(interp, args):
+    s = session(interp)
+    if not args:
+        return unitlinks.list_link_types(s)
+    unitlinks.unregister_link_type(s, args[0])
+    return ""
+
+
 # -- not yet ------------------------------------------------------------------------------
 
 def _not_yet(name):
@@ -639,7 +881,5 @@ def _not_yet(name):
     return run
 
 
-for _name in ("connectUnits", "connectGroupToUnits",
-              "disconnectGroups", "disconnectUnits", "deleteLinks",
-              "loadXerionWeights"):
+for _name in ("loadXerionWeights",):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))

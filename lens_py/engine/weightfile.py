@@ -291,11 +291,20 @@ def _projections(net):
             yield g, p
 
 
+def _keyed_projections(net):
+    """(group, projection, key); a second projection of the same sender,
+    receiver and type (connectUnits can make one) gets `#2`, and so on."""
+    seen = {}
+    for g, p in _projections(net):
+        key = projection_key(p)
+        seen[key] = seen.get(key, 0) + 1
+        yield g, p, key if seen[key] == 1 else f"{key}#{seen[key]}"
+
+
 def _npz_payload(net, num_values: int, select) -> dict:
     data = {"totalUpdates": np.array(int(net.total_updates), dtype=np.int64)}
-    for g, p in _projections(net):
+    for g, p, key in _keyed_projections(net):
         links = p.link_mask() if select is None else (p.link_mask() & select(g, p))
-        key = projection_key(p)
         for field in FIELDS[:num_values]:
             data[f"{key}.{field}"] = np.where(links, getattr(p.arrays, field), 0).astype(net.dtype)
         if not links.all():
@@ -314,8 +323,7 @@ def _load_npz(net, filename: str, data: bytes, select):
     used = {"totalUpdates"}
     num_values = None
     expected = found = 0
-    for g, p in _projections(net):
-        key = projection_key(p)
+    for g, p, key in _keyed_projections(net):
         links = p.link_mask() if select is None else (p.link_mask() & select(g, p))
         expected += int(links.sum())
         present = [f for f in FIELDS if f"{key}.{f}" in arrays]
