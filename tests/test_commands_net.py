@@ -1,25 +1,13 @@
 """The Lens network commands through the shell: addNet, addGroup,
 connectGroups, freezing, randomising, setObj/getObj, useNet, setTime."""
-import io
 
 import numpy as np
 import pytest
 
 from drand48 import drand48_stream
-from lens_py.shell import make_interp
 from lens_py.shell.errors import TclError
 
 
-@pytest.fixture
-def lens():
-    out = io.StringIO()
-    interp = make_interp(stdout=out, stderr=io.StringIO())
-
-    def run(script):
-        return interp.eval(script)
-    run.interp = interp
-    run.out = out
-    return run
 
 
 def test_addnet_shorthand_weights_follow_lens_draw_order(lens):

@@ -28,15 +28,6 @@ F = np.float32
 
 
 
-@pytest.fixture
-def lens():
-    out = io.StringIO()
-    interp = make_interp(stdout=out, stderr=io.StringIO())
-
-    def run(script):
-        return interp.eval(script)
-    run.interp = interp
-    return run
 
 
 def fresh(seed=1):
