@@ -66,7 +66,10 @@ class _TooBig(Exception):
     pass
 
 
-def _blocker(net, exset):
+EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
+
+
+def _blocker(net, exset, example_hooks_ok: bool = False):
     if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
         return "network"
     if net.backprop_ticks > 1 and (net.history_length <= 0 or any(
@@ -76,7 +79,7 @@ def _blocker(net, exset):
             for g in net.groups)):
         return "histories"
     for h in training._HOOKS_INSIDE_EXAMPLES:
-        if net.hooks.get(h):
+        if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
             return "hook"
     if net.example_writer is not None:
         return "output file"
@@ -115,11 +118,25 @@ def run_batch(session, net, exset, count: int):
     return None if done is None else bool(done[1].all())
 
 
-def run_examples(session, net, exset, count: int, is_training: bool):
-    """Run `count` examples of the set compiled: (ticks, correct) per
-    example, or None (nothing changed) when training.run_example must run
-    them."""
-    if count <= 0 or _blocker(net, exset) is not None:
+def can_run(net, exset) -> bool:
+    """Do the compiled tick and the event table cover this net and set (no
+    example or event procs)?"""
+    plan = fastexample.plan_for(net)
+    return plan is not None and len(exset.examples) > 0 and \
+        _table(net, exset, plan) is not None
+
+
+def runs_one_by_one(net, exset) -> bool:
+    """Can examples run compiled one at a time, with only the example-level
+    hooks (pre/postExampleProc) run between them?"""
+    return _blocker(net, exset, example_hooks_ok=True) is None
+
+
+def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
+    """Run `count` examples of the set compiled (those of `idx`, already
+    chosen, if given): (ticks, correct) per example, or None (nothing
+    changed) when training.run_example must run them."""
+    if count <= 0 or _blocker(net, exset, example_hooks_ok=idx is not None) is not None:
         return None
     plan = fastexample.plan_for(net)
     if plan is None:
@@ -127,7 +144,8 @@ def run_examples(session, net, exset, count: int, is_training: bool):
     table = _table(net, exset, plan)
     if table is None or len(exset.examples) == 0:
         return None
-    idx = draw_indices(exset, count, session.rng)
+    if idx is None:
+        idx = draw_indices(exset, count, session.rng)
     groups = plan.groups
     reset_val = np.array([net.dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE
                           else math.nan for g in groups], dtype=np.float32)

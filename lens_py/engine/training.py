@@ -471,7 +471,15 @@ def train_batch(session, net) -> bool:
 def _train_examples(session, net, exset, n: int) -> bool:
     all_correct = True
     hook = _hooks_for(session, net)
+    one_by_one = exampleloop.runs_one_by_one(net, exset)
     for _ in range(n):
+        if one_by_one:      # compiled, with the example hooks between examples
+            ok = _one_example_compiled(session, net, exset, True, hook)
+            if ok is not None:
+                if not ok:
+                    all_correct = False
+                continue
+            one_by_one = False
         ex = select_example(session, net, exset)
         hook("preExampleProc")
         ok = run_example(session, net, exset, ex, True)
@@ -481,6 +489,26 @@ def _train_examples(session, net, exset, n: int) -> bool:
         if net.example_writer is not None:
             net.example_writer(net, ex)
     return all_correct
+
+
+def _one_example_compiled(session, net, exset, training: bool, hook):
+    """One example through the compiled loop with preExampleProc and
+    postExampleProc around it: whether it met the criteria (None: it cannot
+    run compiled, and nothing was drawn).  A hook may change what can run
+    compiled, so the next example asks again."""
+    if not exampleloop.runs_one_by_one(net, exset) or not exampleloop.can_run(net, exset):
+        return None
+    idx = fastpath.draw_indices(exset, 1, session.rng)
+    ex = exset.examples[int(idx[0])]
+    net.current_example = ex
+    hook("preExampleProc")
+    done = exampleloop.run_examples(session, net, exset, 1, training, idx=idx)
+    if done is None:        # the hook changed something: the example runs in Python
+        ok = run_example(session, net, exset, ex, training)
+    else:
+        ok = bool(done[1][0])
+    hook("postExampleProc")
+    return ok
 
 
 def _now_ms() -> int:
@@ -673,11 +701,18 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
                 total_ticks += int(ticks.sum())
                 reached += int(correct.sum())
                 i += len(ticks)
+            one_by_one = n > 0 and exampleloop.runs_one_by_one(net, exset)
             while n == 0 or i < n:
-                ex = select_example(session, net, exset)
-                hook("preExampleProc")
-                ok = run_example(session, net, exset, ex, False)
-                hook("postExampleProc")
+                ok = _one_example_compiled(session, net, exset, False, hook) \
+                    if one_by_one else None
+                if ok is None:
+                    one_by_one = False
+                    ex = select_example(session, net, exset)
+                    hook("preExampleProc")
+                    ok = run_example(session, net, exset, ex, False)
+                    hook("postExampleProc")
+                else:
+                    ex = net.current_example
                 total_ticks += net.ticks_on_example
                 if ok:
                     reached += 1
