@@ -72,6 +72,22 @@ loadExamples {SEQUENCE}
 setObj batchSize 9
 train 5 -report 1
 """, True),
+    # SRBPTT: forward ticks kept, the whole example backpropagated at its end
+    "srbptt": ("""seed 12
+addNet s -i 3 -t 2 SRBPTT 4 5 2 OUTPUT
+connectGroups hidden hidden
+loadExamples {TIMED} -exmode RANDOMIZED
+setObj learningRate 0.05
+setObj output.targetRadius 0.05
+train 5 -a momentum -report 1
+""", False),
+    "srbptt_seq": ("""seed 13
+addNet seq -i 9 SRBPTT 6 10 6 SOFT_MAX
+connectGroups hidden hidden
+loadExamples {SEQUENCE} -exmode PERMUTED
+setObj batchSize 11
+train 4 -report 2
+""", True),
     # example hooks between compiled examples: what they see and change
     "example_hooks": ("""seed 10
 addNet h -i 3 -t 2 4 5 ELMAN 5 2 OUTPUT
@@ -124,6 +140,9 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
                  net.in_grace_period, net.current_example.name),
         "report": [line[:50] for line in out.getvalue().splitlines()
                    if ")" in line[:9] or line.startswith("Performed")],
+        "histories": [getattr(g, h).copy() for g in net.groups
+                      for h in ("input_history", "output_history", "target_history",
+                                "output_deriv_history")] + [g.state.copy() for g in net.groups],
     }
     result["log"] = lens("if {[info exists ::log]} {set ::log}")
     lens("test")
@@ -145,6 +164,8 @@ def test_compiled_example_loop_gives_the_same_bits(name, tmp_path, monkeypatch):
         assert a.dtype == np.float32 and np.array_equal(a, b, equal_nan=True)
     assert fast["errors"] == slow["errors"]
     assert fast["book"] == slow["book"]
+    for a, b in zip(fast["histories"], slow["histories"]):
+        assert np.array_equal(a, b, equal_nan=True)
     assert fast["report"] == slow["report"] and len(fast["report"]) >= 2
     assert fast["test"] == slow["test"]
     assert fast["log"] == slow["log"]

@@ -70,13 +70,14 @@ EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
 
 
 def _blocker(net, exset, example_hooks_ok: bool = False):
-    if net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
+    if net.type & (T.CONTINUOUS | T.BOLTZMANN):
         return "network"
-    if net.backprop_ticks > 1 and (net.history_length <= 0 or any(
-            g.input_history.shape != (net.history_length, g.size)
-            or g.input_history.dtype != np.float32 or g.output_history.dtype != np.float32
-            or not (g.input_history.flags.c_contiguous and g.output_history.flags.c_contiguous)
-            for g in net.groups)):
+    if (net.backprop_ticks > 1 or net.type & T.SRBPTT) and (
+            net.history_length < net.max_ticks or any(
+                h.shape != (net.history_length, g.size) or h.dtype != np.float32
+                or not h.flags.c_contiguous
+                for g in net.groups for h in (g.input_history, g.output_history,
+                                              g.target_history, g.output_deriv_history))):
         return "histories"
     for h in training._HOOKS_INSIDE_EXAMPLES:
         if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
@@ -172,7 +173,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
         bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
         plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io, hist, reset_flags,
         net.backprop_ticks, bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
-        bptt.reset_group)
+        bptt.reset_group, bool(net.type & T.SRBPTT))
     bptt.keep(net, groups)
     net.error = float(np.float32(io[0]))
     for (_, g), v in zip(plan.cost_groups, gerr):
@@ -182,7 +183,8 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
     net.example_history_start = int(hist[0])
     net.reset_history[:] = [bool(v) for v in reset_flags]
     net.current_example = exset.examples[int(idx[-1])]
-    net.current_tick = int(ticks[-1]) - 1
+    # (srbptt_example_back leaves the current tick at the first)
+    net.current_tick = 0 if is_training and net.type & T.SRBPTT else int(ticks[-1]) - 1
     net.ticks_on_example = int(ticks[-1])
     return ticks, correct
 
@@ -196,13 +198,16 @@ class _BackpropThroughTime:
 
     def __init__(self, net, groups):
         H = max(net.history_length, 0)
-        active = net.backprop_ticks > 1 and H > 0
+        active = (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)) and H > 0
         self.hard = [(k, g) for k, g in enumerate(groups)
                      if active and g.output_type & T.HARD_CLAMP]
         self.H = H
-        self.haddr = np.array([[g.input_history.ctypes.data, g.output_history.ctypes.data]
-                               if active else [0, 0] for g in groups], dtype=np.int64)
-        self.keep_alive = [(g.input_history, g.output_history) for g in groups]
+        self.haddr = np.array([[h.ctypes.data for h in (g.input_history, g.output_history,
+                                                        g.target_history,
+                                                        g.output_deriv_history)]
+                               if active else [0, 0, 0, 0] for g in groups], dtype=np.int64)
+        self.keep_alive = [(g.input_history, g.output_history, g.target_history,
+                            g.output_deriv_history) for g in groups]
         self.ext = {}
         self.hard_addr = np.zeros(len(groups), dtype=np.int64)
         self.hard_valid = np.zeros((len(groups), max(H, 1)), dtype=np.uint8)

@@ -432,6 +432,63 @@ if HAVE_NUMBA:
                 st[OC, u] = hout[idx, u]
 
     @_njit
+    def store_costs(gi, saddr, haddr, slot, H, grace):
+        """SRBPTT: the targets (NaN in a grace period) and output derivatives of
+        the groups with an error function, kept for the tick."""
+        for k in range(gi.shape[0]):
+            if gi[k, G_COST] == 0:
+                continue
+            n = gi[k, G_SIZE]
+            st = _state(saddr[k], n)
+            htgt = _matrix(haddr[k, 2], H, n)
+            hod = _matrix(haddr[k, 3], H, n)
+            for u in range(n):
+                htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
+                hod[slot, u] = st[OD, u]
+
+    @_njit
+    def srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, last,
+                    start, H):
+        """forward.srbptt_example_back: backpropagate the last tick, then each
+        earlier one with its outputs, inputs and error derivatives restored
+        from the histories; ends with the last tick's outputs restored."""
+        ng = gi.shape[0]
+        for k in range(ng):
+            st = _state(saddr[k], gi[k, G_SIZE])
+            for u in range(gi[k, G_SIZE]):
+                st[DC, u] = f32(0.0)
+        for tick in range(last, -1, -1):
+            idx = (tick + start) % H
+            if tick < last:
+                for k in range(ng):
+                    n = gi[k, G_SIZE]
+                    st = _state(saddr[k], n)
+                    hin = _matrix(haddr[k, 0], H, n)
+                    hout = _matrix(haddr[k, 1], H, n)
+                    hod = _matrix(haddr[k, 3], H, n)
+                    for u in range(n):
+                        st[OD, u] = hod[idx, u] if gi[k, G_COST] else f32(0.0)
+                        st[OUT, u] = hout[idx, u]
+                        st[OC, u] = hout[idx, u]
+                        st[IN, u] = hin[idx, u]
+            for k in range(ng - 1, -1, -1):
+                n = gi[k, G_SIZE]
+                if hard_valid[k, idx]:
+                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                                    _matrix(hard_ext[k], H, n)[idx])
+                else:
+                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                                    _state(saddr[k], n)[EXT, :0])
+        idx = (last + start) % H
+        for k in range(ng):
+            n = gi[k, G_SIZE]
+            st = _state(saddr[k], n)
+            hout = _matrix(haddr[k, 1], H, n)
+            for u in range(n):
+                st[OUT, u] = hout[idx, u]
+                st[OC, u] = hout[idx, u]
+
+    @_njit
     def store_history(gi, saddr, haddr, hard_ext, hard_valid, slot, H, training):
         """What a tick keeps for backpropTicks > 1: HARD_CLAMP groups' external
         inputs, and when training every group's input and output (as
@@ -517,7 +574,8 @@ if HAVE_NUMBA:
                         wr_field, wr_unit, wr_val, reset_val, crit_kind, crit_val, cost_k,
                         max_ticks, tpi, crit_required, pseudo, gi, gf, saddr, psend, paddr,
                         pshape, vals, gerr, event_hist, ticks_out, correct_out, io, hist,
-                        reset_flags, bpt, haddr, hard_ext, hard_valid, span, reset_group):
+                        reset_flags, bpt, haddr, hard_ext, hard_valid, span, reset_group,
+                        srbptt):
         """training.run_example for each example idx[e] with no script in
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
@@ -526,8 +584,11 @@ if HAVE_NUMBA:
         whether every event met the criteria.  hist: [exampleHistoryStart,
         ticksOnExample] (in and out), reset_flags: resetHistory, both kept as
         run_example does; with bpt > 1 (training) every tick is stored and
-        backpropagated through (bptt_kernel)."""
+        backpropagated through (bptt_kernel).  srbptt (training an SRBPTT
+        net): the ticks only go forward, everything kept in the histories,
+        and the example is backpropagated at its end (srbptt_back)."""
         H = reset_flags.shape[0]
+        whole = srbptt and training
         start, last_ticks = hist[0], hist[1]
         phase = TRAIN_ALL if training else FORWARD
         net_err = f32(io[0])
@@ -559,9 +620,16 @@ if HAVE_NUMBA:
                 event_hist[tick] = event
                 if tick > 0 and H:
                     reset_flags[(tick + start) % H] = 0
-                tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
-                            grace)
-                if bpt > 1:
+                if whole:
+                    tick_kernel(TRAIN_FORWARD, gi, gf, saddr, psend, paddr, pshape, vals, freq,
+                                pseudo, grace)
+                    store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
+                                  True)
+                    store_costs(gi, saddr, haddr, (tick + start) % H, H, grace)
+                else:
+                    tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
+                                grace)
+                if bpt > 1 and not whole:
                     store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
                                   training)
                 if training and bpt > 1:
@@ -607,6 +675,9 @@ if HAVE_NUMBA:
                 tick += 1
             ticks_out[e] = current + 1
             correct_out[e] = correct
+            if whole:
+                srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid,
+                            current, start, H)
             last_ticks = current + 1
         io[0] = net_err
         io[1] = 1.0 if grace else 0.0
@@ -662,7 +733,7 @@ if HAVE_NUMBA:
 # -- plans ---------------------------------------------------------------------------------
 
 def _blocker(net):
-    if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN):
+    if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.BOLTZMANN):
         return "network"
     if net.example_writer is not None:
         return "output file"
