@@ -388,6 +388,29 @@ if HAVE_NUMBA:
                     dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
 
     @_njit
+    def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
+        """Group k's backward step for history slot idx (HARD_CLAMP with the
+        external inputs kept for it, if any)."""
+        n = gi[k, G_SIZE]
+        if hard_valid[k, idx]:
+            _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                            _matrix(hard_ext[k], H, n)[idx])
+        else:
+            _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
+                            _state(saddr[k], n)[EXT, :0])
+
+    @_njit
+    def _restore_outputs(gi, saddr, haddr, groups, idx, H):
+        """Groups 0..groups-1 get their outputs (and caches) of slot idx back."""
+        for k in range(groups):
+            n = gi[k, G_SIZE]
+            st = _state(saddr[k], n)
+            hout = _matrix(haddr[k, 1], H, n)
+            for u in range(n):
+                st[OUT, u] = hout[idx, u]
+                st[OC, u] = hout[idx, u]
+
+    @_njit
     def bptt_kernel(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, span,
                     bpt, tick, start, H, reset_flags, reset_group):
         """forward._backprop_through_time: bpt - 1 more backward steps through
@@ -417,19 +440,8 @@ if HAVE_NUMBA:
                 st = _state(saddr[k], n)
                 for u in range(n):
                     st[OD, u] = f32(0.0)
-                if hard_valid[k, idx]:
-                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
-                                    _matrix(hard_ext[k], H, n)[idx])
-                else:
-                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape, st[EXT, :0])
-        idx = (tick + start) % H
-        for k in range(span):
-            n = gi[k, G_SIZE]
-            st = _state(saddr[k], n)
-            hout = _matrix(haddr[k, 1], H, n)
-            for u in range(n):
-                st[OUT, u] = hout[idx, u]
-                st[OC, u] = hout[idx, u]
+                _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H)
+        _restore_outputs(gi, saddr, haddr, span, (tick + start) % H, H)
 
     @_njit
     def store_costs(gi, saddr, haddr, slot, H, grace):
@@ -472,21 +484,8 @@ if HAVE_NUMBA:
                         st[OC, u] = hout[idx, u]
                         st[IN, u] = hin[idx, u]
             for k in range(ng - 1, -1, -1):
-                n = gi[k, G_SIZE]
-                if hard_valid[k, idx]:
-                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
-                                    _matrix(hard_ext[k], H, n)[idx])
-                else:
-                    _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
-                                    _state(saddr[k], n)[EXT, :0])
-        idx = (last + start) % H
-        for k in range(ng):
-            n = gi[k, G_SIZE]
-            st = _state(saddr[k], n)
-            hout = _matrix(haddr[k, 1], H, n)
-            for u in range(n):
-                st[OUT, u] = hout[idx, u]
-                st[OC, u] = hout[idx, u]
+                _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H)
+        _restore_outputs(gi, saddr, haddr, ng, (last + start) % H, H)
 
     @_njit
     def store_history(gi, saddr, haddr, hard_ext, hard_valid, slot, H, training):
