@@ -1665,4 +1665,3 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops)
-    ready()

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 
+from . import fastexample, fastpath
 from . import types as T
 from .network import Network, NetworkError
 from .rng import default_rng
@@ -68,6 +69,10 @@ class Session:
         old = self.find_net(name)
         if old is not None:
             self.delete_net(old)
+        # a network will likely train: start loading the compiled kernels now
+        # (in the background; a script that makes none never waits for them)
+        fastpath.ready()
+        fastexample.ready()
         net = Network(name, net_type, intervals, ticks, dtype or self.dtype, self.rng,
                       self.link_types)
         net.session = self
