@@ -88,6 +88,13 @@ loadExamples {SEQUENCE} -exmode PERMUTED
 setObj batchSize 11
 train 4 -report 2
 """, True),
+    # an output file: every tick's outputs and targets kept, written per example
+    "output_file": ("""seed 14
+addNet o -i 3 -t 2 4 5 ELMAN 5 2 OUTPUT
+loadExamples {TIMED} -exmode PERMUTED
+openNetOutputFile {OUT}
+train 3 -a momentum -report 1
+""", False),
     # example hooks between compiled examples: what they see and change
     "example_hooks": ("""seed 10
 addNet h -i 3 -t 2 4 5 ELMAN 5 2 OUTPUT
@@ -123,13 +130,14 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
 
     def spy(*args, **kwargs):
         result = real(*args, **kwargs) if compiled else None
-        if "idx" in kwargs or name != "example_hooks":   # (with hooks: one by one)
+        if "idx" in kwargs or name not in ("example_hooks", "output_file"):  # one by one
             used.append((args[-1], result is not None))
         return result
     monkeypatch.setattr(exampleloop, "run_examples", spy)
     out = io.StringIO()
     lens = Lens(stdout=out)
-    lens(script.format(SEQUENCE=sequence, TIMED=timed))
+    outfile = tmp_path / f"out-{compiled}.txt"
+    lens(script.format(SEQUENCE=sequence, TIMED=timed, OUT=outfile))
     net = lens.net
     result = {
         "weights": [a.copy() for f in ("weight", "deriv", "last_delta")
@@ -146,6 +154,9 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
     }
     result["log"] = lens("if {[info exists ::log]} {set ::log}")
     lens("test")
+    if "openNetOutputFile" in script:
+        lens("closeNetOutputFile")
+        result["file"] = outfile.read_text()
     result["test"] = [line for line in out.getvalue().splitlines()
                       if line.startswith(("Error", "Test results", "Output unit"))]
     return result, used
@@ -169,6 +180,9 @@ def test_compiled_example_loop_gives_the_same_bits(name, tmp_path, monkeypatch):
     assert fast["report"] == slow["report"] and len(fast["report"]) >= 2
     assert fast["test"] == slow["test"]
     assert fast["log"] == slow["log"]
+    assert fast.get("file") == slow.get("file")
+    if name == "output_file":
+        assert fast["file"].count("\n") > 100
     assert fast["errors"][0] > 0
 
 

@@ -72,7 +72,10 @@ EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
 def _blocker(net, exset, example_hooks_ok: bool = False):
     if net.type & (T.CONTINUOUS | T.BOLTZMANN):
         return "network"
-    if (net.backprop_ticks > 1 or net.type & T.SRBPTT) and (
+    writing = net.example_writer is not None
+    if writing and not example_hooks_ok:
+        return "output file"        # (one by one, the file is written between examples)
+    if (net.backprop_ticks > 1 or net.type & T.SRBPTT or writing) and (
             net.history_length < net.max_ticks or any(
                 h.shape != (net.history_length, g.size) or h.dtype != np.float32
                 or not h.flags.c_contiguous
@@ -82,8 +85,6 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
     for h in training._HOOKS_INSIDE_EXAMPLES:
         if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
             return "hook"
-    if net.example_writer is not None:
-        return "output file"
     mode = getattr(exset, "mode", T.ORDERED)
     if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
             or getattr(exset, "version", None) is None:
@@ -122,7 +123,7 @@ def run_batch(session, net, exset, count: int):
 def can_run(net, exset) -> bool:
     """Do the compiled tick and the event table cover this net and set (no
     example or event procs)?"""
-    plan = fastexample.plan_for(net)
+    plan = fastexample.plan_for(net, writer_ok=True)
     return plan is not None and len(exset.examples) > 0 and \
         _table(net, exset, plan) is not None
 
@@ -139,7 +140,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
     changed) when training.run_example must run them."""
     if count <= 0 or _blocker(net, exset, example_hooks_ok=idx is not None) is not None:
         return None
-    plan = fastexample.plan_for(net)
+    plan = fastexample.plan_for(net, writer_ok=idx is not None)
     if plan is None:
         return None
     table = _table(net, exset, plan)
@@ -173,7 +174,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
         bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
         plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io, hist, reset_flags,
         net.backprop_ticks, bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
-        bptt.reset_group, bool(net.type & T.SRBPTT))
+        bptt.reset_group, bool(net.type & T.SRBPTT), net.example_writer is not None)
     bptt.keep(net, groups)
     net.error = float(np.float32(io[0]))
     for (_, g), v in zip(plan.cost_groups, gerr):
@@ -198,7 +199,8 @@ class _BackpropThroughTime:
 
     def __init__(self, net, groups):
         H = max(net.history_length, 0)
-        active = (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)) and H > 0
+        active = (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)
+                  or net.example_writer is not None) and H > 0
         self.hard = [(k, g) for k, g in enumerate(groups)
                      if active and g.output_type & T.HARD_CLAMP]
         self.H = H

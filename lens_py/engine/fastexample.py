@@ -444,19 +444,22 @@ if HAVE_NUMBA:
         _restore_outputs(gi, saddr, haddr, span, (tick + start) % H, H)
 
     @_njit
-    def store_costs(gi, saddr, haddr, slot, H, grace):
-        """SRBPTT: the targets (NaN in a grace period) and output derivatives of
-        the groups with an error function, kept for the tick."""
+    def store_costs(gi, saddr, haddr, slot, H, grace, derivs):
+        """The targets (NaN in a grace period) of the groups with an error
+        function, kept for the tick; with `derivs` (SRBPTT) their output
+        derivatives too."""
         for k in range(gi.shape[0]):
             if gi[k, G_COST] == 0:
                 continue
             n = gi[k, G_SIZE]
             st = _state(saddr[k], n)
             htgt = _matrix(haddr[k, 2], H, n)
-            hod = _matrix(haddr[k, 3], H, n)
             for u in range(n):
                 htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
-                hod[slot, u] = st[OD, u]
+            if derivs:
+                hod = _matrix(haddr[k, 3], H, n)
+                for u in range(n):
+                    hod[slot, u] = st[OD, u]
 
     @_njit
     def srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, last,
@@ -501,7 +504,7 @@ if HAVE_NUMBA:
                 for u in range(n):
                     hin[slot, u] = st[IN, u]
                     hout[slot, u] = st[OC, u]
-            if gi[k, G_HARD]:
+            if gi[k, G_HARD] and hard_ext[k] != 0:
                 ext = _matrix(hard_ext[k], H, n)
                 for u in range(n):
                     ext[slot, u] = st[EXT, u]
@@ -574,7 +577,7 @@ if HAVE_NUMBA:
                         max_ticks, tpi, crit_required, pseudo, gi, gf, saddr, psend, paddr,
                         pshape, vals, gerr, event_hist, ticks_out, correct_out, io, hist,
                         reset_flags, bpt, haddr, hard_ext, hard_valid, span, reset_group,
-                        srbptt):
+                        srbptt, keep):
         """training.run_example for each example idx[e] with no script in
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
@@ -585,7 +588,9 @@ if HAVE_NUMBA:
         run_example does; with bpt > 1 (training) every tick is stored and
         backpropagated through (bptt_kernel).  srbptt (training an SRBPTT
         net): the ticks only go forward, everything kept in the histories,
-        and the example is backpropagated at its end (srbptt_back)."""
+        and the example is backpropagated at its end (srbptt_back).  keep (an
+        output file is open): every tick's inputs, outputs and targets are kept
+        in the histories, as forward.py does then."""
         H = reset_flags.shape[0]
         whole = srbptt and training
         start, last_ticks = hist[0], hist[1]
@@ -624,10 +629,14 @@ if HAVE_NUMBA:
                                 pseudo, grace)
                     store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
                                   True)
-                    store_costs(gi, saddr, haddr, (tick + start) % H, H, grace)
+                    store_costs(gi, saddr, haddr, (tick + start) % H, H, grace, True)
                 else:
                     tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
                                 grace)
+                if keep and not whole:
+                    store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
+                                  True)
+                    store_costs(gi, saddr, haddr, (tick + start) % H, H, grace, False)
                 if bpt > 1 and not whole:
                     store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
                                   training)
@@ -731,10 +740,10 @@ if HAVE_NUMBA:
 
 # -- plans ---------------------------------------------------------------------------------
 
-def _blocker(net):
+def _blocker(net, writer_ok: bool = False):
     if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.BOLTZMANN):
         return "network"
-    if net.example_writer is not None:
+    if net.example_writer is not None and not writer_ok:
         return "output file"
     if net.has_lesions:
         return "lesioned units"
@@ -846,14 +855,18 @@ class TickPlan:
             gf[k, F_BACK_SCALE] = np.float64(d(g.error_scale))
 
 
-def plan_for(net):
+def plan_for(net, writer_ok: bool = False):
     """The network's TickPlan with its parameters read now, or None when
-    forward.py must run the ticks.  Valid until a script or hook runs."""
+    forward.py must run the ticks.  Valid until a script or hook runs.
+    `writer_ok`: the caller keeps the histories an output file needs (the
+    single tick does not)."""
     if not ENABLED or not getattr(net, "fast_path", True) or not ready():
+        return None
+    if net.example_writer is not None and not writer_ok:
         return None
     plan = getattr(net, "_tick_plan", None)
     if plan is None or not plan.valid(net):
-        if _blocker(net) is not None:
+        if _blocker(net, writer_ok) is not None:
             net._tick_plan = None
             return None
         plan = net._tick_plan = TickPlan(net)

@@ -508,6 +508,8 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     else:
         ok = bool(done[1][0])
     hook("postExampleProc")
+    if net.example_writer is not None:
+        net.example_writer(net, ex)
     return ok
 
 
@@ -711,13 +713,11 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
                     hook("preExampleProc")
                     ok = run_example(session, net, exset, ex, False)
                     hook("postExampleProc")
-                else:
-                    ex = net.current_example
+                    if net.example_writer is not None:
+                        net.example_writer(net, ex)
                 total_ticks += net.ticks_on_example
                 if ok:
                     reached += 1
-                if net.example_writer is not None:
-                    net.example_writer(net, ex)
                 i += 1
         except KeyboardInterrupt:
             halted = True
