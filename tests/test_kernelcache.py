@@ -111,3 +111,22 @@ def test_a_failed_compilation_is_not_retried_by_every_run(tmp_path, no_compiler)
     assert k.failed() and not k.cached()
     assert not k.ready()
     assert no_compiler == [] and calls == []
+
+
+def test_a_dependency_changes_the_marker_and_stale_numba_files_go(tmp_path):
+    dep = tmp_path / "dep.py"
+    dep.write_text("x = 1\n")
+    src = tmp_path / "kern.py"
+    src.write_text("def k(): pass\n")
+    probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
+    k = kernelcache.Kernels("kern", str(src), lambda: None, probe, depends=(str(dep),))
+    k.mark_cached()
+    first = k.marker()
+    dep.write_text("x = 2\n")
+    assert k.marker() != first and not k.cached()
+    for name in ("kern.k-1.py311.nbi", "kern.k-1.py311.1.nbc", "other.k-1.py311.nbi"):
+        (tmp_path / name).write_text("")
+    k.forget_stale_cache()
+    assert sorted(p.name for p in tmp_path.glob("*.nb*")) == ["other.k-1.py311.nbi"]
+    k.mark_cached()
+    assert not (tmp_path / first.split("/")[-1]).exists()     # the old marker is gone

@@ -187,6 +187,47 @@ if HAVE_NUMBA:
         return True
 
     @_njit
+    def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
+        """computeCost for a group of one example: the adjusted targets (into
+        ADJ) and the error, errorScale/ticks (and the frequency) applied."""
+        terms = np.zeros(n)
+        for u in range(n):
+            t = st[TGT, u]
+            if t != t:
+                continue
+            o = st[OUT, u]
+            if adjust:
+                d = f32(o - t)
+                a = o
+                if d > radius:
+                    a = f32(t + radius)
+                elif d < -radius:
+                    a = f32(t - radius)
+                if d < zero_r and d > -zero_r:
+                    a = o
+                t = a
+            st[ADJ, u] = t
+            if t == t:
+                terms[u] = _error_term(cost, o, t)
+        # costs.sequential_sum: float terms go through NumPy's cumsum (the first
+        # term as it is), others are added to a float starting at 0
+        exact = True
+        for u in range(n):
+            x = terms[u]
+            if x == x and f64(f32(x)) != x:
+                exact = False
+        err = f32(0.0)
+        for u in range(n):
+            if exact and u == 0:
+                err = f32(terms[0])
+            else:
+                err = f32(f64(err) + terms[u])
+        s = scale
+        if pseudo:
+            s = s * f64(freq)
+        return f32(f64(err) * s)
+
+    @_njit
     def _forward_group(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
                        training):
         n = gi[k, G_SIZE]
@@ -274,44 +315,8 @@ if HAVE_NUMBA:
                 for u in range(n):
                     st[DC, u] = f32(0.0)
             return
-        radius = f32(gf[k, F_RADIUS])
-        zero_r = f32(gf[k, F_ZERO_RADIUS])
-        terms = np.zeros(n)
-        for u in range(n):
-            t = st[TGT, u]
-            if t != t:
-                continue
-            o = st[OUT, u]
-            if gi[k, G_ADJUST]:
-                d = f32(o - t)
-                a = o
-                if d > radius:
-                    a = f32(t + radius)
-                elif d < -radius:
-                    a = f32(t - radius)
-                if d < zero_r and d > -zero_r:
-                    a = o
-                t = a
-            st[ADJ, u] = t
-            if t == t:
-                terms[u] = _error_term(cost, o, t)
-        # costs.sequential_sum: float terms go through NumPy's cumsum (the first
-        # term as it is), others are added to a float starting at 0
-        exact = True
-        for u in range(n):
-            x = terms[u]
-            if x == x and f64(f32(x)) != x:
-                exact = False
-        err = f32(0.0)
-        for u in range(n):
-            if exact and u == 0:
-                err = f32(terms[0])
-            else:
-                err = f32(f64(err) + terms[u])
-        s = gf[k, F_SCALE]
-        if pseudo:
-            s = s * f64(freq)
-        vals[k] = f32(f64(err) * s)
+        vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
+                              f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
         if training:
             factor = 2.0 if cost == SSE else 1.0
             bs = f32(f64(freq if pseudo else 1.0) * gf[k, F_BACK_SCALE] * factor)

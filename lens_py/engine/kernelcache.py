@@ -44,9 +44,12 @@ class Kernels:
     kernels itself on failure).  `probe`: one of the module's cached
     dispatchers, whose cache directory is where the marker goes."""
 
-    def __init__(self, name: str, source_file: str, warm, probe):
+    def __init__(self, name: str, source_file: str, warm, probe, depends=()):
         self.name = name
         self.source_file = source_file
+        # other files whose compiled functions this module's kernels call:
+        # numba's cache cannot see them change, the marker does
+        self.depends = tuple(depends)
         self.warm = warm
         self.probe = probe
         self.loaded = threading.Event()
@@ -63,8 +66,9 @@ class Kernels:
     def marker(self) -> str:
         import numba
         h = hashlib.sha1()
-        with open(self.source_file, "rb") as f:
-            h.update(f.read())
+        for path in (self.source_file,) + self.depends:
+            with open(path, "rb") as f:
+                h.update(f.read())
         h.update(numba.__version__.encode())
         h.update(_host_cpu().encode())
         return os.path.join(self.cache_dir(), f"lens_py_{self.name}_{h.hexdigest()[:16]}.ok")
@@ -77,6 +81,21 @@ class Kernels:
         no process tries again: the NumPy path runs, same numbers.)"""
         return os.path.exists(self.marker() + ".failed")
 
+    def forget_stale_cache(self) -> None:
+        """The compiler is about to compile these kernels (no marker): numba's
+        cache files of a module with dependencies may hold code built on an
+        older version of them, so they go."""
+        if not self.depends:
+            return
+        stem = os.path.splitext(os.path.basename(self.source_file))[0]
+        folder = self.cache_dir()
+        for name in os.listdir(folder) if os.path.isdir(folder) else ():
+            if name.startswith(stem + ".") and name.endswith((".nbi", ".nbc")):
+                try:
+                    os.remove(os.path.join(folder, name))
+                except OSError:
+                    pass
+
     def mark_cached(self, ok: bool = True) -> None:
         path = self.marker() + ("" if ok else ".failed")
         tmp = f"{path}.{os.getpid()}.tmp"
@@ -84,6 +103,14 @@ class Kernels:
             f.write("numba's cache holds these kernels\n" if ok
                     else "compiling these kernels failed here\n")
         os.replace(tmp, path)
+        folder, mine = os.path.split(path)
+        for name in os.listdir(folder):     # markers of older versions of these sources
+            if name.startswith(f"lens_py_{self.name}_") and name != mine \
+                    and name.endswith((".ok", ".ok.failed")):
+                try:
+                    os.remove(os.path.join(folder, name))
+                except OSError:
+                    pass
 
     # -- loading in this process ---------------------------------------------------------
     def _run_warm(self) -> None:
@@ -224,9 +251,11 @@ def main() -> int:
     if lock is None:
         return 0
     try:
-        from . import fastexample, fastpath
-        modules = [m for m in (fastexample, fastpath) if m.HAVE_NUMBA]
+        from . import fastcontinuous, fastexample, fastpath
+        modules = [m for m in (fastexample, fastcontinuous, fastpath) if m.HAVE_NUMBA]
         for m in modules:
+            if not m.KERNELS.cached():
+                m.KERNELS.forget_stale_cache()
             m.KERNELS.ready(wait=True)
             m.KERNELS.mark_cached(ok=m.ENABLED)
     finally:

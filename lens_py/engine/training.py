@@ -21,6 +21,7 @@ from . import continuous
 from . import kohonen  # noqa: F401   (registers KOHONEN)
 from . import moreprocs  # noqa: F401  (registers the remaining group procedures)
 from . import exampleloop
+from . import fastcontinuous
 from . import fastexample
 from . import fastpath
 from . import forward as F
@@ -202,6 +203,9 @@ def run_example(session, net, exset, example, training: bool,
     if net.type & T.BOLTZMANN:
         return boltzmann.run_example(session, net, exset, example, training, example_back)
     if net.type & T.CONTINUOUS:
+        done = fastcontinuous.run_example(session, net, exset, example, training, example_back)
+        if done is not None:                # compiled, the same numbers
+            return done
         return continuous.run_example(session, net, exset, example, training, example_back)
     hook = _hooks_for(session, net)
     events = example.events
@@ -520,7 +524,7 @@ def _now_ms() -> int:
 KERNEL_WAIT_SECONDS = 5.0
 
 
-def _settle_kernels() -> None:
+def _settle_kernels(net) -> None:
     """Give compiled kernels that are being loaded from numba's cache a moment
     before the first run: that takes ~0.3 s alone, but several seconds while
     the NumPy path (same numbers, slower) competes with the loading thread for
@@ -529,6 +533,8 @@ def _settle_kernels() -> None:
     if fastpath.HAVE_NUMBA:
         fastpath.KERNELS.settle(KERNEL_WAIT_SECONDS)
         fastexample.KERNELS.settle(KERNEL_WAIT_SECONDS)
+        if net.type & T.CONTINUOUS and fastcontinuous.HAVE_NUMBA:
+            fastcontinuous.KERNELS.settle(KERNEL_WAIT_SECONDS)
 
 
 def train(session, net, num_updates=None, report=None, algorithm=None,
@@ -558,7 +564,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         raise NetworkError(f"weightDecay ({net.weight_decay:f}) must be in the range [0,1].")
     if net.report_interval < 0:
         raise NetworkError(f"reportInterval ({net.report_interval}) cannot be negative.")
-    _settle_kernels()
+    _settle_kernels(net)
     alg = net.algorithm
     session.print(f"Performing {net.num_updates} updates using {T.ALGORITHM_LONG_NAMES[alg]}...\n")
     if net.report_interval:
@@ -657,7 +663,7 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
     if num_examples < 0:
         raise NetworkError(f"test: number of examples ({num_examples}) can't be negative")
     check_supported(net)
-    _settle_kernels()
+    _settle_kernels(net)
     if reset_error:
         net.error = 0.0
         net.output_cost = 0.0

@@ -1,0 +1,878 @@
+"""One example of a CONTINUOUS network, compiled (optional, with numba):
+continuous.run_example -- the reset tick 0, the synchronous ticks, the
+events, and when training the example's backward pass -- with the same
+float32 operations in the same order, so the same bits.
+
+Covered: float32 networks whose groups' input procedures are DOT_PRODUCT,
+SOFT_CLAMP and IN_INTEGR (each at most once, any order, or none); output
+procedures among LINEAR,
+LOGISTIC, TANH, HARD_CLAMP and BIAS_CLAMP, optionally followed by OUT_INTEGR;
+at most one error procedure, SUM_SQUARED or CROSS_ENTROPY; dense projections,
+one per sender, not shared; no hooks, no example or event procs, no output
+file, no noise, no lesions, a stored example set (not PIPE or CUSTOM), and a
+history at least as long as the example.  Anything else (and everything until
+the kernel is loaded, in a background thread) runs in continuous.py: then
+`run_example` returns None having changed nothing.
+
+The events are loaded from exampleloop.EventTable (what training.load_event
+writes, tabled once per version of the set), so one call runs the example.
+The kernel calls fastexample's compiled unit functions; numba's cache does
+not see changes in another file, so kernelcache treats fastexample.py as a
+dependency: when it changes, this module's numba cache is cleared and the
+kernel compiled again.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import continuous
+from . import exampleloop
+from . import kernelcache
+from . import fastexample
+from . import forward as F
+from . import training as TR
+from . import types as T
+
+HAVE_NUMBA = fastexample.HAVE_NUMBA
+ENABLED = HAVE_NUMBA
+
+_MAX_PROCS = 4
+_OUT_CODES = {T.LINEAR: fastexample.LINEAR, T.LOGISTIC: fastexample.LOGISTIC,
+              T.TANH: fastexample.TANH, T.HARD_CLAMP: fastexample.HARD_CLAMP,
+              T.BIAS_CLAMP: fastexample.BIAS_CLAMP}
+_COST_CODES = {T.SUM_SQUARED: fastexample.SSE, T.CROSS_ENTROPY: fastexample.CE}
+I_DOT, I_SOFT, I_INTEG = 1, 2, 3
+_IN_CODES = {T.DOT_PRODUCT: I_DOT, T.SOFT_CLAMP: I_SOFT, T.IN_INTEGR: I_INTEG}
+_MAX_IN = 3
+
+# columns of the group tables: gi (int64), gf (float64), ga (addresses)
+(C_SIZE, C_DOT, C_IN_INTEG, C_HAS_IN, C_HARD, C_BACK_NONE, C_ZERO_OUT, C_OUT_INTEG,
+ C_COST, C_ADJUST, C_P0, C_NP, C_RESET, C_STORE0_OUT, C_STORE0_TGT, C_CRIT,
+ C_NPROCS, C_PROC0) = range(18)
+C_NIN = C_PROC0 + _MAX_PROCS           # the input procedures, in order
+C_IN0 = C_NIN + 1
+GI_COLS = C_IN0 + _MAX_IN
+(F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE, F_DT, F_INIT_OUT, F_RESET_IN,
+ F_CRIT, F_ERR, F_CLAMP) = range(11)
+GF_COLS = 11
+(A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT) = range(10)
+GA_COLS = 10
+# columns of the projection table
+P_SEND, P_W, P_D, P_R, P_S = range(5)
+# ctl (int64): in, then out
+(K_TRAIN, K_BACK, K_FIRST, K_EVENTS, K_MAX_TICKS, K_TPI, K_CRIT_REQ, K_PSEUDO,
+ K_TICKS, K_CORRECT, K_ADDED) = range(11)
+K_COLS = 11
+# io (float64): freq in; net error and grace period in and out
+(X_FREQ, X_ERR, X_GRACE) = range(3)
+
+IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
+
+if HAVE_NUMBA:
+    from .fastexample import (_njit, _state, _matrix, _sigmoid, _tanh, _tanh_deriv,
+                              _error_deriv, _clamped, _group_met, _log32,
+                              group_error)
+    f32 = np.float32
+    f64 = np.float64
+    LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
+        fastexample.LINEAR, fastexample.LOGISTIC, fastexample.TANH, fastexample.HARD_CLAMP,
+        fastexample.BIAS_CLAMP)
+    SSE = fastexample.SSE
+    _SMALL32 = np.float32(1e-8)
+    _LARGE32 = np.float32(1e8)
+
+    @_njit
+    def _row(address, n):
+        return _matrix(address, 1, n)[0]
+
+    @_njit
+    def _dot_input(k, gi, ga, pt, st, n):
+        """dot_product_input: one running sum from 0 over the senders' caches
+        (the last tick's outputs), Lens's unrolled chunks of ten."""
+        for u in range(n):
+            st[IN, u] = f32(0.0)
+        for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
+            R, S = pt[p, P_R], pt[p, P_S]
+            w = _matrix(pt[p, P_W], R, S)
+            so = _state(ga[pt[p, P_SEND], A_STATE], S)
+            chunks = (S - 1) // 10 if S > 10 else 0
+            for u in range(n):
+                acc = st[IN, u]
+                j = 0
+                for _ in range(chunks):
+                    s1 = f32(so[OC, j] * w[u, j])
+                    for t in range(1, 10):
+                        s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
+                    acc = f32(acc + s1)
+                    j += 10
+                for jj in range(j, S):
+                    acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
+                st[IN, u] = acc
+
+    @_njit
+    def _soft_clamp(k, gf, st, n):
+        """continuous._soft_clamp: input += logit(init + strength*(ext - init))
+        / gain where the external input is set (+-LARGE_VAL outside (0, 1))."""
+        init = f32(gf[k, F_INIT_OUT])
+        strength = f32(gf[k, F_CLAMP])
+        gain = f32(gf[k, F_GAIN])
+        for u in range(n):
+            e = st[EXT, u]
+            if e != e:
+                continue
+            val = f32(init + f32(strength * f32(e - init)))
+            if val <= f32(0.0):
+                term = -_LARGE32
+            elif val >= f32(1.0):
+                term = _LARGE32
+            else:
+                term = f32(_log32(f32(val / f32(f32(1.0) - val))) / gain)
+            st[IN, u] = f32(st[IN, u] + term)
+
+    @_njit
+    def _input_forward(k, gi, gf, ga, pt, tick, H):
+        """compute_input: the input procedures in order (IN_INTEGR not in a
+        fully clamped group), the input zeroed when fully clamped; kept in
+        the history."""
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        clamped = gi[k, C_HARD] != 0 and _clamped(st, n)
+        if not gi[k, C_DOT]:
+            for u in range(n):
+                st[IN, u] = f32(0.0)
+        for q in range(gi[k, C_NIN]):
+            code = gi[k, C_IN0 + q]
+            if code == I_DOT:
+                _dot_input(k, gi, ga, pt, st, n)
+            elif code == I_SOFT:
+                _soft_clamp(k, gf, st, n)
+            elif not clamped:
+                v = _row(ga[k, A_INV], n)
+                uds = _row(ga[k, A_UDT], n)
+                dt = f32(gf[k, F_DT])
+                for u in range(n):
+                    step = f32(dt * uds[u])
+                    v[u] = f32(v[u] + f32(step * f32(st[IN, u] - v[u])))
+                    st[IN, u] = v[u]
+        if clamped and gi[k, C_NIN]:
+            for u in range(n):
+                st[IN, u] = f32(0.0)
+        hin = _matrix(ga[k, A_HIN], H, n)
+        for u in range(n):
+            hin[tick, u] = st[IN, u]
+
+    @_njit
+    def _output_forward(k, gi, gf, ga, tick, H):
+        """compute_output, OUT_INTEGR last (keeping its input for the
+        backward pass); HARD_CLAMP's external inputs kept per tick."""
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        if gi[k, C_ZERO_OUT]:
+            for u in range(n):
+                st[OUT, u] = f32(0.0)
+        gain = f32(gf[k, F_GAIN])
+        for q in range(gi[k, C_NPROCS]):
+            code = gi[k, C_PROC0 + q]
+            if code == LINEAR:
+                for u in range(n):
+                    st[OUT, u] = st[IN, u]
+            elif code == LOGISTIC:
+                for u in range(n):
+                    st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
+            elif code == TANH:
+                for u in range(n):
+                    st[OUT, u] = _tanh(f32(gain * st[IN, u]))
+            elif code == HARD_CLAMP:
+                hext = _matrix(ga[k, A_HEXT], H, n)
+                for u in range(n):
+                    e = st[EXT, u]
+                    hext[tick, u] = e
+                    if e == e:
+                        st[OUT, u] = e
+            elif code == BIAS_CLAMP:
+                for u in range(n):
+                    st[OUT, u] = f32(1.0)
+        if gi[k, C_OUT_INTEG]:
+            v = _row(ga[k, A_OUTV], n)
+            inst = _matrix(ga[k, A_INST], H, n)
+            uds = _row(ga[k, A_UDT], n)
+            dt = f32(gf[k, F_DT])
+            for u in range(n):
+                inst[tick, u] = st[OUT, u]
+                step = f32(dt * uds[u])
+                v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
+                st[OUT, u] = v[u]
+        hout = _matrix(ga[k, A_HOUT], H, n)
+        for u in range(n):
+            st[OC, u] = st[OUT, u]
+            hout[tick, u] = st[OUT, u]
+
+    @_njit
+    def _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H):
+        """compute_cost for an error procedure: the tick's error in vals[k]
+        (fastexample's arithmetic), the targets kept (NaN in a grace period)."""
+        cost = gi[k, C_COST]
+        if cost == 0:
+            return
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        htgt = _matrix(ga[k, A_HTGT], H, n)
+        if grace:
+            for u in range(n):
+                htgt[tick, u] = f32(np.nan)
+            return
+        vals[k] = group_error(st, n, cost, gi[k, C_ADJUST] != 0, f32(gf[k, F_RADIUS]),
+                              f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
+        for u in range(n):
+            htgt[tick, u] = st[TGT, u]
+
+    @_njit
+    def _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H):
+        """compute_cost_back: the output derivatives, kept for the example's
+        backward pass."""
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        for u in range(n):
+            st[OD, u] = f32(0.0)
+        cost = gi[k, C_COST]
+        if cost == 0:
+            return
+        if not grace:
+            factor = 2.0 if cost == SSE else 1.0
+            bs = f32(f64(freq if pseudo else 1.0) * gf[k, F_BACK_SCALE] * factor)
+            for u in range(n):
+                if st[TGT, u] != st[TGT, u]:
+                    continue
+                t = st[ADJ, u]
+                if t != t:
+                    continue
+                st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+        hod = _matrix(ga[k, A_HOD], H, n)
+        for u in range(n):
+            hod[tick, u] = st[OD, u]
+
+    @_njit
+    def _output_back(k, gi, gf, ga, tick, H):
+        """compute_output_back: OUT_INTEGR's accumulator first (its input
+        restored as the output), then the procedures in reverse."""
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        for u in range(n):
+            st[OD, u] = f32(st[OD, u] + st[DC, u])
+            st[DC, u] = f32(0.0)
+        if gi[k, C_OUT_INTEG]:
+            v = _row(ga[k, A_OUTV], n)
+            inst = _matrix(ga[k, A_INST], H, n)
+            uds = _row(ga[k, A_UDT], n)
+            dt = f32(gf[k, F_DT])
+            for u in range(n):
+                d = f32(f32(dt * uds[u]) * v[u])
+                st[OUT, u] = inst[tick, u]
+                v[u] = f32(v[u] + f32(st[OD, u] - d))
+                st[OD, u] = d
+        gain = f32(gf[k, F_GAIN])
+        for q in range(gi[k, C_NPROCS] - 1, -1, -1):
+            code = gi[k, C_PROC0 + q]
+            if code == LINEAR:
+                for u in range(n):
+                    st[ID, u] = st[OD, u]
+            elif code == LOGISTIC:
+                g64 = f64(gain)
+                for u in range(n):
+                    o = st[OUT, u]
+                    st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
+            elif code == TANH:
+                for u in range(n):
+                    st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
+            elif code == HARD_CLAMP:
+                hext = _matrix(ga[k, A_HEXT], H, n)
+                for u in range(n):
+                    if hext[tick, u] == hext[tick, u]:
+                        st[ID, u] = f32(0.0)
+            elif code == BIAS_CLAMP:
+                for u in range(n):
+                    st[ID, u] = f32(0.0)
+
+    @_njit
+    def _input_back(k, gi, gf, ga, pt):
+        """compute_input_back: the input procedures in reverse -- IN_INTEGR's
+        accumulator, DOT_PRODUCT's sender and link derivatives (nothing from
+        a fully clamped group), SOFT_CLAMP none."""
+        if not gi[k, C_HAS_IN]:
+            return
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        skip = False
+        if gi[k, C_HARD]:
+            if gi[k, C_BACK_NONE]:
+                return
+            skip = _clamped(st, n)
+        for q in range(gi[k, C_NIN] - 1, -1, -1):
+            code = gi[k, C_IN0 + q]
+            if code == I_INTEG:
+                if skip:
+                    continue
+                v = _row(ga[k, A_INV], n)
+                uds = _row(ga[k, A_UDT], n)
+                dt = f32(gf[k, F_DT])
+                for u in range(n):
+                    d = f32(f32(dt * uds[u]) * v[u])
+                    v[u] = f32(v[u] + f32(st[ID, u] - d))
+                    st[ID, u] = d
+            elif code == I_DOT:
+                for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
+                    R, S = pt[p, P_R], pt[p, P_S]
+                    w = _matrix(pt[p, P_W], R, S)
+                    dv = _matrix(pt[p, P_D], R, S)
+                    ss = _state(ga[pt[p, P_SEND], A_STATE], S)
+                    for u in range(R):
+                        d = f32(0.0) if skip else st[ID, u]
+                        for j in range(S):
+                            ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
+                    for u in range(R):
+                        d = f32(0.0) if skip else st[ID, u]
+                        for j in range(S):
+                            dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
+
+    @_njit
+    def _restore(k, gi, ga, tick, H, inputs):
+        n = gi[k, C_SIZE]
+        st = _state(ga[k, A_STATE], n)
+        hout = _matrix(ga[k, A_HOUT], H, n)
+        for u in range(n):
+            st[OUT, u] = hout[tick, u]
+            st[OC, u] = hout[tick, u]
+        if inputs:
+            hin = _matrix(ga[k, A_HIN], H, n)
+            for u in range(n):
+                st[IN, u] = hin[tick, u]
+
+    @_njit
+    def _example_back(gi, gf, ga, pt, last, H):
+        """continuous.example_back."""
+        ng = gi.shape[0]
+        for k in range(ng):
+            n = gi[k, C_SIZE]
+            st = _state(ga[k, A_STATE], n)
+            for u in range(n):
+                st[DC, u] = f32(0.0)
+            if gi[k, C_IN_INTEG]:
+                v = _row(ga[k, A_INV], n)
+                for u in range(n):
+                    v[u] = f32(0.0)
+            if gi[k, C_OUT_INTEG]:
+                v = _row(ga[k, A_OUTV], n)
+                for u in range(n):
+                    v[u] = f32(0.0)
+        for tick in range(last, 0, -1):
+            for k in range(ng):
+                n = gi[k, C_SIZE]
+                st = _state(ga[k, A_STATE], n)
+                if gi[k, C_COST]:
+                    hod = _matrix(ga[k, A_HOD], H, n)
+                    for u in range(n):
+                        st[OD, u] = hod[tick, u]
+                else:
+                    for u in range(n):
+                        st[OD, u] = f32(0.0)
+            for k in range(ng):
+                _output_back(k, gi, gf, ga, tick, H)
+            for k in range(ng):
+                _restore(k, gi, ga, tick - 1, H, True)
+            for k in range(ng):
+                _input_back(k, gi, gf, ga, pt)
+        for k in range(ng):
+            _restore(k, gi, ga, last, H, False)
+
+    @_njit
+    def _load(ev, gi, ga, wr_first, wr_gfu, wr_val):
+        for w in range(wr_first[ev], wr_first[ev + 1]):
+            k = wr_gfu[w, 0]
+            st = _state(ga[k, A_STATE], gi[k, C_SIZE])
+            st[wr_gfu[w, 1], wr_gfu[w, 2]] = wr_val[w]
+
+    @_njit
+    def _criteria(gi, gf, ga):
+        """training._criteria: every criterion group met its criterion (and
+        there is one)."""
+        met = False
+        for k in range(gi.shape[0]):
+            if gi[k, C_CRIT]:
+                st = _state(ga[k, A_STATE], gi[k, C_SIZE])
+                if not _group_met(gi[k, C_CRIT], f32(gf[k, F_CRIT]), st):
+                    return False
+                met = True
+        return met
+
+    @_njit
+    def example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals, terms,
+                       event_hist, H):
+        """continuous.run_example for one example (events from the write
+        table, starting at event ctl[K_FIRST]), then when training and
+        asked for, its backward pass.  Out: ctl[K_TICKS] (ticksOnExample),
+        ctl[K_CORRECT], io[X_ERR], io[X_GRACE], the group errors in gf."""
+        training = ctl[K_TRAIN] != 0
+        first, n_events = ctl[K_FIRST], ctl[K_EVENTS]
+        max_ticks, tpi = ctl[K_MAX_TICKS], ctl[K_TPI]
+        crit_required = ctl[K_CRIT_REQ] != 0
+        pseudo = ctl[K_PSEUDO] != 0
+        freq = io[X_FREQ]
+        net_err = f32(io[X_ERR])
+        ng = gi.shape[0]
+        event = 0
+        ctl[K_ADDED] = 0
+        _load(first, gi, ga, wr_first, wr_gfu, wr_val)
+        ticks_on_event = 0
+        max_t, min_t, grace_t = times[first, 0], times[first, 1], times[first, 2]
+        grace = grace_t > f32(0.0)
+        for k in range(ng):
+            n = gi[k, C_SIZE]
+            st = _state(ga[k, A_STATE], n)
+            if gi[k, C_RESET]:
+                v = f32(gf[k, F_INIT_OUT])
+                for u in range(n):
+                    st[OUT, u] = v
+                    st[OC, u] = v
+                if gi[k, C_IN_INTEG]:
+                    iv = _row(ga[k, A_INV], n)
+                    for u in range(n):
+                        iv[u] = f32(gf[k, F_RESET_IN])
+                if gi[k, C_OUT_INTEG]:
+                    ov = _row(ga[k, A_OUTV], n)
+                    for u in range(n):
+                        ov[u] = v
+        for k in range(ng):
+            n = gi[k, C_SIZE]
+            st = _state(ga[k, A_STATE], n)
+            if gi[k, C_STORE0_OUT]:
+                hout = _matrix(ga[k, A_HOUT], H, n)
+                for u in range(n):
+                    hout[0, u] = st[OUT, u]
+            if gi[k, C_STORE0_TGT]:
+                htgt = _matrix(ga[k, A_HTGT], H, n)
+                for u in range(n):
+                    htgt[0, u] = st[TGT, u]
+        event_hist[0] = -1
+        correct = True
+        current = 0
+        tick = 1
+        while tick < max_ticks and event < n_events:
+            current = tick
+            event_hist[tick] = event
+            for k in range(ng):
+                _input_forward(k, gi, gf, ga, pt, tick, H)
+            for k in range(ng):
+                _output_forward(k, gi, gf, ga, tick, H)
+            for k in range(ng):
+                _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H)
+            if not grace:
+                for k in range(ng):
+                    if gi[k, C_COST]:
+                        ctl[K_ADDED] = 1
+                        v = vals[k]
+                        gf[k, F_ERR] = f64(f32(f32(gf[k, F_ERR]) + v))
+                        net_err = f32(net_err + v)
+            if training:
+                for k in range(ng):
+                    _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H)
+            ticks_on_event += 1
+            t = f32(f32(f32(ticks_on_event) / f32(tpi)) + _SMALL32)
+            done = False
+            crit = False
+            checked = False
+            if t >= max_t or tick >= max_ticks - 1:
+                done = True
+            elif t >= min_t:
+                crit = _criteria(gi, gf, ga)
+                checked = True
+                done = crit
+                if not done and grace and t >= grace_t:
+                    grace = False
+            elif grace and t >= grace_t:
+                grace = False
+            if done:
+                if not checked:
+                    crit = _criteria(gi, gf, ga)
+                if not crit:
+                    correct = False
+                if crit_required and not crit:
+                    break
+                event += 1
+                if event < n_events:
+                    ev = first + event
+                    _load(ev, gi, ga, wr_first, wr_gfu, wr_val)
+                    ticks_on_event = 0
+                    max_t, min_t, grace_t = times[ev, 0], times[ev, 1], times[ev, 2]
+                    grace = grace_t > f32(0.0)
+            tick += 1
+        ctl[K_TICKS] = current + 1
+        ctl[K_CORRECT] = 1 if correct else 0
+        io[X_ERR] = f64(net_err)
+        io[X_GRACE] = 1.0 if grace else 0.0
+        if training and ctl[K_BACK] != 0:
+            _example_back(gi, gf, ga, pt, current, H)
+
+
+# -- loading the kernel ------------------------------------------------------------------
+
+def _warm() -> None:
+    """Compile (or load from numba's cache) the kernel on a one-unit net."""
+    global ENABLED
+    try:
+        H = 3
+        keep = []
+
+        def addr(shape):
+            a = np.zeros(shape, dtype=np.float32)
+            keep.append(a)
+            return a.ctypes.data
+        gi = np.zeros((1, GI_COLS), dtype=np.int64)
+        gi[0, C_SIZE] = 1
+        gf = np.zeros((1, GF_COLS))
+        ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
+                      dtype=np.int64)
+        pt = np.zeros((0, 5), dtype=np.int64)
+        times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+        ctl = np.zeros(K_COLS, dtype=np.int64)
+        ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
+        io = np.zeros(3)
+        example_kernel(ctl, io, gi, gf, ga, pt, times, np.zeros(2, dtype=np.int64),
+                       np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.float32),
+                       np.zeros(1, dtype=np.float32), np.zeros(1), np.zeros(2, dtype=np.int64),
+                       H)
+    except Exception:       # continuous.py does everything then
+        ENABLED = False
+
+
+def ready() -> bool:
+    """Is the kernel loaded?  (kernelcache.py: compiled once per install by a
+    separate process, loaded from numba's cache in a background thread;
+    continuous.py runs meanwhile, with the same numbers.)"""
+    return HAVE_NUMBA and KERNELS.ready() and ENABLED
+
+
+def wait_ready(timeout: float | None = None) -> bool:
+    if not HAVE_NUMBA:
+        return False
+    return KERNELS.ready(True if timeout is None else timeout) and ENABLED
+
+
+# -- plans ---------------------------------------------------------------------------------
+
+_INTEGRATORS = ("IN_INTEGR", "OUT_INTEGR", "INTERACT_INTEGR")
+
+
+def _blocker(net):
+    """Why the kernel cannot run this network (None if it can)."""
+    if net.dtype != np.float32 or not net.type & T.CONTINUOUS or net.type & T.BOLTZMANN:
+        return "network"
+    if any(net.hooks.get(h) for h in TR._HOOKS_INSIDE_EXAMPLES):
+        return "hook"
+    if net.example_writer is not None:
+        return "output file"
+    if net.has_lesions or net.noise_groups:
+        return "lesions or noise"
+    if net.exact_arithmetic is False:
+        return "arithmetic"
+    H = net.history_length
+    if H < net.max_ticks or net.max_ticks < 2:
+        return "history"
+    if len(net.event_history) < net.max_ticks or len(net.reset_history) < H:
+        return "history"
+    for g in net.groups:
+        if g.type & (T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE | T.LESIONED):
+            return "group type"
+        if len(g.input_procs) > _MAX_IN or len(set(g.input_procs)) != len(g.input_procs) \
+                or any(p not in _IN_CODES for p in g.input_procs):
+            return "input type"
+        procs = g.output_procs
+        if procs and procs[-1] == T.OUT_INTEGR:
+            procs = procs[:-1]
+        if len(procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in procs):
+            return "output type"
+        if len(g.cost_procs) > 1 or any(p not in _COST_CODES for p in g.cost_procs):
+            return "cost type"
+        for kind, proc in (("IN_INTEGR", T.IN_INTEGR), ("OUT_INTEGR", T.OUT_INTEGR)):
+            has = proc in g.input_procs or proc in g.output_procs
+            if not has and kind in g.proc_state:
+                return "integrators"        # a stale one: example_back zeroes it
+        if "INTERACT_INTEGR" in g.proc_state:
+            return "integrators"
+        arrays = [g.state[:, 0]] + [getattr(g, h) for h in
+                                    ("input_history", "output_history", "target_history",
+                                     "output_deriv_history")] + [g.unit_dt_scale]
+        if g.state.shape[1] != 1 or not g.state.flags.c_contiguous:
+            return "state"
+        for a in arrays:
+            if a.dtype != np.float32 or not a.flags.c_contiguous:
+                return "state"
+        for h in ("input_history", "output_history", "target_history", "output_deriv_history"):
+            if getattr(g, h).shape != (H, g.size):
+                return "history"
+        if g.unit_dt_scale.shape != (g.size,):
+            return "state"
+        if len({id(p.sender) for p in g.incoming}) != len(g.incoming):
+            return "several projections from one sender"
+        if g.incoming and T.DOT_PRODUCT not in g.input_procs:
+            return "links"
+        for p in g.incoming:
+            if p.mask is not None or p.weight.dtype != np.float32 \
+                    or p.weight.shape != (g.size, p.sender.size) \
+                    or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
+                    or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
+                return "projection"
+            if not F.exact_for(net, 1, p):
+                return "arithmetic"
+    # a shared weight array is changed once per update, but would be read as two
+    seen = set()
+    for g in net.groups:
+        for p in g.incoming:
+            if id(p.arrays) in seen:
+                return "shared weights"
+            seen.add(id(p.arrays))
+    return None
+
+
+class ContinuousPlan:
+    """The kernel's tables for one network structure (its arrays kept alive,
+    so their addresses stay valid)."""
+
+    def __init__(self, net):
+        groups = list(net.groups)
+        index = {id(g): k for k, g in enumerate(groups)}
+        H = net.history_length
+        self.groups = groups
+        self.H = H
+        ng = len(groups)
+        gi = np.zeros((ng, GI_COLS), dtype=np.int64)
+        ga = np.zeros((ng, GA_COLS), dtype=np.int64)
+        self.keep = []
+        projs = []
+        self.integrators = []       # (group, kind, IntegratorState)
+        self.hard = []              # (group, proc_state keys, rows kept per tick)
+        for k, g in enumerate(groups):
+            ot = g.output_type
+            procs = list(g.output_procs)
+            out_integ = bool(procs) and procs[-1] == T.OUT_INTEGR
+            if out_integ:
+                procs = procs[:-1]
+            gi[k, C_SIZE] = g.size
+            gi[k, C_DOT] = 1 if T.DOT_PRODUCT in g.input_procs else 0
+            gi[k, C_IN_INTEG] = 1 if T.IN_INTEGR in g.input_procs else 0
+            gi[k, C_HAS_IN] = 1 if g.input_procs else 0
+            gi[k, C_NIN] = len(g.input_procs)
+            for q, proc in enumerate(g.input_procs):
+                gi[k, C_IN0 + q] = _IN_CODES[proc]
+            gi[k, C_HARD] = 1 if ot & T.HARD_CLAMP else 0
+            gi[k, C_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
+            gi[k, C_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
+            gi[k, C_OUT_INTEG] = 1 if out_integ else 0
+            gi[k, C_NPROCS] = len(procs)
+            for q, proc in enumerate(procs):
+                gi[k, C_PROC0 + q] = _OUT_CODES[proc]
+            gi[k, C_COST] = _COST_CODES[g.cost_procs[0]] if g.cost_procs else 0
+            gi[k, C_P0] = len(projs)
+            gi[k, C_NP] = len(g.incoming)
+            gi[k, C_RESET] = 1 if g.type & T.RESET_ON_EXAMPLE else 0
+            gi[k, C_STORE0_OUT] = 1 if g.type & T.USE_OUTPUT_HIST else 0
+            gi[k, C_STORE0_TGT] = 1 if (g.type & T.ERROR_MASKS
+                                        and g.type & T.USE_TARGET_HIST) else 0
+            projs.extend(g.incoming)
+            ga[k, A_STATE] = g.state.ctypes.data
+            for col, name in ((A_HIN, "input_history"), (A_HOUT, "output_history"),
+                              (A_HTGT, "target_history"), (A_HOD, "output_deriv_history")):
+                a = getattr(g, name)
+                self.keep.append(a)
+                ga[k, col] = a.ctypes.data
+            self.keep += [g.state, g.unit_dt_scale]
+            ga[k, A_UDT] = g.unit_dt_scale.ctypes.data
+            if gi[k, C_IN_INTEG]:
+                st = continuous.integrator_state(net, g, "IN_INTEGR")
+                self.integrators.append((g, "IN_INTEGR", st))
+                self.keep.append(st.value)
+                ga[k, A_INV] = st.value.ctypes.data
+            if out_integ:
+                st = continuous.integrator_state(net, g, "OUT_INTEGR")
+                self.integrators.append((g, "OUT_INTEGR", st))
+                self.keep += [st.value, st.instant]
+                ga[k, A_OUTV] = st.value.ctypes.data
+                ga[k, A_INST] = st.instant.ctypes.data
+            if gi[k, C_HARD]:
+                ext = np.full((H, g.size), np.nan, dtype=np.float32)
+                # what forward._hard_clamp keeps per tick, as views of the kernel's rows
+                keys = [("HARD_CLAMP", t) for t in range(H)]
+                rows = [ext[t:t + 1] for t in range(H)]
+                self.hard.append((g, keys, rows))
+                self.keep.append(ext)
+                ga[k, A_HEXT] = ext.ctypes.data
+        self.gi, self.ga = gi, ga
+        self.gf = np.zeros((ng, GF_COLS))
+        self.pt = np.array([[index[id(p.sender)], p.weight.ctypes.data, p.deriv.ctypes.data,
+                             p.weight.shape[0], p.weight.shape[1]] for p in projs],
+                           dtype=np.int64).reshape(-1, 5)
+        self.keep += [a for p in projs for a in (p.weight, p.deriv)]
+        self.vals = np.zeros(ng, dtype=np.float32)
+        self.terms = np.zeros(max([g.size for g in groups] + [1]))
+        self.event_hist = np.zeros(net.max_ticks, dtype=np.int64)
+        self.ctl = np.zeros(K_COLS, dtype=np.int64)
+        self.io = np.zeros(3)
+        self.gain_groups = [(k, g) for k, g in enumerate(groups)
+                            if g.output_type & (T.LOGISTIC | T.TANH)
+                            or T.SOFT_CLAMP in g.input_procs]
+        self.soft_groups = [(k, g) for k, g in enumerate(groups)
+                            if T.SOFT_CLAMP in g.input_procs]
+        self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
+        self.dt_groups = [(k, g) for k, g in enumerate(groups)
+                          if gi[k, C_IN_INTEG] or gi[k, C_OUT_INTEG]]
+        self.reset_groups = [(k, g) for k, g in enumerate(groups)
+                             if gi[k, C_RESET] or T.SOFT_CLAMP in g.input_procs]
+        self.crit_groups = [(k, g) for k, g in enumerate(groups) if g.criterion is not None]
+        self.key = self._key(net)
+
+    @staticmethod
+    def _key(net):
+        # arrays by identity; the plan holds them (self.keep), so no id is reused
+        # (lesions and noise show in the group types and procedures)
+        return (net.dtype, net.type, net.history_length, net.max_ticks, net.exact_arithmetic,
+                getattr(net, "exact_rows", None),
+                tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
+                       tuple(g.cost_procs), id(g.state), id(g.input_history),
+                       id(g.output_history), id(g.target_history),
+                       id(g.output_deriv_history), id(g.unit_dt_scale),
+                       id(g.proc_state.get("IN_INTEGR")), id(g.proc_state.get("OUT_INTEGR")),
+                       tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
+                              p.mask is None) for p in g.incoming))
+                      for g in net.groups))
+
+    def valid(self, net) -> bool:
+        return self._key(net) == self.key
+
+    def fill(self, net, training: bool) -> None:
+        """The parameters a script may have changed since the last example."""
+        gf, gi = self.gf, self.gi
+        d = np.float32
+        for k, g in self.gain_groups:
+            gf[k, F_GAIN] = d(g.choose("gain"))
+        tpi = net.ticks_per_interval
+        for k, g in self.cost_groups:
+            tr, zr = g.choose("target_radius"), g.choose("zero_error_radius")
+            gf[k, F_RADIUS], gf[k, F_ZERO_RADIUS] = tr, zr
+            gi[k, C_ADJUST] = 1 if (tr != 0.0 or zr != 0.0) else 0
+            gf[k, F_SCALE] = np.float64(d(d(g.error_scale) / d(tpi)))
+            gf[k, F_BACK_SCALE] = np.float64(d(g.error_scale))
+            gf[k, F_ERR] = float(d(g.error))
+        for k, g in self.dt_groups:
+            gf[k, F_DT] = d(d(net.dt) * d(g.dt_scale))
+        for k, g in self.reset_groups:
+            gf[k, F_INIT_OUT] = d(g.initial_output())
+            gf[k, F_RESET_IN] = d(g.initial_input())
+        for k, g in self.soft_groups:
+            gf[k, F_CLAMP] = d(g.choose("clamp_strength"))
+        crit = "train_group_crit" if training else "test_group_crit"
+        for k, g in self.crit_groups:
+            kind = g.criterion
+            gi[k, C_CRIT] = 0 if kind is None else (2 if kind == T.MAX_CRIT else 1)
+            gf[k, F_CRIT] = d(g.choose(crit))
+
+
+def plan_for(net):
+    """The network's plan, or None when continuous.py must run it.  (The
+    kernel starts loading the first time a network it covers asks.)"""
+    if not ENABLED or not getattr(net, "fast_path", True):
+        return None
+    plan = getattr(net, "_continuous_plan", None)
+    if plan is None or not plan.valid(net):
+        if _blocker(net) is not None or not ready():
+            net._continuous_plan = None
+            return None
+        plan = net._continuous_plan = ContinuousPlan(net)
+    elif net.example_writer is not None \
+            or any(net.hooks.get(h) for h in TR._HOOKS_INSIDE_EXAMPLES):
+        return None
+    return plan
+
+
+class _Events:
+    """The set's events as an exampleloop.EventTable, packed for the kernel,
+    and each example's index."""
+
+    def __init__(self, net, exset, groups):
+        table = exampleloop.EventTable(net, exset, groups)
+        self.ex_first = table.ex_first
+        self.times = table.times
+        self.wr_first = table.wr_first
+        self.wr_gfu = np.stack([table.wr_group, table.wr_field, table.wr_unit], axis=1) \
+            .astype(np.int64).reshape(-1, 3)
+        self.wr_val = table.wr_val
+        self.index = {id(ex): i for i, ex in enumerate(exset.examples)}
+
+
+def _events_for(net, exset, plan):
+    mode = getattr(exset, "mode", T.ORDERED)
+    version = getattr(exset, "version", None)
+    if mode & (T.PIPE | T.CUSTOM) or version is None or not hasattr(exset, "examples"):
+        return None
+    key = (version, id(exset), id(plan))
+    cached = getattr(net, "_continuous_events", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    events = None
+    if not any(getattr(ex, "proc", None) or any(getattr(ev, "proc", None) for ev in ex.events)
+               for ex in exset.examples):
+        try:
+            events = _Events(net, exset, plan.groups)
+        except exampleloop._TooBig:
+            events = None
+    net._continuous_events = (key, events, plan, exset)     # ids in the key kept alive
+    return events
+
+
+def run_example(session, net, exset, example, training: bool,
+                example_back: bool = True):
+    """continuous.run_example compiled: whether every event met its criteria,
+    or None (nothing changed) when continuous.py must run the example."""
+    plan = plan_for(net)
+    if plan is None:
+        return None
+    events = _events_for(net, exset, plan)
+    if events is None:
+        return None
+    x = events.index.get(id(example))
+    if x is None or exset.examples[x] is not example:
+        return None
+    first, n_events = int(events.ex_first[x]), int(events.ex_first[x + 1] - events.ex_first[x])
+    if n_events == 0:
+        return None
+    plan.fill(net, training)
+    ctl, io = plan.ctl, plan.io
+    ctl[K_TRAIN] = 1 if training else 0
+    ctl[K_BACK] = 1 if example_back else 0
+    ctl[K_FIRST], ctl[K_EVENTS] = first, n_events
+    ctl[K_MAX_TICKS], ctl[K_TPI] = net.max_ticks, net.ticks_per_interval
+    ctl[K_CRIT_REQ] = 1 if net.group_crit_required else 0
+    ctl[K_PSEUDO] = 1 if net.pseudo_example_freq else 0
+    io[X_FREQ] = float(np.float32(getattr(example, "frequency", 1.0)))
+    io[X_ERR] = float(np.float32(net.error))
+    example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, events.times,
+                   events.wr_first, events.wr_gfu, events.wr_val, plan.vals, plan.terms,
+                   plan.event_hist, plan.H)
+    ticks = int(ctl[K_TICKS])
+    last = ticks - 1
+    if ctl[K_ADDED]:        # (finish_costs writes them only when it adds something)
+        for k, g in plan.cost_groups:
+            g.error = float(plan.gf[k, F_ERR])
+        net.error = float(io[X_ERR])
+    net.in_grace_period = bool(io[X_GRACE])
+    net.event_history[:ticks] = plan.event_hist[:ticks].tolist()
+    net.reset_history[:ticks] = [True] + [False] * last
+    net.example_history_start = 0
+    for g, keys, rows in plan.hard:
+        g.proc_state.update(zip(keys[1:ticks], rows[1:ticks]))
+    net.ticks_on_example = ticks
+    net.current_tick = 0 if training and example_back else last
+    return bool(ctl[K_CORRECT])
+
+
+if HAVE_NUMBA:
+    KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
+                                  depends=(fastexample.__file__,))
