@@ -69,9 +69,9 @@ K_COLS = 11
 IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
-    from .fastexample import (_njit, _state, _matrix, _sigmoid, _tanh, _tanh_deriv,
-                              _error_deriv, _clamped, _group_met, _log32,
-                              group_error)
+    from .fastexample import (_njit, _state, _matrix, _error_deriv, _clamped, _group_met,
+                              _log32, group_error, dot_input, dot_back, output_proc,
+                              output_proc_back)
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -93,21 +93,8 @@ if HAVE_NUMBA:
             st[IN, u] = f32(0.0)
         for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
             R, S = pt[p, P_R], pt[p, P_S]
-            w = _matrix(pt[p, P_W], R, S)
-            so = _state(ga[pt[p, P_SEND], A_STATE], S)
-            chunks = (S - 1) // 10 if S > 10 else 0
-            for u in range(n):
-                acc = st[IN, u]
-                j = 0
-                for _ in range(chunks):
-                    s1 = f32(so[OC, j] * w[u, j])
-                    for t in range(1, 10):
-                        s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
-                    acc = f32(acc + s1)
-                    j += 10
-                for jj in range(j, S):
-                    acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
-                st[IN, u] = acc
+            dot_input(st, n, _matrix(pt[p, P_W], R, S), _state(ga[pt[p, P_SEND], A_STATE], S),
+                      S)
 
     @_njit
     def _soft_clamp(k, gf, st, n):
@@ -173,25 +160,11 @@ if HAVE_NUMBA:
         gain = f32(gf[k, F_GAIN])
         for q in range(gi[k, C_NPROCS]):
             code = gi[k, C_PROC0 + q]
-            if code == LINEAR:
-                for u in range(n):
-                    st[OUT, u] = st[IN, u]
-            elif code == LOGISTIC:
-                for u in range(n):
-                    st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
-            elif code == TANH:
-                for u in range(n):
-                    st[OUT, u] = _tanh(f32(gain * st[IN, u]))
-            elif code == HARD_CLAMP:
+            if code == HARD_CLAMP:          # its external inputs, kept for the tick
                 hext = _matrix(ga[k, A_HEXT], H, n)
                 for u in range(n):
-                    e = st[EXT, u]
-                    hext[tick, u] = e
-                    if e == e:
-                        st[OUT, u] = e
-            elif code == BIAS_CLAMP:
-                for u in range(n):
-                    st[OUT, u] = f32(1.0)
+                    hext[tick, u] = st[EXT, u]
+            output_proc(st, n, code, gain)
         if gi[k, C_OUT_INTEG]:
             v = _row(ga[k, A_OUTV], n)
             inst = _matrix(ga[k, A_INST], H, n)
@@ -271,27 +244,10 @@ if HAVE_NUMBA:
                 v[u] = f32(v[u] + f32(st[OD, u] - d))
                 st[OD, u] = d
         gain = f32(gf[k, F_GAIN])
+        # HARD_CLAMP uses the external inputs kept for the tick
+        ext = _matrix(ga[k, A_HEXT], H, n)[tick] if gi[k, C_HARD] else st[EXT]
         for q in range(gi[k, C_NPROCS] - 1, -1, -1):
-            code = gi[k, C_PROC0 + q]
-            if code == LINEAR:
-                for u in range(n):
-                    st[ID, u] = st[OD, u]
-            elif code == LOGISTIC:
-                g64 = f64(gain)
-                for u in range(n):
-                    o = st[OUT, u]
-                    st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
-            elif code == TANH:
-                for u in range(n):
-                    st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
-            elif code == HARD_CLAMP:
-                hext = _matrix(ga[k, A_HEXT], H, n)
-                for u in range(n):
-                    if hext[tick, u] == hext[tick, u]:
-                        st[ID, u] = f32(0.0)
-            elif code == BIAS_CLAMP:
-                for u in range(n):
-                    st[ID, u] = f32(0.0)
+            output_proc_back(st, n, gi[k, C_PROC0 + q], gain, ext)
 
     @_njit
     def _input_back(k, gi, gf, ga, pt):
@@ -322,17 +278,8 @@ if HAVE_NUMBA:
             elif code == I_DOT:
                 for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
                     R, S = pt[p, P_R], pt[p, P_S]
-                    w = _matrix(pt[p, P_W], R, S)
-                    dv = _matrix(pt[p, P_D], R, S)
-                    ss = _state(ga[pt[p, P_SEND], A_STATE], S)
-                    for u in range(R):
-                        d = f32(0.0) if skip else st[ID, u]
-                        for j in range(S):
-                            ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
-                    for u in range(R):
-                        d = f32(0.0) if skip else st[ID, u]
-                        for j in range(S):
-                            dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
+                    dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
+                             _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
 
     @_njit
     def _restore(k, gi, ga, tick, H, inputs):

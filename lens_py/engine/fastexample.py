@@ -186,6 +186,89 @@ if HAVE_NUMBA:
                 return False
         return True
 
+    # -- one group's pieces, shared with fastcontinuous.py ------------------------------
+    @_njit
+    def dot_input(st, n, w, so, S):
+        """st[IN] += the Lens-order sums of one projection (sender state so):
+        chunks of ten products summed, then added to the input."""
+        chunks = (S - 1) // 10 if S > 10 else 0
+        for u in range(n):
+            acc = st[IN, u]
+            j = 0
+            for _ in range(chunks):
+                s1 = f32(so[OC, j] * w[u, j])
+                for t in range(1, 10):
+                    s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
+                acc = f32(acc + s1)
+                j += 10
+            for jj in range(j, S):
+                acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
+            st[IN, u] = acc
+
+    @_njit
+    def dot_back(st, w, dv, ss, R, S, skip):
+        """A projection's backward step: the sender's derivative cache, then
+        the link derivatives (nothing from a fully clamped group: skip)."""
+        for u in range(R):
+            d = f32(0.0) if skip else st[ID, u]
+            for j in range(S):
+                ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
+        for u in range(R):
+            d = f32(0.0) if skip else st[ID, u]
+            for j in range(S):
+                dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
+
+    @_njit
+    def output_proc(st, n, code, gain):
+        """One basic output procedure forward (LINEAR, LOGISTIC, TANH,
+        HARD_CLAMP, BIAS_CLAMP); False for any other."""
+        if code == LINEAR:
+            for u in range(n):
+                st[OUT, u] = st[IN, u]
+        elif code == LOGISTIC:
+            for u in range(n):
+                st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
+        elif code == TANH:
+            for u in range(n):
+                st[OUT, u] = _tanh(f32(gain * st[IN, u]))
+        elif code == HARD_CLAMP:
+            for u in range(n):
+                e = st[EXT, u]
+                if e == e:
+                    st[OUT, u] = e
+        elif code == BIAS_CLAMP:
+            for u in range(n):
+                st[OUT, u] = f32(1.0)
+        else:
+            return False
+        return True
+
+    @_njit
+    def output_proc_back(st, n, code, gain, ext):
+        """The backward step of one basic output procedure (ext: the external
+        inputs HARD_CLAMP saw); False for any other."""
+        if code == LINEAR:
+            for u in range(n):
+                st[ID, u] = st[OD, u]
+        elif code == LOGISTIC:
+            g64 = f64(gain)
+            for u in range(n):
+                o = st[OUT, u]
+                st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
+        elif code == TANH:
+            for u in range(n):
+                st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
+        elif code == HARD_CLAMP:
+            for u in range(n):
+                if ext[u] == ext[u]:
+                    st[ID, u] = f32(0.0)
+        elif code == BIAS_CLAMP:
+            for u in range(n):
+                st[ID, u] = f32(0.0)
+        else:
+            return False
+        return True
+
     @_njit
     def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
         """computeCost for a group of one example: the adjusted targets (into
@@ -239,21 +322,7 @@ if HAVE_NUMBA:
         if gi[k, G_DOT]:
             for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
                 R, S = pshape[p, 0], pshape[p, 1]
-                w = _matrix(paddr[p, 0], R, S)
-                so = _state(saddr[psend[p]], S)
-                chunks = (S - 1) // 10 if S > 10 else 0
-                for u in range(n):
-                    acc = st[IN, u]
-                    j = 0
-                    for _ in range(chunks):
-                        s1 = f32(so[OC, j] * w[u, j])
-                        for t in range(1, 10):
-                            s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
-                        acc = f32(acc + s1)
-                        j += 10
-                    for jj in range(j, S):
-                        acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
-                    st[IN, u] = acc
+                dot_input(st, n, _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S), S)
             if clamped:
                 for u in range(n):
                     st[IN, u] = f32(0.0)
@@ -264,16 +333,9 @@ if HAVE_NUMBA:
         gain = f32(gf[k, F_GAIN])
         for q in range(gi[k, G_NPROCS]):
             code = gi[k, G_PROC0 + q]
-            if code == LINEAR:
-                for u in range(n):
-                    st[OUT, u] = st[IN, u]
-            elif code == LOGISTIC:
-                for u in range(n):
-                    st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
-            elif code == TANH:
-                for u in range(n):
-                    st[OUT, u] = _tanh(f32(gain * st[IN, u]))
-            elif code == SOFT_MAX:
+            if output_proc(st, n, code, gain):
+                continue
+            if code == SOFT_MAX:
                 m = 0.0
                 for u in range(n):
                     x = f64(st[IN, u])
@@ -289,14 +351,6 @@ if HAVE_NUMBA:
                 scale = 1.0 / total
                 for u in range(n):
                     st[OUT, u] = f32(f64(st[OUT, u]) * scale)
-            elif code == HARD_CLAMP:
-                for u in range(n):
-                    e = st[EXT, u]
-                    if e == e:
-                        st[OUT, u] = e
-            elif code == BIAS_CLAMP:
-                for u in range(n):
-                    st[OUT, u] = f32(1.0)
             elif code == ELMAN_CLAMP:
                 src = gi[k, G_ELMAN]
                 if src >= 0:
@@ -340,34 +394,18 @@ if HAVE_NUMBA:
             st[OD, u] = f32(st[OD, u] + st[DC, u])
             st[DC, u] = f32(0.0)
         gain = f32(gf[k, F_GAIN])
+        ext = ext_then if ext_then.shape[0] == n else st[EXT]
         for q in range(gi[k, G_NPROCS] - 1, -1, -1):
             code = gi[k, G_PROC0 + q]
-            if code == LINEAR:
-                for u in range(n):
-                    st[ID, u] = st[OD, u]
-            elif code == LOGISTIC:
-                g64 = f64(gain)
-                for u in range(n):
-                    o = st[OUT, u]
-                    st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
-            elif code == TANH:
-                for u in range(n):
-                    st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
-            elif code == SOFT_MAX:
+            if output_proc_back(st, n, code, gain, ext):
+                continue
+            if code == SOFT_MAX:
                 s = 0.0
                 for u in range(n):
                     x = f64(f32(st[OD, u] * st[OUT, u]))
                     s = x if u == 0 else s + x
                 for u in range(n):
                     st[ID, u] = f32(f64(st[OUT, u]) * (f64(st[OD, u]) - s))
-            elif code == HARD_CLAMP:
-                ext = ext_then if ext_then.shape[0] == n else st[EXT]
-                for u in range(n):
-                    if ext[u] == ext[u]:
-                        st[ID, u] = f32(0.0)
-            elif code == BIAS_CLAMP:
-                for u in range(n):
-                    st[ID, u] = f32(0.0)
             elif code == ELMAN_CLAMP:
                 src = gi[k, G_ELMAN]
                 if src >= 0:
@@ -380,17 +418,8 @@ if HAVE_NUMBA:
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
         for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
             R, S = pshape[p, 0], pshape[p, 1]
-            w = _matrix(paddr[p, 0], R, S)
-            dv = _matrix(paddr[p, 1], R, S)
-            ss = _state(saddr[psend[p]], S)
-            for u in range(R):
-                d = f32(0.0) if skip else st[ID, u]
-                for j in range(S):
-                    ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
-            for u in range(R):
-                d = f32(0.0) if skip else st[ID, u]
-                for j in range(S):
-                    dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
+            dot_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
+                     _state(saddr[psend[p]], S), R, S, skip)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
