@@ -120,12 +120,17 @@ def run_batch(session, net, exset, count: int):
     return None if done is None else bool(done[1].all())
 
 
-def can_run(net, exset) -> bool:
-    """Do the compiled tick and the event table cover this net and set (no
-    example or event procs)?"""
-    plan = fastexample.plan_for(net, writer_ok=True)
-    return plan is not None and len(exset.examples) > 0 and \
-        _table(net, exset, plan) is not None
+def prepare(net, exset, one_by_one: bool = False):
+    """(plan, event table) when the compiled loop can run the set's examples
+    now (`one_by_one`: with the example hooks and the output file handled
+    between examples), else None."""
+    if _blocker(net, exset, example_hooks_ok=one_by_one) is not None:
+        return None
+    plan = fastexample.plan_for(net, writer_ok=one_by_one)
+    if plan is None or len(exset.examples) == 0:
+        return None
+    table = _table(net, exset, plan)
+    return None if table is None else (plan, table)
 
 
 def runs_one_by_one(net, exset) -> bool:
@@ -134,18 +139,19 @@ def runs_one_by_one(net, exset) -> bool:
     return _blocker(net, exset, example_hooks_ok=True) is None
 
 
-def run_examples(session, net, exset, count: int, is_training: bool, idx=None):
+def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
+                 prepared=None):
     """Run `count` examples of the set compiled (those of `idx`, already
-    chosen, if given): (ticks, correct) per example, or None (nothing
-    changed) when training.run_example must run them."""
-    if count <= 0 or _blocker(net, exset, example_hooks_ok=idx is not None) is not None:
+    chosen, if given; `prepared`: prepare()'s answer, if nothing can have
+    changed since): (ticks, correct) per example, or None (nothing changed)
+    when training.run_example must run them."""
+    if count <= 0:
         return None
-    plan = fastexample.plan_for(net, writer_ok=idx is not None)
-    if plan is None:
-        return None
-    table = _table(net, exset, plan)
-    if table is None or len(exset.examples) == 0:
-        return None
+    if prepared is None:
+        prepared = prepare(net, exset, one_by_one=idx is not None)
+        if prepared is None:
+            return None
+    plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
     groups = plan.groups

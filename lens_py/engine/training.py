@@ -432,13 +432,8 @@ def _num_examples(exset) -> int:
     return len(_examples(exset))
 
 
-def check_supported(net) -> None:
-    """Refuse, before running anything, what the engine cannot do yet."""
-
-
 def train_batch(session, net) -> bool:
     """standardNetTrainBatch; returns allCorrect."""
-    check_supported(net)
     exset = net.training_set
     if exset is None:
         raise NetworkError("There is no training example set")
@@ -499,14 +494,18 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     """One example through the compiled loop with preExampleProc and
     postExampleProc around it: whether it met the criteria (None: it cannot
     run compiled, and nothing was drawn).  A hook may change what can run
-    compiled, so the next example asks again."""
-    if not exampleloop.runs_one_by_one(net, exset) or not exampleloop.can_run(net, exset):
+    compiled, so the example after it asks again."""
+    prepared = exampleloop.prepare(net, exset, one_by_one=True)
+    if prepared is None:
         return None
     idx = fastpath.draw_indices(exset, 1, session.rng)
     ex = exset.examples[int(idx[0])]
     net.current_example = ex
-    hook("preExampleProc")
-    done = exampleloop.run_examples(session, net, exset, 1, training, idx=idx)
+    if net.hooks.get("preExampleProc"):
+        hook("preExampleProc")
+        prepared = exampleloop.prepare(net, exset, one_by_one=True)
+    done = None if prepared is None else \
+        exampleloop.run_examples(session, net, exset, 1, training, idx=idx, prepared=prepared)
     if done is None:        # the hook changed something: the example runs in Python
         ok = run_example(session, net, exset, ex, training)
     else:
@@ -662,7 +661,6 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
         raise NetworkError("there are no current example sets")
     if num_examples < 0:
         raise NetworkError(f"test: number of examples ({num_examples}) can't be negative")
-    check_supported(net)
     _settle_kernels(net)
     if reset_error:
         net.error = 0.0
