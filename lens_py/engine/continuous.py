@@ -264,9 +264,7 @@ def run_example(session, net, exset, example, training: bool,
     ev = events[0]
     TR.load_event(session, net, exset, ev)
     ticks_on_event = 0
-    max_t = TR._event_time(ev, exset, "max_time")
-    min_t = TR._event_time(ev, exset, "min_time")
-    grace_t = TR._event_time(ev, exset, "grace_time")
+    max_t, min_t, grace_t = TR._event_times(net, exset, ev)
     net.in_grace_period = grace_t > 0.0
     for g in net.groups:
         if g.type & T.RESET_ON_EXAMPLE:
@@ -296,16 +294,8 @@ def run_example(session, net, exset, example, training: bool,
         hook("postTickProc")
         ticks_on_event += 1
         t = np.float32(np.float32(np.float32(ticks_on_event) / np.float32(tpi)) + TR.SMALL_VAL)
-        done, crit = False, None
-        if t >= max_t or tick >= net.max_ticks - 1:
-            done = True
-        elif t >= min_t and (crit := TR._criteria(net, training)):
-            done = True
-        elif net.in_grace_period and t >= grace_t:
-            net.in_grace_period = False
+        done, crit = TR.event_over(net, training, t, tick, (max_t, min_t, grace_t))
         if done:
-            if crit is None:
-                crit = TR._criteria(net, training)
             if not crit:
                 correct = False
             hook("postEventProc")
@@ -316,9 +306,7 @@ def run_example(session, net, exset, example, training: bool,
                 ev = events[event]
                 TR.load_event(session, net, exset, ev)
                 ticks_on_event = 0
-                max_t = TR._event_time(ev, exset, "max_time")
-                min_t = TR._event_time(ev, exset, "min_time")
-                grace_t = TR._event_time(ev, exset, "grace_time")
+                max_t, min_t, grace_t = TR._event_times(net, exset, ev)
                 net.in_grace_period = grace_t > 0.0
                 hook("preEventProc")
         tick += 1

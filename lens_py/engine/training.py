@@ -256,16 +256,8 @@ def run_example(session, net, exset, example, training: bool,
         hook("postTickProc")
         ticks_on_event += 1
         t = np.float32(np.float32(np.float32(ticks_on_event) / np.float32(tpi)) + SMALL_VAL)
-        done, crit = False, None
-        if t >= max_t or tick >= net.max_ticks - 1:
-            done = True
-        elif t >= min_t and (crit := _criteria(net, training)):
-            done = True
-        elif net.in_grace_period and t >= grace_t:
-            net.in_grace_period = False
+        done, crit = event_over(net, training, t, tick, (max_t, min_t, grace_t))
         if done:
-            if crit is None:
-                crit = _criteria(net, training)
             if not crit:
                 correct = False
             hook("postEventProc")
@@ -285,6 +277,21 @@ def run_example(session, net, exset, example, training: bool,
         hook("preExampleBackProc")
         F.srbptt_example_back(net)
     return correct
+
+
+def event_over(net, training: bool, t, tick: int, times) -> tuple:
+    """After a tick, `t` into the event: (is the event over, did the group
+    criteria hold).  The criteria are looked at only where Lens does: when
+    the event is over, or from minTime on, where meeting them ends it; the
+    grace period ends at graceTime."""
+    max_t, min_t, grace_t = times
+    if t >= max_t or tick >= net.max_ticks - 1:
+        return True, _criteria(net, training)
+    if t >= min_t and _criteria(net, training):
+        return True, True
+    if net.in_grace_period and t >= grace_t:
+        net.in_grace_period = False
+    return False, False
 
 
 def _criteria(net, training: bool) -> bool:
