@@ -69,8 +69,8 @@ K_COLS = 11
 IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
-    from .fastexample import (_njit, _state, _matrix, _error_deriv, _clamped, _group_met,
-                              _log32, group_error, dot_input, dot_back, output_proc,
+    from .fastexample import (_njit, _state, _matrix, _clamped, _group_met, _log32,
+                              group_error, error_derivs, dot_input, dot_back, output_proc,
                               output_proc_back)
     f32 = np.float32
     f64 = np.float64
@@ -211,15 +211,7 @@ if HAVE_NUMBA:
         if cost == 0:
             return
         if not grace:
-            factor = 2.0 if cost == SSE else 1.0
-            bs = f32(f64(freq if pseudo else 1.0) * gf[k, F_BACK_SCALE] * factor)
-            for u in range(n):
-                if st[TGT, u] != st[TGT, u]:
-                    continue
-                t = st[ADJ, u]
-                if t != t:
-                    continue
-                st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+            error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
         hod = _matrix(ga[k, A_HOD], H, n)
         for u in range(n):
             hod[tick, u] = st[OD, u]

@@ -270,6 +270,20 @@ if HAVE_NUMBA:
         return True
 
     @_njit
+    def error_derivs(st, n, cost, back_scale, pseudo, freq):
+        """computeCostBack for a group of one example: the error's derivative
+        (times errorScale, and the frequency) added to each output's."""
+        factor = 2.0 if cost == SSE else 1.0
+        bs = f32(f64(freq if pseudo else 1.0) * back_scale * factor)
+        for u in range(n):
+            if st[TGT, u] != st[TGT, u]:
+                continue
+            t = st[ADJ, u]
+            if t != t:
+                continue
+            st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+
+    @_njit
     def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
         """computeCost for a group of one example: the adjusted targets (into
         ADJ) and the error, errorScale/ticks (and the frequency) applied."""
@@ -372,15 +386,7 @@ if HAVE_NUMBA:
         vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
                               f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
         if training:
-            factor = 2.0 if cost == SSE else 1.0
-            bs = f32(f64(freq if pseudo else 1.0) * gf[k, F_BACK_SCALE] * factor)
-            for u in range(n):
-                if st[TGT, u] != st[TGT, u]:
-                    continue
-                t = st[ADJ, u]
-                if t != t:
-                    continue
-                st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+            error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
             for u in range(n):
                 st[DC, u] = f32(0.0)
 
