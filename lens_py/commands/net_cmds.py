@@ -824,32 +824,23 @@ def _delete_for_each(interp, args, usage: str, cmd: str, each_group: bool, actio
     return ""
 
 
-@lens_command(TABLE, "deleteGroupInputs", DELETE_GROUP_INPUTS_USAGE, 1, 3,
-              help="deletes inputs to a group (including Elman inputs)")
-def _delete_group_inputs(interp, args):
-    return _delete_for_each(interp, args, DELETE_GROUP_INPUTS_USAGE, "deleteGroupInputs",
-                            True, unitlinks.delete_group_inputs)
+def _delete_command(name: str, usage: str, each_group: bool, action):
+    def run(interp, args):
+        return _delete_for_each(interp, args, usage, name, each_group, action)
+    return run
 
 
-@lens_command(TABLE, "deleteGroupOutputs", DELETE_GROUP_OUTPUTS_USAGE, 1, 3,
-              help="deletes outputs from a group (including Elman outputs)")
-def _delete_group_outputs(interp, args):
-    return _delete_for_each(interp, args, DELETE_GROUP_OUTPUTS_USAGE, "deleteGroupOutputs",
-                            True, unitlinks.delete_group_outputs)
-
-
-@lens_command(TABLE, "deleteUnitInputs", DELETE_UNIT_INPUTS_USAGE, 1, 3,
-              help="deletes inputs of a specified type to a unit")
-def _delete_unit_inputs(interp, args):
-    return _delete_for_each(interp, args, DELETE_UNIT_INPUTS_USAGE, "deleteUnitInputs",
-                            False, unitlinks.delete_unit_inputs)
-
-
-@lens_command(TABLE, "deleteUnitOutputs", DELETE_UNIT_OUTPUTS_USAGE, 1, 3,
-              help="deletes outputs of a specified type from a unit")
-def _delete_unit_outputs(interp, args):
-    return _delete_for_each(interp, args, DELETE_UNIT_OUTPUTS_USAGE, "deleteUnitOutputs",
-                            False, unitlinks.delete_unit_outputs)
+for _name, _usage, _each_group, _action, _help in (
+        ("deleteGroupInputs", DELETE_GROUP_INPUTS_USAGE, True, unitlinks.delete_group_inputs,
+         "deletes inputs to a group (including Elman inputs)"),
+        ("deleteGroupOutputs", DELETE_GROUP_OUTPUTS_USAGE, True, unitlinks.delete_group_outputs,
+         "deletes outputs from a group (including Elman outputs)"),
+        ("deleteUnitInputs", DELETE_UNIT_INPUTS_USAGE, False, unitlinks.delete_unit_inputs,
+         "deletes inputs of a specified type to a unit"),
+        ("deleteUnitOutputs", DELETE_UNIT_OUTPUTS_USAGE, False, unitlinks.delete_unit_outputs,
+         "deletes outputs of a specified type from a unit")):
+    lens_command(TABLE, _name, _usage, 1, 3, help=_help)(
+        _delete_command(_name, _usage, _each_group, _action))
 
 
 @lens_command(TABLE, "addLinkType", "addLinkType [<link-type>]", 0, 1,
