@@ -478,14 +478,7 @@ def _noise_type(interp, args):
             raise TclError(f"usage: {NOISE_USAGE}")
         i += 1
     proc = noise.proc_for(multiply, flat)
-    names = parse_list(args[0])
-    groups = list(net.groups) if names == ["*"] else names
-    for g in groups:
-        if isinstance(g, str):
-            found = net.group(g)
-            if found is None:
-                raise TclError(f'noiseType: group "{g}" doesn\'t exist')
-            g = found
+    for g in groups_one_by_one(net, args[0], "noiseType"):
         if rng_range is not None:
             g.noise_range = rng_range
         g.noise_proc = proc
