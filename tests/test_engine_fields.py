@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from engine_standin import xor_set
+from fake_examples import xor_set
 from lens_py.engine.fields import object_space
 from lens_py.engine.objects import ObjectError
 from lens_py.engine.rng import LensRandom

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from engine_standin import Event, Example, ExampleSet
+from fake_examples import Event, Example, ExampleSet
 from lens_py.engine import activations as A
 from lens_py.engine import forward as F
 from lens_py.engine import training as TR

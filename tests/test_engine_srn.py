@@ -6,7 +6,7 @@ import io
 import numpy as np
 import pytest
 
-from engine_standin import Event, Example, ExampleSet
+from fake_examples import Event, Example, ExampleSet
 from lens_py.engine import training as TR
 from lens_py.engine import types as T
 from lens_py.engine.rng import LensRandom

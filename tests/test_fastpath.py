@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from engine_standin import Event, Example, ExampleSet, xor_set
+from fake_examples import Event, Example, ExampleSet, xor_set
 from lens_py.engine import fastpath
 from lens_py.engine import training as TR
 from lens_py.engine import types as T

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from engine_standin import Event, Example, ExampleSet, xor_set
+from fake_examples import Event, Example, ExampleSet, xor_set
 from lens_py.engine import types as T
 from lens_py.engine.outputfile import (OutputFileError, close_output_file, example_number,
                                        open_output_file)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from engine_standin import xor_set
+from fake_examples import xor_set
 from lens_py.engine import types as T
 from lens_py.engine.network import NetworkError
 from lens_py.engine.rng import LensRandom

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from engine_standin import xor_set
+from fake_examples import xor_set
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
 from lens_py.engine.weightfile import (COOKIE, OLD_COOKIE, WeightFileError, load_weights,

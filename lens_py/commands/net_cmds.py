@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..engine import lesions, moreprocs, noise, unitlinks
+from ..engine import lesions, groupprocs, noise, unitlinks
 from ..engine import types as T
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
@@ -612,7 +612,7 @@ COPY_USAGE = "copyConnect <source-group> <copy-group> <field>"
 @lens_command(TABLE, "copyConnect", COPY_USAGE, 3, 3)
 def _copy_connect(interp, args):
     """Makes the copy group's first free IN_COPY, OUT_COPY or TARGET_COPY
-    procedure copy a field of the source group (engine/moreprocs.py)."""
+    procedure copy a field of the source group (engine/groupprocs.py)."""
     net = current_net(interp)
     found = []
     for name in args[:2]:
@@ -620,7 +620,7 @@ def _copy_connect(interp, args):
         if g is None:
             raise TclError(f'copyConnect: group "{name}" doesn\'t exist')
         found.append(g)
-    moreprocs.copy_connect(net, found[0], found[1], args[2])
+    groupprocs.copy_connect(net, found[0], found[1], args[2])
     return ""
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import types as T
 from .noise import DEFAULT_PROC as DEFAULT_NOISE_PROC
-from .realfields import RealFields
+from .cfloats import RealFields
 
 UNIT_ARRAYS = ("input", "output", "output_cache", "output_deriv", "deriv_cache",
                "input_deriv", "target", "adjusted_target", "external_input", "unit_gain",

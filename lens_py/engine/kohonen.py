@@ -3,7 +3,7 @@ kohonenOutputBack, distanceSquared), registered into forward.py's tables
 when this module is imported.
 
 A self-organising map in Lens is a group with DISTANCE input (each unit's
-input is Σ(w − o)², see moreprocs.py) and KOHONEN output, its units laid
+input is Σ(w − o)², see groupprocs.py) and KOHONEN output, its units laid
 out row by row on a grid `numColumns` wide.
 
 Forward, over the live units in order (row by row of the unit arrays):

@@ -15,9 +15,9 @@ import numpy as np
 
 from . import types as T
 from .group import HISTORIES, Group
-from .realfields import reround
+from .cfloats import reround
 from .projection import BLOCK_PARAMS, Projection
-from .realfields import RealFields
+from .cfloats import RealFields
 from . import continuous
 from . import forward
 from . import noise
@@ -246,7 +246,7 @@ class Network(RealFields):
         elif mask in procs:
             procs.remove(mask)
             if mask in (T.IN_COPY, T.OUT_COPY, T.TARGET_COPY):
-                from .moreprocs import forget_copy_slot     # (moreprocs imports us)
+                from .groupprocs import forget_copy_slot     # (groupprocs imports us)
                 forget_copy_slot(g, mask)
 
     def _cleanup_group_type(self, g: Group) -> None:
@@ -353,7 +353,7 @@ class Network(RealFields):
             g.num = k
 
     def delete_group(self, g: Group) -> None:
-        from .moreprocs import forget_copy_source
+        from .groupprocs import forget_copy_source
         forget_copy_source(self, g)
         for other in self.groups:
             other.incoming = [p for p in other.incoming if p.sender is not g]

@@ -19,7 +19,7 @@ import numpy as np
 from . import boltzmann
 from . import continuous
 from . import kohonen  # noqa: F401   (registers KOHONEN)
-from . import moreprocs  # noqa: F401  (registers the remaining group procedures)
+from . import groupprocs  # noqa: F401  (registers the remaining group procedures)
 from . import exampleloop
 from . import fastcontinuous
 from . import fastexample

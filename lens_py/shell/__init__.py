@@ -20,7 +20,7 @@ STANDARD_MODULES = [
     "lens_py.commands.example_cmds",
     "lens_py.commands.train_cmds",
     "lens_py.commands.object_cmds",
-    "lens_py.commands.extra_cmds",
+    "lens_py.commands.value_cmds",
 ]
 
 

@@ -1,9 +1,9 @@
 """The remaining P2 Lens commands (SPEC Appendix B): setLinkValues,
 saveParameters, copyUnitValues, resetUnitValues.  Bindings only; the work is
-in engine/unitvalues.py."""
+in engine/valueedits.py."""
 from __future__ import annotations
 
-from ..engine import unitvalues as UV
+from ..engine import valueedits as UV
 from ..engine.objects import atof
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable

@@ -1,5 +1,5 @@
 """DISTANCE, PRODUCT, IN_NORM, IN_COPY, OUT_NORM, OUT_WINNER, OUT_COPY and
-TARGET_COPY (lens_py/engine/moreprocs.py) checked against Lens 2.63's act.c.
+TARGET_COPY (lens_py/engine/groupprocs.py) checked against Lens 2.63's act.c.
 
 Each test builds a small net through the shell with given weights and
 compares the forward values (`doExample -test`) and the link derivatives of
@@ -15,7 +15,7 @@ import pytest
 from lens_py import Lens
 from lens_py.engine import types as T
 from lens_py.engine.network import NetworkError
-import lens_py.engine.moreprocs as M
+import lens_py.engine.groupprocs as M
 
 f32 = np.float32
 
@@ -570,7 +570,7 @@ setObj learningRate 0
     assert f32(net.error) == err
 
 
-def test_moreprocs_types_no_longer_refused(tmp_path):
+def test_groupprocs_types_no_longer_refused(tmp_path):
     """Every type of this module runs a tick."""
     for types in ("DISTANCE LINEAR", "PRODUCT LINEAR", "IN_NORM LINEAR",
                   "LINEAR OUT_NORM", "LINEAR OUT_WINNER", "IN_COPY LINEAR", "OUT_COPY"):
