@@ -92,7 +92,7 @@ def lens_py_seconds(x: int, example_file: str, updates: int, fast: bool = True) 
     """)
     interp.ext["lens"].net.fast_path = fast
     interp.eval("momentum")
-    from lens_py.engine import fastpath
+    from lens_py.engine.compiled import batch as fastpath
     fastpath.ready(wait=True)
     interp.eval(f"setObj numUpdates {updates}")
     t0 = time.perf_counter()
@@ -107,7 +107,7 @@ def schedule_seconds(x: int, example_file: str, updates: int, schedule) -> float
     """Seconds per update of `train` with an update schedule for the run
     (None: no schedule), after one untimed update."""
     from lens_py.shell import make_interp
-    from lens_py.engine import fastpath
+    from lens_py.engine.compiled import batch as fastpath
     import io
     interp = make_interp(stdout=io.StringIO())
     interp.eval(f"""
@@ -207,7 +207,7 @@ def plain_srn_seconds(seqs, tgts, updates: int, lr=0.1, mom=0.9) -> float:
 
 def lens_py_srn_seconds(path: str, updates: int) -> float:
     from lens_py.shell import make_interp
-    from lens_py.engine import fastexample
+    from lens_py.engine.compiled import example as fastexample
     import io
     interp = make_interp(stdout=io.StringIO())
     interp.eval(f"""
@@ -242,7 +242,7 @@ def srn_report(tmp: str, updates: int, repeat: int) -> None:
 MEMORY_SCRIPT = r"""
 import resource, sys, time, io
 from lens_py.shell import make_interp
-from lens_py.engine import fastpath
+from lens_py.engine.compiled import batch as fastpath
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 interp = make_interp(stdout=io.StringIO())

@@ -11,7 +11,7 @@ import pytest
 import lens_examples
 
 from lens_py import Lens
-from lens_py.engine import exampleloop, fastexample
+from lens_py.engine.compiled import example as fastexample, exampleloop
 
 TIMED = """min:0.5 max:2 defT:0
 name: a 3

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from lens_py.commands.common import session as session_of
-from lens_py.engine import continuous, fastcontinuous
+from lens_py.engine import continuous
+from lens_py.engine.compiled import continuous as fastcontinuous
 from lens_py.engine import types as T
 from lens_py.shell import make_interp
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fake_examples import Event, Example, ExampleSet, xor_set
-from lens_py.engine import fastpath
+from lens_py.engine.compiled import batch as fastpath
 from lens_py.engine import training as TR
 from lens_py.engine import types as T
 from lens_py.engine.rng import LensRandom
@@ -466,6 +466,6 @@ def test_padded_row_widths_are_whole_lines_off_the_cache_set_strides():
 def test_the_kernels_compile():
     # a kernel that fails to compile silently leaves everything to NumPy
     # (same numbers, much slower), and other tests would only skip
-    from lens_py.engine import fastexample
+    from lens_py.engine.compiled import example as fastexample
     assert fastpath.ready(wait=True) and fastpath.ENABLED
     assert fastexample.wait_ready() and fastexample.ENABLED

@@ -1,5 +1,5 @@
 """Compiled kernels are compiled once, by a separate process, and loaded from
-numba's cache by every later process (lens_py/engine/kernelcache.py)."""
+numba's cache by every later process (lens_py.engine.compiled.cache.py)."""
 import os
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from lens_py.engine import kernelcache
+from lens_py.engine.compiled import cache as kernelcache
 
 numba = pytest.importorskip("numba")
 
@@ -89,7 +89,7 @@ def test_the_compiler_process_marks_the_real_kernels():
     # run it for real: the kernels are in numba's cache after the other tests,
     # so it loads them and (re)writes both markers
     import time
-    from lens_py.engine import fastexample, fastpath
+    from lens_py.engine.compiled import batch as fastpath, example as fastexample
     assert fastpath.ready(wait=True) and fastexample.wait_ready()
     deadline = time.monotonic() + 120       # the compiler this process started may
     while kernelcache.compiler_running() and time.monotonic() < deadline:    # be finishing
@@ -99,7 +99,7 @@ def test_the_compiler_process_marks_the_real_kernels():
             os.remove(m.KERNELS.marker())
     env = dict(os.environ)
     env.pop(kernelcache.CHILD_ENV, None)
-    subprocess.run([sys.executable, "-m", "lens_py.engine.kernelcache"], env=env, check=True,
+    subprocess.run([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env, check=True,
                    timeout=600)
     assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
     assert not os.path.exists(kernelcache.lock_path())

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lens_py import Lens
-from lens_py.engine import fastpath
+from lens_py.engine.compiled import batch as fastpath
 
 F32 = np.float32
 F64 = np.float64

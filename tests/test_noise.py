@@ -244,7 +244,8 @@ def test_deriv_noise_after_the_batch_on_every_incoming_link(tmp_path):
 
 
 def test_noise_nets_train_on_the_per_example_path_only(tmp_path, monkeypatch):
-    from lens_py.engine import exampleloop, fastpath, training
+    from lens_py.engine import training
+    from lens_py.engine.compiled import batch as fastpath, exampleloop
     lens = linear_net(tmp_path, "LOGISTIC OUT_NOISE", "setObj batchSize 2")
     for path in ("train_batch", "train_updates"):
         monkeypatch.setattr(fastpath, path, lambda *a, **k: None)

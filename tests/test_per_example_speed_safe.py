@@ -167,7 +167,7 @@ RECORDED = {'grace_ce': {'error': '3.507927',
 @pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_same_bits_as_before(name, compiled, tmp_path, monkeypatch):
-    from lens_py.engine import fastexample
+    from lens_py.engine.compiled import example as fastexample
     if compiled:
         if not fastexample.wait_ready():
             pytest.skip("numba is not available")
@@ -210,7 +210,7 @@ train 4 -a steepest -report 1
 
 
 def test_compiled_tick_agrees_with_numpy(tmp_path, monkeypatch):
-    from lens_py.engine import fastexample
+    from lens_py.engine.compiled import example as fastexample
     if not fastexample.wait_ready():
         pytest.skip("numba is not available")
     SCENARIOS["paths_agree"] = PATHS_AGREE
@@ -231,7 +231,7 @@ def test_examples_after_batch_training_and_reset(monkeypatch):
     # nets/xor.in's pattern: batch training (which rebuilds the groups'
     # state arrays), then single examples, resetNet, again; the compiled
     # tick's plan must notice the new arrays (it once compared them with ==)
-    from lens_py.engine import fastexample, fastpath
+    from lens_py.engine.compiled import batch as fastpath, example as fastexample
     if not fastexample.wait_ready() or not fastpath.ready(wait=True):
         pytest.skip("numba is not available")
     script = """seed 1

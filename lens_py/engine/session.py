@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from . import fastexample, fastpath
+from .compiled import batch as fastpath, example as fastexample
 from . import types as T
 from .network import Network, NetworkError
 from .rng import default_rng

@@ -20,10 +20,10 @@ from . import boltzmann
 from . import continuous
 from . import kohonen  # noqa: F401   (registers KOHONEN)
 from . import groupprocs  # noqa: F401  (registers the remaining group procedures)
-from . import exampleloop
-from . import fastcontinuous
-from . import fastexample
-from . import fastpath
+from .compiled import exampleloop
+from .compiled import continuous as fastcontinuous
+from .compiled import example as fastexample
+from .compiled import batch as fastpath
 from . import forward as F
 from . import noise
 from . import types as T
@@ -534,7 +534,7 @@ def _settle_kernels(net) -> None:
     """Give compiled kernels that are being loaded from numba's cache a moment
     before the first run: that takes ~0.3 s alone, but several seconds while
     the NumPy path (same numbers, slower) competes with the loading thread for
-    the interpreter.  (Not compiled yet: kernelcache.py compiles them in
+    the interpreter.  (Not compiled yet: compiled/cache.py compiles them in
     another process, and the NumPy path runs meanwhile.)"""
     if fastpath.HAVE_NUMBA:
         fastpath.KERNELS.settle(KERNEL_WAIT_SECONDS)

@@ -4,7 +4,7 @@ Compiling fastpath's kernels takes about a minute, loading them from numba's
 on-disk cache a fraction of a second.  A script that compiled them in a
 thread of its own would usually exit before numba writes its cache, and so
 would the next one, for ever.  So the first process that finds no cache
-starts a detached process (`python -m lens_py.engine.kernelcache`) that
+starts a detached process (`python -m lens_py.engine.compiled.cache`) that
 compiles them and, kernel module by kernel module, leaves a marker file
 beside numba's cache once that is complete.  Until a module's marker exists,
 processes run the NumPy path (the same numbers, slower) unless they ask to
@@ -214,7 +214,7 @@ def start_compiler() -> None:
     env = dict(os.environ)
     env[CHILD_ENV] = "1"
     try:
-        subprocess.Popen([sys.executable, "-m", "lens_py.engine.kernelcache"], env=env,
+        subprocess.Popen([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
@@ -251,7 +251,7 @@ def main() -> int:
     if lock is None:
         return 0
     try:
-        from . import fastcontinuous, fastexample, fastpath
+        from . import batch as fastpath, continuous as fastcontinuous, example as fastexample
         modules = [m for m in (fastexample, fastcontinuous, fastpath) if m.HAVE_NUMBA]
         for m in modules:
             if not m.KERNELS.cached():

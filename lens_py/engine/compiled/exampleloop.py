@@ -16,10 +16,10 @@ import math
 
 import numpy as np
 
-from . import fastexample
-from . import training
-from . import types as T
-from .fastpath import draw_indices
+from . import example as fastexample
+from .. import training
+from .. import types as T
+from .batch import draw_indices
 
 MAX_TABLE_WRITES = 20_000_000      # unit values of all events (memory: 20 bytes each)
 

@@ -17,7 +17,7 @@ the kernel is loaded, in a background thread) runs in continuous.py: then
 The events are loaded from exampleloop.EventTable (what training.load_event
 writes, tabled once per version of the set), so one call runs the example.
 The kernel calls fastexample's compiled unit functions; numba's cache does
-not see changes in another file, so kernelcache treats fastexample.py as a
+not see changes in another file, so kernelcache treats compiled/example.py as a
 dependency: when it changes, this module's numba cache is cleared and the
 kernel compiled again.
 """
@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import continuous
+from .. import continuous
 from . import exampleloop
-from . import kernelcache
-from . import fastexample
-from . import forward as F
-from . import training as TR
-from . import types as T
+from . import cache as kernelcache
+from . import example as fastexample
+from .. import forward as F
+from .. import training as TR
+from .. import types as T
 
 HAVE_NUMBA = fastexample.HAVE_NUMBA
 ENABLED = HAVE_NUMBA
@@ -69,7 +69,7 @@ K_COLS = 11
 IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
-    from .fastexample import (_njit, _state, _matrix, _clamped, _group_met, _log32,
+    from .example import (_njit, _state, _matrix, _clamped, _group_met, _log32,
                               group_error, error_derivs, dot_input, dot_back, output_proc,
                               output_proc_back)
     f32 = np.float32
@@ -484,7 +484,7 @@ def _warm() -> None:
 
 
 def ready() -> bool:
-    """Is the kernel loaded?  (kernelcache.py: compiled once per install by a
+    """Is the kernel loaded?  (compiled/cache.py: compiled once per install by a
     separate process, loaded from numba's cache in a background thread;
     continuous.py runs meanwhile, with the same numbers.)"""
     return HAVE_NUMBA and KERNELS.ready() and ENABLED

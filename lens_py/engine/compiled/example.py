@@ -21,10 +21,10 @@ import math
 
 import numpy as np
 
-from . import activations as A
-from . import kernelcache
-from . import types as T
-from .forward import EXACT_LIMIT, _backprop_through_time, history_index
+from .. import activations as A
+from . import cache as kernelcache
+from .. import types as T
+from ..forward import EXACT_LIMIT, _backprop_through_time, history_index
 
 try:
     import numba
@@ -740,7 +740,7 @@ if HAVE_NUMBA:
 
 
 def ready() -> bool:
-    """Is the kernel loaded?  (See kernelcache.py: compiled once per install
+    """Is the kernel loaded?  (See compiled/cache.py: compiled once per install
     by a separate process, loaded from numba's cache in a background thread.)"""
     if not HAVE_NUMBA:
         return False

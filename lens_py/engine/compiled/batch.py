@@ -37,9 +37,9 @@ import time
 
 import numpy as np
 
-from . import activations as A
-from . import kernelcache
-from . import types as T
+from .. import activations as A
+from . import cache as kernelcache
+from .. import types as T
 
 # OpenMP threads that spin between parallel sections are a gamble on a small
 # shared machine: with another process on one of two cores, a thread spinning
@@ -985,7 +985,7 @@ if HAVE_NUMBA:
 
 
 # -- compiling in the background ------------------------------------------------------------
-# See kernelcache.py: compiled once per install by a separate process, then
+# See compiled/cache.py: compiled once per install by a separate process, then
 # loaded from numba's cache in a thread started when this module is imported;
 # until they are loaded the NumPy path runs, with the same numbers.
 
@@ -1159,7 +1159,7 @@ def _blocker(net, exset):
 
 
 def _build_plan(net, exset):
-    from . import training
+    from .. import training
     if training.batch_blocker(net, exset, True) is not None or _blocker(net, exset):
         return None
     matrices = training._set_matrices(net, exset)
@@ -1218,7 +1218,7 @@ def _plan(net, exset):
 
 def _quick_blocker(net) -> bool:
     """The per-batch part of batch_blocker that a plan cannot see change."""
-    from .training import _HOOKS_INSIDE_EXAMPLES
+    from ..training import _HOOKS_INSIDE_EXAMPLES
     if not getattr(net, "vectorise", True) or net.example_writer is not None \
             or net.max_ticks != 1 or net.backprop_ticks != 1 \
             or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN) or net.has_lesions:
@@ -1476,7 +1476,7 @@ def test_batch(session, net, exset, n: int) -> bool:
 
 
 def _exact_limit():
-    from .forward import EXACT_LIMIT
+    from ..forward import EXACT_LIMIT
     return EXACT_LIMIT
 
 
@@ -1591,7 +1591,7 @@ def _build_update_plan(net):
 def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
     """algorithms.update_weights, compiled when it can be (the same numbers)."""
     if not try_update_weights(net, algorithm, do_stats, learning):
-        from .algorithms import update_weights as numpy_update
+        from ..algorithms import update_weights as numpy_update
         numpy_update(net, algorithm, do_stats, learning)
 
 
