@@ -4,12 +4,12 @@ import io
 
 import numpy as np
 
-from lens_py.engine import training
+from lens_py.engine import vectorised
 from lens_py.shell import make_interp
 
 
 def run_test(tmp_path, chunk_elements, monkeypatch):
-    monkeypatch.setattr(training, "TEST_CHUNK_ELEMENTS", chunk_elements)
+    monkeypatch.setattr(vectorised, "TEST_CHUNK_ELEMENTS", chunk_elements)
     rng = np.random.default_rng(5)
     lines = []
     for _ in range(37):

@@ -11,7 +11,7 @@ from .common import (atoi, current_net, is_option, lens_command, need_value, opt
 TABLE = CommandTable("lens-training")
 
 TRAIN_USAGE = ("train [<num-updates>] [-report <report-interval>] [-algorithm <algorithm>] "
-               "[-setOnly] [-schedule <update-schedule>]")
+               "[-setOnly] [-schedule <update-schedule>] [-why]")
 
 
 def _train_options(args, usage):
@@ -28,6 +28,10 @@ def _train_options(args, usage):
         if word.startswith("-sc"):
             opts["schedule"] = need_value(args, i, usage)
             i += 2
+            continue
+        if word.startswith("-w"):
+            opts["why"] = True          # lens_py's own: which execution path, and why
+            i += 1
             continue
         letter = option_letter(word)
         if letter == "s":
@@ -63,21 +67,23 @@ def _train_cmd(interp, args):
 
 for _name in ("steepest", "momentum", "dougsMomentum", "deltaBarDelta"):
     lens_command(TABLE, _name, f"{_name} [<num-updates>] [-report <report-interval>] "
-                 "[-setOnly] [-schedule <update-schedule>]")(
+                 "[-setOnly] [-schedule <update-schedule>] [-why]")(
         (lambda alg: lambda interp, args: _train(interp, args, alg))(_name))
 
 
-TEST_USAGE = "test [<num-examples>] [-noreset] [-return]"
+TEST_USAGE = "test [<num-examples>] [-noreset] [-return] [-why]"
 
 
 @lens_command(TABLE, "test", TEST_USAGE)
 def _test(interp, args):
     current_net(interp)
-    num, reset, ret = 0, True, False
+    num, reset, ret, why = 0, True, False, False
     for word in args:
         if is_option(word):
             letter = option_letter(word)
-            if letter == "n":
+            if word.startswith("-w"):
+                why = True
+            elif letter == "n":
                 reset = False
             elif letter == "r":
                 ret = True
@@ -88,7 +94,7 @@ def _test(interp, args):
         else:
             raise TclError(f"usage: {TEST_USAGE}")
     try:
-        text, values = session(interp).test(num, reset, ret)
+        text, values = session(interp).test(num, reset, ret, why)
     except TrainingHalted as e:
         raise TclError(str(e).rstrip("\n")) from None
     for key, value in values.items():

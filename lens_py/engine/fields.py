@@ -114,6 +114,11 @@ def _int_attrs(names, writable=True):
     return [_attr(n, _snake(n), INT, writable, int) for n in names]
 
 
+def _set_execution_path(net, value):
+    from .paths import set_execution_path       # (paths imports the training machinery)
+    set_execution_path(net, value)
+
+
 # -- Network ------------------------------------------------------------------------------
 
 # Lens's net.input(i)/net.output(i) are left out: as fields they would hide the
@@ -136,6 +141,8 @@ NETWORK_FIELDS = [
     *_int_attrs(["timeIntervals", "ticksPerInterval", "maxTicks", "historyLength"], False),
     *_int_attrs(["backpropTicks", "totalUpdates"]),
     Field("precision", INT, lambda n: n.precision, lambda n, v: n.set_precision(int(v))),
+    Field("executionPath", STRING, lambda n: n.execution_path,
+          lambda n, v: _set_execution_path(n, v)),
     *_real_attrs(["error", "weightCost", "outputCost", "gradientLinearity"]),
     *_int_attrs(["exampleHistoryStart", "ticksOnExample", "currentTick"], False),
     _array("eventHistory", INT, lambda n, i: n.event_history[i], lambda n: len(n.event_history)),

@@ -82,7 +82,10 @@ class Network(RealFields):
         self.output_file_name = ""
         self.example_writer = None      # called after each example (output files)
         self.exact_arithmetic = None    # None = automatic (see forward.py)
-        self.vectorise = True           # allow the vectorised batch path (training.py)
+        self.vectorise = True           # allow the batch paths (paths.py; a test switch)
+        self.execution_path = "auto"    # which kinds of path may run (paths.py)
+        self.explain_path = False       # say which path runs (train -why, test -why)
+        self.shown_path = None          # the path last said
         self.time_intervals = self.ticks_per_interval = 0
         self.max_ticks = self.history_length = 0
         self.event_history = []

@@ -160,10 +160,11 @@ class Session:
         return train(self, self._current(), num_updates, report, algorithm, set_only,
                      **options)
 
-    def test(self, num_examples=0, reset_error=True, return_text=False):
-        """(result string, values for the Tcl `Test` array)."""
+    def test(self, num_examples=0, reset_error=True, return_text=False, why=False):
+        """(result string, values for the Tcl `Test` array); `why`: say which
+        execution path runs and why faster ones declined (paths.py)."""
         from .training import test
-        return test(self, self._current(), num_examples, reset_error, return_text)
+        return test(self, self._current(), num_examples, reset_error, return_text, why)
 
     def update_weights(self, algorithm=None, reset=True, report=False) -> str:
         from .training import update_weights_command

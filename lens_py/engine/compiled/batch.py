@@ -1159,10 +1159,10 @@ def _blocker(net, exset):
 
 
 def _build_plan(net, exset):
-    from .. import training
-    if training.batch_blocker(net, exset, True) is not None or _blocker(net, exset):
+    from .. import vectorised
+    if vectorised.batch_blocker(net, exset, True) is not None or _blocker(net, exset):
         return None
-    matrices = training._set_matrices(net, exset)
+    matrices = vectorised._set_matrices(net, exset)
     if matrices is None:
         return None
     groups = list(net.groups)
@@ -1218,7 +1218,7 @@ def _plan(net, exset):
 
 def _quick_blocker(net) -> bool:
     """The per-batch part of batch_blocker that a plan cannot see change."""
-    from ..training import _HOOKS_INSIDE_EXAMPLES
+    from ..vectorised import HOOKS_INSIDE_EXAMPLES as _HOOKS_INSIDE_EXAMPLES
     if not getattr(net, "vectorise", True) or net.example_writer is not None \
             or net.max_ticks != 1 or net.backprop_ticks != 1 \
             or net.type & (T.CONTINUOUS | T.SRBPTT | T.BOLTZMANN) or net.has_lesions:

@@ -1,0 +1,226 @@
+"""How a network runs: the one table of execution paths, and the one place
+that chooses among them.
+
+A training batch, a `test` and a `doExample` can run in several ways that
+print the same numbers (tests compare their bits path against path): a
+whole batch side by side, compiled or in NumPy; an example loop compiled
+whole; examples compiled one at a time with Tcl hooks between them; Lens's
+loop in Python with each tick compiled; Lens's loop in Python alone.  The
+table lists them fastest first.  Each path says why it cannot run a network
+now (`why_not`, None when it can); `choose` takes the first that can, among
+the kinds the network allows:
+
+    setObj executionPath auto      ;# the fastest path that covers the net
+    setObj executionPath compiled  ;# only compiled paths (an error if none can)
+    setObj executionPath numpy     ;# no compiled code: NumPy batches or Lens's loop
+    setObj executionPath python    ;# Lens's loop, literally
+
+At verbosity 2 (or with `train -why` / `test -why`) the chosen path is
+printed with the reason each faster one declined.  Choices are made per
+batch (a hook may change what can run) and per test call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from . import types as T
+from . import vectorised
+from .compiled import batch as compiled_batch
+from .compiled import continuous as compiled_continuous
+from .compiled import example as compiled_example
+from .compiled import exampleloop
+from .network import NetworkError
+
+COMPILED, NUMPY, PYTHON = "compiled", "numpy", "python"
+SETTINGS = {"auto": (COMPILED, NUMPY, PYTHON), "compiled": (COMPILED,),
+            "numpy": (NUMPY, PYTHON), "python": (PYTHON,)}
+
+
+@dataclass(frozen=True)
+class Path:
+    """One way of running examples.  `why_not(net, exset, training)` -> the
+    reason it cannot run them now, or None.  `batch`: the path runs a whole
+    batch side by side (its examples cannot be told apart by a hook)."""
+    name: str
+    kind: str
+    why_not: Callable
+    batch: bool = False
+    # how it runs (training.py binds these; see RUNNERS)
+    doc: str = ""
+
+
+# -- why each path cannot run a network ----------------------------------------------------
+
+def _numba_reason(module) -> Optional[str]:
+    if not module.HAVE_NUMBA:
+        return "numba is not installed"
+    if not module.ENABLED:
+        return "its kernels failed to compile here"
+    if not module.ready():
+        return "its kernels are not loaded yet"
+    return None
+
+
+def _compiled_batch_why_not(net, exset, training: bool):
+    reason = _numba_reason(compiled_batch)
+    if reason:
+        return reason
+    if compiled_batch._quick_blocker(net):
+        return vectorised.batch_blocker(net, exset, training) or "the network"
+    if compiled_batch._plan(net, exset) is None:
+        return (vectorised.batch_blocker(net, exset, training)
+                or compiled_batch._blocker(net, exset) or "its examples")
+    return None
+
+
+def _numpy_batch_why_not(net, exset, training: bool):
+    return vectorised.batch_blocker(net, exset, training)
+
+
+def _examples_why_not(net, exset, training: bool, one_by_one: bool = False):
+    reason = _numba_reason(compiled_example)
+    if reason:
+        return reason
+    reason = exampleloop._blocker(net, exset, example_hooks_ok=one_by_one)
+    if reason:
+        return reason
+    if exampleloop.prepare(net, exset, one_by_one=one_by_one) is None:
+        return (compiled_example._blocker(net, writer_ok=one_by_one)
+                or "its events (procs, or too many to table)")
+    return None
+
+
+def _between_hooks_why_not(net, exset, training: bool):
+    if not any(net.hooks.get(h) for h in exampleloop.EXAMPLE_HOOKS) \
+            and net.example_writer is None:
+        return "no example hooks or output file to run between examples"
+    return _examples_why_not(net, exset, training, one_by_one=True)
+
+
+def _ticks_why_not(net, exset, training: bool):
+    if net.type & T.BOLTZMANN:
+        return "a Boltzmann network"
+    if net.type & T.CONTINUOUS:
+        reason = _numba_reason(compiled_continuous)
+        if reason:
+            return reason
+        if compiled_continuous.plan_for(net) is None:
+            return compiled_continuous._blocker(net) or "the network"
+        return None
+    reason = _numba_reason(compiled_example)
+    if reason:
+        return reason
+    if training and net.type & T.SRBPTT:
+        return "an SRBPTT network's ticks"
+    if compiled_example.plan_for(net, writer_ok=True) is None:
+        return compiled_example._blocker(net, writer_ok=True) or "the network"
+    return None
+
+
+def _always(net, exset, training: bool):
+    return None
+
+
+COMPILED_BATCH = Path("compiled batch", COMPILED, _compiled_batch_why_not, batch=True,
+                      doc="a batch of one-tick examples side by side, compiled")
+NUMPY_BATCH = Path("NumPy batch", NUMPY, _numpy_batch_why_not, batch=True,
+                   doc="a batch of one-tick examples side by side, as NumPy arrays")
+COMPILED_EXAMPLES = Path("compiled example loop", COMPILED, _examples_why_not,
+                         doc="examples, events and ticks in one compiled call")
+COMPILED_BETWEEN_HOOKS = Path("compiled examples, hooks between", COMPILED,
+                              _between_hooks_why_not,
+                              doc="each example compiled, example hooks run between them")
+COMPILED_TICKS = Path("Lens's loop, compiled ticks", COMPILED, _ticks_why_not,
+                      doc="Lens's example loop in Python, each tick (or continuous "
+                          "example) compiled")
+LENS_LOOP = Path("Lens's loop", PYTHON, _always,
+                 doc="Lens's example loop, tick by tick, in Python and NumPy")
+
+TABLE = (COMPILED_BATCH, NUMPY_BATCH, COMPILED_EXAMPLES, COMPILED_BETWEEN_HOOKS,
+         COMPILED_TICKS, LENS_LOOP)
+EXAMPLE_TABLE = (COMPILED_TICKS, LENS_LOOP)     # what doExample can use
+
+
+# -- choosing ---------------------------------------------------------------------------------
+
+def allowed_kinds(net) -> tuple:
+    setting = getattr(net, "execution_path", "auto")
+    kinds = SETTINGS.get(setting, SETTINGS["auto"])
+    if not getattr(net, "fast_path", True):         # a test switch: no compiled code
+        kinds = tuple(k for k in kinds if k != COMPILED) or (PYTHON,)
+    return kinds
+
+
+def _candidates(net, table):
+    kinds = allowed_kinds(net)
+    batch_ok = getattr(net, "vectorise", True)
+    return [p for p in table if p.kind in kinds and (batch_ok or not p.batch)]
+
+
+def explain(net, exset, training: bool, table=TABLE) -> list:
+    """[(path, reason)] down to the chosen one (reason None), for every path
+    the network's setting allows."""
+    out = []
+    for path in _candidates(net, table):
+        reason = path.why_not(net, exset, training)
+        out.append((path, reason))
+        if reason is None:
+            break
+    return out
+
+
+def _wait_for_kernels(net) -> None:
+    """A network forced onto compiled paths waits for the kernels to load."""
+    for module in (compiled_batch, compiled_example) + (
+            (compiled_continuous,) if net.type & T.CONTINUOUS else ()):
+        if module.HAVE_NUMBA and not module.ready():
+            module.KERNELS.ready(wait=True)
+
+
+def choose(net, exset, training: bool, table=TABLE) -> Path:
+    """The path that runs the next batch (or test, or example)."""
+    if getattr(net, "execution_path", "auto") == "compiled":
+        _wait_for_kernels(net)
+    for path in _candidates(net, table):
+        if path.why_not(net, exset, training) is None:
+            return path
+    if getattr(net, "execution_path", "auto") == "compiled":
+        reasons = "; ".join(f"{p.name}: {r}" for p, r in explain(net, exset, training, table))
+        raise NetworkError("executionPath compiled: no compiled path can run this network "
+                           f"({reasons})")
+    return LENS_LOOP
+
+
+def describe(net, exset, training: bool, table=TABLE) -> str:
+    """One line: the chosen path and why each faster one declined."""
+    steps = explain(net, exset, training, table)
+    chosen = steps[-1][0] if steps and steps[-1][1] is None else LENS_LOOP
+    declined = "; ".join(f"{p.name}: {r}" for p, r in steps if r is not None)
+    text = f"Execution path: {chosen.name}"
+    if declined:
+        text += f" (declined: {declined})"
+    return text + "\n"
+
+
+def set_execution_path(net, value: str) -> None:
+    if value not in SETTINGS:
+        raise NetworkError(f"executionPath must be one of {', '.join(SETTINGS)}, not "
+                           f'"{value}"')
+    net.execution_path = value
+
+
+def compiled_allowed(net) -> bool:
+    return COMPILED in allowed_kinds(net)
+
+
+# -- the weight update: compiled, or algorithms.py ------------------------------------------
+
+def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
+    """algorithms.update_weights, compiled when the network allows it and the
+    kernel covers its links (the same numbers)."""
+    if compiled_allowed(net) and compiled_batch.try_update_weights(net, algorithm, do_stats,
+                                                                  learning):
+        return
+    from .algorithms import update_weights as numpy_update
+    numpy_update(net, algorithm, do_stats, learning)
