@@ -12,6 +12,11 @@ numba is installed; --numpy-path times the NumPy path instead.
     python scripts/bench.py            # all sizes
     python scripts/bench.py --sizes 100 10000 --scale 0.1
     python scripts/bench.py --memory-only   # 1000-1000-1000 net, 10 000 examples
+    python scripts/bench.py --suite [--cases bench-1000,elman-bpt1] [--repeat 3] [--cold]
+                                            # Lens scripts against the original Lens
+
+--suite runs the Lens scripts of scripts/bench_cases/ through lens_py and, when
+LENS_REF names the built original Lens, through Lens too (bench_cases/runner.py).
 
 After the table: the update-schedule overhead on the largest net (no
 schedule, `{_}`, a two-step schedule; ms per update and % over none).
@@ -287,7 +292,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000, 100000, 1000000])
     ap.add_argument("--scale", type=float, default=1.0,
-                    help="fraction of the 1e7/N updates to run (times are scaled back up)")
+                    help="fraction of the 1e7/N updates to run (times are scaled back up); "
+                         "with --suite, a factor on every case's updates")
     ap.add_argument("--repeat", type=int, default=1,
                     help="best of this many runs of each (for a busy machine)")
     ap.add_argument("--numpy-path", action="store_true",
@@ -299,7 +305,20 @@ def main(argv=None) -> int:
                     help="skip the update-schedule overhead on the largest net")
     ap.add_argument("--no-srn", action="store_true",
                     help="skip the per-example path (SRN) timing")
+    ap.add_argument("--suite", action="store_true",
+                    help="the suite of Lens scripts, against the original Lens when LENS_REF "
+                         "names it (scripts/bench_cases/)")
+    ap.add_argument("--cases", default="",
+                    help="with --suite: comma-separated case names (default all)")
+    ap.add_argument("--cold", action="store_true",
+                    help="with --suite: also time a first run on an empty numba cache")
+    ap.add_argument("--cold-wait", type=float, default=240.0,
+                    help="with --cold: seconds to wait for a background compiler")
     args = ap.parse_args(argv)
+    if args.suite:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from bench_cases import runner
+        return runner.main(args)
     np.seterr(over="ignore")        # the plain loops' exp overflows harmlessly to 0 or 1
     inputs, targets = bench_examples(np.random.default_rng(42))
     with tempfile.TemporaryDirectory() as tmp:
