@@ -4,7 +4,7 @@
 engine's own classes (see README, "From Python")."""
 __version__ = "0.1.0"
 
-__all__ = ["Lens", "LensCommandError", "Network", "Session"]
+__all__ = ["Lens", "LensCommandError", "Network", "Session", "sweep"]
 
 
 def __getattr__(name):
@@ -12,6 +12,9 @@ def __getattr__(name):
     if name in ("Lens", "LensCommandError"):
         from . import api
         return getattr(api, name)
+    if name == "sweep":     # the package lens_py/sweep is callable (no Dask until called)
+        import importlib
+        return importlib.import_module(".sweep", __name__)
     if name in ("Network", "Session"):
         from . import engine
         return getattr(engine, name)

@@ -20,6 +20,7 @@ USAGE = """usage: lens-py [options] [script [args ...]]
   --norc           do not source ~/.lensrc
   --float64        compute in double precision (Lens uses float32)
   --version        print the version
+  sweep SCRIPT ... many runs of SCRIPT over seeds and values (lens-py sweep -h)
 """
 
 
@@ -109,6 +110,9 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sweep"]:       # `lens-py sweep ...` (a file named sweep: ./sweep)
+        from .sweep.cli import main as sweep_main
+        return sweep_main(argv[1:])
     opts = parse_args(argv)
     if opts.get("version"):
         print(f"lens_py {__version__} (follows Lens 2.63)")
