@@ -125,7 +125,8 @@ def cosine_back(o, t, state, out_deriv):
     cos, inv_dot, inv_sq = state
     valid = ~np.isnan(t)
     tt = np.where(valid, t, 0).astype(o.dtype)
-    add = cos[:, None] * (o * inv_sq[:, None] - tt * inv_dot[:, None])
+    with np.errstate(invalid="ignore", over="ignore"):    # 1/0 = inf, as in C
+        add = cos[:, None] * (o * inv_sq[:, None] - tt * inv_dot[:, None])
     use = valid & (cos[:, None] != 0)
     out_deriv[...] = np.where(use, (out_deriv + add).astype(o.dtype), out_deriv)
 
