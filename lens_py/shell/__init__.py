@@ -21,6 +21,8 @@ STANDARD_MODULES = [
     "lens_py.commands.train_cmds",
     "lens_py.commands.object_cmds",
     "lens_py.commands.value_cmds",
+    "lens_py.commands.misc_cmds",
+    "lens_py.help.command",
 ]
 
 
