@@ -102,7 +102,8 @@ def test_topics_and_dash_h():
 
 def test_manual_prints_the_overview_and_the_list():
     out, _ = run_help("manual")
-    assert out.startswith("manual - ") and "Networks and groups" in out
+    assert out.startswith("overview - ") and "Networks and groups" in out
+    assert run_help("help manual")[0].startswith("manual - ")
 
 
 def test_help_in_a_script_and_with_dash_c(tmp_path):

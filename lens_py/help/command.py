@@ -18,7 +18,8 @@ from . import HELP_TOPICS, command_list, pages, render, topics
 TABLE = CommandTable("help")
 
 INTRO = ("lens_py commands, by area.  `help <command>` prints a command's page (a unique\n"
-         "prefix will do: help getObj); `help -s` lists them alphabetically.\n")
+         "prefix will do: help getObj); `help -s` lists them alphabetically;\n"
+         "`help overview` says where to start.\n")
 
 
 def _is_interactive(interp) -> bool:
@@ -99,5 +100,5 @@ def _help(interp, args):
 @TABLE.command("manual", "manual", 0, 0)
 def _manual(interp, args):
     # Lens opens its HTML manual in a browser; lens_py's manual is its help.
-    return show(interp, _topic_text("manual") + "\n" + INTRO + "\n"
+    return show(interp, _topic_text("overview") + "\n" + INTRO + "\n"
                 + command_list(list(interp.commands)))
