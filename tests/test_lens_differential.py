@@ -187,3 +187,39 @@ def test_a_changed_number_is_found():
     assert ref.first_difference(lens, lens.replace("0.02683", "0.02684")) is not None
     assert ref.first_difference(lens, lens.replace("2.79095 ", "")) is not None
     assert ref.first_difference(lens, lens + "bias outputs: 1\n") is not None
+
+
+# -- saveParameters: a file the original Lens can source ------------------------------
+
+PARAMETER_SETUP = "\n".join([
+    "addNet xor 2 3 1", "loadExamples xor.ex",
+    "setObj learningRate 0.25", "setObj momentum 0.5", "setObj batchSize 2",
+    "setObj hidden.gain 1.5", "setObj output.targetRadius 0.1",
+    "setObj output.errorScale 2", "setObj hidden.randRange 0.3",
+    "setObj postUpdateProc {set ::n [getObj totalUpdates]}",
+    "setObj reportInterval 7", "setObj pseudoExampleFreq 1"])
+
+
+def test_saved_parameters_source_in_lens(tmp_path):
+    """lens_py saves (with lens_py-only settings too), the original Lens
+    sources the file into a fresh network and saves its own copy: every
+    line Lens writes is in lens_py's file, unchanged, and Lens reports no
+    error."""
+    ref.require_lens()
+    ours = ref.run_lens_py(PARAMETER_SETUP + "\nsetObj updateSchedule {hidden output}\n"
+                           "saveParameters params.tcl", tmp_path)
+    assert not ref.error_lines(ours.stderr), ours.stderr
+    saved = (tmp_path / "lens_py" / "Examples" / "params.tcl").read_text()
+    assert "setObj updateSchedule {hidden output}" in saved
+    lens_dir = tmp_path / "lens" / "Examples"
+    lens_dir.mkdir(parents=True)
+    (lens_dir / "params.tcl").write_text(saved)
+    lens = ref.run_lens("addNet xor 2 3 1\nsource params.tcl\nsaveParameters again.tcl\n"
+                        "puts [getObj learningRate]\nputs [getObj hidden.gain]\n"
+                        "puts [getObj postUpdateProc]", tmp_path)
+    assert not ref.error_lines(lens.stderr), lens.stderr
+    assert lens.stdout.split("\n")[:3] == ["0.25", "1.5", "set ::n [getObj totalUpdates]"]
+    again = (lens_dir / "again.tcl").read_text().splitlines()
+    ours_lines = saved.splitlines()
+    assert again == [line for line in ours_lines if line in again]
+    assert len(again) == len([line for line in ours_lines if not line.startswith(("if ", "  ", "}"))])
