@@ -178,30 +178,7 @@ def test_time_measures_total(interp):
     assert float(interp.eval("lindex [time {after 1}] 0")) >= 0.0
 
 
-# -- help, history, GUI, no-ops ------------------------------------------
-
-def test_help_lists_usages(interp):
-    text = interp.eval("help")
-    assert "repeat ?var? <n | \"a b\"> body" in text
-    assert "seed ?value?" in text
-    assert "set varName ?newValue?" in text or "\n  set " in text
-
-
-def test_help_one_command_and_topics(interp):
-    from lens_py.shell import cmd_lens
-    assert interp.eval("help seed") == "usage: seed ?value?"
-    assert interp.eval("help python").startswith("usage: python code\n")
-    interp.eval("proc f {a {b 1}} {}")
-    assert interp.eval("help f").startswith("usage: f a ?b?")
-    cmd_lens.HELP_TOPICS["testTopic"] = "about the topic"
-    try:
-        assert interp.eval("help testTopic") == "about the topic"
-        assert "testTopic" in interp.eval("help")
-    finally:
-        del cmd_lens.HELP_TOPICS["testTopic"]
-    with pytest.raises(TclError, match='no command or topic "nothing"'):
-        interp.eval("help nothing")
-
+# -- history, GUI ------------------------------------------
 
 def test_history_command(interp):
     interp.ext["history"] = ["set a 1", "puts hi", "seed 3"]
@@ -212,13 +189,6 @@ def test_history_command(interp):
 @pytest.mark.parametrize("name", ["view", "viewUnits", "autoPlot", "graphObject", "drawUnits"])
 def test_gui_commands_are_not_errors(interp, name):
     assert interp.eval(f"{name} -x 1") == f"{name} is not available in batch mode"
-
-
-def test_noops_and_unsupported(interp):
-    assert interp.eval("nice 5") == ""
-    assert interp.eval("wait") == ""
-    with pytest.raises(TclError, match="not supported"):
-        interp.eval("signal INT")
 
 
 # -- unknown names: unique-prefix completion (SPEC §8.2) --------------------------

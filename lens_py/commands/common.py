@@ -50,13 +50,16 @@ def current_net(interp):
 
 def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
                  max_args: int | None = None, help: str = ""):
-    """Register a Lens command.  Lens answers a wrong argument count (or `-h`)
-    with `usage: …` rather than Tcl's `wrong # args`, and engine errors become
-    shell errors with their message unchanged."""
+    """Register a Lens command.  Lens answers a wrong argument count with
+    `usage: …` rather than Tcl's `wrong # args`, and `-h` with the command's
+    help page; engine errors become shell errors with their message unchanged."""
     def register(func):
         @functools.wraps(func)
         def run(interp, args):
-            if args[:1] == ["-h"] or len(args) < min_args or \
+            if args[:1] == ["-h"]:
+                from ..help.command import show_command
+                return show_command(interp, name)
+            if len(args) < min_args or \
                     (max_args is not None and len(args) > max_args):
                 raise TclError(f"usage: {usage}")
             try:

@@ -163,5 +163,5 @@ def _update_weights(interp, args):
 
 def setup(interp):
     from ..engine.schedule import HELP
-    from ..shell.cmd_lens import HELP_TOPICS
+    from ..help import HELP_TOPICS
     HELP_TOPICS.setdefault("updateSchedule", HELP)

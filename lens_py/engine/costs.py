@@ -125,7 +125,8 @@ def cosine_back(o, t, state, out_deriv):
     cos, inv_dot, inv_sq = state
     valid = ~np.isnan(t)
     tt = np.where(valid, t, 0).astype(o.dtype)
-    add = cos[:, None] * (o * inv_sq[:, None] - tt * inv_dot[:, None])
+    with np.errstate(invalid="ignore", over="ignore"):    # 1/0 = inf, as in C
+        add = cos[:, None] * (o * inv_sq[:, None] - tt * inv_dot[:, None])
     use = valid & (cos[:, None] != 0)
     out_deriv[...] = np.where(use, (out_deriv + add).astype(o.dtype), out_deriv)
 
@@ -151,10 +152,55 @@ def unit_cost_forward(cost: int, o, lo, hi, peak):
         mn = dtype(p * 2 - 1) if p < 0.5 else dtype(0)
         scale = dtype(1.0 / F64(p * p - mn))
         terms = (o * (p * 2 - o) - mn) * scale
+    elif cost == T.COSINE_COST:
+        return sequential_sum(_cosine_cost_terms(o, p), dtype)
+    elif cost == T.LOGISTIC_COST:
+        return sequential_sum(_logistic_cost_terms(o, p), dtype)
     else:
         raise NotImplementedError(f"unit cost type {T.type_name(cost, T.GROUP_COST)} "
                                   "is not supported yet")
     return sequential_sum(terms.astype(o.dtype), dtype)
+
+
+# Lens's PI is the double literal 3.1415927 (util.h), not math.pi; the cosine
+# cost's arguments are double products of float factors.
+LENS_PI = 3.1415927
+
+
+def _cosine_cost_terms(o, p):
+    """COSINE_COST per unit, in double: a raised cosine that is 0 at the
+    bounds 0 and 1 and 2 at the peak p.  The factors 1/p and 1/(1-p) are
+    floats, the argument beyond the peak (o - 2p + 1) is float arithmetic."""
+    dtype = o.dtype.type
+    inv_p = F64(dtype(1.0 / F64(p)))
+    inv_1mp = F64(dtype(1.0 / (1.0 - F64(p))))
+    beyond = ((o - dtype(2 * p)) + dtype(1)).astype(F64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        below = 1.0 - np.cos(LENS_PI * inv_p * o.astype(F64))
+        above = 1.0 - np.cos(LENS_PI * inv_1mp * beyond)
+    return np.where(o <= p, below, above)
+
+
+def _logistic_logs(p, dtype):
+    """LOG(p), LOG(1 - p) (the latter's argument in double) as floats."""
+    logp = dtype(log_real(p, dtype))
+    log1mp = dtype(log_real(1.0 - F64(p), dtype))
+    return logp, log1mp
+
+
+def _logistic_cost_terms(o, p):
+    """LOGISTIC_COST per unit, in double (each float term plus the double 1.0)."""
+    dtype = o.dtype.type
+    logp, log1mp = _logistic_logs(p, dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = dtype(dtype(1.0) / logp) if p <= 0.5 else dtype(dtype(1.0) / log1mp)
+        at_zero = F64(dtype(-log1mp * scale)) + 1.0
+        at_one = F64(dtype(-logp * scale)) + 1.0
+        one_m = (dtype(1) - o).astype(o.dtype)
+        inner = (o * (log_real(o, dtype) - logp)
+                 + one_m * (log_real(one_m, dtype) - log1mp)).astype(o.dtype)
+        middle = (inner * scale).astype(o.dtype).astype(F64) + 1.0
+    return np.where(o <= 0.0, at_zero, np.where(o >= 1.0, at_one, middle))
 
 
 def unit_cost_back(cost: int, o, lo, hi, peak, strength, cost_scale, ticks, out_deriv):
@@ -182,10 +228,48 @@ def unit_cost_back(cost: int, o, lo, hi, peak, strength, cost_scale, ticks, out_
         scale = dtype(F64(dtype(dtype(strength) * dtype(cost_scale))) * 2.0
                       / F64(dtype(ticks) * (p * p - mn)))
         add = (p - o) * scale
+    elif cost == T.COSINE_COST:
+        # strength = costStrength * costScale * PI * 0.5 / ticks, rounded to float
+        k = dtype(F64(dtype(dtype(strength) * dtype(cost_scale))) * LENS_PI * 0.5 / ticks)
+        inv_p = dtype(1.0 / F64(p))
+        inv_1mp = dtype(1.0 / (1.0 - F64(p)))
+        beyond = ((o - dtype(2 * p)) + dtype(1)).astype(F64)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            below = F64(dtype(k * inv_p)) * np.sin(LENS_PI * F64(inv_p) * o.astype(F64))
+            above = F64(dtype(k * inv_1mp)) * np.sin(LENS_PI * F64(inv_1mp) * beyond)
+        # outputDeriv += a double: added in double, then rounded
+        out_deriv[...] = (out_deriv.astype(F64) + np.where(o <= p, below, above)).astype(o.dtype)
+        return
+    elif cost == T.LOGISTIC_COST:
+        k = dtype(dtype(dtype(strength) * dtype(cost_scale)) / dtype(ticks))
+        logp, log1mp = _logistic_logs(p, dtype)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            scale = dtype(k / logp) if p <= 0.5 else dtype(k / log1mp)
+            x = np.where(o < dtype(1e-6), dtype(1e-6),
+                         np.where(o.astype(F64) > 1.0 - 1e-6, dtype(1.0 - 1e-6), o)).astype(o.dtype)
+            add = (log_real(x, dtype) - logp - log_real((dtype(1) - x).astype(o.dtype), dtype)
+                   + log1mp) * scale
     else:
         raise NotImplementedError(f"unit cost type {T.type_name(cost, T.GROUP_COST)} "
                                   "is not supported yet")
     out_deriv += add.astype(o.dtype)
+
+
+def delta_cost_forward(state, o):
+    """DELTA_COST: the squared change of each output since the last tick it
+    ran (state [2, units]: last and this tick's outputs, kept across examples
+    as Lens keeps them).  Per-row sum before the outputCostScale/ticks factor."""
+    dtype = o.dtype.type
+    state[0] = state[1]
+    state[1] = o[-1]
+    delta = (state[1] - state[0]).astype(o.dtype)
+    return sequential_sum((delta * delta)[None, :], dtype)
+
+
+def delta_cost_back(state, o, strength, cost_scale, ticks, out_deriv):
+    dtype = o.dtype.type
+    k = dtype(F64(dtype(dtype(strength) * dtype(cost_scale))) * 2.0 / ticks)
+    out_deriv += (k * (state[1] - state[0])).astype(o.dtype)
 
 
 # -- group criteria ------------------------------------------------------------

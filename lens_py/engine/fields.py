@@ -140,9 +140,10 @@ NETWORK_FIELDS = [
     _const("currentExample", OBJECT, lambda n: n.current_example),
     *_int_attrs(["timeIntervals", "ticksPerInterval", "maxTicks", "historyLength"], False),
     *_int_attrs(["backpropTicks", "totalUpdates"]),
-    Field("precision", INT, lambda n: n.precision, lambda n, v: n.set_precision(int(v))),
+    Field("precision", INT, lambda n: n.precision, lambda n, v: n.set_precision(int(v)),
+          lens_py_only=True),
     Field("executionPath", STRING, lambda n: n.execution_path,
-          lambda n, v: _set_execution_path(n, v)),
+          lambda n, v: _set_execution_path(n, v), lens_py_only=True),
     *_real_attrs(["error", "weightCost", "outputCost", "gradientLinearity"]),
     *_int_attrs(["exampleHistoryStart", "ticksOnExample", "currentTick"], False),
     _array("eventHistory", INT, lambda n, i: n.event_history[i], lambda n: len(n.event_history)),
@@ -168,8 +169,8 @@ NETWORK_FIELDS = [
     _const("binaryOutputFile", FLAG, lambda n: n.binary_output_file),
     # lens_py's own (SPEC §9): update schedules, see engine/schedule.py
     Field("updateSchedule", STRING, lambda n: n.update_schedule_text(),
-          lambda n, v: n.set_update_schedule(v)),
-    _const("updateScheduleStep", INT, lambda n: n.update_schedule_step),
+          lambda n, v: n.set_update_schedule(v), lens_py_only=True),
+    Field("updateScheduleStep", INT, lambda n: n.update_schedule_step, lens_py_only=True),
 ]
 
 

@@ -634,9 +634,10 @@ BATCHABLE_INPUT = T.DOT_PRODUCT
 BATCHABLE_OUTPUT = (T.LINEAR | T.LOGISTIC | T.TANH | T.EXPONENTIAL | T.GAUSSIAN | T.TERNARY
                     | T.SOFT_MAX | T.HARD_CLAMP | T.BIAS_CLAMP)
 ERROR_PROCS = (T.SUM_SQUARED, T.CROSS_ENTROPY, T.DIVERGENCE)
-UNIT_COST_PROCS = (T.LINEAR_COST, T.QUADRATIC_COST, T.CONV_QUAD_COST)
+UNIT_COST_PROCS = (T.LINEAR_COST, T.QUADRATIC_COST, T.CONV_QUAD_COST, T.LOGISTIC_COST,
+                   T.COSINE_COST)
 BATCHABLE_COST = T.SUM_SQUARED | T.CROSS_ENTROPY | T.DIVERGENCE | T.COSINE | \
-    T.LINEAR_COST | T.QUADRATIC_COST | T.CONV_QUAD_COST
+    T.LINEAR_COST | T.QUADRATIC_COST | T.CONV_QUAD_COST | T.LOGISTIC_COST | T.COSINE_COST
 
 
 # -- cost procedures ------------------------------------------------------------------
@@ -687,6 +688,15 @@ def _cost_forward(net, g, proc, ctx):
                                    g.choose("output_cost_peak"))
         s = d(d(g.output_cost_scale) / d(ticks))
         ctx.costs.append((g, (cost * s).astype(d)))
+    elif proc == T.DELTA_COST:
+        state = _delta_state(net, g)
+        if _reset_this_tick(net, g):
+            return
+        live = _live(g)
+        sub = state[:, live]            # (a copy when units are lesioned)
+        cost = C.delta_cost_forward(sub, g.output[:, live])
+        state[:, live] = sub
+        ctx.costs.append((g, (cost * d(d(g.output_cost_scale) / d(ticks))).astype(d)))
     elif proc in COST_FORWARD:
         COST_FORWARD[proc](net, g, ctx)
     else:
@@ -712,6 +722,32 @@ def _cost_back(net, g, proc, ctx):
                          g.choose("output_cost_peak"), net.output_cost_strength,
                          g.output_cost_scale, net.ticks_per_interval, od)
         g.output_deriv[:, live] = od
+    elif proc == T.DELTA_COST:
+        state = _delta_state(net, g)
+        live = _live(g)
+        if _reset_this_tick(net, g):
+            state[0, live] = g.output[-1, live]
+        else:
+            od = g.output_deriv[:, live]
+            C.delta_cost_back(state[:, live], g.output[:, live], net.output_cost_strength,
+                              g.output_cost_scale, net.ticks_per_interval, od)
+            g.output_deriv[:, live] = od
+
+
+def _delta_state(net, g):
+    """DELTA_COST's last and this tick's outputs (zeros when the procedure
+    is set up, as Lens allocates them)."""
+    state = g.proc_state.get("DELTA_COST")
+    if state is None or state.shape != (2, g.size) or state.dtype != net.dtype:
+        state = g.proc_state["DELTA_COST"] = np.zeros((2, g.size), dtype=net.dtype)
+    return state
+
+
+def _reset_this_tick(net, g) -> bool:
+    """A RESET_ON_EXAMPLE group on the tick its example reset it."""
+    if not g.type & T.RESET_ON_EXAMPLE or not net.reset_history:
+        return False
+    return bool(net.reset_history[history_index(net, net.current_tick)])
 
 
 def finish_costs(net, ctx: TickContext) -> None:

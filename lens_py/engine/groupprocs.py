@@ -57,7 +57,8 @@ def _running_sum(start, terms: np.ndarray, axis: int, dtype):
     """start + terms[0] + terms[1] + ... along `axis`, added in that order."""
     terms = np.moveaxis(np.asarray(terms, dtype=dtype), axis, 0)
     seq = np.concatenate([np.asarray(start, dtype=dtype)[None], terms])
-    np.cumsum(seq, axis=0, out=seq)        # add.accumulate is sequential
+    with np.errstate(invalid="ignore", over="ignore"):     # inf - inf = NaN, as in C
+        np.cumsum(seq, axis=0, out=seq)    # add.accumulate is sequential
     return seq[-1]
 
 

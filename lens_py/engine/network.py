@@ -745,7 +745,10 @@ class Network(RealFields):
         g.input[:] = d(g.initial_input())
         g.unit_gain[:] = d(g.choose("gain"))
         g.output_cache[:] = g.output
+        kept_delta = g.proc_state.get("DELTA_COST")     # resetNet leaves DELTA_COST's data
         g.proc_state.clear()
+        if kept_delta is not None:
+            g.proc_state["DELTA_COST"] = kept_delta
         # resetNet re-initialises the integrators (INTERACT_INTEGR to initOutput)
         continuous.reset_forward_integrators(self, g)
         forward.reset_backward_integrators(self, g)

@@ -39,6 +39,7 @@ class Field:
     set: Optional[Callable] = None
     length: Optional[Callable[[Any], int]] = None
     dims: int = 1  # 2 for fields indexed (i,j)
+    lens_py_only: bool = False  # not a field of the original Lens
 
     @property
     def is_array(self) -> bool:

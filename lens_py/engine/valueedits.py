@@ -142,10 +142,17 @@ def set_link_values(net, field: str, text: str, groups=None, units=None,
 
 # -- parameter files --------------------------------------------------------------------
 
+# lens_py's own fields go in a block that only lens_py runs, so that the
+# original Lens can source the file too (its `version` returns "2.63a").
+LENS_PY_ONLY_START = "if {[string match lens_py* [version]]} {\n"
+LENS_PY_ONLY_END = "}\n"
+
+
 def parameter_lines(session, path: str) -> list[str]:
     """`setObj <path>.<field> {<value>}` for each writable simple field of the
     object at path ("" = the current network), in field-table order, values
-    as getObject prints them."""
+    as getObject prints them; lens_py's own fields last, inside a block the
+    original Lens skips."""
     space = object_space(session)
     try:
         ref = space.resolve(path)
@@ -157,7 +164,7 @@ def parameter_lines(session, path: str) -> list[str]:
                               complete=True)
     obj = ref.obj
     hooks = getattr(obj, "hooks", None) or {}
-    lines = []
+    lines, own = [], []
     for f in space.type_of(obj).fields.values():
         if f.set is None or f.kind not in SIMPLE_KINDS or f.is_array:
             continue
@@ -165,7 +172,9 @@ def parameter_lines(session, path: str) -> list[str]:
             continue  # a Python hook has no script text to write back
         value = format_value(f.kind, f.get(obj))
         name = f"{path}.{f.name}" if path else f.name
-        lines.append(f"setObj {name} {{{value}}}\n")
+        (own if f.lens_py_only else lines).append(f"setObj {name} {{{value}}}\n")
+    if own:
+        lines += [LENS_PY_ONLY_START] + ["  " + line for line in own] + [LENS_PY_ONLY_END]
     return lines
 
 

@@ -22,6 +22,8 @@ STANDARD_MODULES = [
     "lens_py.commands.object_cmds",
     "lens_py.commands.value_cmds",
     "lens_py.commands.sweep_cmds",
+    "lens_py.commands.misc_cmds",
+    "lens_py.help.command",
 ]
 
 

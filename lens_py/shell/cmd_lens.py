@@ -16,9 +16,6 @@ cmd = TABLE.command
 
 LENS_VERSION = "2.63"
 
-# Extra `help` topics other areas register (e.g. updateSchedule): name -> text.
-HELP_TOPICS: dict = {}
-
 GUI_COMMANDS = ["view", "viewUnits", "viewLinks", "autoPlot", "plotRow", "plotAll",
                 "drawUnits", "resetPlot", "graphObject", "viewObject"]
 
@@ -159,54 +156,12 @@ def _time(interp, args):
     return f"{user + system:.3f} active  {user:.3f} user  {system:.3f} system  {real:.3f} real"
 
 
-@cmd("help", "help ?command?", 0, 1)
-def _help(interp, args):
-    if not args:
-        lines = ["Commands (help <command> for one):"]
-        for name in sorted(interp.commands):
-            lines.append("  " + interp.commands[name].usage)
-        if HELP_TOPICS:
-            lines.append("Topics: " + " ".join(sorted(HELP_TOPICS)))
-        return "\n".join(lines)
-    name = args[0]
-    if name in HELP_TOPICS:
-        return HELP_TOPICS[name]
-    c = interp.commands.get(name)
-    if c is None:
-        p = interp.procs.get(name)
-        if p is not None:
-            return f"usage: {p.usage()}  (a proc)"
-        raise TclError(f'help: no command or topic "{name}"')
-    return f"usage: {c.usage}" + (f"\n{c.help}" if c.help else "")
-
-
 @cmd("history", "history ?count?", 0, 1)
 def _history(interp, args):
     hist = interp.ext.get("history", [])
     n = numbers.get_int(args[0]) if args else len(hist)
     start = max(0, len(hist) - n)
     return "\n".join(f"{k + 1:5d}  {hist[k]}" for k in range(start, len(hist)))
-
-
-@cmd("wait", "wait ?ms?", 0, 1)
-def _wait(interp, args):
-    if args:
-        walltime.sleep(numbers.get_int(args[0]) / 1000.0)
-    return ""
-
-
-@cmd("nice", "nice ?increment?", 0, 1)
-def _nice(interp, args):
-    # Lens lowers its scheduling priority; changing ours behind the user's
-    # back is not worth it, so this only checks its argument.
-    if args:
-        numbers.get_int(args[0])
-    return ""
-
-
-@cmd("signal", "signal ?signal? ?proc?", 0, 2)
-def _signal(interp, args):
-    raise TclError("signal is not supported in lens_py yet")
 
 
 def _gui(interp, args, name=None):
