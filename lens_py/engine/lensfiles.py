@@ -72,6 +72,16 @@ def open_read(name: str, binary: bool = False):
         raise LensFileError(f'couldn\'t open the file "{name}": {e.strerror or e}') from None
 
 
+def close_stream(stream) -> None:
+    """Close a stream opened by open_read (never the process's stdin)."""
+    if stream in (sys.stdin, getattr(sys.stdin, "buffer", None)):
+        return
+    try:
+        stream.close()
+    except Exception:
+        pass
+
+
 class _PipeReader(io.TextIOBase):
     """Lines or bytes from a shell command's standard output."""
 

@@ -12,8 +12,8 @@ import struct
 
 import numpy as np
 
-from .examples import (BINARY_COOKIE, HEADER_KEYS, Event, ExampleFileError, Range,
-                       _close_stream, _link, f32)
+from ..lensfiles import close_stream
+from .model import BINARY_COOKIE, HEADER_KEYS, Event, ExampleFileError, Range, f32, link_ranges
 
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">f")
@@ -39,7 +39,7 @@ class BinaryParser:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            _close_stream(self.stream)
+            close_stream(self.stream)
 
     def fail(self, what: str):
         return ExampleFileError(what, self.filename, self.line, binary=True)
@@ -217,7 +217,7 @@ class BinaryParser:
                 r.first_unit = self.int("error reading first unit")
                 r.val = self.reals(k, "error reading dense value list")
             ranges.append(r)
-        return _link(ranges) if ranges else None
+        return link_ranges(ranges) if ranges else None
 
 
 _LENS_NAMES = {"max_time": "maxTime", "min_time": "minTime", "grace_time": "graceTime",
