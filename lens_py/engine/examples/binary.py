@@ -13,7 +13,8 @@ import struct
 import numpy as np
 
 from ..lensfiles import close_stream
-from .model import BINARY_COOKIE, HEADER_KEYS, Event, ExampleFileError, Range, f32, link_ranges
+from .model import (BINARY_COOKIE, HEADER_KEYS, Event, Example, ExampleFileError, Range, f32,
+                    link_ranges)
 
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">f")
@@ -118,6 +119,15 @@ class BinaryParser:
         if n < 0:
             raise self.fail(f"bad numExamples ({n})")
         self.num_examples = n
+
+    def read_examples(self, exset, limit: int = 0) -> list:
+        """Up to `limit` (0 = all) more of the examples the header announced."""
+        out = []
+        while self.has_more(self.line) and (not limit or len(out) < limit):
+            ex = Example(exset)
+            self.read_example(ex)
+            out.append(ex)
+        return out
 
     # -- one example ---------------------------------------------------------------------
     def read_example(self, ex) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from .. import types as T
 from ..lensfiles import LensFileError, close_stream, open_read
 from .binary import BinaryParser
-from .model import (BINARY_COOKIE, SET_DEFAULTS, Example, ExampleError, ExampleFileError,
-                    ExampleSet, link_example)
+from .model import (BINARY_COOKIE, SET_DEFAULTS, ExampleError, ExampleFileError, ExampleSet,
+                    link_example)
 from .modes import lookup_mode, set_mode
 from .reader import TextParser
 
@@ -46,12 +46,9 @@ def _read_set(exset: ExampleSet, parser, session, max_examples: int, pipe: bool)
     parser.read_header(exset, _script_runner(session, "example set proc"))
     if pipe:
         return []
-    examples = []
-    while parser.has_more(len(examples)) and (not max_examples or len(examples) < max_examples):
-        ex = Example(exset)
-        parser.read_example(ex)
+    examples = parser.read_examples(exset, max_examples)
+    for ex in examples:
         link_example(ex)
-        examples.append(ex)
     return examples
 
 

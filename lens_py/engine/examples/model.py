@@ -26,9 +26,49 @@ HEADER_KEYS = (("max:", "max_time"), ("min:", "min_time"), ("grace:", "grace_tim
 EVENT_TIMES = ("max_time", "min_time", "grace_time")
 EVENT_VALUES = ("default_input", "active_input", "default_target", "active_target")
 
+
 def f32(x) -> float:
-    """A value as Lens stores it in a `real`."""
-    return float(np.float32(x))
+    """A value as Lens stores it in a `real` (beyond its range: +-inf, as
+    Lens's sscanf gives, without NumPy's overflow warning)."""
+    with np.errstate(over="ignore"):
+        return float(np.float32(x))
+
+
+def reals(values) -> np.ndarray:
+    """Values as a float32 array (beyond float32's range: +-inf, quietly)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(values, dtype=np.float32)
+
+
+# Lens reads counts into a C int; and lens_py needs about this much memory for
+# each event an example claims.
+INT_MAX = 2 ** 31 - 1
+EVENT_BYTES = 200
+
+
+def available_memory() -> int | None:
+    """Bytes this process could still allocate (Linux's MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_count(n: int, what: str, bytes_each: int = EVENT_BYTES) -> str | None:
+    """Why a count read from a file cannot be honoured (None if it can): more
+    than Lens's C int holds, or more than memory could hold -- refused before
+    anything is allocated, where Lens would allocate and die."""
+    if n > INT_MAX:
+        return f"{what} ({n}) is larger than {INT_MAX}"
+    free = available_memory()
+    if free is not None and n * bytes_each > free:
+        return (f"{what} ({n}) would need {n * bytes_each / 2**30:.1f} GB of memory; "
+                f"{free / 2**30:.1f} GB is available")
+    return None
 
 
 def same(a: float, b: float) -> bool:
@@ -77,19 +117,43 @@ def note_edit() -> None:
 class Range:
     """One input or target range of an event: dense (`val`, from `first_unit`)
     or sparse (`units` in Lens's coding: a negative entry -b after a means the
-    span a..b; a lone -1 means `*`, every unit; all set to `value`)."""
+    span a..b; a lone -1 means `*`, every unit; all set to `value`).
 
-    __slots__ = ("group_name", "first_unit", "val", "value", "units", "next")
+    Dense values are float32; the reader keeps many ranges' values in one
+    array (`_store`, this range's at `_at`, `_n` long), so `val` is a view
+    made on access: writing through it edits the range."""
+
+    __slots__ = ("group_name", "first_unit", "value", "units", "next", "_store", "_at", "_n")
 
     def __init__(self, value: float = 1.0, group_name: str | None = None):
         self.group_name = group_name
         self.first_unit = 0
-        self.val = None
+        self._store = None
+        self._at = self._n = 0
         self.value = value
         self.units = None
         self.next = None
 
     name = None
+
+    @property
+    def val(self):
+        store = self._store
+        if store is None:
+            return None
+        return store[self._at:self._at + self._n]
+
+    @val.setter
+    def val(self, values) -> None:
+        if values is None:
+            self.set_values(None, 0, 0)
+        else:
+            values = np.asarray(values, dtype=np.float32)
+            self.set_values(values, 0, len(values))
+
+    def set_values(self, store, at: int, n: int) -> None:
+        """The values are store[at:at + n] (a float32 array shared with others)."""
+        self._store, self._at, self._n = store, at, n
 
     @property
     def sparse(self) -> bool:
@@ -99,7 +163,7 @@ class Range:
     def num_units(self) -> int:
         if self.units is not None:
             return len(self.units)
-        return 0 if self.val is None else len(self.val)
+        return self._n
 
     def install(self, vec, net_units, group_units, what: str) -> None:
         """Lens's loadDenseRange/loadSparseRange into the flat vector."""
@@ -114,14 +178,15 @@ class Range:
             suffix = ""
         n = len(where)
         if self.units is None:
-            if self.val is None or len(self.val) == 0:
+            k = self._n
+            if self._store is None or k == 0:
                 return
             u = self.first_unit
             if u < 0 or u >= n:
                 raise ExampleError(f"loadEvent: unit {u} out of range")
-            if u + len(self.val) > n:
+            if u + k > n:
                 raise ExampleError("loadEvent: too many units listed in the dense range")
-            vec[where[u:u + len(self.val)]] = self.val
+            vec[where[u:u + k]] = self.val
             return
         units = self.units
         if not units:
@@ -159,6 +224,10 @@ def link_ranges(ranges):
 class Event:
     """One event: its header values and its input and target range lists
     (None = no ranges; events listed together share one list object)."""
+
+    __slots__ = ("example", "proc", "max_time", "min_time", "grace_time", "default_input",
+                 "active_input", "default_target", "active_target", "input", "target",
+                 "shared_inputs", "shared_targets")
 
     def __init__(self, example=None, exset=None):
         self.example = example
@@ -203,6 +272,11 @@ class _DefaultHeader:
 
 
 class Example:
+    """One example: its events and Lens's example fields (`num` is its index
+    in the set, set by ExampleSet.compile)."""
+
+    __slots__ = ("set", "name", "frequency", "proc", "events", "num", "probability")
+
     def __init__(self, exset=None):
         self.set = exset
         self.name = None
@@ -273,23 +347,22 @@ class ExampleSet:
     def compile(self) -> None:
         """Lens's compileExampleSet: number the examples, identity permutation,
         cumulative probabilities (in float32, the last forced to 1), position reset."""
-        total = np.float32(0.0)
-        for i, e in enumerate(self.examples):
+        examples = self.examples
+        self.perm = list(range(len(examples)))
+        for e, i in zip(examples, self.perm):     # the same int objects: less memory
             e.num = i
             e.set = self
-            total = np.float32(total + np.float32(e.frequency))
-        self.perm = list(range(len(self.examples)))
-        probs = np.zeros(len(self.examples), dtype=np.float32)
-        if self.examples:
-            with np.errstate(divide="ignore", invalid="ignore"):
+        probs = np.zeros(len(examples), dtype=np.float32)
+        if examples:
+            # np.add.accumulate adds in order, rounding each sum to float32, as Lens does
+            freq = np.array([e.frequency for e in examples], dtype=np.float32)
+            total = np.add.accumulate(freq)[-1]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 scale = np.float32(1.0 / float(total)) if total != 0 else np.float32(np.inf)
-                acc = np.float32(0.0)
-                for i, e in enumerate(self.examples):
-                    acc = np.float32(acc + np.float32(np.float32(e.frequency) * scale))
-                    probs[i] = acc
+                probs = np.add.accumulate(freq * scale)
             probs[-1] = 1.0
-            for i, e in enumerate(self.examples):
-                e.probability = float(probs[i])
+            for e, p in zip(examples, probs.tolist()):
+                e.probability = p
         self._probs = probs
         self.current_example = None
         self.current = -1

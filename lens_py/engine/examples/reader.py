@@ -1,17 +1,23 @@
-"""The text example-file reader (SPEC §2.1): Lens's own character-level parser
-(example.c and the ParseRec helpers of util.c), because the format is defined
-by what that parser accepts: keywords are matched as prefixes (`i:1` works),
-numbers are recognised by their first characters, `#` only comments out whole
-lines.  It reads one example at a time, so PIPE mode works on a stream.
+"""The text example-file reader (SPEC §2.1).
+
+The format is defined by what Lens's own character-level parser accepts
+(example.c and the ParseRec helpers of util.c): keywords are matched as
+prefixes (`i:1` works), numbers are recognised by their first characters, `#`
+only comments out whole lines.  So the reader is a port of that parser, and
+in front of it a bulk path (`fastpath.py`) that takes whole examples of the
+common shapes with one regular-expression match and NumPy number parsing;
+anything else, including every error, is left to the port, which reports it
+with its line.  One example at a time, so PIPE mode works on a stream.
 """
 from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from ..lensfiles import close_stream
-from .model import HEADER_KEYS, NAN, Event, Example, ExampleFileError, Range, f32, link_ranges
+from .bulkread import read_plain_examples
+from .model import (HEADER_KEYS, NAN, Event, Example, ExampleFileError, Range, check_count, f32,
+                    link_ranges, reals)
+from .textsource import TextSource
 
 _SPACE = " \t\n\v\f\r"
 _DIGITS = "0123456789"
@@ -26,28 +32,6 @@ _FLOAT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
                     r"|inf(?:inity)?|nan)", re.IGNORECASE)
 
 
-class _LineSource:
-    """Lines of a byte stream, with the 4 bytes already read for the binary
-    check put back in front."""
-
-    def __init__(self, stream, prefix: bytes):
-        self.stream = stream
-        self.prefix = prefix
-
-    def readline(self) -> str:
-        data = b""
-        if self.prefix:
-            cut = self.prefix.find(b"\n")
-            if cut >= 0:
-                data, self.prefix = self.prefix[:cut + 1], self.prefix[cut + 1:]
-                return data.decode("utf-8", "replace")
-            data, self.prefix = self.prefix, b""
-        rest = self.stream.readline()
-        if isinstance(rest, str):
-            rest = rest.encode("utf-8")
-        return (data + rest).decode("utf-8", "replace")
-
-
 class TextParser:
     """Lens's text example reader over one open file or pipe."""
 
@@ -55,7 +39,7 @@ class TextParser:
 
     def __init__(self, stream, filename: str, prefix: bytes = b""):
         self.stream = stream
-        self.source = _LineSource(stream, prefix)
+        self.source = TextSource(stream, prefix)
         self.filename = filename
         self.line = 0
         self.s = ""
@@ -198,8 +182,28 @@ class TextParser:
                 raise self.fail(what)
             s, p = self.s, 0
 
+    def _line_has_more(self) -> bool:
+        """Skip blanks on the current line only; is anything left on it?"""
+        s, p = self.s, self.p
+        n = len(s)
+        while p < n and s[p] in _SPACE:
+            p += 1
+        self.p = p
+        return p < n
+
+    def _skip_blank_lines(self) -> None:
+        """Past the current line's end, skip blank and comment lines without
+        making the next one current (the bulk path starts there)."""
+        self.line += self.source.skip_blank_lines()
+        self.s, self.p = "", 0
+
     def file_done(self) -> bool:
-        return not self.skip_blank()
+        if self.closed:
+            return True
+        if self._line_has_more():
+            return False
+        self._skip_blank_lines()
+        return self.source.at_end()
 
     def has_more(self, read: int) -> bool:
         return not self.file_done()
@@ -226,10 +230,40 @@ class TextParser:
                 break
 
     # -- examples -------------------------------------------------------------------------
+    def read_examples(self, exset, limit: int = 0) -> list:
+        """Up to `limit` (0 = all) more examples of the set, to the file's end."""
+        out = []
+        while not limit or len(out) < limit:
+            if self.file_done():
+                break
+            if not self._line_has_more():
+                got = self._read_plain(lambda: Example(exset), limit - len(out) if limit else 0)
+                if got:
+                    out.extend(got)
+                    continue
+            ex = Example(exset)
+            self._read_example(ex)
+            out.append(ex)
+        return out
+
     def read_example(self, ex: Example) -> None:
         """Lens's readExample: header, body, `;`."""
         if self.file_done():
             raise self.fail("file ended prematurely at start of an example")
+        if self._line_has_more() or not self._read_plain(lambda: ex, 1):
+            self._read_example(ex)
+
+    def _read_plain(self, new_example, limit: int) -> list:
+        """The bulk path from the start of the next line (bulkread.py)."""
+        done = read_plain_examples(self.source, new_example, limit)
+        if done is None:
+            return []
+        examples, lines, rest = done
+        self.line += lines
+        self.s, self.p = rest, 0
+        return examples
+
+    def _read_example(self, ex: Example) -> None:
         exset = ex.set
         num_events = 1
         while True:
@@ -248,6 +282,7 @@ class TextParser:
                 num_events = self.read_int("error reading num-events")
                 if num_events <= 0:
                     raise self.fail(f"num-events ({num_events}) must be positive")
+                self._check_count(num_events, "num-events")
                 done = False
             if done:
                 break
@@ -337,6 +372,11 @@ class TextParser:
                         next_target = w + 1
                 targets_seen = True
 
+    def _check_count(self, n: int, what: str) -> None:
+        problem = check_count(n, what)
+        if problem:
+            raise self.fail(problem)
+
     def _event_list(self, active: list) -> None:
         n = len(active)
         for k in range(n):
@@ -396,7 +436,7 @@ class TextParser:
             if sparse:
                 cur.units = list(items)
             else:
-                cur.val = np.array(items, dtype=np.float32)
+                cur.val = reals(items)
 
         def new_range():
             r = Range(active_value)
