@@ -9,6 +9,7 @@ import numpy as np
 
 from ..engine import lesions, groupprocs, noise, unitlinks
 from ..engine import types as T
+from ..engine.limits import check_count
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
 from ..shell.errors import TclError
@@ -96,12 +97,16 @@ def _delete_nets(interp, args):
 
 
 ADD_GROUP_USAGE = "addGroup <group> <num-units> [[+|-]<group-type>]*"
+UNIT_BYTES = 200        # about what a unit's state takes (Lens's own: 168)
 
 
 @lens_command(TABLE, "addGroup", ADD_GROUP_USAGE, 2)
 def _add_group(interp, args):
     net = current_net(interp)
     size = atoi(args[1])
+    too_many = check_count(size, "addGroup: the number of units", UNIT_BYTES)
+    if too_many:
+        raise TclError(too_many)
     g = net.add_group(args[0], size, args[2:])
     return f"group({g.num})"
 

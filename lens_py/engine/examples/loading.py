@@ -5,7 +5,7 @@ set name.  A file that fails to parse changes nothing."""
 from __future__ import annotations
 
 from .. import types as T
-from ..lensfiles import LensFileError, close_stream, open_read
+from ..lensfiles import LensFileError, close_stream, open_read, target_name
 from .binary import BinaryParser
 from .model import (BINARY_COOKIE, SET_DEFAULTS, ExampleError, ExampleFileError, ExampleSet,
                     link_example)
@@ -13,14 +13,25 @@ from .modes import lookup_mode, set_mode
 from .reader import TextParser
 
 
-def _open_parser(filename: str):
-    """An open parser for `filename` (text or binary, by the first int)."""
+def _open_parser(target):
+    """An open parser for a file name or open stream (text or binary, by the
+    first int); `parser.target` is what to open again for a looping pipe."""
+    filename = target_name(target)
     try:
-        stream = open_read(filename, binary=True)
+        stream = open_read(target, binary=True)
     except LensFileError:
         raise ExampleError(f'readExampleSet: couldn\'t open the file "{filename}"') from None
+    parser = _parser(stream, filename)
+    parser.target = target
+    return parser
+
+
+def _parser(stream, filename: str):
     try:
         head = stream.read(4)
+    except LensFileError as e:
+        close_stream(stream)
+        raise ExampleError(f"readExampleSet: {e}") from None
     except Exception:
         close_stream(stream)
         raise
@@ -43,10 +54,13 @@ def _script_runner(session, where):
 
 def _read_set(exset: ExampleSet, parser, session, max_examples: int, pipe: bool) -> list:
     """The header into `exset`, then (unless pipe) up to max_examples examples."""
-    parser.read_header(exset, _script_runner(session, "example set proc"))
-    if pipe:
-        return []
-    examples = parser.read_examples(exset, max_examples)
+    try:
+        parser.read_header(exset, _script_runner(session, "example set proc"))
+        if pipe:
+            return []
+        examples = parser.read_examples(exset, max_examples)
+    except LensFileError as e:          # e.g. a corrupt compressed file
+        raise ExampleError(f"loadExamples: {e}") from None
     for ex in examples:
         link_example(ex)
     return examples
@@ -104,7 +118,7 @@ def load_examples(session, filename: str, set_name=None, num=None, ex_mode=None,
         exmode = T.PIPE if mode == 3 else T.ORDERED
     else:
         exmode = lookup_mode(ex_mode, "loadExamples")
-    name = set_name if set_name is not None else default_set_name(filename)
+    name = set_name if set_name is not None else default_set_name(target_name(filename))
     if set_name is not None and set_name == "":
         raise ExampleError("loadExamples: example set must have a real name")
     max_examples = int(num or 0)
@@ -128,11 +142,11 @@ def load_examples(session, filename: str, set_name=None, num=None, ex_mode=None,
         old.compile()
     else:
         exset = ExampleSet(name, session)
+        parser = _open_parser(filename)
         tentative = old is None and name not in session.sets
         if tentative:
             # Lens registers the set before reading the header, so its proc can see it.
             session.sets[name] = exset
-        parser = _open_parser(filename)
         try:
             try:
                 examples = _read_set(exset, parser, session, max_examples, mode == 3)

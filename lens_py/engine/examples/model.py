@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import limits
 from .. import types as T
 from ..network import NetworkError
 
@@ -40,35 +41,13 @@ def reals(values) -> np.ndarray:
         return np.asarray(values, dtype=np.float32)
 
 
-# Lens reads counts into a C int; and lens_py needs about this much memory for
-# each event an example claims.
-INT_MAX = 2 ** 31 - 1
+# lens_py needs about this much memory for each event an example claims
 EVENT_BYTES = 200
 
 
-def available_memory() -> int | None:
-    """Bytes this process could still allocate (Linux's MemAvailable), or None."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def check_count(n: int, what: str, bytes_each: int = EVENT_BYTES) -> str | None:
-    """Why a count read from a file cannot be honoured (None if it can): more
-    than Lens's C int holds, or more than memory could hold -- refused before
-    anything is allocated, where Lens would allocate and die."""
-    if n > INT_MAX:
-        return f"{what} ({n}) is larger than {INT_MAX}"
-    free = available_memory()
-    if free is not None and n * bytes_each > free:
-        return (f"{what} ({n}) would need {n * bytes_each / 2**30:.1f} GB of memory; "
-                f"{free / 2**30:.1f} GB is available")
-    return None
+    """Why a count read from an example file cannot be honoured, or None."""
+    return limits.check_count(n, what, bytes_each)
 
 
 def same(a: float, b: float) -> bool:

@@ -153,7 +153,7 @@ def _read_pipe_example(exset) -> Example:
             if exset.pipe_loop:
                 parser.close()
                 from .loading import open_pipe   # loading imports this module
-                open_pipe(exset, parser.filename, exset.session)
+                open_pipe(exset, parser.target, exset.session)
                 parser = exset.pipe_parser
             else:
                 raise ExampleFileError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..lensfiles import open_write
+from ..lensfiles import LensFileError, open_write
 from .binary import write_binary
 from .model import (EVENT_TIMES, HEADER_KEYS, NAN, SET_DEFAULTS, Example, ExampleError,
                     ExampleSet, same)
@@ -144,12 +144,16 @@ def save_examples(exset: ExampleSet, filename: str, binary: bool = False,
     """`saveExamples`: Lens's text form (or .bex with binary).  Returns the file name."""
     if binary and append:
         raise ExampleError("saveExamples: you cannot use both the -binary and -append flags")
-    if binary:
-        with open_write(filename, binary=True) as f:
-            write_binary(exset, f)
-        return filename
-    text = example_set_text(exset, header=not append)
-    with open_write(filename, append=append) as f:
-        f.write(text)
+    try:
+        if binary:
+            with open_write(filename, binary=True) as f:
+                write_binary(exset, f)
+        else:
+            text = example_set_text(exset, header=not append)
+            with open_write(filename, append=append) as f:
+                f.write(text)
+    except LensFileError as e:
+        who = "writeBinaryExampleFile" if binary else "writeExampleFile"
+        raise ExampleError(f"{who}: {e}") from None
     return filename
 
