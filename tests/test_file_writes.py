@@ -33,7 +33,7 @@ WRITERS = {
     "saveParameters": "saveParameters {F}",
     "printUnitValues": "printUnitValues {F} show output",
     "printLinkValues": "printLinkValues {F} show hidden output",
-    "openNetOutputFile": "resetExampleSets; openNetOutputFile {F}; test 2; closeNetOutputFile",
+    "openNetOutputFile": "resetExampleSets *; openNetOutputFile {F}; test 2; closeNetOutputFile",
 }
 
 
