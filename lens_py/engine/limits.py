@@ -19,11 +19,15 @@ def available_memory() -> int | None:
     return None
 
 
-def check_count(n: int, what: str, bytes_each: int) -> str | None:
+def check_count(n: int, what: str, bytes_each: int, most: int | None = None,
+                most_why: str = "") -> str | None:
     """Why `n` of something taking about `bytes_each` bytes cannot be made
-    (None if it can): more than a C int holds, or more than memory holds."""
+    (None if it can): more than a C int holds, more than lens_py's own limit
+    `most` (`most_why` says what it limits), or more than memory holds."""
     if n > INT_MAX:
         return f"{what} ({n}) is larger than {INT_MAX}"
+    if most is not None and n > most:
+        return f"{what} ({n}) is more than lens_py allows {most_why}({most})"
     free = available_memory()
     if free is not None and n * bytes_each > free:
         return (f"{what} ({n}) would need {n * bytes_each / 2**30:.1f} GB of memory; "

@@ -25,7 +25,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import zipfile
 
 import numpy as np
 
@@ -319,7 +318,7 @@ def _load_npz(net, filename: str, data: bytes, select):
     try:
         archive = np.load(io.BytesIO(data), allow_pickle=False)
         arrays = {k: archive[k] for k in archive.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as e:
+    except Exception as e:      # a damaged archive fails in many ways (zipfile, zlib, npy)
         raise WeightFileError(f'{LOAD}: the file "{filename}" is not a NumPy .npz '
                               f"weight file: {e}") from None
     plan = []

@@ -41,13 +41,17 @@ def reals(values) -> np.ndarray:
         return np.asarray(values, dtype=np.float32)
 
 
-# lens_py needs about this much memory for each event an example claims
+# lens_py needs about this much memory for each event an example claims, and
+# makes about a million a second: more than MAX_EVENTS in one example is
+# refused (a deliberate limit; Lens allocates whatever calloc gives it).
 EVENT_BYTES = 200
+MAX_EVENTS = 1 << 20
 
 
-def check_count(n: int, what: str, bytes_each: int = EVENT_BYTES) -> str | None:
-    """Why a count read from an example file cannot be honoured, or None."""
-    return limits.check_count(n, what, bytes_each)
+def check_count(n: int, what: str) -> str | None:
+    """Why an example's count of events read from a file cannot be honoured,
+    or None."""
+    return limits.check_count(n, what, EVENT_BYTES, MAX_EVENTS, "in one example ")
 
 
 def same(a: float, b: float) -> bool:
