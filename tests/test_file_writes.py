@@ -329,3 +329,10 @@ def test_a_failed_load_into_an_existing_set_leaves_it_as_it_was(net, tmp_path, m
              net("getObj xor.example(3).name"))
     assert after == before
     assert net("useTrainingSet") == '"xor"'
+
+
+def test_clock_format_of_a_date_beyond_the_c_library_is_a_tcl_error(lens):
+    """tclsh formats year 5645357; lens_py says it cannot, without a traceback."""
+    assert lens("clock format 0 -gmt 1") == "Thu Jan 01 00:00:00 GMT 1970"
+    with pytest.raises(TclError, match='clock value "99999999999999999" is beyond the dates'):
+        lens("clock format 99999999999999999 -gmt 1")

@@ -444,7 +444,12 @@ def _clock(interp, args):
                 fmt = rest[k + 1]
             elif rest[k] == "-gmt":
                 gmt = numbers.get_bool(rest[k + 1])
-        return time.strftime(fmt, time.gmtime(t) if gmt else time.localtime(t))
+        try:
+            return time.strftime(fmt, time.gmtime(t) if gmt else time.localtime(t))
+        except (OverflowError, OSError, ValueError):
+            # Tcl formats any year; the C library under time.strftime cannot
+            raise TclError(f'clock value "{args[1]}" is beyond the dates lens_py can format') \
+                from None
     raise TclError(f'unknown or ambiguous subcommand "{sub}": must be add, clicks, format, '
                    f'microseconds, milliseconds, scan, or seconds')
 
