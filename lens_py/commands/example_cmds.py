@@ -7,6 +7,7 @@ from ..engine import types as T
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
+from .channels import file_target
 from .common import (NoCurrentNetwork, atof, atoi, flag_options, is_option, lens_command, need_value, option_letter, quoted_names,
                      register_engine_error, session)
 
@@ -58,7 +59,8 @@ def _load_examples(interp, args):
         else:
             raise TclError(f"usage: {LOAD_USAGE}")
         i += 2
-    return _examples().load_examples(session(interp), args[0], **opts)
+    target = file_target(interp, args[0], "r", "readExampleSet")
+    return _examples().load_examples(session(interp), target, **opts)
 
 
 SAVE_USAGE = "saveExamples <example-set> <file> [-binary | -append]"
@@ -68,7 +70,8 @@ SAVE_USAGE = "saveExamples <example-set> <file> [-binary | -append]"
 def _save_examples(interp, args):
     exset = _find_set(interp, args[0])
     opts = flag_options(args[2:], {"b": "binary", "a": "append"}, SAVE_USAGE)
-    _examples().save_examples(exset, args[1], **opts)
+    who = "writeBinaryExampleFile" if opts.get("binary") else "writeExampleFile"
+    _examples().save_examples(exset, file_target(interp, args[1], "w", who), **opts)
     return ""
 
 
@@ -116,17 +119,16 @@ def _mode_name(mask: int) -> str:
 def _example_set_mode(interp, args):
     sets = _set_list(interp, args[0])
     if len(args) == 1:
-        return "\n".join(f"{{{e.name}}} {_mode_name(e.mode)}" for e in sets)
+        return "".join(f"{{{e.name}}} {_mode_name(e.mode)}\n" for e in sets)   # as Lens
     examples = _examples()
     for exset in sets:
         examples.set_example_mode(exset, args[1])
     return ""
 
 
-@lens_command(TABLE, "resetExampleSets", "resetExampleSets [<example-set-list>]", 0, 1)
+@lens_command(TABLE, "resetExampleSets", "resetExampleSets <example-set-list>", 1, 1)
 def _reset_sets(interp, args):
-    sets = _set_list(interp, args[0]) if args else list(session(interp).sets.values())
-    for exset in sets:
+    for exset in _set_list(interp, args[0]):
         exset.reset()
     return ""
 

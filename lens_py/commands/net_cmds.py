@@ -9,11 +9,13 @@ import numpy as np
 
 from ..engine import lesions, groupprocs, noise, unitlinks
 from ..engine import types as T
+from ..engine.limits import check_count
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
+from .channels import file_target
 from .common import (atof, atoi, current_net, flag_options, group_list, groups_one_by_one,
                      is_group_list, is_option, lens_command, need_value, option_letter,
                      quoted_names, register_engine_error, session, unit_list)
@@ -96,12 +98,16 @@ def _delete_nets(interp, args):
 
 
 ADD_GROUP_USAGE = "addGroup <group> <num-units> [[+|-]<group-type>]*"
+UNIT_BYTES = 200        # about what a unit's state takes (Lens's own: 168)
 
 
 @lens_command(TABLE, "addGroup", ADD_GROUP_USAGE, 2)
 def _add_group(interp, args):
     net = current_net(interp)
     size = atoi(args[1])
+    too_many = check_count(size, "addGroup: the number of units", UNIT_BYTES)
+    if too_many:
+        raise TclError(too_many)
     g = net.add_group(args[0], size, args[2:])
     return f"group({g.num})"
 
@@ -373,7 +379,8 @@ def _save_weights(interp, args):
         else:
             raise TclError(f"usage: {SAVE_WEIGHTS_USAGE}")
         i += 1
-    _weightfile().save_weights(net, args[0], **opts)
+    _weightfile().save_weights(net, file_target(interp, args[0], "w", "standardSaveWeights"),
+                               **opts)
     return args[0]
 
 
@@ -381,7 +388,8 @@ def _save_weights(interp, args):
 def _load_weights(interp, args):
     net = current_net(interp)
     opts = flag_options(args[1:], {"n": "no_frozen", "o": "only_frozen"}, LOAD_WEIGHTS_USAGE)
-    _weightfile().load_weights(net, args[0], **opts)
+    _weightfile().load_weights(net, file_target(interp, args[0], "r", "standardLoadWeights"),
+                               **opts)
     return args[0]
 
 
@@ -395,7 +403,8 @@ def _open_output(interp, args):
     from ..engine import outputfile
     net = current_net(interp)
     opts = flag_options(args[1:], {"b": "binary", "a": "append"}, OPEN_OUT_USAGE)
-    outputfile.open_output_file(net, args[0], **opts)
+    outputfile.open_output_file(net, file_target(interp, args[0], "w", "openNetOutputFile"),
+                                **opts)
     return ""
 
 
@@ -415,6 +424,10 @@ def _tcl_caller(interp):
     return call
 
 
+def _print_target(interp, word: str, who: str):
+    return file_target(interp, word, "w", who, f"{who}: couldn't write to the file {word}")
+
+
 PRINT_UNITS_USAGE = "printUnitValues <file> <proc> <group-list> [-append]"
 PRINT_LINKS_USAGE = ("printLinkValues <file> <proc> <sending-groups> <receiving-groups> "
                      "[-type <link-type>] [-append]")
@@ -427,7 +440,8 @@ def _print_unit_values(interp, args):
     append = len(args) == 4 and option_letter(args[3]) == "a"
     if len(args) == 4 and not append:
         raise TclError(f"usage: {PRINT_UNITS_USAGE}")
-    printvalues.print_unit_values(net, args[0], args[1], group_list(net, args[2]), append,
+    printvalues.print_unit_values(net, _print_target(interp, args[0], "printUnitValues"),
+                                  args[1], group_list(net, args[2]), append,
                                   _tcl_caller(interp))
     return ""
 
@@ -448,7 +462,8 @@ def _print_link_values(interp, args):
             i += 2
         else:
             raise TclError(f"usage: {PRINT_LINKS_USAGE}")
-    printvalues.print_link_values(net, args[0], args[1], group_list(net, args[2]),
+    printvalues.print_link_values(net, _print_target(interp, args[0], "printLinkValues"),
+                                  args[1], group_list(net, args[2]),
                                   group_list(net, args[3]), link_type, append,
                                   _tcl_caller(interp))
     return ""

@@ -8,6 +8,7 @@ from ..engine.objects import atof
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
+from .channels import file_target
 from .common import (current_net, groups_one_by_one, lens_command, need_value, option_letter,
                      session)
 
@@ -86,7 +87,8 @@ def _save_parameters(interp, args):
     if rest and len(rest[0]) >= 2 and "-append".startswith(rest[0]):
         append = True
         rest = rest[1:]
-    _engine_call("saveParameters", UV.save_parameters, session(interp), args[0],
+    target = file_target(interp, args[0], "w", "saveParameters")
+    _engine_call("saveParameters", UV.save_parameters, session(interp), target,
                  paths=rest or None, append=append)
     return ""
 

@@ -11,14 +11,13 @@ difference (SPEC §9).
 """
 from __future__ import annotations
 
-import contextlib
 import struct
 
 import numpy as np
 
 from . import types as T
 from .forward import history_index
-from .lensfiles import LensFileError, open_write
+from .lensfiles import LensFileError, WriteStream, target_name
 from .weightfile import format_real
 
 
@@ -26,54 +25,46 @@ class OutputFileError(LensFileError):
     """The output file could not be opened or written, or none is open."""
 
 
-def _real_file(name: str) -> bool:
-    return name != "-" and not name.startswith("|")
-
-
 class OutputFileWriter:
-    """An open output file; calling it writes one example's record."""
+    """An open output file; calling it writes one example's record.
 
-    def __init__(self, filename: str, binary: bool, append: bool):
-        self.filename = filename
+    The file is written in place (truncated, as Lens does, or appended to) and
+    flushed record by record, so it can be read while it grows."""
+
+    def __init__(self, target, binary: bool, append: bool):
+        self.filename = target_name(target)
         self.binary = binary
-        self._files = contextlib.ExitStack()
         try:
-            if _real_file(filename) and not append:
-                # Start from an empty file that exists at once, then append
-                # record by record, so the file can be read while it grows.
-                with open_write(filename, binary=binary):
-                    pass
-                append = True
-            self.stream = self._files.enter_context(
-                open_write(filename, binary=binary, append=append))
-        except (LensFileError, OSError):
-            self._files.close()
-            raise OutputFileError(
-                f'openNetOutputFile: couldn\'t open the file "{filename}"') from None
+            self.stream = WriteStream(target, binary, append, atomic=False)
+        except LensFileError as e:
+            raise OutputFileError(f"openNetOutputFile: {e}") from None
 
     def close(self) -> None:
-        self._files.close()
+        try:
+            self.stream.close()
+        except LensFileError as e:
+            raise OutputFileError(f"closeNetOutputFile: {e}") from None
 
     def __call__(self, net, example) -> None:
         record = example_record(net, example, self.binary)
         try:
             self.stream.write(record)
             self.stream.flush()
-        except OSError as e:
-            raise OutputFileError(f'writeExample: couldn\'t write to "{self.filename}": '
-                                  f"{e.strerror or e}") from None
+        except LensFileError as e:
+            raise OutputFileError(f"writeExample: {e}") from None
 
 
-def open_output_file(net, filename: str, binary: bool = False, append: bool = False) -> None:
-    """Open (or, with `append` and the same name, keep) the network's output file."""
+def open_output_file(net, filename, binary: bool = False, append: bool = False) -> None:
+    """Open (or, with `append` and the same name, keep) the network's output
+    file (a name, or an open stream)."""
     current = net.example_writer
     if isinstance(current, OutputFileWriter):
-        if append and current.filename == filename:
+        if append and current.filename == target_name(filename):
             return
         close_output_file(net)
     writer = OutputFileWriter(filename, binary, append)
     net.example_writer = writer
-    net.output_file_name = filename
+    net.output_file_name = writer.filename
     net.binary_output_file = 1 if binary else 0
 
 

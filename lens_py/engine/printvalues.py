@@ -8,7 +8,7 @@ the proc's error is raised again unchanged.
 """
 from __future__ import annotations
 
-from .lensfiles import LensFileError, open_write
+from .lensfiles import LensFileError, open_write, target_name
 from .network import NetworkError
 
 
@@ -20,17 +20,21 @@ def _groups(net, groups):
     return [net.require_group(g) if isinstance(g, str) else g for g in groups]
 
 
-def _write_results(command: str, filename: str, append: bool, results) -> None:
+def _write_results(command: str, filename, append: bool, results) -> None:
     failure = None
     try:
         with open_write(filename, binary=False, append=append) as f:
             try:
                 for text in results:
                     f.write(text)
+            except LensFileError:
+                raise
             except Exception as e:      # the proc failed: keep what came before
                 failure = e
-    except (LensFileError, OSError):
-        raise PrintValuesError(f"{command}: couldn't write to the file {filename}") from None
+    except LensFileError as e:
+        why = f": {e.why}" if e.why else ""
+        raise PrintValuesError(f"{command}: couldn't write to the file "
+                               f"{target_name(filename)}{why}") from None
     if failure is not None:
         raise failure
 

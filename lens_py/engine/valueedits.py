@@ -14,7 +14,7 @@ from typing import Iterable
 import numpy as np
 
 from .fields import TYPES, BlockRef, object_space
-from .lensfiles import open_write
+from .lensfiles import LensFileError, open_write
 from .objects import REAL, SCRIPT, SIMPLE_KINDS, ObjectError, format_value, parse_value
 from .projection import BLOCK_PARAMS
 
@@ -178,7 +178,7 @@ def parameter_lines(session, path: str) -> list[str]:
     return lines
 
 
-def save_parameters(session, filename: str, paths=None, append: bool = False) -> None:
+def save_parameters(session, filename, paths=None, append: bool = False) -> None:
     """Write the parameter lines of each path (default: the network, then
     each of its groups as `group(i)`).  Everything is gathered first, so a bad
     path leaves the file untouched."""
@@ -187,5 +187,8 @@ def save_parameters(session, filename: str, paths=None, append: bool = False) ->
     lines = []
     for path in paths:
         lines.extend(parameter_lines(session, path))
-    with open_write(filename, append=append) as out:
-        out.write("".join(lines))
+    try:
+        with open_write(filename, append=append) as out:
+            out.write("".join(lines))
+    except LensFileError as e:
+        raise UnitValuesError(str(e)) from None

@@ -25,12 +25,11 @@ from __future__ import annotations
 import io
 import re
 import struct
-import sys
-import zipfile
 
 import numpy as np
 
-from .lensfiles import LensFileError, open_read, open_write
+from .lensfiles import (LensFileError, close_stream, open_read, open_write, reason,
+                        target_name)
 
 COOKIE = 0x55555556
 OLD_COOKIE = 0x55555555
@@ -79,33 +78,32 @@ def _is_npz(name: str) -> bool:
 
 def save_weights(net, filename: str, num_values: int = 1, text: bool = False,
                  no_frozen: bool = False, only_frozen: bool = False) -> str:
-    """Write the selected links' values; returns the file name."""
+    """Write the selected links' values (to a file name, or an open binary or
+    text stream); returns the file name."""
     num_values = _check_num_values(num_values, SAVE)
     select = link_selector(net, no_frozen, only_frozen)
-    if _is_npz(filename):
-        data = _npz_payload(net, num_values, select)
-        _write(filename, True, lambda f: np.savez(f, **data))
-        return filename
+    if _is_npz(target_name(filename)):
+        archive = io.BytesIO()
+        np.savez(archive, **_npz_payload(net, num_values, select))
+        _write(filename, True, archive.getvalue())
+        return target_name(filename)
     values = np.stack([net.gather_links(f, select) for f in FIELDS[:num_values]], axis=1)
     header = (COOKIE, len(values), num_values, int(net.total_updates))
     if text:
         payload = "".join(f"{v}\n" for v in header) + _text_lines(values)
-        _write(filename, False, lambda f: f.write(payload))
+        _write(filename, False, payload)
     else:
         payload = struct.pack(">4i", *header) + values.astype(">f4").tobytes()
-        _write(filename, True, lambda f: f.write(payload))
-    return filename
+        _write(filename, True, payload)
+    return target_name(filename)
 
 
-def _write(filename: str, binary: bool, writer) -> None:
+def _write(filename, binary: bool, payload) -> None:
     try:
         with open_write(filename, binary=binary) as f:
-            writer(f)
-    except LensFileError:
-        raise WeightFileError(f'{SAVE}: couldn\'t open the file "{filename}"') from None
-    except OSError as e:
-        raise WeightFileError(f'{SAVE}: couldn\'t write the file "{filename}": '
-                              f'{e.strerror or e}') from None
+            f.write(payload)
+    except LensFileError as e:
+        raise WeightFileError(f"{SAVE}: {e}") from None
 
 
 def format_real(x) -> str:
@@ -122,9 +120,11 @@ def _text_lines(values: np.ndarray) -> str:
 
 def load_weights(net, filename: str, no_frozen: bool = False,
                  only_frozen: bool = False) -> str:
-    """Read a weight file into the selected links; returns the file name."""
+    """Read a weight file (a name, or an open binary stream) into the selected
+    links; returns the file name."""
     select = link_selector(net, no_frozen, only_frozen)
     data = _read_all(filename)
+    filename = target_name(filename)
     if _is_npz(filename) or data[:4] == b"PK\x03\x04":
         updates = _load_npz(net, filename, data, select)
     else:
@@ -136,19 +136,21 @@ def load_weights(net, filename: str, no_frozen: bool = False,
     return filename
 
 
-def _read_all(filename: str) -> bytes:
+def _read_all(filename) -> bytes:
     try:
         f = open_read(filename, binary=True)
     except LensFileError:
-        raise WeightFileError(f'{LOAD}: couldn\'t open the file "{filename}"') from None
+        raise WeightFileError(f'{LOAD}: couldn\'t open the file "{target_name(filename)}"') \
+            from None
     try:
         return f.read()
+    except LensFileError as e:
+        raise WeightFileError(f"{LOAD}: {e}") from None
     except OSError as e:
-        raise WeightFileError(f'{LOAD}: couldn\'t read the file "{filename}": '
-                              f'{e.strerror or e}') from None
+        raise WeightFileError(f'{LOAD}: couldn\'t read the file "{target_name(filename)}": '
+                              f'{reason(e)}') from None
     finally:
-        if f is not sys.stdin.buffer:
-            f.close()
+        close_stream(f)
 
 
 def _count_mismatch(expected: int, filename: str, found: int) -> WeightFileError:
@@ -316,7 +318,7 @@ def _load_npz(net, filename: str, data: bytes, select):
     try:
         archive = np.load(io.BytesIO(data), allow_pickle=False)
         arrays = {k: archive[k] for k in archive.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as e:
+    except Exception as e:      # a damaged archive fails in many ways (zipfile, zlib, npy)
         raise WeightFileError(f'{LOAD}: the file "{filename}" is not a NumPy .npz '
                               f"weight file: {e}") from None
     plan = []

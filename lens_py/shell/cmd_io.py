@@ -32,20 +32,32 @@ class FileChannel:
         self.readable = readable
         self.writable = writable
         self.process = process
+        self.buffering = "full"
         self._eof = False
 
     def write(self, text: str) -> None:
         if not self.writable:
             raise TclError(f'channel "{self.name}" wasn\'t opened for writing')
-        self.stream.write(text)
+        try:
+            self.stream.write(text)
+            if self.buffering == "none" or (self.buffering == "line" and "\n" in text):
+                self.stream.flush()
+        except OSError as e:
+            raise _channel_error(f'error writing "{self.name}": ', e) from None
 
     def flush(self) -> None:
-        self.stream.flush()
+        try:
+            self.stream.flush()
+        except OSError as e:
+            raise _channel_error(f'error flushing "{self.name}": ', e) from None
 
     def readline(self) -> str:
         if not self.readable:
             raise TclError(f'channel "{self.name}" wasn\'t opened for reading')
-        line = self.stream.readline()
+        try:
+            line = self.stream.readline()
+        except OSError as e:
+            raise _channel_error(f'error reading "{self.name}": ', e) from None
         if line == "" or not line.endswith("\n"):
             self._eof = True
         return line
@@ -53,7 +65,10 @@ class FileChannel:
     def read(self, n: int = -1) -> str:
         if not self.readable:
             raise TclError(f'channel "{self.name}" wasn\'t opened for reading')
-        data = self.stream.read() if n < 0 else self.stream.read(n)
+        try:
+            data = self.stream.read() if n < 0 else self.stream.read(n)
+        except OSError as e:
+            raise _channel_error(f'error reading "{self.name}": ', e) from None
         if n < 0 or len(data) < n:
             self._eof = True
         return data
@@ -62,7 +77,14 @@ class FileChannel:
         return self._eof
 
     def close(self) -> None:
-        self.stream.close()
+        """Tcl closes the channel even when its last data cannot be written,
+        and then reports the reason alone."""
+        try:
+            self.stream.close()
+        except OSError as e:
+            failure = _channel_error("", e)
+        else:
+            failure = None
         if self.process is not None:
             if self.process.stdin and self.process.stdin is not self.stream:
                 self.process.stdin.close()
@@ -70,6 +92,14 @@ class FileChannel:
             err = self.process.stderr.read() if self.process.stderr else ""
             if code != 0 or err:
                 raise TclError(err.rstrip("\n") if err else "child process exited abnormally")
+        if failure is not None:
+            raise failure
+
+
+def _channel_error(prefix: str, e: OSError) -> TclError:
+    """Tcl's wording for a failed channel operation: `error writing "file3":
+    no space left on device`, with the POSIX errorCode."""
+    return TclError(prefix + (e.strerror or str(e)).lower(), posix_error_code(e))
 
 
 def _new_channel_name(interp) -> str:
@@ -196,7 +226,18 @@ def _eof(interp, args):
 
 @cmd("fconfigure", "fconfigure channelId ?-option value ...?", 1)
 def _fconfigure(interp, args):
-    _chan(interp, args[0])
+    """-buffering is honoured (writes of an unbuffered channel fail at once,
+    as in Tcl); the other options are accepted and ignored."""
+    chan = _chan(interp, args[0])
+    if args[1:] == ["-buffering"]:
+        return getattr(chan, "buffering", "line")
+    for option, value in zip(args[1::2], args[2::2]):
+        if option == "-buffering":
+            if value not in ("full", "line", "none"):
+                raise TclError('bad value for -buffering: must be one of full, line, or none')
+            if hasattr(chan, "buffering"):
+                chan.flush()
+                chan.buffering = value
     return ""
 
 
@@ -403,7 +444,12 @@ def _clock(interp, args):
                 fmt = rest[k + 1]
             elif rest[k] == "-gmt":
                 gmt = numbers.get_bool(rest[k + 1])
-        return time.strftime(fmt, time.gmtime(t) if gmt else time.localtime(t))
+        try:
+            return time.strftime(fmt, time.gmtime(t) if gmt else time.localtime(t))
+        except (OverflowError, OSError, ValueError):
+            # Tcl formats any year; the C library under time.strftime cannot
+            raise TclError(f'clock value "{args[1]}" is beyond the dates lens_py can format') \
+                from None
     raise TclError(f'unknown or ambiguous subcommand "{sub}": must be add, clicks, format, '
                    f'microseconds, milliseconds, scan, or seconds')
 

@@ -7,13 +7,16 @@ Errors count examples, not lines, as Lens does (`… on example n of file`).
 """
 from __future__ import annotations
 
+import io
 import math
+import os
 import struct
 
 import numpy as np
 
-from .examples import (BINARY_COOKIE, HEADER_KEYS, Event, ExampleFileError, Range,
-                       _close_stream, _link, f32)
+from ..lensfiles import close_stream
+from .model import (BINARY_COOKIE, HEADER_KEYS, Event, Example, ExampleFileError, Range,
+                    check_count, f32, link_ranges)
 
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">f")
@@ -26,6 +29,10 @@ class BinaryParser:
     writes one example at a time can be read as a pipe."""
 
     binary = True
+    # the fewest bytes an example takes: two empty strings, frequency,
+    # numEvents, event headers, input and target sets
+    MIN_EXAMPLE_BYTES = 2 + 5 * 4
+    READ_AT_MOST = 1 << 20
 
     def __init__(self, stream, filename: str):
         self.stream = stream
@@ -39,7 +46,7 @@ class BinaryParser:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            _close_stream(self.stream)
+            close_stream(self.stream)
 
     def fail(self, what: str):
         return ExampleFileError(what, self.filename, self.line, binary=True)
@@ -55,7 +62,7 @@ class BinaryParser:
             self.buf = self.buf[self.pos:]
             self.pos = 0
         while len(self.buf) < n:
-            more = self.stream.read(n - len(self.buf))
+            more = self.stream.read(min(n - len(self.buf), self.READ_AT_MOST))
             if not more:
                 return False
             self.buf += more
@@ -67,6 +74,20 @@ class BinaryParser:
         data = self.buf[self.pos:self.pos + n]
         self.pos += n
         return data
+
+    def bytes_left(self) -> int | None:
+        """What remains of a regular file (None for pipes and compressed files)."""
+        try:
+            size = os.fstat(self.stream.fileno()).st_size
+            return size - self.stream.tell() + len(self.buf) - self.pos
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return None
+
+    def _check_room(self, n: int, bytes_each: int, what: str) -> None:
+        """Refuse at once a count the rest of the file cannot hold."""
+        left = self.bytes_left()
+        if left is not None and n * bytes_each > left:
+            raise self.fail(f"{what} ({n}) needs more than the {left} bytes left in the file")
 
     def int(self, what: str) -> int:
         return _INT.unpack(self._take(4, what))[0]
@@ -117,7 +138,17 @@ class BinaryParser:
         n = self.int("error reading numExamples")
         if n < 0:
             raise self.fail(f"bad numExamples ({n})")
+        self._check_room(n, self.MIN_EXAMPLE_BYTES, "numExamples")
         self.num_examples = n
+
+    def read_examples(self, exset, limit: int = 0) -> list:
+        """Up to `limit` (0 = all) more of the examples the header announced."""
+        out = []
+        while self.has_more(self.line) and (not limit or len(out) < limit):
+            ex = Example(exset)
+            self.read_example(ex)
+            out.append(ex)
+        return out
 
     # -- one example ---------------------------------------------------------------------
     def read_example(self, ex) -> None:
@@ -132,6 +163,9 @@ class BinaryParser:
         n = self.int("couldn't read numEvents")
         if n <= 0:
             raise self.fail(f"bad numEvents ({n})")
+        problem = check_count(n, "numEvents")
+        if problem:
+            raise self.fail(problem)
         events = [Event(ex, ex.set) for _ in range(n)]
         ex.events = events
         heads = self.int("couldn't read the number of event headers")
@@ -210,6 +244,7 @@ class BinaryParser:
             k = self.int("error reading range numUnits")
             if k < 0:
                 raise self.fail("error reading range numUnits")
+            self._check_room(k, 4, "range numUnits")
             if self.flag("error reading sparse mode flag"):
                 r.value = self.real("error reading sparse value")
                 r.units = self.ints(k, "error reading sparse unit list")
@@ -217,7 +252,7 @@ class BinaryParser:
                 r.first_unit = self.int("error reading first unit")
                 r.val = self.reals(k, "error reading dense value list")
             ranges.append(r)
-        return _link(ranges) if ranges else None
+        return link_ranges(ranges) if ranges else None
 
 
 _LENS_NAMES = {"max_time": "maxTime", "min_time": "minTime", "grace_time": "graceTime",

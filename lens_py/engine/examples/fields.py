@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .examples import Event, Example, ExampleSet, Range, f32, note_edit
-from .fields import register_type
-from .objects import FLAG, INT, MASK, OBJECT, REAL, SCRIPT, STRING, Field, ObjectError, ObjectType
+from ..fields import register_type
+from ..objects import FLAG, INT, MASK, OBJECT, REAL, SCRIPT, STRING, Field, ObjectError, ObjectType
+from .model import Event, Example, ExampleSet, Range, f32, note_edit
 
 
 def _get(attr):
