@@ -10,7 +10,7 @@ import pytest
 from lens_py.commands.common import session as session_of
 from lens_py.engine import continuous, fastcontinuous
 from lens_py.engine import types as T
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 pytestmark = pytest.mark.skipif(not fastcontinuous.HAVE_NUMBA, reason="numba not installed")
 

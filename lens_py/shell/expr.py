@@ -785,16 +785,6 @@ def _run(interp, text: str):
         raise TclError(f"arithmetic error in expression \"{text}\": {e}") from None
 
 
-def eval_expr(interp, text: str):
-    """The value (int, float or str) of an expression."""
-    v = _run(interp, text)
-    if type(v) is str:
-        v = _final(v)
-    elif v != v:
-        raise _domain_error()
-    return v
-
-
 def _final(v: str):
     # An expression whose value is the string "NaN" fails as in Tcl.
     if v[:1] in "nN" or v[:2] in (" n", " N", "+n", "-n", "+N", "-N"):

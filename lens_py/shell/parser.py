@@ -353,13 +353,6 @@ def parse_script(text: str) -> tuple:
     return cmds
 
 
-def parse_word(text: str, in_quotes: bool = True):
-    """Parse text as the inside of a quoted word (for `subst` and expr strings)."""
-    p = _Parser(text)
-    word = p._parts(terminators="", in_quotes=True)
-    return word
-
-
 def is_complete(text: str) -> bool:
     """Tcl's `info complete`: no open brace, quote or bracket at the end."""
     try:
