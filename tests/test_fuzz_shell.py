@@ -69,8 +69,8 @@ class FuzzInterp(Interp):
                 raise BudgetExceeded("fuzz: number too large")
         return super().call(argv)
 
-    def _run_external(self, argv):
-        raise TclError(f'invalid command name "{argv[0]}"')
+    def run_program(self, program, args):
+        raise TclError(f'invalid command name "{program}"')
 
 
 def _has_long_digit_run(s: str, limit: int = 6) -> bool:

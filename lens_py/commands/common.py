@@ -56,8 +56,9 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
     def register(func):
         @functools.wraps(func)
         def run(interp, args):
-            if args[:1] == ["-h"] or len(args) < min_args or \
-                    (max_args is not None and len(args) > max_args):
+            n = len(args)
+            if n < min_args or (max_args is not None and n > max_args) or \
+                    (n and args[0] == "-h"):
                 raise TclError(f"usage: {usage}")
             try:
                 return func(interp, args)

@@ -170,8 +170,8 @@ def _proc(interp, args):
         if pos >= 0:
             origin = (interp.script_file, text.count("\n", 0, pos) + 1)
     interp.procs[name] = Proc(name, params, body, arglist, origin)
-    interp.commands.pop(name, None) if name in interp.commands and \
-        getattr(interp.commands[name], "data", None) == "user-shadowable" else None
+    # Commands and procs share one namespace: the proc replaces a command.
+    interp.commands.pop(name, None)
     return ""
 
 

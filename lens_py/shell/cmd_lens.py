@@ -9,7 +9,8 @@ import time as walltime
 from .. import __version__
 from . import numbers
 from .errors import TclError
-from .registry import CommandTable
+from .interp import builtin_unknown
+from .registry import Command, CommandTable
 
 TABLE = CommandTable("lens-shell")
 cmd = TABLE.command
@@ -27,6 +28,11 @@ def setup(interp):
     interp.aliases.setdefault("mo", "more")
     interp.aliases.setdefault("ex", "exec")
     interp.ext.setdefault("history", [])
+
+
+# What a word naming no command runs (alias, program, command prefix); a
+# script may replace it with `proc unknown` or wrap it after `rename`.
+TABLE.add(Command("unknown", builtin_unknown, "unknown ?word ...?", 0))
 
 
 @cmd("alias", "alias ?name? ?command ...?", 0)
