@@ -268,7 +268,7 @@ def subst(interp, text: str, backslashes=True, commands=True, variables=True) ->
             p = parser._Parser(text, i)
             sub = p._command_sub()
             try:
-                out.append(interp.eval(sub.script))
+                out.append(interp.run_commands(sub.commands, sub.script))
             except TclBreak:
                 return "".join(out)
             except TclContinue:

@@ -600,8 +600,8 @@ class _Compiler:
                 return lambda interp: interp.read_var(name, index)
             return lambda interp: interp.read_var(name, interp.subst_word(index))
         if kind == "cmd":
-            script = v.script
-            return lambda interp: interp.eval(script)
+            commands, script = v.commands, v.script
+            return lambda interp: interp.run_commands(commands, script)
         word = v
         return lambda interp: interp.subst_word(word)
 

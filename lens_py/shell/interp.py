@@ -362,7 +362,7 @@ class Interp:
         if type(word) is str:
             return word
         if len(word) == 1 and type(word[0]) is CmdSub:     # a word that is one [command]
-            return self.eval(word[0].script)
+            return self.run_commands(word[0].commands, word[0].script)
         out = []
         for part in word:
             t = type(part)
@@ -374,14 +374,18 @@ class Interp:
                     key = self.subst_word(key)
                 out.append(self.read_var(part.name, key))
             else:
-                out.append(self.eval(part.script))
+                out.append(self.run_commands(part.commands, part.script))
         # A word that is one substitution keeps its value object (a TclDouble).
         return out[0] if len(out) == 1 else "".join(out)
 
     # -- evaluation ------------------------------------------------------------
     def eval(self, script: str) -> str:
+        return self.run_commands(parser.parse_script(script), script)
+
+    def run_commands(self, commands: tuple, script: str) -> str:
+        """Run parsed commands of `script` (the text, for errorInfo)."""
         result = ""
-        for cmd in parser.parse_script(script):
+        for cmd in commands:
             words = cmd.words
             try:
                 if words is None:
