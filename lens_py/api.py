@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from .commands.common import session as _session
-from .shell import make_interp
+from .assemble import make_interp
 from .shell.errors import TclError
 
 

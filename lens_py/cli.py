@@ -5,7 +5,7 @@ import os
 import sys
 
 from . import __version__
-from .shell import make_interp
+from .assemble import make_interp
 from .shell.errors import TclError, TclExit
 from .shell.parser import is_complete
 from .shell.tcllist import format_list

@@ -85,7 +85,7 @@ def plain_numpy_seconds(x: int, inputs, targets, updates: int, lr=0.1, mom=0.9) 
 def lens_py_seconds(x: int, example_file: str, updates: int, fast: bool = True) -> float:
     """Seconds for `updates` momentum updates through the shell, after one
     untimed update (loading the compiled code is not training time)."""
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     import io
     interp = make_interp(stdout=io.StringIO())
     interp.eval(f"""
@@ -111,7 +111,7 @@ SCHEDULES = (("none", None), ("{_}", "{_}"), ("two steps", "{2..3} 4"))
 def schedule_seconds(x: int, example_file: str, updates: int, schedule) -> float:
     """Seconds per update of `train` with an update schedule for the run
     (None: no schedule), after one untimed update."""
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     from lens_py.engine.compiled import batch as fastpath
     import io
     interp = make_interp(stdout=io.StringIO())
@@ -211,7 +211,7 @@ def plain_srn_seconds(seqs, tgts, updates: int, lr=0.1, mom=0.9) -> float:
 
 
 def lens_py_srn_seconds(path: str, updates: int) -> float:
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     from lens_py.engine.compiled import example as fastexample
     import io
     interp = make_interp(stdout=io.StringIO())
@@ -246,7 +246,7 @@ def srn_report(tmp: str, updates: int, repeat: int) -> None:
 
 MEMORY_SCRIPT = r"""
 import resource, sys, time, io
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.engine.compiled import batch as fastpath
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

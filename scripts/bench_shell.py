@@ -44,7 +44,7 @@ puts [expr {(($t1 - $t0) - ($t2 - $t1)) / double($N)}]
 
 
 def run_lens_py(script: str, n: int) -> tuple[float, str]:
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     out = io.StringIO()
     interp = make_interp(stdout=out)
     interp.set_global("N", str(n))

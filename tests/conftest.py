@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from lens_py.commands.common import session as session_of
 from lens_py.engine import boltzmann
 from lens_py.engine import forward as F
 from lens_py.engine import types as T
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 f32 = np.float32
 NAN = f32("nan")

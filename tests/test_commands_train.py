@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 
 XOR = """I: 0 0 T: 0;

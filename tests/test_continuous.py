@@ -8,7 +8,7 @@ import pytest
 
 import lens_examples
 from lens_py.commands.common import session as session_of
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 EXAMPLES = """
 name: a 2 I: 1 0 T: 1 I: 0 1 T: 0;

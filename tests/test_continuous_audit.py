@@ -15,7 +15,7 @@ import pytest
 from lens_py.commands.common import session as session_of
 from lens_py.engine import forward as F
 from lens_py.engine import types as T
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 F32 = np.float32
 

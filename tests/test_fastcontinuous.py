@@ -11,7 +11,7 @@ from lens_py.commands.common import session as session_of
 from lens_py.engine import continuous
 from lens_py.engine.compiled import continuous as fastcontinuous
 from lens_py.engine import types as T
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 pytestmark = pytest.mark.skipif(not fastcontinuous.HAVE_NUMBA, reason="numba not installed")
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 from lens_py.shell.expr import compile_expr
 from lens_py.shell.interp import Interp
@@ -69,8 +69,8 @@ class FuzzInterp(Interp):
                 raise BudgetExceeded("fuzz: number too large")
         return super().call(argv)
 
-    def _run_external(self, argv):
-        raise TclError(f'invalid command name "{argv[0]}"')
+    def run_program(self, program, args):
+        raise TclError(f'invalid command name "{program}"')
 
 
 def _has_long_digit_run(s: str, limit: int = 6) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lens_py import help as helppages
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 
 

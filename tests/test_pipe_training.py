@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 
 GEN = Path(__file__).resolve().parents[1] / "scripts" / "gen_examples.py"

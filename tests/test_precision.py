@@ -8,7 +8,7 @@ import pytest
 import lens_examples
 from lens_py import Lens
 from lens_py.engine.session import Session
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 
 def xor_lens(extra=""):

@@ -4,7 +4,7 @@ import io
 
 from lens_py.commands.common import session
 from lens_py.progress import ProgressLine
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 
 def test_progress_line_is_shown_and_cleared(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 fields as `setObj` lines, lens_py's own inside a block only lens_py runs."""
 import io
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 
 def shell():

@@ -476,7 +476,7 @@ NETS = __import__("pathlib").Path(__file__).resolve().parent.parent / "nets"
 
 
 def shell():
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     out = io.StringIO()
     it = make_interp(stdout=out, stderr=io.StringIO())
     it.out = out

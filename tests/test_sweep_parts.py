@@ -113,7 +113,7 @@ def test_mirror_refuses_a_huge_folder(tmp_path, monkeypatch):
 
 
 def test_writes_never_go_through_a_link(script_folder, tmp_path, monkeypatch):
-    from lens_py.shell import make_interp
+    from lens_py.assemble import make_interp
     run = tmp_path / "run"
     run.mkdir()
     links = F.mirror(str(script_folder), str(run))
@@ -252,7 +252,7 @@ def test_missing_dask_says_how_to_install(tmp_path, capsys, monkeypatch):
 
 def test_importing_lens_py_does_not_import_dask():
     code = ("import sys, lens_py, lens_py.sweep, lens_py.sweep.cli; "
-            "from lens_py.shell import make_interp; make_interp(); "
+            "from lens_py.assemble import make_interp; make_interp(); "
             "assert callable(lens_py.sweep); "
             "print(sorted(m for m in ('dask', 'distributed', 'pandas') if m in sys.modules))")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from lens_py.cli import run_stream
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclExit
 
 CORPUS_DIR = Path(os.environ.get("LENS_PY_TCL_CORPUS",

@@ -5,7 +5,7 @@ import io
 import numpy as np
 
 from lens_py.engine import vectorised
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 
 
 def run_test(tmp_path, chunk_elements, monkeypatch):

@@ -21,7 +21,7 @@ from lens_py.engine import unitlinks
 from lens_py.engine.network import NetworkError
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 
 F = np.float32

@@ -7,7 +7,7 @@ import pytest
 
 import lens_examples
 
-from lens_py.shell import make_interp
+from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 
 XOR_EX = lens_examples.xor()

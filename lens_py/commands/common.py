@@ -56,11 +56,11 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
     def register(func):
         @functools.wraps(func)
         def run(interp, args):
-            if args[:1] == ["-h"]:
+            n = len(args)
+            if n and args[0] == "-h":
                 from ..help.command import show_command
                 return show_command(interp, name)
-            if len(args) < min_args or \
-                    (max_args is not None and len(args) > max_args):
+            if n < min_args or (max_args is not None and n > max_args):
                 raise TclError(f"usage: {usage}")
             try:
                 return func(interp, args)

@@ -18,11 +18,17 @@ PATH_USAGE = "path [-network <network> | -group <group> | -unit <unit> | -set <e
 
 
 def _space(interp):
-    return object_space(session(interp))
+    # One ObjectSpace per interpreter: it only holds accessors of the session.
+    space = interp.ext.get("object_space")
+    if space is None:
+        space = interp.ext["object_space"] = object_space(session(interp))
+    return space
 
 
 @lens_command(TABLE, "getObject", GET_USAGE, 0, 3)
 def _get_object(interp, args):
+    if len(args) == 1 and not args[0].startswith("-de"):
+        return _space(interp).get(args[0])
     path, depth = "", 1
     i = 0
     while i < len(args):
@@ -94,7 +100,7 @@ def complete_object_path(interp, text_before_cursor: str) -> list:
         return []
     word = m.group(1)
     s = session(interp)
-    space = object_space(s)
+    space = _space(interp)
     cut = max(word.rfind("."), word.rfind(")"))
     if cut < 0:
         names = []

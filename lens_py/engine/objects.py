@@ -147,6 +147,21 @@ def parse_path(path: str) -> list:
     return steps
 
 
+_STEPS_CACHE: dict = {}
+
+
+def _steps(path: str) -> tuple:
+    """parse_path, once per path string (hooks ask for the same few paths
+    for every example)."""
+    steps = _STEPS_CACHE.get(path)
+    if steps is None:
+        steps = tuple(parse_path(path))
+        if len(_STEPS_CACHE) > 5000:
+            _STEPS_CACHE.clear()
+        _STEPS_CACHE[path] = steps
+    return steps
+
+
 def _parse_index(text: str, path: str) -> int:
     try:
         return int(text)
@@ -198,7 +213,7 @@ class ObjectSpace:
             if cur is None:
                 raise ObjectError("lookupObject: there is no current network")
             return Ref(cur)
-        steps = parse_path(path)
+        steps = _steps(path)
         first = steps[0][1] if steps[0][0] == "field" else None
         if first is None:
             raise ObjectError(f'lookupObject: bad path "{path}"')
@@ -256,6 +271,11 @@ class ObjectSpace:
 
     # -- the two commands ----------------------------------------------------
     def get(self, path: str, depth: int = 1) -> str:
+        # The common case first, with no Ref built: a plain field of the
+        # current network (`getObj error`), as resolve would find it.
+        field = self._plain_field_of_current(path)
+        if field is not None:
+            return format_value(field.kind, field.get(self.current()))
         ref = self.resolve(path)
         if ref.is_simple:
             if ref.field.is_array and ref.index is None:
@@ -264,6 +284,18 @@ class ObjectSpace:
         if ref.field is not None:  # an array of objects
             return self._list_array(ref.obj, ref.field)
         return self.listing(ref.obj, depth)
+
+    def _plain_field_of_current(self, path: str):
+        steps = _STEPS_CACHE.get(path)
+        if steps is None or len(steps) != 1 or path == "root":
+            return None
+        cur = self.current()
+        if cur is None:
+            return None
+        field = self.type_of(cur).fields.get(steps[0][1])
+        if field is None or field.kind not in SIMPLE_KINDS or field.is_array:
+            return None
+        return field
 
     def set(self, path: str, text: str) -> str:
         ref = self.resolve(path)

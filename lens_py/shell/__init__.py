@@ -1,11 +1,16 @@
-"""The lens> shell: a Tcl interpreter of our own plus Lens's shell layer."""
+"""The lens> shell: a Tcl interpreter of our own plus Lens's shell layer.
+
+The shell knows nothing of the engine or of the Lens commands: it offers an
+interpreter and the tables of its own commands.  `lens_py.assemble` puts
+those together with the Lens command tables.
+"""
 from __future__ import annotations
 
 import importlib
 
-# Command modules merged into every interpreter, in this order.  A module
-# listed here defines TABLE (a CommandTable) and optionally setup(interp).
-STANDARD_MODULES = [
+# The shell's command modules, merged into every interpreter in this order.
+# Each defines TABLE (a CommandTable) and optionally setup(interp).
+SHELL_MODULES = [
     "lens_py.shell.cmd_core",
     "lens_py.shell.cmd_control",
     "lens_py.shell.cmd_lists",
@@ -16,33 +21,13 @@ STANDARD_MODULES = [
     "lens_py.shell.cmd_io",
     "lens_py.shell.cmd_lens",
     "lens_py.shell.cmd_python",
-    "lens_py.commands.net_cmds",
-    "lens_py.commands.example_cmds",
-    "lens_py.commands.train_cmds",
-    "lens_py.commands.object_cmds",
-    "lens_py.commands.value_cmds",
-    "lens_py.commands.sweep_cmds",
-    "lens_py.commands.misc_cmds",
-    "lens_py.help.command",
 ]
 
 
-def load_modules(names=None):
-    """Import the command modules that exist (areas land one by one)."""
-    mods = []
-    for name in names or STANDARD_MODULES:
-        try:
-            mods.append(importlib.import_module(name))
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-    return mods
-
-
-def make_interp(**kwargs):
-    from .interp import Interp
-    interp = Interp(**kwargs)
-    mods = load_modules()
+def install(interp, module_names) -> None:
+    """Register the tables of the named modules, then run their setup
+    functions.  A module that fails to import is an error."""
+    mods = [importlib.import_module(name) for name in module_names]
     for mod in mods:
         for cmd in mod.TABLE:
             interp.register(cmd)
@@ -50,4 +35,11 @@ def make_interp(**kwargs):
         setup = getattr(mod, "setup", None)
         if setup is not None:
             setup(interp)
+
+
+def make_shell(**kwargs):
+    """An interpreter with the shell's own commands only (no Lens commands)."""
+    from .interp import Interp
+    interp = Interp(**kwargs)
+    install(interp, SHELL_MODULES)
     return interp

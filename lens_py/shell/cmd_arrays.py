@@ -1,8 +1,8 @@
-"""Tcl's `array` and `dict` commands."""
+"""Tcl's `array` and `dict` commands, and the `parray` utility."""
 from __future__ import annotations
 
 from . import numbers
-from .cmd_core import glob_match
+from .globmatch import glob_match
 from .errors import TclBreak, TclContinue, TclError, wrong_args
 from .options import match_option
 from .registry import CommandTable
@@ -317,3 +317,17 @@ def _dict(interp, args):
                 interp.set_var(a[0], dict_str(d))
         return result
     raise TclError(f'dict {sub} is not supported in lens_py')
+
+
+@TABLE.command("parray", "parray arrayName ?pattern?", 1, 2)
+def _parray(interp, args):
+    name = args[0]
+    arr = interp.get_array(name)
+    if arr is None:
+        raise TclError(f'"{name}" isn\'t an array')
+    pattern = args[1] if len(args) > 1 else "*"
+    names = sorted(k for k in arr if glob_match(pattern, k))
+    width = max((len(k) for k in names), default=0) + len(name) + 2
+    for k in names:
+        interp.write(f"{name}({k})".ljust(width) + f" = {arr[k]}\n")
+    return ""

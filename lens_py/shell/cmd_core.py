@@ -1,11 +1,11 @@
-"""Tcl's core commands: variables, control flow, procs, evaluation, info, puts."""
+"""Tcl's core commands: variables, expr, procs, evaluation, info, puts.
+(Control flow is in cmd_control.py.)"""
 from __future__ import annotations
 
-import re
-
 from . import numbers, parser
-from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
-from .expr import expr_bool, expr_string
+from .errors import TclBreak, TclContinue, TclError, TclExit, wrong_args
+from .expr import expr_string
+from .globmatch import glob_match
 from .interp import Proc, split_var_name
 from .options import match_option
 from .registry import CommandTable
@@ -149,235 +149,11 @@ def _uplevel(interp, args):
         interp.frames = saved_frames
 
 
-# -- control flow -----------------------------------------------------------------
+# -- expressions ------------------------------------------------------------------
 
 @cmd("expr", "expr arg ?arg ...?", 1)
 def _expr(interp, args):
     return expr_string(interp, args[0] if len(args) == 1 else " ".join(args))
-
-
-@cmd("if", "if expr1 ?then? body1 elseif expr2 ?then? body2 elseif ... ?else? ?bodyN?", 0)
-def _if(interp, args):
-    # The whole command is checked before anything runs, as Tcl compiles it.
-    i, n = 0, len(args)
-    chosen = None
-    keyword = "if"
-    while True:
-        if i >= n:
-            raise TclError(f'wrong # args: no expression after "{keyword}" argument')
-        cond = args[i]
-        i += 1
-        if i < n and args[i] == "then":
-            i += 1
-        if i >= n:
-            raise TclError(f'wrong # args: no script following "{cond}" argument')
-        if chosen is None and expr_bool(interp, cond):
-            chosen = args[i]
-        i += 1
-        if i >= n:
-            break
-        if args[i] == "elseif":
-            keyword = "elseif"
-            i += 1
-            continue
-        if args[i] == "else":
-            i += 1
-            if i >= n:
-                raise TclError('wrong # args: no script following "else" argument')
-        if i != n - 1:
-            raise TclError('wrong # args: extra words after "else" clause in "if" command')
-        if chosen is None:
-            chosen = args[i]
-        break
-    return interp.eval(chosen) if chosen is not None else ""
-
-
-@cmd("while", "while test command", 2, 2)
-def _while(interp, args):
-    test, body = args
-    while expr_bool(interp, test):
-        try:
-            interp.eval(body)
-        except TclBreak:
-            break
-        except TclContinue:
-            pass
-    return ""
-
-
-@cmd("for", "for start test next command", 4, 4)
-def _for(interp, args):
-    start, test, nxt, body = args
-    interp.eval(start)
-    while expr_bool(interp, test):
-        try:
-            interp.eval(body)
-        except TclBreak:
-            break
-        except TclContinue:
-            pass
-        interp.eval(nxt)
-    return ""
-
-
-@cmd("foreach", "foreach varList list ?varList list ...? command", 3)
-def _foreach(interp, args):
-    body = args[-1]
-    # Tcl compiles foreach inline only in procs; elsewhere its body is a
-    # separate evaluation with its own errorInfo line.
-    inline = interp.frame.proc is not None
-    for _ in each_round(interp, "foreach", args):
-        try:
-            if inline:
-                interp.eval(body)
-            else:
-                interp.eval_body(body, '"foreach" body')
-        except TclBreak:
-            break
-        except TclContinue:
-            pass
-    return ""
-
-
-def each_round(interp, command: str, args):
-    """foreach/lmap: for each round, set the variables of every varList to
-    their next values ("" once a list runs out), then yield."""
-    if len(args) % 2 != 1:
-        raise wrong_args(f"{command} varList list ?varList list ...? command")
-    groups = []
-    rounds = 0
-    for names, values in zip(args[:-1:2], args[1:-1:2]):
-        vars_ = parse_list(names)
-        if not vars_:
-            raise TclError(f"{command} varlist is empty")
-        vals = parse_list(values)
-        groups.append((vars_, vals))
-        rounds = max(rounds, -(-len(vals) // len(vars_)))
-    for r in range(rounds):
-        for vars_, vals in groups:
-            k = len(vars_)
-            for j, name in enumerate(vars_):
-                pos = r * k + j
-                interp.set_var(name, vals[pos] if pos < len(vals) else "")
-        yield r
-
-
-@cmd("break", "break", 0, 0)
-def _break(interp, args):
-    raise TclBreak()
-
-
-@cmd("continue", "continue", 0, 0)
-def _continue(interp, args):
-    raise TclContinue()
-
-
-_CODES = {"ok": 0, "error": 1, "return": 2, "break": 3, "continue": 4}
-
-
-@cmd("return", "return ?-option value ...? ?result?", 0)
-def _return(interp, args):
-    code, level = 0, 1
-    error_info = error_code = None
-    value = ""
-    i = 0
-    # An odd count: the last word is the result; the rest are option pairs.
-    while i + 1 < len(args):
-        opt, val = args[i], args[i + 1]
-        if opt == "-code":
-            code = _CODES.get(val)
-            if code is None:
-                code = numbers.parse_int(val)
-                if code is None:
-                    raise TclError(f'bad completion code "{val}": must be ok, error, return, '
-                                   f'break, continue, or an integer')
-        elif opt == "-level":
-            level = numbers.get_int(val)
-        elif opt == "-errorinfo":
-            error_info = val
-        elif opt == "-errorcode":
-            error_code = val
-        i += 2
-    if i < len(args):
-        value = args[i]
-    if code == 2:
-        code, level = 0, level + 1
-    if level == 0:
-        if code == 1:
-            raise TclError(value, error_code or "NONE")
-        if code == 3:
-            raise TclBreak(value)
-        if code == 4:
-            raise TclContinue(value)
-        if code == 0:
-            return value
-        raise TclReturn(value, code, 0)
-    raise TclReturn(value, code, level, error_info, error_code)
-
-
-@cmd("error", "error message ?errorInfo? ?errorCode?", 1, 3)
-def _error(interp, args):
-    e = TclError(args[0], args[2] if len(args) > 2 else "NONE")
-    e.error_stack = ["INNER", format_list(["returnImm", args[0], ""])]
-    if len(args) > 1 and args[1]:
-        e.error_info = args[1]
-        e.info_started = True
-        e.skip_log = True
-    interp.set_global("errorCode", e.error_code)
-    raise e
-
-
-def _literal_word(cmd, k: int, value: str) -> bool:
-    """Whether word k of the command being run was written literally (so
-    Tcl would have compiled it inline)."""
-    if cmd is None or cmd.words is None or len(cmd.words) <= k:
-        return True
-    return cmd.words[k] == value and type(cmd.words[k]) is str
-
-
-@cmd("catch", "catch script ?resultVarName? ?optionVarName?", 1, 3)
-def _catch(interp, args):
-    code = 0
-    opts = {"-code": "0", "-level": "0"}
-    this = interp.current_cmd
-    try:
-        result = interp.eval(args[0])
-    except TclError as e:
-        code, result = 1, e.message
-        compiled = len(args) == 1 or interp.frame.proc is not None
-        if compiled and not _literal_word(this, 1, args[0]):
-            # A compiled `catch $script` (Tcl compiles catch in procs, or
-            # with no variables) records the catch command too.
-            e.error_info += f'\n    invoked from within\n"{this.text[:150]}' + \
-                ('..."' if len(this.text) > 150 else '"')
-        interp.set_global("errorInfo", e.error_info)
-        interp.set_global("errorCode", e.error_code)
-        opts = {"-code": "1", "-level": "0", "-errorstack": format_list(e.error_stack),
-                "-errorcode": e.error_code, "-errorinfo": e.error_info,
-                "-errorline": str(e.error_line)}
-    except TclReturn as r:
-        code, result = 2, r.value
-        opts = {"-code": str(r.code), "-level": str(r.level)}
-        if r.level == 0:          # a completion code of 5 or more
-            code = r.code
-        if r.code == 1:
-            if r.error_code is not None:
-                opts = {"-errorcode": r.error_code, **opts}
-            else:
-                opts["-errorcode"] = "NONE"
-    except TclBreak as b:
-        code, result = 3, b.value
-        opts = {"-code": "3", "-level": "0"}
-    except TclContinue as c:
-        code, result = 4, c.value
-        opts = {"-code": "4", "-level": "0"}
-    except RecursionError:
-        code, result = 1, "too many nested evaluations (infinite loop?)"
-    if len(args) > 1:
-        interp.set_var(args[1], result)
-    if len(args) > 2:
-        interp.set_var(args[2], format_list([x for kv in opts.items() for x in kv]))
-    return str(code)
 
 
 # -- procs and evaluation ----------------------------------------------------------
@@ -394,8 +170,8 @@ def _proc(interp, args):
         if pos >= 0:
             origin = (interp.script_file, text.count("\n", 0, pos) + 1)
     interp.procs[name] = Proc(name, params, body, arglist, origin)
-    interp.commands.pop(name, None) if name in interp.commands and \
-        getattr(interp.commands[name], "data", None) == "user-shadowable" else None
+    # Commands and procs share one namespace: the proc replaces a command.
+    interp.commands.pop(name, None)
     return ""
 
 
@@ -492,7 +268,7 @@ def subst(interp, text: str, backslashes=True, commands=True, variables=True) ->
             p = parser._Parser(text, i)
             sub = p._command_sub()
             try:
-                out.append(interp.eval(sub.script))
+                out.append(interp.run_commands(sub.commands, sub.script))
             except TclBreak:
                 return "".join(out)
             except TclContinue:
@@ -505,135 +281,6 @@ def subst(interp, text: str, backslashes=True, commands=True, variables=True) ->
             out.append(text[i:j])
             i = j
     return "".join(out)
-
-
-_SWITCH_OPTS = ["-exact", "-glob", "-indexvar", "-matchvar", "-nocase", "-regexp", "--"]
-_SWITCH_USAGE = "switch ?-option ...? string ?pattern body ...? ?default body?"
-
-
-@cmd("switch", _SWITCH_USAGE, 2)
-def _switch(interp, args):
-    mode = "exact"
-    nocase = False
-    matchvar = indexvar = None
-    i = 0
-    while i < len(args) - 1 and args[i].startswith("-"):
-        a = match_option(args[i], _SWITCH_OPTS)
-        i += 1
-        if a == "--":
-            break
-        if a in ("-exact", "-glob", "-regexp"):
-            mode = a[1:]
-        elif a == "-nocase":
-            nocase = True
-        else:
-            if i >= len(args):
-                raise TclError(f'missing variable name argument to {a} option')
-            if a == "-matchvar":
-                matchvar = args[i]
-            else:
-                indexvar = args[i]
-            i += 1
-    if (matchvar is not None or indexvar is not None) and mode != "regexp":
-        which = "-indexvar" if indexvar is not None else "-matchvar"
-        raise TclError(f"{which} option requires -regexp option")
-    rest = args[i:]
-    if len(rest) < 2:
-        raise wrong_args(_SWITCH_USAGE)
-    string = rest[0]
-    if len(rest) == 2:
-        pairs = parse_list(rest[1])
-        if not pairs:
-            raise wrong_args(_SWITCH_USAGE)
-    else:
-        pairs = rest[1:]
-    if len(pairs) % 2:
-        raise TclError("extra switch pattern with no body")
-    if pairs[-1] == "-":
-        raise TclError(f'no body specified for pattern "{pairs[-2]}"')
-    for k in range(0, len(pairs), 2):
-        pat = pairs[k]
-        last = k == len(pairs) - 2
-        if pat == "default" and last:
-            m = None
-        else:
-            m = _switch_match(mode, pat, string, nocase)
-            if not m:
-                continue
-        if mode == "regexp":
-            if matchvar is not None:
-                interp.set_var(matchvar, format_list(
-                    [m.group(g) or "" for g in range(m.re.groups + 1)] if m else []))
-            if indexvar is not None:
-                interp.set_var(indexvar, format_list(
-                    [f"{m.start(g)} {m.end(g) - 1}" if m.start(g) >= 0 else "-1 -1"
-                     for g in range(m.re.groups + 1)] if m else []))
-        while pairs[k + 1] == "-":
-            k += 2
-        if len(rest) == 2:
-            return interp.eval(pairs[k + 1])      # compiled inline by Tcl
-        return interp.eval_body(pairs[k + 1], f'"{pairs[k]}" arm')
-    return ""
-
-
-def _switch_match(mode, pat, s, nocase):
-    if mode == "exact":
-        return pat.lower() == s.lower() if nocase else pat == s
-    if mode == "glob":
-        return glob_match(pat, s, nocase)
-    from .cmd_regexp import compile_re
-    return compile_re(pat, re.IGNORECASE if nocase else 0).search(s)
-
-
-def glob_match(pattern: str, s: str, nocase: bool = False) -> bool:
-    """Tcl's `string match`: * ? [chars] and backslash escapes."""
-    if nocase:
-        pattern, s = pattern.lower(), s.lower()
-    return _glob_re(pattern).match(s) is not None
-
-
-_glob_cache: dict = {}
-
-
-def _glob_re(pattern: str):
-    r = _glob_cache.get(pattern)
-    if r is not None:
-        return r
-    out = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            out.append(".*")
-        elif c == "?":
-            out.append(".")
-        elif c == "\\" and i + 1 < n:
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif c == "[":
-            # As Tcl_StringCaseMatch: no escapes inside brackets, `x-y` is a
-            # range in either order even when y is `]`.
-            j = i + 1
-            chars = []
-            while j < n and pattern[j] != "]":
-                if j + 2 < n and pattern[j + 1] == "-":
-                    a, b = pattern[j], pattern[j + 2]
-                    if a > b:
-                        a, b = b, a
-                    chars.append(re.escape(a) + "-" + re.escape(b))
-                    j += 3
-                else:
-                    chars.append(re.escape(pattern[j]))
-                    j += 1
-            out.append("[" + "".join(chars) + "]" if chars else "(?!)")
-            i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    r = re.compile("".join(out) + r"\Z", re.DOTALL)
-    if len(_glob_cache) < 5000:
-        _glob_cache[pattern] = r
-    return r
 
 
 # -- info ---------------------------------------------------------------------

@@ -1,15 +1,16 @@
-"""Lens's own shell layer (SPEC §8): repeat, alias, seed/rand/randInt, time, help, …"""
+"""Lens's own shell layer (SPEC §8): alias, min/max, time, help, …
+(`repeat` is with the other loops in cmd_control.py; Lens's random-number commands are with the Lens commands, in
+lens_py/commands/random_cmds.py: they draw from the engine's stream.)"""
 from __future__ import annotations
 
 import resource
 import time as walltime
 
 from .. import __version__
-from ..engine.rng import default_rng
 from . import numbers
-from .errors import TclBreak, TclContinue, TclError
-from .registry import CommandTable
-from .tcllist import parse_list
+from .errors import TclError
+from .interp import builtin_unknown
+from .registry import Command, CommandTable
 
 TABLE = CommandTable("lens-shell")
 cmd = TABLE.command
@@ -26,29 +27,9 @@ def setup(interp):
     interp.ext.setdefault("history", [])
 
 
-@cmd("repeat", "repeat ?var? <n | \"a b\"> body", 2, 3)
-def _repeat(interp, args):
-    var = args[0] if len(args) == 3 else None
-    spec, body = args[-2], args[-1]
-    bounds = parse_list(spec)
-    if len(bounds) == 1:
-        counts = range(numbers.get_int(bounds[0]))      # n <= 0: no runs
-    elif len(bounds) == 2:
-        lo, hi = numbers.get_int(bounds[0]), numbers.get_int(bounds[1])
-        step = 1 if hi >= lo else -1
-        counts = range(lo, hi + step, step)
-    else:
-        raise TclError('usage: repeat ?var? <n | "a b"> body')
-    for k in counts:
-        if var is not None:
-            interp.set_var(var, str(k))
-        try:
-            interp.eval(body)
-        except TclBreak:
-            break
-        except TclContinue:
-            pass
-    return ""
+# What a word naming no command runs (alias, program, command prefix); a
+# script may replace it with `proc unknown` or wrap it after `rename`.
+TABLE.add(Command("unknown", builtin_unknown, "unknown ?word ...?", 0))
 
 
 @cmd("alias", "alias ?name? ?command ...?", 0)
@@ -66,43 +47,6 @@ def _unalias(interp, args):
     for name in args:
         interp.aliases.pop(name, None)
     return ""
-
-
-@cmd("seed", "seed ?value?", 0, 1)
-def _seed(interp, args):
-    if args:
-        n = numbers.parse_int(args[0])
-        if n is None:
-            raise TclError(f'usage: seed ?value? ("{args[0]}" is not an integer)')
-        return str(default_rng.seed(n & 0xFFFFFFFF))
-    return str(default_rng.seed(None))
-
-
-@cmd("getSeed", "getSeed", 0, 0)
-def _get_seed(interp, args):
-    return str(default_rng.last_seed)
-
-
-@cmd("rand", "rand ?min? ?max?", 0, 2)
-def _rand(interp, args):
-    lo, hi = 0.0, 1.0
-    if len(args) == 1:
-        hi = numbers.get_double(args[0])
-    elif len(args) == 2:
-        lo, hi = numbers.get_double(args[0]), numbers.get_double(args[1])
-    return interp.format_double(lo + (hi - lo) * default_rng.drand48())
-
-
-@cmd("randInt", "randInt ?min? ?max?", 0, 2)
-def _rand_int(interp, args):
-    lo, hi = 0, 2
-    if len(args) == 1:
-        hi = numbers.get_int(args[0])
-    elif len(args) == 2:
-        lo, hi = numbers.get_int(args[0]), numbers.get_int(args[1])
-    if hi <= lo:
-        raise TclError("usage: randInt ?min? max (max must be above min)")
-    return str(lo + default_rng.rand_int(hi - lo))
 
 
 def _numeric_pick(interp, args, pick):

@@ -5,7 +5,7 @@ import functools
 import re
 
 from . import numbers
-from .cmd_core import glob_match
+from .globmatch import glob_match
 from .errors import TclError
 from .options import match_option
 from .registry import CommandTable

@@ -1,9 +1,9 @@
-"""Tcl's `regexp` and `regsub`, translated onto Python's `re`."""
+"""Tcl's `regexp` and `regsub`, translated onto the engine of regexengine.py."""
 from __future__ import annotations
 
 import re
 
-from . import numbers
+from . import numbers, regexengine
 from .cmd_lists import list_index
 from .errors import TclError
 from .options import choice_list
@@ -106,8 +106,8 @@ def compile_re(pattern: str, flags: int, line: bool = False):
         else:
             flags |= re.MULTILINE
         try:
-            r = re.compile(translate(pattern, line), flags)
-        except re.error as e:
+            r = regexengine.compile_pattern(translate(pattern, line), flags)
+        except regexengine.error as e:
             msg = str(e)
             for py, tcl in _RE_ERRORS:
                 if msg.startswith(py):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import numbers
-from .cmd_core import glob_match
+from .globmatch import glob_match
 from .cmd_lists import list_index
 from .errors import TclError, wrong_args
 from .options import match_option

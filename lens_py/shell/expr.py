@@ -600,8 +600,8 @@ class _Compiler:
                 return lambda interp: interp.read_var(name, index)
             return lambda interp: interp.read_var(name, interp.subst_word(index))
         if kind == "cmd":
-            script = v.script
-            return lambda interp: interp.eval(script)
+            commands, script = v.commands, v.script
+            return lambda interp: interp.run_commands(commands, script)
         word = v
         return lambda interp: interp.subst_word(word)
 
@@ -783,16 +783,6 @@ def _run(interp, text: str):
         # A corner of Python's arithmetic we did not map to Tcl's: still a
         # script error, never a crash.
         raise TclError(f"arithmetic error in expression \"{text}\": {e}") from None
-
-
-def eval_expr(interp, text: str):
-    """The value (int, float or str) of an expression."""
-    v = _run(interp, text)
-    if type(v) is str:
-        v = _final(v)
-    elif v != v:
-        raise _domain_error()
-    return v
 
 
 def _final(v: str):

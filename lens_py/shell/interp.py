@@ -6,14 +6,13 @@ the same cell into two frames, so links need no indirection at run time.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 
 from . import parser
 from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
-from .parser import VarRef
+from .parser import CmdSub, VarRef
 from .registry import Command
+from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver
 
 
 class Var:
@@ -143,8 +142,10 @@ def split_var_name(name: str):
 
 class Interp:
     def __init__(self, stdout=None, stderr=None, stdin=None):
-        self.commands: dict[str, Command] = {}
-        self.procs: dict[str, Proc] = {}
+        # Command and proc names feed the cached resolution of unknown words.
+        self.resolver = Resolver(self.command_names)
+        self.commands: dict[str, Command] = NameTable(self.resolver.forget)
+        self.procs: dict[str, Proc] = NameTable(self.resolver.forget)
         self.global_frame = Frame(0)
         self.frame = self.global_frame
         self.frames = [self.global_frame]
@@ -360,6 +361,8 @@ class Interp:
     def subst_word(self, word) -> str:
         if type(word) is str:
             return word
+        if len(word) == 1 and type(word[0]) is CmdSub:     # a word that is one [command]
+            return self.run_commands(word[0].commands, word[0].script)
         out = []
         for part in word:
             t = type(part)
@@ -371,14 +374,18 @@ class Interp:
                     key = self.subst_word(key)
                 out.append(self.read_var(part.name, key))
             else:
-                out.append(self.eval(part.script))
+                out.append(self.run_commands(part.commands, part.script))
         # A word that is one substitution keeps its value object (a TclDouble).
         return out[0] if len(out) == 1 else "".join(out)
 
     # -- evaluation ------------------------------------------------------------
     def eval(self, script: str) -> str:
+        return self.run_commands(parser.parse_script(script), script)
+
+    def run_commands(self, commands: tuple, script: str) -> str:
+        """Run parsed commands of `script` (the text, for errorInfo)."""
         result = ""
-        for cmd in parser.parse_script(script):
+        for cmd in commands:
             words = cmd.words
             try:
                 if words is None:
@@ -548,32 +555,42 @@ class Interp:
 
     # -- unknown commands ------------------------------------------------------
     def _unknown(self, argv: list) -> str:
+        """A word that names no command or proc goes to the `unknown` command,
+        as in Tcl; the built-in one (Lens's resolution) is taken directly."""
+        handler = self.commands.get("unknown")
+        if handler is not None:
+            if handler.func is builtin_unknown:
+                return self.resolve_unknown(argv)
+            return self.call(["unknown"] + list(argv))
+        proc = self.procs.get("unknown")
+        if proc is not None:
+            return self.call_proc(proc, ["unknown"] + list(argv))
+        name = argv[0]
+        raise TclError(f'invalid command name "{name}"', "TCL LOOKUP COMMAND " + name)
+
+    def resolve_unknown(self, argv: list) -> str:
+        """Lens's order: an alias, a program on PATH, a unique command prefix."""
         name = argv[0]
         alias = self.aliases.get(name)
         if alias is not None:
             from .tcllist import parse_list
             return self.call(parse_list(alias) + list(argv[1:]))
-        if name and "/" not in name and shutil.which(name):
-            return self._run_external(argv)
-        matches = [c for c in self.command_names() if c.startswith(name)] if name else []
-        if len(matches) == 1:
-            return self.call([matches[0]] + list(argv[1:]))
-        if len(matches) > 1:
-            raise TclError(f'ambiguous command name "{name}": {" ".join(matches)}')
+        kind, found = self.resolver.resolve(name)
+        if kind is COMMAND:
+            return self.call([found] + argv[1:])
+        if kind is PROGRAM:
+            return self.run_program(found, argv[1:])
+        if kind is AMBIGUOUS:
+            raise TclError(f'ambiguous command name "{name}": {found}')
         raise TclError(f'invalid command name "{name}"', "TCL LOOKUP COMMAND " + name)
 
-    def _run_external(self, argv: list) -> str:
-        try:
-            proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, stdin=subprocess.DEVNULL)
-        except OSError as e:
-            raise TclError(f'couldn\'t execute "{argv[0]}": {e.strerror}') from None
-        if proc.stdout:
-            self.write(proc.stdout)
-        if proc.stderr:
-            self.write(proc.stderr, "stderr")
-        if proc.returncode:
-            raise TclError("child process exited abnormally")
+    def run_program(self, program: str, args: list) -> str:
+        """An unknown word that names a program runs through `exec` (with its
+        redirections and pipes); what the program prints goes to stdout, as
+        Lens attaches the program's output to its own."""
+        output = self.call(["exec", program] + list(args))
+        if output:
+            self.write(output + "\n")
         return ""
 
     # -- files -------------------------------------------------------------------
@@ -599,6 +616,12 @@ class Interp:
                 os.chdir(old_cwd)
             except OSError:
                 pass
+
+
+def builtin_unknown(interp, args):
+    """The `unknown` command every interpreter starts with (registered by
+    cmd_lens): Lens's resolution of a word that names nothing."""
+    return interp.resolve_unknown(args or [""])
 
 
 __all__ = ["Interp", "Var", "Frame", "Proc", "StreamChannel", "TclError", "TclExit",

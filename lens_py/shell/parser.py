@@ -34,10 +34,13 @@ class VarRef:
 
 
 class CmdSub:
-    __slots__ = ("script",)
+    """A `[script]`, with the commands it parsed to: evaluating it needs no
+    second parse, so nesting costs time linear in the text."""
+    __slots__ = ("script", "commands")
 
-    def __init__(self, script: str):
+    def __init__(self, script: str, commands: tuple):
         self.script = script
+        self.commands = commands
 
     def __repr__(self):
         return f"CmdSub({self.script!r})"
@@ -105,7 +108,7 @@ class _Parser:
         text, n = self.text, self.n
         commands = []
         line = 1
-        counted = 0
+        counted = self.pos      # lines count from the script's own start
         while True:
             # Skip separators and comments before a command.
             while self.pos < n:
@@ -141,8 +144,9 @@ class _Parser:
                 words, expand, closed = self._command()
             end = self.pos
             if words:
-                commands.append(Command(tuple(words), expand, line,
-                                        text[start:end].rstrip(";\n]" if closed else ";\n")))
+                # A nested script's last command ends at its one closing `]`.
+                src = text[start:end - 1] if closed else text[start:end]
+                commands.append(Command(tuple(words), expand, line, src.rstrip(";\n")))
             if closed:
                 break
         return tuple(commands)
@@ -276,9 +280,9 @@ class _Parser:
     def _command_sub(self) -> CmdSub:
         start = self.pos + 1
         sub = _Parser(self.text, start, nested=True)
-        sub.script()
+        commands = sub.script()
         self.pos = sub.pos
-        return CmdSub(self.text[start:sub.pos - 1])
+        return CmdSub(self.text[start:sub.pos - 1], commands)
 
     def _variable(self):
         """Parse $name, ${name}, $name(index) at self.pos (on the '$')."""
@@ -351,13 +355,6 @@ def parse_script(text: str) -> tuple:
             _CACHE.clear()
         _CACHE[text] = cmds
     return cmds
-
-
-def parse_word(text: str, in_quotes: bool = True):
-    """Parse text as the inside of a quoted word (for `subst` and expr strings)."""
-    p = _Parser(text)
-    word = p._parts(terminators="", in_quotes=True)
-    return word
 
 
 def is_complete(text: str) -> bool:

@@ -2,7 +2,8 @@
 
 Every command of the shell -- Tcl core, Lens shell layer, Lens network
 commands -- is a `Command` in a `CommandTable`.  Each area module owns one
-table and the interpreter merges them (see `lens_py.shell.STANDARD_TABLES`).
+table; `lens_py.shell.install` merges tables into an interpreter and
+`lens_py.assemble` lists the modules.
 
 A command function has the signature ``func(interp, args) -> str`` where
 ``args`` is the list of argument words *without* the command name.  The
@@ -31,9 +32,6 @@ class Command:
     # Free slot for a family of commands served by one function
     # (partcl's opaque argument): e.g. the algorithm name of `steepest`.
     data: Any = None
-
-    def arity_ok(self, n: int) -> bool:
-        return n >= self.min_args and (self.max_args is None or n <= self.max_args)
 
 
 @dataclass

@@ -23,7 +23,7 @@ def execute(spec: dict, stdout=None, stderr=None) -> dict:
     `status` is "ok" or "failed" (with `message`)."""
     from ..cli import report_error, source_rc
     from ..commands.sweep_cmds import TAKEN_KEY, recorded
-    from ..shell import make_interp
+    from ..assemble import make_interp
     from ..shell.errors import TclError, TclExit
     from ..shell.tcllist import format_list, quote_element
     from ..shell.toplevel import eval_toplevel, source_toplevel
