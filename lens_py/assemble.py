@@ -14,7 +14,7 @@ LENS_MODULES = [
     "lens_py.commands.value_cmds",
     "lens_py.commands.sweep_cmds",
     "lens_py.commands.misc_cmds",
-    "lens_py.help.command",
+    "lens_py.commands.help_cmds",
 ]
 
 

@@ -58,7 +58,7 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
         def run(interp, args):
             n = len(args)
             if n and args[0] == "-h":
-                from ..help.command import show_command
+                from .help_cmds import show_command
                 return show_command(interp, name)
             if n < min_args or (max_args is not None and n > max_args):
                 raise TclError(f"usage: {usage}")

@@ -13,7 +13,7 @@ import shutil
 import sys
 
 from ..shell.registry import CommandTable
-from . import HELP_TOPICS, command_list, pages, render, topics
+from ..help import HELP_TOPICS, command_list, pages, render, topics
 
 TABLE = CommandTable("help")
 
