@@ -21,6 +21,7 @@ STANDARD_MODULES = [
     "lens_py.commands.train_cmds",
     "lens_py.commands.object_cmds",
     "lens_py.commands.value_cmds",
+    "lens_py.commands.graph_cmds",
 ]
 
 

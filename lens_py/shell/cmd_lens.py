@@ -20,7 +20,7 @@ LENS_VERSION = "2.63"
 HELP_TOPICS: dict = {}
 
 GUI_COMMANDS = ["view", "viewUnits", "viewLinks", "autoPlot", "plotRow", "plotAll",
-                "drawUnits", "resetPlot", "graphObject", "viewObject"]
+                "drawUnits", "resetPlot", "viewObject"]
 
 
 def setup(interp):
