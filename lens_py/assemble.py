@@ -12,6 +12,7 @@ LENS_MODULES = [
     "lens_py.commands.train_cmds",
     "lens_py.commands.object_cmds",
     "lens_py.commands.value_cmds",
+    "lens_py.commands.graph_cmds",
     "lens_py.commands.sweep_cmds",
     "lens_py.commands.misc_cmds",
     "lens_py.commands.help_cmds",

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..engine import lesions, groupprocs, noise, unitlinks
 from ..engine import types as T
+from ..engine.graphs import graphs_of
 from ..engine.limits import check_count
 from ..engine.objects import atof as object_atof
 from ..engine.network import NetworkError
@@ -312,6 +313,7 @@ def _rand_weights(interp, args):
 @lens_command(TABLE, "resetNet", "resetNet", 0, 0)
 def _reset_net(interp, args):
     current_net(interp).reset_net()
+    graphs_of(session(interp)).reset()     # Lens stores (or clears) its graphs here
     return ""
 
 

@@ -8,13 +8,16 @@ Each table row is Lens's field name → how to read it, how to write it (None
 """
 from __future__ import annotations
 
+import numpy as np
 
 from . import types as T
+from .graphs import Graph, Trace, graphs_of
 from .group import Group
 from .network import Network
 from .objects import (FLAG, INT, MASK, OBJECT, REAL, SCRIPT, STRING, Field, ObjectSpace,
-                      ObjectType)
+                      ObjectType, format_real)
 from .projection import BLOCK_PARAMS
+from .report import c_g
 
 
 # -- views --------------------------------------------------------------------------
@@ -368,6 +371,89 @@ LINK2_FIELDS = [
 ]
 
 
+# -- Graphs, traces and their points (engine/graphs.py) ------------------------------------
+
+class PointRef:
+    """Point i of a trace: Lens's `graph(0).trace(0).val(i)`."""
+    __slots__ = ("trace", "i")
+
+    def __init__(self, trace, i):
+        self.trace, self.i = trace, i
+
+    @property
+    def name(self):
+        return "(%d, %s)" % (self.trace.xs[self.i], c_g(self.trace.ys[self.i]))
+
+
+def _set_point_x(p, v):
+    p.trace.xs[p.i] = int(v)
+
+
+def _set_point_y(p, v):
+    p.trace.ys[p.i] = np.float32(v)
+
+
+def _trace_value(tr):
+    # Lens shows the real a path trace has read, and nothing for a command
+    session = tr.graph.owner.session
+    ref = tr.probe.ref(session) if tr.probe.kind == "path" and session is not None else None
+    return "" if ref is None else format_real(np.float32(ref.value()))
+
+
+def _flag_attr(name, attr):
+    return _attr(name, attr, FLAG, True, bool)
+
+
+GRAPH_FIELDS = [
+    _const("num", INT, lambda g: g.num),
+    _attr("updateOn", "update_on", MASK, True, int),
+    _attr("updateEvery", "update_every", INT, True, int),
+    _flag_attr("storeOnReset", "store_on_reset"),
+    _flag_attr("clearOnReset", "clear_on_reset"),
+    _const("hidden", FLAG, lambda g: g.hidden),
+    _const("x", INT, lambda g: g.x),
+    _const("maxX", INT, lambda g: g.max_x),
+    _const("width", INT, lambda g: g.width),
+    _const("height", INT, lambda g: g.height),
+    _attr("cols", "cols", INT, True, int),
+    _const("scaleX", REAL, lambda g: g.scale_x),
+    _attr("min", "min", REAL, True, float),
+    _attr("minVal", "min_val", REAL, True, float),
+    _flag_attr("fixMin", "fix_min"),
+    _attr("max", "max", REAL, True, float),
+    _attr("maxVal", "max_val", REAL, True, float),
+    _flag_attr("fixMax", "fix_max"),
+    _const("scaleY", REAL, lambda g: g.scale_y),
+    _const("numTraces", INT, lambda g: len(g.slots)),
+    _array("trace", OBJECT, lambda g, i: g.slots[i], lambda g: len(g.slots)),
+]
+
+TRACE_FIELDS = [
+    _const("num", INT, lambda t: t.num),
+    _const("graph", OBJECT, lambda t: t.graph),
+    Field("label", STRING, lambda t: t.label or "", lambda t, v: setattr(t, "label", v)),
+    Field("object", STRING, lambda t: t.object if isinstance(t.object, str) else repr(t.object),
+          lambda t, v: setattr(t, "object", v)),
+    _const("value", STRING, _trace_value),
+    _const("numVals", INT, lambda t: t.num_vals),
+    _const("maxVals", INT, lambda t: t.max_vals),
+    _array("val", OBJECT, lambda t, i: PointRef(t, i), lambda t: t.num_vals),
+    _attr("color", "color", STRING),
+    _flag_attr("active", "active"),
+    _flag_attr("transient", "transient"),
+    _flag_attr("visible", "visible"),
+]
+
+POINT_FIELDS = [
+    Field("x", INT, lambda p: p.trace.xs[p.i], _set_point_x),
+    Field("y", REAL, lambda p: p.trace.ys[p.i], _set_point_y),
+]
+
+
+def _root_graphs(r):
+    return graphs_of(r.session).slots
+
+
 def _root_fields():
     return [
         _const("numNetworks", INT, lambda r: len(r.session.nets)),
@@ -375,6 +461,9 @@ def _root_fields():
         _const("numExampleSets", INT, lambda r: len(r.session.sets)),
         _array("set", OBJECT, lambda r, i: list(r.session.sets.values())[i],
                lambda r: len(r.session.sets)),
+        _const("numGraphs", INT, lambda r: len(_root_graphs(r))),
+        _array("graph", OBJECT, lambda r, i: _root_graphs(r)[i],
+               lambda r: len(_root_graphs(r))),
     ]
 
 
@@ -386,6 +475,9 @@ TYPES = {
     LinkRef: ObjectType("Link", LINK_FIELDS),
     LinkRef2: ObjectType("Link2", LINK2_FIELDS),
     Root: ObjectType("Root", _root_fields()),
+    Graph: ObjectType("Graph", GRAPH_FIELDS),
+    Trace: ObjectType("Trace", TRACE_FIELDS),
+    PointRef: ObjectType("Point", POINT_FIELDS),
 }
 
 

@@ -334,6 +334,8 @@ class ObjectSpace:
         return self.describe(v)
 
     def describe(self, obj: Any) -> str:
+        if obj is None:         # an empty slot of an object array (Lens lists nothing)
+            return ""
         name = getattr(obj, "name", None)
         return f"{self.type_of(obj).name} {name}" if name else self.type_of(obj).name
 

@@ -35,6 +35,10 @@ DERIV_NOISE = 1 << 27
 EXT_INPUT_NOISE = 1 << 28
 WRITE_OUTPUTS = 1 << 29
 
+# update signals: the moments graphs and viewers can update at (engine/graphs.py)
+ON_NEVER, ON_TICK, ON_EVENT, ON_EXAMPLE, ON_UPDATE, ON_REPORT, ON_TRAINING, ON_CUSTOM = (
+    0, 1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6)
+
 # input procs
 DOT_PRODUCT, DISTANCE, PRODUCT, IN_BOLTZ, SOFT_CLAMP, IN_INTEGR, IN_NORM, IN_NOISE, \
     IN_DERIV_NOISE, IN_COPY, INCR_CLAMP = (1 << i for i in range(11))
@@ -132,10 +136,10 @@ _TYPES = [
     ("Parallel Training", 1 << 3, TASK), ("Loading Examples", 1 << 4, TASK),
     ("Saving Examples", 1 << 5, TASK), ("Building Link Viewer", 1 << 6, TASK),
 
-    ("NEVER", 0, UPDATE_SIGNAL), ("TICKS", 1 << 0, UPDATE_SIGNAL),
-    ("EVENTS", 1 << 1, UPDATE_SIGNAL), ("EXAMPLES", 1 << 2, UPDATE_SIGNAL),
-    ("UPDATES", 1 << 3, UPDATE_SIGNAL), ("REPORTS", 1 << 4, UPDATE_SIGNAL),
-    ("TRAINING", 1 << 5, UPDATE_SIGNAL), ("CUSTOM", 1 << 6, UPDATE_SIGNAL),
+    ("NEVER", ON_NEVER, UPDATE_SIGNAL), ("TICKS", ON_TICK, UPDATE_SIGNAL),
+    ("EVENTS", ON_EVENT, UPDATE_SIGNAL), ("EXAMPLES", ON_EXAMPLE, UPDATE_SIGNAL),
+    ("WEIGHT_UPDATES", ON_UPDATE, UPDATE_SIGNAL), ("PROGRESS_REPORTS", ON_REPORT, UPDATE_SIGNAL),
+    ("TRAINING_AND_TESTING", ON_TRAINING, UPDATE_SIGNAL), ("USER_SIGNALS", ON_CUSTOM, UPDATE_SIGNAL),
 ]
 
 # Sorted by name (byte order, as strcmp), then class.

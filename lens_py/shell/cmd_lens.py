@@ -18,7 +18,7 @@ cmd = TABLE.command
 LENS_VERSION = "2.63"
 
 GUI_COMMANDS = ["view", "viewUnits", "viewLinks", "autoPlot", "plotRow", "plotAll",
-                "drawUnits", "resetPlot", "graphObject", "viewObject"]
+                "drawUnits", "resetPlot", "viewObject"]
 
 
 def setup(interp):
