@@ -20,6 +20,8 @@ USAGE = """usage: lens-py [options] [script [args ...]]
   --norc           do not source ~/.lensrc
   --float64        compute in double precision (Lens uses float32)
   --version        print the version
+  --example NAME   run one of the example networks that ship with lens_py
+  --examples       list them
   sweep SCRIPT ... many runs of SCRIPT over seeds and values (lens-py sweep -h)
 """
 
@@ -91,6 +93,13 @@ def parse_args(argv):
             opts["commands"].append(argv[i])
         elif a == "--norc":
             opts["norc"] = True
+        elif a == "--examples":
+            opts["list_examples"] = True
+        elif a == "--example":
+            if i + 1 >= len(argv):
+                raise SystemExit("lens-py: --example needs a name (lens-py --examples lists them)")
+            i += 1
+            opts["example"] = argv[i]
         elif a == "--float64":
             opts["float64"] = True
         elif a == "-b" or (len(a) >= 3 and any(f.startswith(a) for f in ("-batch", "-nogui",
@@ -120,6 +129,22 @@ def main(argv=None) -> int:
     if opts.get("help"):
         sys.stderr.write(USAGE)
         return 0
+    if opts.get("list_examples"):
+        from . import nets
+        for name in nets.names():
+            print(f"{name:20s} {nets.summary(name)}")
+        return 0
+    if "example" in opts:
+        from . import nets
+        try:
+            example = str(nets.script(opts["example"]))
+        except KeyError:
+            sys.stderr.write(f'lens-py: no example called "{opts["example"]}" '
+                             f'(there are: {", ".join(nets.names())})\n')
+            return 1
+        if opts["script"] is not None:      # what followed the name is the script's argv
+            opts["args"] = [opts["script"]] + opts["args"]
+        opts["script"] = example
     interp = make_interp()
     if opts.get("float64"):
         import numpy as np

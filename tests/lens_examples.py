@@ -9,7 +9,7 @@ _HERE = Path(__file__).resolve()
 _CANDIDATES = [_HERE.parents[2] / "shared" / "lens-examples",
                Path("/work/shared/lens-examples")]
 FOLDER = next((p for p in _CANDIDATES if p.is_dir()), None)
-OUR_XOR = _HERE.parents[1] / "nets" / "xor.ex"
+OUR_XOR = _HERE.parents[1] / "lens_py" / "nets" / "xor.ex"
 
 
 def path(name: str):

@@ -6,7 +6,7 @@ import pytest
 
 from lens_py.engine import paths
 
-XOR = "/".join(__file__.split("/")[:-2]) + "/nets/xor.ex"
+XOR = "/".join(__file__.split("/")[:-2]) + "/lens_py/nets/xor.ex"
 
 CASES = {
     "feed-forward": "addNet n 2 3 1",

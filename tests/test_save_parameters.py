@@ -20,7 +20,7 @@ def test_the_file_restores_every_field_in_lens_py(tmp_path):
     a.eval(f"saveParameters {path}")
     text = path.read_text()
     own = text.split("if {[string match lens_py* [version]]} {\n")
-    assert len(own) == 2 and own[1].startswith("  setObj precision {32}\n"
+    assert len(own) == 2 and own[1].startswith("  setObj precision {32}\n  setObj executionPath {auto}\n"
                                                "  setObj updateSchedule {hidden output}\n}\n")
     b = shell()
     b.eval(f"addNet n 2 3 1; source {path}")

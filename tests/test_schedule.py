@@ -472,7 +472,7 @@ def test_help_text_names_every_form():
 
 # -- through the shell: setObj, train -schedule and the nets/ example scripts --------------
 
-NETS = __import__("pathlib").Path(__file__).resolve().parent.parent / "nets"
+NETS = __import__("pathlib").Path(__file__).resolve().parent.parent / "lens_py" / "nets"
 
 
 def shell():

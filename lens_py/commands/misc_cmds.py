@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import signal as signals
-import subprocess
 import threading
 import time
 import weakref
@@ -149,31 +147,6 @@ def setup(interp):
         for code in (signals.SIGUSR1, signals.SIGUSR2):
             if signals.getsignal(code) in (signals.SIG_DFL, _on_signal):
                 signals.signal(code, _on_signal)
-
-
-@TABLE.command("ls", "ls ?arg ...?", 0)
-def _ls(interp, args):
-    # Lens passes `ls` to the system; where there is no ls program, list the
-    # folders' names ourselves.
-    if shutil.which("ls"):
-        return _run_ls(interp, args)
-    out = []
-    for folder in [a for a in args if not a.startswith("-")] or ["."]:
-        try:
-            out.extend(sorted(os.listdir(folder)))
-        except OSError as e:
-            raise TclError(f'ls: cannot access "{folder}": {(e.strerror or "").lower()}') from None
-    interp.write("\n".join(out) + ("\n" if out else ""))
-    return ""
-
-
-def _run_ls(interp, args):
-    p = subprocess.run(["ls", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if p.stdout:
-        interp.write(p.stdout)
-    if p.returncode:
-        raise TclError(p.stderr.strip() or "child process exited abnormally")
-    return ""
 
 
 # -- polarity -------------------------------------------------------------------------

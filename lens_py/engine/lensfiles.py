@@ -221,6 +221,12 @@ class _PipeReader(io.RawIOBase):
 
 # -- writing ------------------------------------------------------------------------------
 
+# Called with each file name about to be written, before a link is followed:
+# a sweep's run uses it to make a name that links into the user's folder the
+# run's own file first (lens_py.sweep.folder).
+BEFORE_WRITE: list = []
+
+
 class WriteStream:
     """An open output: `write` takes text (or bytes when binary), `commit`
     finishes it (for a temporary file: fsync and rename over the target),
@@ -258,6 +264,8 @@ class WriteStream:
             self._raw = self._proc.stdin
             self._layers(None)
             return
+        for hook in BEFORE_WRITE:
+            hook(name, append)
         path = os.path.realpath(name) if os.path.islink(name) else name
         self._path = path
         kind = _file_kind(path)

@@ -9,10 +9,10 @@ link, and a file the script writes is a new file in the run's folder.
 
 Writing to a name that is one of the links must not write through it into
 the user's folder.  lens_py writes its own files (weights, examples,
-outputs) by replacing the name with a finished temporary file, which
-replaces the link and leaves the user's file alone; Tcl's `open ... w` and
-appends open the name itself, so in a run `open` first makes the name the
-run's own file (an empty one for `w`, a copy for `a` and `r+`).  Shell
+outputs) through one path, which (outside sweeps) writes through links on
+purpose, and Tcl's `open ... w` and appends open the name itself; so in a
+run both first make the name the run's own file (an empty one for a
+rewrite, a copy for an append or `r+`).  Shell
 commands a script starts (`exec`, `|cmd`) are outside this guard.
 """
 from __future__ import annotations
@@ -94,6 +94,16 @@ def guard_writes(links: set) -> None:
     """From now on in this process, opening one of `links` to write makes it
     the process's own file first (see the module's docstring)."""
     real_open = builtins.open
+
+    def own_lens_file(name, append: bool) -> None:
+        path = os.path.abspath(os.fsdecode(name))
+        if path in links:
+            links.discard(path)
+            if os.path.islink(path):
+                _make_own(path, keep_content=append)
+
+    from ..engine import lensfiles
+    lensfiles.BEFORE_WRITE.append(own_lens_file)
 
     def own_open(file, mode="r", *args, **kwargs):
         if isinstance(file, (str, bytes, os.PathLike)) and _writes(mode):

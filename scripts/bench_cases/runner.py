@@ -304,9 +304,9 @@ def cold_report(folder: Path, warm_row: dict | None, wait: float) -> None:
     print("\nfirst run on an empty numba cache (NUMBA_CACHE_DIR = a new empty folder):")
     lock = compiler_lock()
     xor_cache = tempfile.mkdtemp(prefix="lens_bench_cold_")
-    xor = suite.REPO / "nets" / "xor.in"
+    xor = suite.REPO / "lens_py" / "nets" / "xor.in"
     xor_run = shutil.copy(xor, folder / "xor.in")
-    shutil.copy(suite.REPO / "nets" / "xor.ex", folder / "xor.ex")
+    shutil.copy(suite.REPO / "lens_py" / "nets" / "xor.ex", folder / "xor.ex")
     t0 = time.perf_counter()
     p = subprocess.run(suite.lens_py_command() + [Path(xor_run).name], cwd=folder,
                        env=suite.lens_py_env({"NUMBA_CACHE_DIR": xor_cache}),
