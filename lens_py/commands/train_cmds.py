@@ -2,6 +2,8 @@
 algorithm shortcuts, test, doExample, updateWeights."""
 from __future__ import annotations
 
+import functools
+
 from ..engine.training import TrainingHalted, do_example
 from ..shell.errors import TclError
 from ..shell.registry import CommandTable
@@ -65,10 +67,11 @@ def _train_cmd(interp, args):
     return _train(interp, args)
 
 
+# steepest, momentum, ...: `train` with the algorithm fixed
 for _name in ("steepest", "momentum", "dougsMomentum", "deltaBarDelta"):
     lens_command(TABLE, _name, f"{_name} [<num-updates>] [-report <report-interval>] "
                  "[-setOnly] [-schedule <update-schedule>] [-why]")(
-        (lambda alg: lambda interp, args: _train(interp, args, alg))(_name))
+        functools.partial(_train, algorithm=_name))
 
 
 TEST_USAGE = "test [<num-examples>] [-noreset] [-return] [-why]"

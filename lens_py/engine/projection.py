@@ -65,10 +65,6 @@ class Projection:
     def last_value(self):
         return self.arrays.last_value
 
-    @property
-    def is_dense(self) -> bool:
-        return self.mask is None
-
     def link_mask(self) -> np.ndarray:
         """Which [row, col] entries are links."""
         if self.mask is None:
@@ -89,12 +85,6 @@ class Projection:
     @property
     def num_links(self) -> int:
         return int(self.links_per_row().sum())
-
-    def add_links(self, pairs_rows, pairs_cols) -> None:
-        """Turn a dense projection into (or extend) a sparse one."""
-        if self.mask is None:
-            self.mask = np.zeros(self.arrays.shape, dtype=bool)
-        self.mask[pairs_rows, pairs_cols] = True
 
     def __repr__(self):
         return f"<Projection {self.sender.name}->{self.receiver.name} ({self.link_type})>"

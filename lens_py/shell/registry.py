@@ -29,9 +29,6 @@ class Command:
     min_args: int = 0
     max_args: Optional[int] = None  # None: no upper bound
     help: str = ""
-    # Free slot for a family of commands served by one function
-    # (partcl's opaque argument): e.g. the algorithm name of `steepest`.
-    data: Any = None
 
 
 @dataclass
@@ -40,10 +37,10 @@ class CommandTable:
     commands: dict = field(default_factory=dict)
 
     def command(self, name: str, usage: str, min_args: int = 0,
-                max_args: Optional[int] = None, help: str = "", data: Any = None):
+                max_args: Optional[int] = None, help: str = ""):
         """Decorator registering ``func`` under ``name``."""
         def register(func: CommandFunc) -> CommandFunc:
-            self.add(Command(name, func, usage, min_args, max_args, help, data))
+            self.add(Command(name, func, usage, min_args, max_args, help))
             return func
         return register
 

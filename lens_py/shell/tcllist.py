@@ -38,10 +38,6 @@ def parse_list(s: str) -> list:
     return items
 
 
-def parse_list_copy(s: str) -> list:
-    return list(parse_list(s))
-
-
 def _parse(s: str) -> list:
     out = []
     i, n = 0, len(s)

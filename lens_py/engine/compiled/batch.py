@@ -1230,11 +1230,6 @@ def _quick_blocker(net) -> bool:
     return False
 
 
-def _choose(g, net, name):
-    v = getattr(g, name)
-    return getattr(net, name) if v != v else v
-
-
 def _fill_params(plan, net) -> None:
     """Read the parameters a proc may have changed since the last batch
     (stored values are already rounded to the real type)."""

@@ -133,12 +133,6 @@ def prepare(net, exset, one_by_one: bool = False):
     return None if table is None else (plan, table)
 
 
-def runs_one_by_one(net, exset) -> bool:
-    """Can examples run compiled one at a time, with only the example-level
-    hooks (pre/postExampleProc) run between them?"""
-    return _blocker(net, exset, example_hooks_ok=True) is None
-
-
 def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
                  prepared=None):
     """Run `count` examples of the set compiled (those of `idx`, already
