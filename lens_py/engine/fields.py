@@ -13,7 +13,7 @@ import numpy as np
 from . import types as T
 from .graphs import Graph, Trace, graphs_of
 from .group import Group
-from .network import Network
+from .network import Network, NetworkError
 from .objects import (FLAG, INT, MASK, OBJECT, REAL, SCRIPT, STRING, Field, ObjectSpace,
                       ObjectType, format_real)
 from .projection import BLOCK_PARAMS
@@ -122,6 +122,15 @@ def _set_execution_path(net, value):
     set_execution_path(net, value)
 
 
+def _set_exact_sums(net, value) -> None:
+    """exactSums 1: every sum in Lens's order (its digits); 0: matrix
+    products (BLAS), faster on big nets, different in the last bits."""
+    on = int(value)
+    if on not in (0, 1):
+        raise NetworkError(f"exactSums must be 0 or 1, not {value}")
+    net.exact_arithmetic = None if on else False
+
+
 # -- Network ------------------------------------------------------------------------------
 
 # Lens's net.input(i)/net.output(i) are left out: as fields they would hide the
@@ -147,6 +156,8 @@ NETWORK_FIELDS = [
           lens_py_only=True),
     Field("executionPath", STRING, lambda n: n.execution_path,
           lambda n, v: _set_execution_path(n, v), lens_py_only=True),
+    Field("exactSums", INT, lambda n: 0 if n.exact_arithmetic is False else 1,
+          _set_exact_sums, lens_py_only=True),
     *_real_attrs(["error", "weightCost", "outputCost", "gradientLinearity"]),
     *_int_attrs(["exampleHistoryStart", "ticksOnExample", "currentTick"], False),
     _array("eventHistory", INT, lambda n, i: n.event_history[i], lambda n: len(n.event_history)),

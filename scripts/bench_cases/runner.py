@@ -235,7 +235,7 @@ def big_net_report(row: dict, repeat: int, scale: float) -> None:
     np_s = best(numpy_big_net_seconds(updates) for _ in range(repeat))
     torch_s = best(torch_big_net_seconds(updates) for _ in range(repeat))
     ours = row["ours"]
-    print(f"\nbig net, {updates} updates of 100 examples: lens_py {fmt(ours, width=0)} s; "
+    print(f"\n{row['case']}, {updates} updates of 100 examples: lens_py {fmt(ours, width=0)} s; "
           f"plain NumPy matmul loop {np_s:.3f} s (BLAS threads as NumPy chooses), "
           f"lens_py/NumPy {fmt(ratio(ours, np_s), '.2f', 0)}; "
           + (f"PyTorch CPU loop, 1 thread, {torch_s:.3f} s, lens_py/PyTorch "
@@ -386,8 +386,7 @@ def main(args) -> int:
             if row["note"].startswith("DIFFER"):
                 print_difference(row)
         summary(rows)
-        big = next((r for r in rows if r["case"] == "big net" and r["ours"]), None)
-        if big:
+        for big in (r for r in rows if r["case"].startswith("big net") and r["ours"]):
             big_net_report(big, repeat, args.scale)
         if args.cold:
             warm = next((r for r in rows if r["case"] == "bench 10000"), None)

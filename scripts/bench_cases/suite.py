@@ -146,6 +146,9 @@ CASES = [
          quick={"updates": 4}),
     Case("big net", "bignet.in", {"updates": 150}, ("big5000.ex",),
          quick={"updates": 4}),
+    # lens_py's opt-in matrix products (Lens ignores the setting: exact sums)
+    Case("big net blas", "bignet.in", {"updates": 150, "exactSums": 0}, ("big5000.ex",),
+         quick={"updates": 4, "exactSums": 0}),
 ]
 
 
