@@ -20,8 +20,11 @@ def test_the_file_restores_every_field_in_lens_py(tmp_path):
     a.eval(f"saveParameters {path}")
     text = path.read_text()
     own = text.split("if {[string match lens_py* [version]]} {\n")
-    assert len(own) == 2 and own[1].startswith("  setObj precision {32}\n  setObj executionPath {auto}\n"
-                                               "  setObj updateSchedule {hidden output}\n}\n")
+    assert len(own) == 2
+    block = own[1].split("\n}\n")[0].splitlines()
+    # every lens_py-only network field, and nothing else, inside the block
+    assert block == ["  setObj precision {32}", "  setObj executionPath {auto}",
+                     "  setObj exactSums {1}", "  setObj updateSchedule {hidden output}"]
     b = shell()
     b.eval(f"addNet n 2 3 1; source {path}")
     for field in ("learningRate", "hidden.gain", "output.targetRadius", "updateSchedule",
