@@ -46,6 +46,9 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?
                      r"|nan|-?inf)", re.IGNORECASE)
 # The two time columns that end each line of a training report ("0s", "1m 3s").
 _REPORT_LINE = re.compile(r"^(\s*\d+\)(?:\s+\S+){4})\s+.*$")
+# The clock readings a training result ends with, and `time`'s result.
+_TIMINGS = re.compile(r"^Total time elapsed: [\d.]+ seconds$"
+                      r"|^[\d.]+ active  [\d.]+ user  [\d.]+ system  [\d.]+ real$")
 
 
 def require_lens() -> None:
@@ -92,9 +95,11 @@ def run_lens_py(commands: str, workdir: Path, timeout: float = 600) -> Run:
 
 def comparable_lines(text: str) -> list[str]:
     """The lines whose numbers are compared: times cut off the training
-    report, blank lines dropped."""
+    report, clock readings and blank lines dropped."""
     lines = []
     for line in text.splitlines():
+        if _TIMINGS.match(line.strip()):
+            continue
         m = _REPORT_LINE.match(line)
         if m and "TimeUsed" not in line:
             line = m.group(1)

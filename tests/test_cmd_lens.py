@@ -171,6 +171,13 @@ def test_time_format_and_iterations(interp):
     assert interp.eval("set n") == "8"
 
 
+def test_time_prints_the_commands_result_first_as_lens_does(interp):
+    interp.eval("time {set x 41; incr x} -iterations 2")
+    assert interp.out.getvalue() == "42\n"
+    interp.eval("verbosity 0; time {set x quiet}")
+    assert interp.out.getvalue() == "42\n"
+
+
 def test_time_measures_total(interp):
     result = interp.eval("time {after 30} -iterations 3")
     real = float(TIME_RE.match(result).group(4))

@@ -91,8 +91,12 @@ def _time(interp, args):
         raise TclError("usage: time command ?-iterations n?")
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = walltime.perf_counter()
+    result = ""
     for _ in range(n):
-        interp.eval(args[0])
+        result = interp.eval(args[0])
+    # Lens's time prints the command's result before returning the times
+    if interp.verbosity >= 1:
+        interp.write(result + "\n")
     real = walltime.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_SELF)
     user = r1.ru_utime - r0.ru_utime
