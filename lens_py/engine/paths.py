@@ -137,7 +137,9 @@ COMPILED_TICKS = Path("Lens's loop, compiled ticks", COMPILED, _ticks_why_not,
 LENS_LOOP = Path("Lens's loop", PYTHON, _always,
                  doc="Lens's example loop, tick by tick, in Python and NumPy")
 
-TABLE = (COMPILED_BATCH, NUMPY_BATCH, COMPILED_EXAMPLES, COMPILED_BETWEEN_HOOKS,
+# Compiled paths first: a whole example loop compiled beats NumPy's batch on
+# all but nets big enough for the compiled batch itself.
+TABLE = (COMPILED_BATCH, COMPILED_EXAMPLES, NUMPY_BATCH, COMPILED_BETWEEN_HOOKS,
          COMPILED_TICKS, LENS_LOOP)
 EXAMPLE_TABLE = (COMPILED_TICKS, LENS_LOOP)     # what doExample can use
 

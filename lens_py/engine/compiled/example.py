@@ -43,9 +43,9 @@ _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
 _MAX_PROCS = 4
 
 (G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
-(G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
-                                                                G_PROC0 + _MAX_PROCS + 6)
-G_COLS = G_ELMAN_SIZE + 1
+(G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE, G_PROD) = range(
+    G_PROC0 + _MAX_PROCS, G_PROC0 + _MAX_PROCS + 7)
+G_COLS = G_PROD + 1
 F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
 F_COLS = 5
 
@@ -85,6 +85,11 @@ if HAVE_NUMBA:
     @_njit
     def _matrix(address, rows, cols):
         return numba.carray(_voidptr(address), (rows, cols), np.float32)
+
+    @_njit
+    def _links(address, rows, cols):
+        """A masked projection's [receiver, sender] link flags (one byte each)."""
+        return numba.carray(_voidptr(address), (rows, cols), np.uint8)
 
     @_njit
     def _sigmoid(x):
@@ -204,6 +209,70 @@ if HAVE_NUMBA:
             for jj in range(j, S):
                 acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
             st[IN, u] = acc
+
+    @_njit
+    def dot_input_masked(st, n, w, m, so, S):
+        """dot_input for a projection with a link mask: a unit's links come in
+        runs of consecutive senders (Lens's blocks), each summed as a dense
+        projection's row is (chunks of ten, then one by one) into the input."""
+        for u in range(n):
+            acc = st[IN, u]
+            j = 0
+            while j < S:
+                if not m[u, j]:
+                    j += 1
+                    continue
+                e = j
+                while e < S and m[u, e]:
+                    e += 1
+                L = e - j
+                chunks = (L - 1) // 10 if L > 10 else 0
+                for _ in range(chunks):
+                    s1 = f32(so[OC, j] * w[u, j])
+                    for t in range(1, 10):
+                        s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
+                    acc = f32(acc + s1)
+                    j += 10
+                for jj in range(j, e):
+                    acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
+                j = e
+            st[IN, u] = acc
+
+    @_njit
+    def mask_derivs(dv, m, R, S):
+        """The link derivatives of a masked projection are 0 where there is no
+        link (forward.dot_product_back's np.where)."""
+        for u in range(R):
+            for j in range(S):
+                if not m[u, j]:
+                    dv[u, j] = f32(0.0)
+
+    @_njit
+    def product_input(st, n, w, maddr, so, S):
+        """PRODUCT: each unit's input times every (output x weight) of its
+        links, link after link (a missing link multiplies by nothing)."""
+        m = _links(maddr, n, S) if maddr != 0 else _links(maddr, 0, 0)
+        for u in range(n):
+            a = st[IN, u]
+            for j in range(S):
+                if maddr == 0 or m[u, j]:
+                    a = f32(a * f32(so[OC, j] * w[u, j]))
+            st[IN, u] = a
+
+    @_njit
+    def product_back(st, w, dv, maddr, ss, R, S):
+        """PRODUCT's backward step (groupprocs.product_input_back): with v the
+        unit's input derivative times its input over the link's term, the
+        sender's derivative gets v x weight (receiving unit after receiving
+        unit) and the link's derivative v x output."""
+        m = _links(maddr, R, S) if maddr != 0 else _links(maddr, 0, 0)
+        for u in range(R):
+            scale = f32(st[ID, u] * st[IN, u])
+            for j in range(S):
+                if maddr == 0 or m[u, j]:
+                    v = f32(scale / f32(ss[OC, j] * w[u, j]))
+                    ss[DC, j] = f32(ss[DC, j] + f32(v * w[u, j]))
+                    dv[u, j] = f32(dv[u, j] + f32(v * ss[OC, j]))
 
     @_njit
     def dot_back(st, w, dv, ss, R, S, skip):
@@ -336,7 +405,19 @@ if HAVE_NUMBA:
         if gi[k, G_DOT]:
             for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
                 R, S = pshape[p, 0], pshape[p, 1]
-                dot_input(st, n, _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S), S)
+                if paddr[p, 2] != 0:
+                    dot_input_masked(st, n, _matrix(paddr[p, 0], R, S),
+                                     _links(paddr[p, 2], R, S), _state(saddr[psend[p]], S), S)
+                else:
+                    dot_input(st, n, _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S), S)
+        elif gi[k, G_PROD]:
+            for u in range(n):
+                st[IN, u] = f32(1.0)
+            for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+                R, S = pshape[p, 0], pshape[p, 1]
+                product_input(st, n, _matrix(paddr[p, 0], R, S), paddr[p, 2],
+                              _state(saddr[psend[p]], S), S)
+        if gi[k, G_DOT] or gi[k, G_PROD]:
             if clamped:
                 for u in range(n):
                     st[IN, u] = f32(0.0)
@@ -419,13 +500,23 @@ if HAVE_NUMBA:
                     for u in range(n):
                         ss[DC, u] = f32(ss[DC, u] + st[OD, u])
                         st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
-        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
+        if not (gi[k, G_DOT] or gi[k, G_PROD]) or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
+        if gi[k, G_PROD]:
+            if skip:            # a fully clamped example passes nothing back
+                return
+            for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+                R, S = pshape[p, 0], pshape[p, 1]
+                product_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
+                             paddr[p, 2], _state(saddr[psend[p]], S), R, S)
+            return
         for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
             R, S = pshape[p, 0], pshape[p, 1]
             dot_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
                      _state(saddr[psend[p]], S), R, S, skip)
+            if paddr[p, 2] != 0:
+                mask_derivs(_matrix(paddr[p, 1], R, S), _links(paddr[p, 2], R, S), R, S)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
@@ -792,7 +883,7 @@ def _blocker(net, writer_ok: bool = False):
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return "group type"
-        if g.input_procs not in ([], [T.DOT_PRODUCT]):
+        if g.input_procs not in ([], [T.DOT_PRODUCT], [T.PRODUCT]):
             return "input type"
         if len(g.output_procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in g.output_procs):
             return "output type"
@@ -809,7 +900,10 @@ def _blocker(net, writer_ok: bool = False):
                 and g.elman_source.size < g.size:
             return "elman source"
         for p in g.incoming:
-            if p.mask is not None or p.weight.dtype != np.float32 \
+            if p.mask is not None and (p.mask.dtype != np.bool_ or p.mask.shape != p.weight.shape
+                                       or not p.mask.flags.c_contiguous):
+                return "projection"
+            if p.weight.dtype != np.float32 \
                     or p.weight.shape != (g.size, p.sender.size) \
                     or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
                     or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
@@ -829,13 +923,15 @@ class TickPlan:
         self.groups = groups
         self.key = self._key(net)
         self.key_arrays = [g.state for g in net.groups] + [
-            a for g in net.groups for p in g.incoming for a in (p.arrays.weight, p.arrays.deriv)]
+            a for g in net.groups for p in g.incoming
+            for a in (p.arrays.weight, p.arrays.deriv, p.mask) if a is not None]
         gi = np.zeros((len(groups), G_COLS), dtype=np.int64)
         projs, psend = [], []
         for k, g in enumerate(groups):
             ot = g.output_type
             gi[k, G_SIZE] = g.size
-            gi[k, G_DOT] = 1 if g.input_procs else 0
+            gi[k, G_DOT] = 1 if g.input_procs == [T.DOT_PRODUCT] else 0
+            gi[k, G_PROD] = 1 if g.input_procs == [T.PRODUCT] else 0
             gi[k, G_HARD] = 1 if ot & T.HARD_CLAMP else 0
             gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
             gi[k, G_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
@@ -855,8 +951,10 @@ class TickPlan:
         self.gf = np.zeros((len(groups), F_COLS))
         self.psend = np.asarray(psend, dtype=np.int64)
         self.projs = projs
-        self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data] for p in projs],
-                              dtype=np.int64).reshape(-1, 2)
+        # weights, derivatives and (0 for a full projection) the link mask
+        self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data,
+                                0 if p.mask is None else p.mask.ctypes.data] for p in projs],
+                              dtype=np.int64).reshape(-1, 3)
         self.pshape = np.array([p.weight.shape for p in projs], dtype=np.int64).reshape(-1, 2)
         self.saddr = np.array([g.state.ctypes.data for g in groups], dtype=np.int64)
         self.vals = np.zeros(len(groups), dtype=np.float32)
@@ -874,7 +972,7 @@ class TickPlan:
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
                        tuple(g.cost_procs), id(g.state), g.elman_source,
                        tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
-                              p.mask is None)
+                              id(p.mask))
                              for p in g.incoming))
                       for g in net.groups))
 
