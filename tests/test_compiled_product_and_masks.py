@@ -64,6 +64,17 @@ def _run(net_script, examples, setting, train_script):
     return state, float(net.error), chosen
 
 
+CONTINUOUS_NET = """
+addNet cont -i 2 -t 4 CONTINUOUS
+addGroup input  8 INPUT
+addGroup hidden 8 IN_INTEGR
+addGroup output 8 OUTPUT IN_INTEGR
+connectGroups input hidden -p ONE_TO_ONE
+connectGroups hidden hidden -p ONE_TO_ONE
+connectGroups input output -p RANDOM -s 0.4
+connectGroups hidden output
+"""
+
 CASES = {
     "product, one tick": (TASK_NET, "", ([3, 6], 2), "train 30 -report 0; test"),
     "product, 2 ticks, bpt 2": (TASK_NET, "-i 1 -t 2", ([3, 6], 2),
@@ -73,6 +84,13 @@ CASES = {
     "masked projections": (MASKED_NET, "", ([12], 6), "train 30 -report 0; test"),
     "masked, 3 ticks": (MASKED_NET, "-i 1 -t 3", ([12], 6),
                         "setObj backpropTicks 3; train 15 -report 0; test"),
+    "continuous, masked": (CONTINUOUS_NET, "", ([8], 8), "train 20 -report 0; test"),
+    # a hook between batches changes what the compiled loop must read
+    "continuous, parameters changed between batches": (
+        CONTINUOUS_NET, "", ([8], 8),
+        "setObj batchSize 3; setObj postUpdateProc {setObj hidden.dtScale "
+        "[expr {[getObj hidden.dtScale] * 0.9}]; setObj output.gain "
+        "[expr {1.0 + 0.05 * [getObj totalUpdates]}]}; train 12 -report 0; test"),
 }
 
 

@@ -181,7 +181,10 @@ def _wait_for_kernels(net) -> None:
 
 
 def choose(net, exset, training: bool, table=TABLE) -> Path:
-    """The path that runs the next batch (or test, or example)."""
+    """The path that runs the next batch (or test, or example).  Each choice
+    gets a new serial number: a compiled path may check the network once per
+    choice, since nothing but its own loop runs until the next one."""
+    net.choice_serial = getattr(net, "choice_serial", 0) + 1
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
     for path in _candidates(net, table):

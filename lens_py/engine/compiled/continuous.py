@@ -58,7 +58,7 @@ GF_COLS = 11
 (A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT) = range(10)
 GA_COLS = 10
 # columns of the projection table
-P_SEND, P_W, P_D, P_R, P_S = range(5)
+P_SEND, P_W, P_D, P_R, P_S, P_M = range(6)      # P_M: the link mask, 0 if none
 # ctl (int64): in, then out
 (K_TRAIN, K_BACK, K_FIRST, K_EVENTS, K_MAX_TICKS, K_TPI, K_CRIT_REQ, K_PSEUDO,
  K_TICKS, K_CORRECT, K_ADDED) = range(11)
@@ -71,7 +71,7 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 if HAVE_NUMBA:
     from .example import (_njit, _state, _matrix, _clamped, _group_met, _log32,
                               group_error, error_derivs, dot_input, dot_back, output_proc,
-                              output_proc_back)
+                              output_proc_back, dot_input_masked, mask_derivs, _links)
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -93,8 +93,12 @@ if HAVE_NUMBA:
             st[IN, u] = f32(0.0)
         for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
             R, S = pt[p, P_R], pt[p, P_S]
-            dot_input(st, n, _matrix(pt[p, P_W], R, S), _state(ga[pt[p, P_SEND], A_STATE], S),
-                      S)
+            if pt[p, P_M] != 0:
+                dot_input_masked(st, n, _matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S),
+                                 _state(ga[pt[p, P_SEND], A_STATE], S), S)
+            else:
+                dot_input(st, n, _matrix(pt[p, P_W], R, S),
+                          _state(ga[pt[p, P_SEND], A_STATE], S), S)
 
     @_njit
     def _soft_clamp(k, gf, st, n):
@@ -272,6 +276,8 @@ if HAVE_NUMBA:
                     R, S = pt[p, P_R], pt[p, P_S]
                     dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
                              _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
+                    if pt[p, P_M] != 0:
+                        mask_derivs(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
 
     @_njit
     def _restore(k, gi, ga, tick, H, inputs):
@@ -470,7 +476,7 @@ def _warm() -> None:
         gf = np.zeros((1, GF_COLS))
         ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
                       dtype=np.int64)
-        pt = np.zeros((0, 5), dtype=np.int64)
+        pt = np.zeros((0, 6), dtype=np.int64)
         times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
         ctl = np.zeros(K_COLS, dtype=np.int64)
         ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
@@ -555,7 +561,10 @@ def _blocker(net):
         if g.incoming and T.DOT_PRODUCT not in g.input_procs:
             return "links"
         for p in g.incoming:
-            if p.mask is not None or p.weight.dtype != np.float32 \
+            if p.mask is not None and (p.mask.dtype != np.bool_ or p.mask.shape != p.weight.shape
+                                       or not p.mask.flags.c_contiguous):
+                return "projection"
+            if p.weight.dtype != np.float32 \
                     or p.weight.shape != (g.size, p.sender.size) \
                     or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
                     or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
@@ -647,9 +656,10 @@ class ContinuousPlan:
         self.gi, self.ga = gi, ga
         self.gf = np.zeros((ng, GF_COLS))
         self.pt = np.array([[index[id(p.sender)], p.weight.ctypes.data, p.deriv.ctypes.data,
-                             p.weight.shape[0], p.weight.shape[1]] for p in projs],
-                           dtype=np.int64).reshape(-1, 5)
-        self.keep += [a for p in projs for a in (p.weight, p.deriv)]
+                             p.weight.shape[0], p.weight.shape[1],
+                             0 if p.mask is None else p.mask.ctypes.data] for p in projs],
+                           dtype=np.int64).reshape(-1, 6)
+        self.keep += [a for p in projs for a in (p.weight, p.deriv, p.mask) if a is not None]
         self.vals = np.zeros(ng, dtype=np.float32)
         self.terms = np.zeros(max([g.size for g in groups] + [1]))
         self.event_hist = np.zeros(net.max_ticks, dtype=np.int64)
@@ -680,7 +690,7 @@ class ContinuousPlan:
                        id(g.output_deriv_history), id(g.unit_dt_scale),
                        id(g.proc_state.get("IN_INTEGR")), id(g.proc_state.get("OUT_INTEGR")),
                        tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
-                              p.mask is None) for p in g.incoming))
+                              id(p.mask)) for p in g.incoming))
                       for g in net.groups))
 
     def valid(self, net) -> bool:
@@ -770,9 +780,18 @@ def run_example(session, net, exset, example, training: bool,
                 example_back: bool = True):
     """continuous.run_example compiled: whether every event met its criteria,
     or None (nothing changed) when continuous.py must run the example."""
-    plan = plan_for(net)
-    if plan is None:
-        return None
+    # Checked and filled once per path choice (paths.choose): between two
+    # choices only this loop runs (hooks inside examples and example scripts
+    # keep a network off this path), so nothing can have changed.
+    stamp = (getattr(net, "choice_serial", None), training)
+    plan = getattr(net, "_continuous_plan", None)
+    checked = stamp[0] is not None and plan is not None \
+        and getattr(net, "_continuous_stamp", None) == stamp
+    if not checked:
+        net._continuous_stamp = None
+        plan = plan_for(net)
+        if plan is None:
+            return None
     events = _events_for(net, exset, plan)
     if events is None:
         return None
@@ -782,7 +801,9 @@ def run_example(session, net, exset, example, training: bool,
     first, n_events = int(events.ex_first[x]), int(events.ex_first[x + 1] - events.ex_first[x])
     if n_events == 0:
         return None
-    plan.fill(net, training)
+    if not checked:
+        plan.fill(net, training)
+        net._continuous_stamp = stamp
     ctl, io = plan.ctl, plan.io
     ctl[K_TRAIN] = 1 if training else 0
     ctl[K_BACK] = 1 if example_back else 0

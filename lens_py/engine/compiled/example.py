@@ -858,7 +858,7 @@ def _warm() -> None:
         gf = np.zeros((1, F_COLS))
         saddr = np.array([state.ctypes.data], dtype=np.int64)
         psend = np.zeros(0, dtype=np.int64)
-        paddr = np.zeros((0, 2), dtype=np.int64)
+        paddr = np.zeros((0, 3), dtype=np.int64)
         pshape = np.zeros((0, 2), dtype=np.int64)
         vals = np.zeros(1, dtype=np.float32)
         for phase in (FORWARD, TRAIN_ALL):
