@@ -1,4 +1,4 @@
-"""The `lens-py` command line (SPEC §8.1, §9)."""
+"""The `lens-py` command line."""
 from __future__ import annotations
 
 import os

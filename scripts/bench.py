@@ -267,7 +267,7 @@ print(f"{net_mb:.0f} {load_mb:.0f} {test_mb:.0f} {t1 - t0:.2f} {t2 - t1:.2f} {t3
 def memory_report(tmp: str, examples: int = 10000, units: int = 1000) -> None:
     """Peak memory (getrusage maxrss of a fresh process) of a 1000-1000-1000
     network after building it, loading 10 000 examples with loadExamples and
-    testing on them (SPEC: must stay under 2 GB)."""
+    testing on them (to stay under 2 GB)."""
     import subprocess
     path = os.path.join(tmp, "memory.ex")
     rng = np.random.default_rng(7)

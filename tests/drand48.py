@@ -1,4 +1,4 @@
-"""drand48 written out from its definition (SPEC §1.9), for tests that
+"""drand48 written out from its definition, for tests that
 check draw order independently of the engine's generator."""
 
 

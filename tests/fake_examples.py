@@ -1,6 +1,6 @@
 """A minimal stand-in for the example-set contract of DESIGN.md (ExampleSet,
 Example, Event), for engine tests that must not depend on the example-file
-reader.  Dense events only; ORDERED and PERMUTED selection as in SPEC §2.4."""
+reader.  Dense events only; ORDERED and PERMUTED selection as Lens does it."""
 import math
 
 

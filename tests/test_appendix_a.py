@@ -1,4 +1,4 @@
-"""SPEC Appendix A.1 (the original Lens's printed output), reproduced by a
+"""The golden xor run (the original Lens's printed output), reproduced by a
 Lens script run through the real command line."""
 import os
 import subprocess

@@ -137,7 +137,7 @@ def test_the_bytes_are_the_original_lens_bytes(tmp_path):
     assert ours_last == lens_last
     for k, command in enumerate(WRITERS):
         if "openNetOutputFile" in command:
-            # Lens writes stale histories of groups that keep none (SPEC §9): the
+            # Lens writes stale histories of groups that keep none: the
             # records must have the same shape
             if "-binary" in command:
                 assert len(our_files[k]) == len(lens_files[k]), command

@@ -16,7 +16,7 @@ def interp():
     return it
 
 
-# -- independent oracles for Lens's two random streams (SPEC §1.9) ---------
+# -- independent oracles for Lens's two random streams ---------
 
 def drand48_values(seed, n):
     x = ((seed << 16) | 0x330E) % 2**48
@@ -198,7 +198,7 @@ def test_gui_commands_are_not_errors(interp, name):
     assert interp.eval(f"{name} -x 1") == f"{name} is not available in batch mode"
 
 
-# -- unknown names: unique-prefix completion (SPEC §8.2) --------------------------
+# -- unknown names: unique-prefix completion --------------------------
 
 def test_unique_prefix_runs_the_command(interp):
     interp.eval("proc computeTotal {a b} {expr {$a + $b}}")

@@ -39,7 +39,7 @@ def test_addnet_groups_types_and_counts(lens):
     assert lens("getObj ticksPerInterval") == "2"
     assert lens("setTime") == "3 2 6"
     assert lens("getObj output.costProcs") == "DIVERGENCE"
-    # hidden's links: bias, context, then the previous group (SPEC §1.2)
+    # hidden's links: bias, context, then the previous group
     assert lens("getObj hidden:0.numIncoming") == str(1 + 5 + 4)
     assert lens("getObj numLinks") == str(5 * (1 + 5 + 4) + 3 * (1 + 5))
 

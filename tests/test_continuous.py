@@ -1,8 +1,8 @@
-"""CONTINUOUS networks (SPEC §7.3): the reset tick 0, the synchronous tick,
+"""CONTINUOUS networks: the reset tick 0, the synchronous tick,
 OUT_INTEGR / IN_INTEGR with dtScale, events ended by criteria, the example
 backward pass with its one-tick lag and the stale history slot 0, link
 derivatives scaled by 1/ticksPerInterval -- against an independent NumPy
-re-computation (float64, exact sigmoid) written from the SPEC's equations."""
+re-computation (float64, exact sigmoid) written from Lens's equations."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""getObject/setObject paths over the engine's objects (SPEC §6.2–6.4)."""
+"""getObject/setObject paths over the engine's objects."""
 import io
 
 import numpy as np

@@ -1,5 +1,5 @@
 """Forward values, errors and link derivatives against an independent NumPy
-oracle (written from the SPEC formulas), for every activation, error function
+oracle (written from Lens's formulas), for every activation, error function
 and projection type the engine supports."""
 import io
 import math

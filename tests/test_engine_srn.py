@@ -1,4 +1,4 @@
-"""Simple recurrent networks (SPEC §1.6, §7.1): the Elman copy, the gradient
+"""Simple recurrent networks: the Elman copy, the gradient
 cut at the context with backpropTicks = 1, truncated BPTT with 2, events,
 criteria and event/example scripts -- against an independent NumPy loop."""
 import io

@@ -1,4 +1,4 @@
-"""Network structure and Lens's random draw order (SPEC §1.2, §1.3, §1.5, §1.8, §1.9)."""
+"""Network structure and Lens's random draw order."""
 import math
 
 import numpy as np

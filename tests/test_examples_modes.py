@@ -1,6 +1,6 @@
-"""Example selection (SPEC §2.4): the exact sequences of ORDERED, PERMUTED,
+"""Example selection: the exact sequences of ORDERED, PERMUTED,
 RANDOMIZED and PROBABILISTIC with seeded Lens random streams (expectations
-computed here from the streams, following the SPEC's wording), next_indices,
+computed here from the streams, following Lens's rules), next_indices,
 PIPE streaming from scripts/gen_examples.py, and CUSTOM."""
 import io
 import os

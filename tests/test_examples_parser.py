@@ -1,7 +1,7 @@
-"""The text example-file grammar (SPEC §2.1), installing events (§2.2) and
+"""The text example-file grammar, installing events (§2.2) and
 loadExamples' naming and load modes (§2.3), checked by installing events into
 the flat vectors of a small made-up network and comparing with values worked
-out by hand from the SPEC."""
+out by hand from the file grammar."""
 import bz2
 import gzip
 import io
@@ -80,7 +80,7 @@ def load(tmp_path, text, name="t.ex", session=None, **kw):
     return s, s.sets[set_name]
 
 
-# -- the examples listed in SPEC §2.1 ----------------------------------------------------------
+# -- examples of every form the grammar allows ----------------------------------------------------------
 
 def test_dense_inputs_and_targets(tmp_path):
     _, e = load(tmp_path, "I: 0 1 T: 1;")
@@ -410,7 +410,7 @@ def test_default_set_name(path, name):
     assert default_set_name(path) == name
 
 
-# -- load modes (SPEC §2.3) -------------------------------------------------------------------
+# -- load modes -------------------------------------------------------------------
 
 def test_num_limits_examples(tmp_path):
     _, e = load(tmp_path, ";\nI: 1;\nI: 2;\nI: 3;\n", num=2)

@@ -1,7 +1,7 @@
 """Every example file of the Lens distribution (../shared/lens-examples) loads,
 with counts derived here by a separate simple scan or known facts; each one
 survives saveExamples → loadExamples in text and binary form; and xor.ex
-reproduces SPEC Appendix A.1 when trained."""
+reproduces the original Lens's golden xor run when trained."""
 import gzip
 import io
 import math

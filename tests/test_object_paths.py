@@ -1,4 +1,4 @@
-"""Path syntax, lookup order and value formats of getObject/setObject (SPEC §6.1),
+"""Path syntax, lookup order and value formats of getObject/setObject,
 on a small stand-in object model (the engine's own tables are tested elsewhere)."""
 import math
 

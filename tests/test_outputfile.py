@@ -1,4 +1,4 @@
-"""Network output files (SPEC §4.3): records written after every example of
+"""Network output files: records written after every example of
 train, test and doExample, parsed back and checked against the unit values."""
 import io
 import struct

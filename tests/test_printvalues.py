@@ -1,4 +1,4 @@
-"""printUnitValues / printLinkValues (SPEC §4.4): the proc's arguments are
+"""printUnitValues / printLinkValues: the proc's arguments are
 Lens's paths, its results go to the file verbatim."""
 import re
 

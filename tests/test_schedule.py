@@ -1,4 +1,4 @@
-"""Update schedules (SPEC §9, engine/schedule.py): which weight arrays change
+"""Update schedules (engine/schedule.py): which weight arrays change
 on each weight update, recorded after every update through postUpdateProc."""
 import io
 import math

@@ -1,4 +1,4 @@
-"""Shared weight arrays (`connectGroups A B -shareWith C D`, SPEC §9): one
+"""Shared weight arrays (`connectGroups A B -shareWith C D`): one
 WeightArray behind several projections, derivatives summed over its places,
 one update per step, and its interplay with freezing, resetNet and schedules."""
 import io

@@ -1,4 +1,4 @@
-"""The four weight-update rules (SPEC §3.4) against the equations written out
+"""The four weight-update rules against the equations written out
 independently here, and the vectorised batch path against the per-example
 path for every algorithm and error function."""
 import io

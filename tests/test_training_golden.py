@@ -1,4 +1,4 @@
-"""Appendix A.1 of SPEC: the original Lens's printed numbers for
+"""The golden xor run: the original Lens's printed numbers for
 `seed 1; addNet xor 2 2 1; loadExamples xor.ex; train 25 -r 5; test`."""
 import io
 import re

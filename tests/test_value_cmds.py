@@ -1,5 +1,5 @@
 """setLinkValues, saveParameters, copyUnitValues and resetUnitValues through
-the shell (SPEC Appendix B), values read back with getObj."""
+the shell, values read back with getObj."""
 import io
 import os
 

@@ -1,4 +1,4 @@
-"""Weight files (SPEC §1.10): Lens's binary, old binary and text formats, and
+"""Weight files: Lens's binary, old binary and text formats, and
 lens_py's .npz; golden values from Appendix A."""
 import gzip
 import io

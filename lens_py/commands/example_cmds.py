@@ -1,4 +1,4 @@
-"""Lens commands for example sets (SPEC §2): loadExamples, saveExamples,
+"""Lens commands for example sets: loadExamples, saveExamples,
 useTrainingSet/useTestingSet, deleteExampleSets, exampleSetMode,
 resetExampleSets."""
 from __future__ import annotations

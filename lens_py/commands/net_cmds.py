@@ -1,4 +1,4 @@
-"""Lens commands that build and change networks (SPEC §1): addNet, addGroup,
+"""Lens commands that build and change networks: addNet, addGroup,
 connectGroups, elmanConnect, freezing, randomising, weight files, output
 files.  Thin bindings: the engine does the work."""
 from __future__ import annotations

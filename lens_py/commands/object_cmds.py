@@ -1,4 +1,4 @@
-"""getObject/setObject/path (SPEC §6) and the REPL's completion of object
+"""getObject/setObject/path and the REPL's completion of object
 paths.  The path grammar and value formats live in engine/objects.py."""
 from __future__ import annotations
 

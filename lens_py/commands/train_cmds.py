@@ -1,4 +1,4 @@
-"""Lens commands that train and test (SPEC §3, §4.1, §4.2): train and its
+"""Lens commands that train and test: train and its
 algorithm shortcuts, test, doExample, updateWeights."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The remaining P2 Lens commands (SPEC Appendix B): setLinkValues,
+"""More Lens commands: setLinkValues,
 saveParameters, copyUnitValues, resetUnitValues.  Bindings only; the work is
 in engine/valueedits.py."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Output procedures (SPEC §1.4): forward rule and local derivative side by side.
+"""Output procedures: forward rule and local derivative side by side.
 
 Every function works on [rows, units] arrays (rows = examples in flight) and
 reproduces Lens's C arithmetic: `real` is float32, a literal such as `1.0`

@@ -1,4 +1,4 @@
-"""Weight updates (SPEC §3.4).  Per link, with g = deriv, Δ' = lastWeightDelta:
+"""Weight updates.  Per link, with g = deriv, Δ' = lastWeightDelta:
 
     steepest        Δ = −lr·g
     momentum        Δ = −lr·g + μ·Δ'
@@ -17,7 +17,7 @@ group parameters apply, and the statistics count the array there.  A row of a
 shared array is frozen only if it is frozen at every place.
 
 `learning` (schedule.Learning, None = everything) restricts one update to
-some arrays (update schedules, SPEC §9): the others are held as if frozen,
+some arrays (update schedules): the others are held as if frozen,
 dougsMomentum's norm covers only the learning arrays, and the reporting
 statistics still cover every array.
 """

@@ -1,4 +1,4 @@
-"""CONTINUOUS networks (SPEC §7.3): the synchronous tick, the example loop
+"""CONTINUOUS networks: the synchronous tick, the example loop
 that starts from a reset tick 0, the example-level backward pass, the
 integrators (IN_INTEGR, OUT_INTEGR, INTERACT_INTEGR) and SOFT_CLAMP.  The
 procs are registered in forward.py's tables when this module is imported

@@ -1,4 +1,4 @@
-"""Error functions, unit-output costs and group criteria (SPEC §3.2, §3.6).
+"""Error functions, unit-output costs and group criteria.
 
 Lens sums each group's error for one tick in a float `error` variable, unit
 by unit; terms that C computes in double (because of a `1.0` literal) are

@@ -1,4 +1,4 @@
-"""Examples and events as a network meets them (SPEC §2.2): choosing the
+"""Examples and events as a network meets them: choosing the
 next example, installing an event's inputs and targets, an event's times;
 the per-network caches that let every path do this cheaply.
 """
@@ -105,7 +105,7 @@ def _cached_event_writes(net, exset, event):
 
 
 def load_event(session, net, exset, event) -> None:
-    """Standard loadEvent (SPEC §2.2): defaults and ranges into externalInput
+    """Standard loadEvent: defaults and ranges into externalInput
     and target, then the event's proc."""
     writes = _cached_event_writes(net, exset, event) if net.groups[0].state.shape[1] == 1 \
         else None

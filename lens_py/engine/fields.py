@@ -1,4 +1,4 @@
-"""Lens's object fields (SPEC §6.2–6.4) over the engine's objects, for
+"""Lens's object fields over the engine's objects, for
 getObject/setObject (`objects.py` knows only the path syntax and formats).
 
 Units, blocks and links are not Python objects in the engine (a projection is
@@ -135,7 +135,7 @@ def _set_exact_sums(net, value) -> None:
 
 # Lens's net.input(i)/net.output(i) are left out: as fields they would hide the
 # groups that addNet calls "input" and "output" (`getObj output.type` must
-# reach the group, SPEC §1.3).
+# reach the group).
 NETWORK_FIELDS = [
     _attr("name", "name", STRING),
     _const("num", INT, lambda n: n.num),
@@ -181,7 +181,7 @@ NETWORK_FIELDS = [
                          "sigUSR1Proc", "sigUSR2Proc")],
     _const("outputFileName", STRING, lambda n: n.output_file_name),
     _const("binaryOutputFile", FLAG, lambda n: n.binary_output_file),
-    # lens_py's own (SPEC §9): update schedules, see engine/schedule.py
+    # lens_py's own: update schedules, see engine/schedule.py
     Field("updateSchedule", STRING, lambda n: n.update_schedule_text(),
           lambda n, v: n.set_update_schedule(v), lens_py_only=True),
     Field("updateScheduleStep", INT, lambda n: n.update_schedule_step, lens_py_only=True),
@@ -508,7 +508,7 @@ def type_of(obj) -> ObjectType:
 
 
 def object_space(session) -> ObjectSpace:
-    """getObject/setObject over a session (lookup order of SPEC §6.1)."""
+    """getObject/setObject over a session (Lens's lookup order)."""
     root = Root(session)
 
     def names(name):

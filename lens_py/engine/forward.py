@@ -1,4 +1,4 @@
-"""One tick of a standard network (SPEC §3.1): groups updated one after
+"""One tick of a standard network: groups updated one after
 another in group order, reading their senders' cached outputs, and the
 backward pass in reverse group order.
 
@@ -805,7 +805,7 @@ def reset_backward_integrators(net, g) -> None:
 def forward_tick(net, ctx: TickContext) -> None:
     """netForward: input, output and cost of each group in order.  (We keep
     the unit histories whenever an output file is being written, where Lens
-    would leave them stale; SPEC §4.3, §9.)"""
+    would leave them stale)"""
     store = net.example_writer is not None
     for g in net.groups:
         compute_input(net, g, store)
@@ -815,7 +815,7 @@ def forward_tick(net, ctx: TickContext) -> None:
 
 
 def train_tick(net, ctx: TickContext, run_hook=None) -> None:
-    """netForwardBackward (standard nets, SPEC §3.1)."""
+    """netForwardBackward (standard nets)."""
     store = net.backprop_ticks > 1 or net.example_writer is not None
     for g in net.groups:
         compute_input(net, g, store)
@@ -834,7 +834,7 @@ def train_tick(net, ctx: TickContext, run_hook=None) -> None:
 
 
 def _backprop_through_time(net) -> None:
-    """The extra backward steps of an SRN with backpropTicks > 1 (SPEC §7.1)."""
+    """The extra backward steps of an SRN with backpropTicks > 1."""
     last = -1
     for k, g in enumerate(net.groups):
         if g.type & T.ELMAN:
@@ -862,7 +862,7 @@ def _backprop_through_time(net) -> None:
         g.output_cache[:, live] = g.output[:, live]
 
 
-# -- SRBPTT (simple recurrent backprop through time, SPEC §7.2) ----------------------------
+# -- SRBPTT (simple recurrent backprop through time) ----------------------------
 
 def srbptt_tick(net, ctx: TickContext) -> None:
     """Forward, cost and cost derivatives of each group, all kept in the history."""

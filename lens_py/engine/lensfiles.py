@@ -1,4 +1,4 @@
-"""Lens's file naming and the one way lens_py reads and writes files (SPEC §1.10).
+"""Lens's file naming and the one way lens_py reads and writes files.
 
 Names: `-` is stdin/stdout, `|cmd` a pipe to or from a shell command, names
 ending .gz/.Z/.bz2/.bz are (de)compressed, and a name that does not exist is

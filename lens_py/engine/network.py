@@ -1,6 +1,6 @@
 """The network: groups in update order, Lens's fields, and structure editing
 (addGroup, connectGroups, elmanConnect, freeze/thaw, randWeights, resetNet,
-setTime, orderGroups; SPEC §1).
+setTime, orderGroups).
 
 Random draws follow Lens exactly (§1.8, §1.9): every link draws one weight
 from drand48 when it is created (bias links when their unit is created, then

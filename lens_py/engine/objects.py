@@ -1,4 +1,4 @@
-"""Lens object paths: `getObject`/`setObject` over the engine's objects (SPEC §6).
+"""Lens object paths: `getObject`/`setObject` over the engine's objects.
 
 A path is a chain of fields and indices -- `group(3).unit(99).outputHistory(2)`,
 `hidden:9.incoming(3).weight`, `set(1).example(0).event(0).input.val(2)`.  Each

@@ -1,4 +1,4 @@
-"""Network output files: `openNetOutputFile` / `closeNetOutputFile` (SPEC §4.3).
+"""Network output files: `openNetOutputFile` / `closeNetOutputFile`.
 
 While a file is open, the training and testing loops call
 `net.example_writer(net, example)` after every example; the writer appends
@@ -7,7 +7,7 @@ of the example, the outputs (and, for OUTPUT groups, the targets) of every
 group of type WRITE_OUTPUTS, read from the unit history arrays.  The engine
 keeps those histories whenever a writer is installed (forward.py), where
 Lens would leave them stale unless the groups asked for them -- a documented
-difference (SPEC §9).
+difference.
 """
 from __future__ import annotations
 

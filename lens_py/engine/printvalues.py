@@ -1,4 +1,4 @@
-"""`printUnitValues` and `printLinkValues` (SPEC §4.4): call a user's Tcl proc
+"""`printUnitValues` and `printLinkValues`: call a user's Tcl proc
 once per unit or per link with Lens's object paths as arguments, and write
 each result string verbatim to a file.
 

@@ -1,4 +1,4 @@
-"""Lens's printed reports: the training progress lines (SPEC §3.5) and the
+"""Lens's printed reports: the training progress lines and the
 test summary (§4.1), with Lens's 8-character "smart" number format."""
 from __future__ import annotations
 

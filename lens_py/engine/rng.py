@@ -1,4 +1,4 @@
-"""Lens's two random streams, bit for bit (SPEC §1.9).
+"""Lens's two random streams, bit for bit.
 
 Lens draws weights and probabilities from drand48 and example order from
 glibc's ``random()``; ``seed n`` seeds both.  Reproducing them exactly is what

@@ -1,4 +1,4 @@
-"""Training update schedules (SPEC §9): which weight arrays learn on each
+"""Training update schedules: which weight arrays learn on each
 weight update.
 
 A schedule is a cyclic list of steps; weight update k of training (one batch =

@@ -173,7 +173,7 @@ class Session:
     # -- example sets ------------------------------------------------------------------
     def add_set(self, exset) -> None:
         """Register a loaded set; it becomes the current net's training set, or
-        else its testing set, if the net has none (SPEC §2.3)."""
+        else its testing set, if the net has none."""
         self.sets[exset.name] = exset
         net = self.net
         if net is not None:

@@ -1,4 +1,4 @@
-"""Training and testing (SPEC §3.1, §3.3, §4.1): Lens's example loop, its
+"""Training and testing: Lens's example loop, its
 batch loop and its `train`/`test`/`doExample` commands.
 
 How each batch, test and example runs is chosen in paths.py (one table of

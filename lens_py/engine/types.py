@@ -1,4 +1,4 @@
-"""Lens's type names and mask bits (SPEC §1.3), and the name lookup rules.
+"""Lens's type names and mask bits, and the name lookup rules.
 
 Lens keeps every type name of every class in one table sorted by name (then
 class).  A type word is matched by prefix against that table and the first

@@ -1,4 +1,4 @@
-"""Weight files: `saveWeights` / `loadWeights` (SPEC §1.10).
+"""Weight files: `saveWeights` / `loadWeights`.
 
 Lens's formats, links in Lens's order (groups → units → incoming links):
 

@@ -1,4 +1,4 @@
-"""Example sets (SPEC §2), one module per job:
+"""Example sets, one module per job:
 
 * `model.py`    ExampleSet / Example / Event / Range, the errors;
 * `modes.py`    example modes and choosing the next example (PIPE, CUSTOM too);

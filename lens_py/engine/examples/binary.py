@@ -1,4 +1,4 @@
-"""Lens's binary example files (.bex, SPEC §2.7): a reader with the same
+"""Lens's binary example files (.bex): a reader with the same
 interface as the text parser (header, one example at a time, so PIPE mode
 works on binary streams too) and the writer.
 

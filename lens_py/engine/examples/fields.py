@@ -1,4 +1,4 @@
-"""Lens object fields of example sets, examples, events and ranges (SPEC §6.5)
+"""Lens object fields of example sets, examples, events and ranges
 for getObject/setObject.  Every write to an example, event or range (and to
 a set's times) bumps the set versions, which key the training loop's cache."""
 from __future__ import annotations

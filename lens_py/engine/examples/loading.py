@@ -1,4 +1,4 @@
-"""`loadExamples` (SPEC §2.3): open a file or pipe with the right reader (text
+"""`loadExamples`: open a file or pipe with the right reader (text
 or .bex, told apart by the first four bytes), read the set header and the
 examples, and replace, append to or pipe into a named set; Lens's default
 set name.  A file that fails to parse changes nothing."""
@@ -111,7 +111,7 @@ SET_HEADER_ATTRS = ("proc",) + tuple(SET_DEFAULTS)
 
 def load_examples(session, filename: str, set_name=None, num=None, ex_mode=None,
                   load_mode=None) -> str:
-    """`loadExamples` (SPEC §2.3).  Returns the set name.  A file that fails to
+    """`loadExamples`.  Returns the set name.  A file that fails to
     parse changes nothing: no set is created, replaced or appended to."""
     mode = _load_mode(load_mode)
     if ex_mode is None:

@@ -1,4 +1,4 @@
-"""The example-set objects (SPEC §2): ExampleSet, Example, Event and Range,
+"""The example-set objects: ExampleSet, Example, Event and Range,
 as the training loop and getObj/setObj see them.
 
 Values are stored as float32-rounded Python floats / float32 arrays, as Lens
@@ -362,7 +362,7 @@ class ExampleSet:
             self.pipe_parser.close()
             self.pipe_parser = None
 
-    # -- selection (SPEC §2.4, modes.py) --------------------------------------------
+    # -- selection (modes.py) --------------------------------------------
     def next_example(self, rng) -> "Example":
         """Lens's loadNextExample minus running the example's proc (the training
         loop does that): choose by the mode and make the choice current."""

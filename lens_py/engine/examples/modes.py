@@ -1,4 +1,4 @@
-"""Example selection (SPEC §2.4-2.5): the example modes, exampleSetMode, and
+"""Example selection: the example modes, exampleSetMode, and
 choosing the next example of a set in each mode with Lens's random draws
 (ORDERED, PERMUTED, RANDOMIZED, PROBABILISTIC; CUSTOM through the set's
 chooseExample script; PIPE reading one example at a time)."""
@@ -142,7 +142,7 @@ def _custom_choice(exset) -> Example:
     return exset.examples[k]
 
 
-# -- pipes (SPEC §2.5) ------------------------------------------------------------
+# -- pipes ------------------------------------------------------------
 
 def _read_pipe_example(exset) -> Example:
     parser = exset.pipe_parser

@@ -1,4 +1,4 @@
-"""The text example-file reader (SPEC §2.1).
+"""The text example-file reader.
 
 The format is defined by what Lens's own character-level parser accepts
 (example.c and the ParseRec helpers of util.c): keywords are matched as
