@@ -417,9 +417,29 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
 
 
 @needs_numba
-def test_compiled_run_with_a_frozen_unit_leaves_each_update_to_numpy(monkeypatch):
-    # the compiled update declines (a frozen row): every batch runs compiled,
-    # every update in NumPy, the reports and numbers as the NumPy path's
+def test_compiled_run_with_a_block_parameter_leaves_each_update_to_numpy(monkeypatch):
+    # the compiled update declines (a link block with its own learning rate):
+    # every batch runs compiled, every update in NumPy, the reports and
+    # numbers as the NumPy path's
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+    declined = []
+    real = fastpath.train_updates_kernel
+
+    def spy(idx, crit, min_crit, bac, counter, *args):
+        real(idx, crit, min_crit, bac, counter, *args)
+        declined.append(int(counter[1]))
+    monkeypatch.setattr(fastpath, "train_updates_kernel", spy)
+
+    def setup(net):
+        net.group("hidden").incoming[-1].learning_rate[1] = np.float32(0.05)
+    fast, slow = train_both(three_layer(setup=setup), updates=9, report=5,
+                            algorithm="momentum")
+    assert declined and all(declined)
+    assert_same(fast, slow)
+
+
+@needs_numba
+def test_frozen_units_are_updated_compiled_with_the_same_numbers(monkeypatch):
     monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
     declined = []
     real = fastpath.train_updates_kernel
@@ -431,10 +451,13 @@ def test_compiled_run_with_a_frozen_unit_leaves_each_update_to_numpy(monkeypatch
 
     def setup(net):
         net.group("hidden").unit_frozen[1] = True
-    fast, slow = train_both(three_layer(setup=setup), updates=9, report=5,
-                            algorithm="momentum")
-    assert declined and all(declined)
-    assert_same(fast, slow)
+        net.group("output").incoming[-1].frozen[0] = True
+    for algorithm in ("momentum", "dougsMomentum", "deltaBarDelta"):
+        declined.clear()
+        fast, slow = train_both(three_layer(setup=setup), updates=9, report=5,
+                                algorithm=algorithm)
+        assert declined and not any(declined), algorithm
+        assert_same(fast, slow)
 
 
 @needs_numba

@@ -14,7 +14,8 @@ layouts.  So float32 results are the NumPy path's bit for bit; in float64
 (where NumPy always multiplies matrices) they agree to rounding.
 `test_batch` is the forward half for `test`, in chunks of examples.
 `update_weights` is algorithms.update_weights compiled when no link has
-per-block parameters or is frozen (update schedules included).
+per-block parameters (frozen rows, masked projections and update schedules
+included).
 `train_updates` runs whole stretches of `train` (batch, criterion count,
 weight update, again) in one compiled call when nothing between the updates
 needs Python: no epoch/update hooks, no schedule, no report on them.
@@ -850,20 +851,22 @@ if HAVE_NUMBA:
     def update(algorithm, do_stats, granges, addr, shape, gparams, faddr, baddr, learns,
                scale_in, rate_inc, rate_dec, stats, proto):
         """One weight update (algorithms.update_weights without frozen links,
-        per-block parameters, shared arrays or a schedule).  Returns False,
-        changing nothing, if some link is frozen or has its own parameters."""
+        per-block parameters or shared arrays).  Returns False, changing
+        nothing, if some link has its own parameters.  faddr[p]: the block's
+        and the receiving units' frozen flags, and the projection's link mask
+        (0: every entry is a link); a frozen row or what is no link is neither
+        summed nor changed."""
         P = addr.shape[0]
         ws = [_view(addr[p, 0], shape[p, 0], shape[p, 1], proto) for p in range(P)]
         ds = [_view(addr[p, 1], shape[p, 0], shape[p, 1], proto) for p in range(P)]
         ls = [_view(addr[p, 2], shape[p, 0], shape[p, 1], proto) for p in range(P)]
         vs = [_view(addr[p, 3], shape[p, 0], shape[p, 1], proto) for p in range(P)]
+        ms = [_flags(faddr[p, 2], shape[p, 0] * shape[p, 1]) if faddr[p, 2] != 0
+              else _flags(faddr[p, 0], 0) for p in range(P)]
+        fb = [_flags(faddr[p, 0], shape[p, 0]) for p in range(P)]
+        fu = [_flags(faddr[p, 1], shape[p, 0]) for p in range(P)]
         for p in range(P):
             rows = shape[p, 0]
-            for q in range(faddr.shape[1]):
-                f = _flags(faddr[p, q], rows)
-                for u in range(rows):
-                    if f[u]:
-                        return False
             for q in range(baddr.shape[1]):
                 b = _view(baddr[p, q], 1, rows, proto)
                 for u in range(rows):
@@ -877,10 +880,13 @@ if HAVE_NUMBA:
             for gk in range(granges.shape[0]):
                 for u in range(ds[granges[gk, 0]].shape[0]):
                     for p in range(granges[gk, 0], granges[gk, 1]):
-                        if not learns[p]:
+                        if not learns[p] or fb[p][u] or fu[p][u]:
                             continue
                         d_u = ds[p][u]
-                        for j in range(d_u.shape[0]):
+                        S, m, masked = d_u.shape[0], ms[p], faddr[p, 2] != 0
+                        for j in range(S):
+                            if masked and m[u * S + j] == 0:
+                                continue
                             total += np.float64(_cast(d_u[j] * d_u[j], proto))
             if total > 1.0:
                 scale = 1.0 / np.float64(_cast(math.sqrt(total), proto))
@@ -892,9 +898,14 @@ if HAVE_NUMBA:
             for gk in range(granges.shape[0]):
                 for u in range(ds[granges[gk, 0]].shape[0]):
                     for p in range(granges[gk, 0], granges[gk, 1]):
+                        if fb[p][u] or fu[p][u]:
+                            continue
                         d_u = ds[p][u]
                         l_u = ls[p][u]
-                        for j in range(d_u.shape[0]):
+                        S, m, masked = d_u.shape[0], ms[p], faddr[p, 2] != 0
+                        for j in range(S):
+                            if masked and m[u * S + j] == 0:
+                                continue
                             grad_lin = _seq_add(grad_lin, -_cast(l_u[j] * d_u[j], proto), started)
                             delta_len = _seq_add(delta_len, _cast(l_u[j] * l_u[j], proto), started)
                             deriv_len = _seq_add(deriv_len, _cast(d_u[j] * d_u[j], proto), started)
@@ -909,8 +920,13 @@ if HAVE_NUMBA:
             lr = _cast(gparams[p, 0], proto)
             mom = _cast(gparams[p, 1], proto)
             decay = _cast(gparams[p, 2], proto)
+            S, m, masked = w.shape[1], ms[p], faddr[p, 2] != 0
             for u in range(w.shape[0]):
-                for j in range(w.shape[1]):
+                if fb[p][u] or fu[p][u]:
+                    continue
+                for j in range(S):
+                    if masked and m[u * S + j] == 0:
+                        continue
                     g = dv[u, j]
                     ld = last[u, j]
                     if algorithm == STEEPEST:
@@ -946,8 +962,13 @@ if HAVE_NUMBA:
             for gk in range(granges.shape[0]):
                 for u in range(ws[granges[gk, 0]].shape[0]):
                     for p in range(granges[gk, 0], granges[gk, 1]):
+                        if fb[p][u] or fu[p][u]:
+                            continue
                         w_u = ws[p][u]
-                        for j in range(w_u.shape[0]):
+                        S, m, masked = w_u.shape[0], ms[p], faddr[p, 2] != 0
+                        for j in range(S):
+                            if masked and m[u * S + j] == 0:
+                                continue
                             cost = _seq_add(cost, _cast(w_u[j] * w_u[j], proto), started)
                             started = True
             stats[1] = _cast(cost / _cast(2.0, proto), proto)
@@ -1031,7 +1052,7 @@ def _warm() -> None:
                 run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
                         ext, freq, idx, False, gerr, active, io, testing, True, proto)
             uargs = (np.asarray([], dtype=np.int64).reshape(-1, 2), _addresses([], 4),
-                     np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 2),
+                     np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 3),
                      _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
             update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
             ops, _ = _program([[]], False)
@@ -1530,7 +1551,11 @@ class _UpdatePlan:
         self.addr = _addresses([(p.arrays.weight, p.arrays.deriv, p.arrays.last_delta,
                                  p.arrays.last_value) for p in projs], 4)
         self.shape = np.array([p.arrays.weight.shape for p in projs], dtype=np.int64)
-        self.faddr = _addresses([(p.frozen, p.receiver.unit_frozen) for p in projs], 2)
+        # frozen flags (block rows, receiving units) and the link mask (0: none)
+        self.faddr = np.array([[p.frozen.ctypes.data, p.receiver.unit_frozen.ctypes.data,
+                                0 if p.mask is None else p.mask.ctypes.data] for p in projs],
+                              dtype=np.int64).reshape(-1, 3)
+        self.masks = [p.mask for p in projs]
         self.baddr = _addresses([tuple(getattr(p, name) for name in _UPDATE_BLOCK_PARAMS)
                                  for p in projs], len(_UPDATE_BLOCK_PARAMS))
         self.gparams = np.zeros((len(projs), 3))
@@ -1542,11 +1567,13 @@ class _UpdatePlan:
         for g, inc in zip(self.groups, self.incoming):
             if g.incoming != inc:
                 return False
+        for p, m in zip(self.projs, self.masks):
+            if p.mask is not m:
+                return False
         for p, arrays, w, d, last, value, frozen, unit_frozen, blocks in self.arrays:
             if p.arrays is not arrays or arrays.weight is not w or arrays.deriv is not d \
                     or arrays.last_delta is not last or arrays.last_value is not value \
-                    or p.frozen is not frozen or p.receiver.unit_frozen is not unit_frozen \
-                    or p.mask is not None:
+                    or p.frozen is not frozen or p.receiver.unit_frozen is not unit_frozen:
                 return False
             for name, b in zip(_UPDATE_BLOCK_PARAMS, blocks):
                 if getattr(p, name) is not b:
@@ -1567,7 +1594,10 @@ def _build_update_plan(net):
         start = len(projs)
         for p in g.incoming:
             w = p.arrays
-            if p.mask is not None or id(w) in seen or not all(
+            if p.mask is not None and (p.mask.dtype != np.bool_ or not p.mask.flags.c_contiguous
+                                       or p.mask.shape != w.weight.shape):
+                return None
+            if id(w) in seen or not all(
                     a.flags.c_contiguous and a.dtype == net.dtype
                     for a in (w.weight, w.deriv, w.last_delta, w.last_value)):
                 return None
@@ -1593,7 +1623,7 @@ def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
 def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bool:
     """Do algorithms.update_weights compiled if every link learning on this
     update has its group's or the network's parameters (no per-block values,
-    nothing frozen, no adaptive gains, no shared arrays); False, having
+    no frozen groups, no adaptive gains, no shared arrays); False, having
     changed nothing, otherwise."""
     if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen
             and algorithm in _ALGORITHMS and ready()) or net.has_lesions:
