@@ -416,11 +416,8 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
     assert_same(fast, slow, exact=dtype == np.float32)
 
 
-@needs_numba
-def test_compiled_run_with_a_block_parameter_leaves_each_update_to_numpy(monkeypatch):
-    # the compiled update declines (a link block with its own learning rate):
-    # every batch runs compiled, every update in NumPy, the reports and
-    # numbers as the NumPy path's
+def _spy_on_declined_updates(monkeypatch) -> list:
+    """Per compiled run of updates, whether its weight update declined."""
     monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
     declined = []
     real = fastpath.train_updates_kernel
@@ -429,6 +426,15 @@ def test_compiled_run_with_a_block_parameter_leaves_each_update_to_numpy(monkeyp
         real(idx, crit, min_crit, bac, counter, *args)
         declined.append(int(counter[1]))
     monkeypatch.setattr(fastpath, "train_updates_kernel", spy)
+    return declined
+
+
+@needs_numba
+def test_compiled_run_with_a_block_parameter_leaves_each_update_to_numpy(monkeypatch):
+    # the compiled update declines (a link block with its own learning rate):
+    # every batch runs compiled, every update in NumPy, the reports and
+    # numbers as the NumPy path's
+    declined = _spy_on_declined_updates(monkeypatch)
 
     def setup(net):
         net.group("hidden").incoming[-1].learning_rate[1] = np.float32(0.05)
@@ -440,14 +446,7 @@ def test_compiled_run_with_a_block_parameter_leaves_each_update_to_numpy(monkeyp
 
 @needs_numba
 def test_frozen_units_are_updated_compiled_with_the_same_numbers(monkeypatch):
-    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
-    declined = []
-    real = fastpath.train_updates_kernel
-
-    def spy(idx, crit, min_crit, bac, counter, *args):
-        real(idx, crit, min_crit, bac, counter, *args)
-        declined.append(int(counter[1]))
-    monkeypatch.setattr(fastpath, "train_updates_kernel", spy)
+    declined = _spy_on_declined_updates(monkeypatch)
 
     def setup(net):
         net.group("hidden").unit_frozen[1] = True
