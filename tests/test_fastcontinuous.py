@@ -138,10 +138,17 @@ def _run(tmp_path, case, commands, wired, monkeypatch, seed=3):
         else:
             kernel = fastcontinuous.example_kernel
 
+            batch = fastcontinuous.batch_kernel
+
             def counted(ctl, *args):
                 compiled.append(bool(ctl[fastcontinuous.K_TRAIN]))
                 return kernel(ctl, *args)
+
+            def counted_batch(idx, ex_first, freqs, ctl, *args):
+                compiled.append(bool(ctl[fastcontinuous.K_TRAIN]))
+                return batch(idx, ex_first, freqs, ctl, *args)
             m.setattr(fastcontinuous, "example_kernel", counted)
+            m.setattr(fastcontinuous, "batch_kernel", counted_batch)
         results, states = [], []
         for c in commands:
             results.append(_untimed(it.eval(c)))

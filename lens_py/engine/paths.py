@@ -98,6 +98,15 @@ def _between_hooks_why_not(net, exset, training: bool):
     return _examples_why_not(net, exset, training, one_by_one=True)
 
 
+def _continuous_why_not(net, exset, training: bool):
+    if not net.type & T.CONTINUOUS:
+        return "not a CONTINUOUS network"
+    reason = _numba_reason(compiled_continuous)
+    if reason:
+        return reason
+    return compiled_continuous.batch_blocker(net, exset)
+
+
 def _ticks_why_not(net, exset, training: bool):
     if net.type & T.BOLTZMANN:
         return "a Boltzmann network"
@@ -128,6 +137,8 @@ NUMPY_BATCH = Path("NumPy batch", NUMPY, _numpy_batch_why_not, batch=True,
                    doc="a batch of one-tick examples side by side, as NumPy arrays")
 COMPILED_EXAMPLES = Path("compiled example loop", COMPILED, _examples_why_not,
                          doc="examples, events and ticks in one compiled call")
+COMPILED_CONTINUOUS = Path("compiled continuous examples", COMPILED, _continuous_why_not,
+                           doc="a CONTINUOUS network's examples in one compiled call")
 COMPILED_BETWEEN_HOOKS = Path("compiled examples, hooks between", COMPILED,
                               _between_hooks_why_not,
                               doc="each example compiled, example hooks run between them")
@@ -139,8 +150,8 @@ LENS_LOOP = Path("Lens's loop", PYTHON, _always,
 
 # Compiled paths first: a whole example loop compiled beats NumPy's batch on
 # all but nets big enough for the compiled batch itself.
-TABLE = (COMPILED_BATCH, COMPILED_EXAMPLES, NUMPY_BATCH, COMPILED_BETWEEN_HOOKS,
-         COMPILED_TICKS, LENS_LOOP)
+TABLE = (COMPILED_BATCH, COMPILED_EXAMPLES, COMPILED_CONTINUOUS, NUMPY_BATCH,
+         COMPILED_BETWEEN_HOOKS, COMPILED_TICKS, LENS_LOOP)
 EXAMPLE_TABLE = (COMPILED_TICKS, LENS_LOOP)     # what doExample can use
 
 

@@ -223,6 +223,9 @@ def train_batch(session, net, path=None) -> bool:
         all_correct = vectorised.train_batch(session, net, exset, n)
     elif path is paths.COMPILED_EXAMPLES:
         all_correct = exampleloop.run_batch(session, net, exset, n)
+    elif path is paths.COMPILED_CONTINUOUS:
+        done = fastcontinuous.run_batch(session, net, exset, n, True)
+        all_correct = None if done is None else bool(done[1].all())
     if all_correct is None:
         all_correct = _train_examples(session, net, exset, n, path)
     if net.type & T.CONTINUOUS:
@@ -466,11 +469,12 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
                 path = paths.LENS_LOOP      # (it declined after all: the same numbers)
         elif n > 0 and path is paths.NUMPY_BATCH:
             i, total_ticks, reached = vectorised.test(session, net, exset, n)
-        if path is paths.COMPILED_EXAMPLES:
+        if path in (paths.COMPILED_EXAMPLES, paths.COMPILED_CONTINUOUS):
+            run = exampleloop.run_examples if path is paths.COMPILED_EXAMPLES \
+                else fastcontinuous.run_batch
             # in chunks, so that Ctrl-C is heard
             while n > 0 and i < n:
-                done = exampleloop.run_examples(session, net, exset,
-                                                min(TEST_CHUNK_EXAMPLES, n - i), False)
+                done = run(session, net, exset, min(TEST_CHUNK_EXAMPLES, n - i), False)
                 if done is None:
                     break
                 ticks, correct = done

@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import continuous
 from . import exampleloop
+from .batch import draw_indices
 from . import cache as kernelcache
 from . import example as fastexample
 from .. import forward as F
@@ -460,6 +461,28 @@ if HAVE_NUMBA:
 
 # -- loading the kernel ------------------------------------------------------------------
 
+    @_njit
+    def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu,
+                     wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
+        """example_kernel for the examples idx, one after another, as the
+        per-example loop calls it (the errors carried from one to the next);
+        each example's ticks and whether it met its criteria out; ctl[K_ADDED]
+        whether any added to the errors."""
+        added = 0
+        for r in range(idx.shape[0]):
+            x = idx[r]
+            ctl[K_FIRST] = ex_first[x]
+            ctl[K_EVENTS] = ex_first[x + 1] - ex_first[x]
+            io[X_FREQ] = freqs[x]
+            example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals,
+                           terms, event_hist, H)
+            ticks_out[r] = ctl[K_TICKS]
+            correct_out[r] = ctl[K_CORRECT]
+            if ctl[K_ADDED]:
+                added = 1
+        ctl[K_ADDED] = added
+
+
 def _warm() -> None:
     """Compile (or load from numba's cache) the kernel on a one-unit net."""
     global ENABLED
@@ -481,10 +504,13 @@ def _warm() -> None:
         ctl = np.zeros(K_COLS, dtype=np.int64)
         ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
         io = np.zeros(3)
-        example_kernel(ctl, io, gi, gf, ga, pt, times, np.zeros(2, dtype=np.int64),
-                       np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.float32),
-                       np.zeros(1, dtype=np.float32), np.zeros(1), np.zeros(2, dtype=np.int64),
-                       H)
+        tables = (times, np.zeros(2, dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
+                  np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
+                  np.zeros(2, dtype=np.int64), H)
+        example_kernel(ctl, io, gi, gf, ga, pt, *tables)
+        batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
+                     np.ones(1), ctl, io, gi, gf, ga, pt, *tables,
+                     np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
     except Exception:       # continuous.py does everything then
         ENABLED = False
 
@@ -753,7 +779,10 @@ class _Events:
         self.wr_gfu = np.stack([table.wr_group, table.wr_field, table.wr_unit], axis=1) \
             .astype(np.int64).reshape(-1, 3)
         self.wr_val = table.wr_val
+        self.freq = table.freq
         self.index = {id(ex): i for i, ex in enumerate(exset.examples)}
+        # an example with no events runs in Python (Lens's loop says what happens)
+        self.has_empty = bool(np.any(np.diff(table.ex_first) == 0))
 
 
 def _events_for(net, exset, plan):
@@ -804,33 +833,82 @@ def run_example(session, net, exset, example, training: bool,
     if not checked:
         plan.fill(net, training)
         net._continuous_stamp = stamp
-    ctl, io = plan.ctl, plan.io
-    ctl[K_TRAIN] = 1 if training else 0
-    ctl[K_BACK] = 1 if example_back else 0
+    ctl, io = _controls(net, plan, training, example_back)
     ctl[K_FIRST], ctl[K_EVENTS] = first, n_events
-    ctl[K_MAX_TICKS], ctl[K_TPI] = net.max_ticks, net.ticks_per_interval
-    ctl[K_CRIT_REQ] = 1 if net.group_crit_required else 0
-    ctl[K_PSEUDO] = 1 if net.pseudo_example_freq else 0
     io[X_FREQ] = float(np.float32(getattr(example, "frequency", 1.0)))
-    io[X_ERR] = float(np.float32(net.error))
     example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, events.times,
                    events.wr_first, events.wr_gfu, events.wr_val, plan.vals, plan.terms,
                    plan.event_hist, plan.H)
-    ticks = int(ctl[K_TICKS])
+    _after(net, plan, training and example_back, int(ctl[K_TICKS]))
+    return bool(ctl[K_CORRECT])
+
+
+def _controls(net, plan, training: bool, example_back: bool):
+    """The kernel's ctl and io, filled for the network's examples."""
+    ctl, io = plan.ctl, plan.io
+    ctl[K_TRAIN] = 1 if training else 0
+    ctl[K_BACK] = 1 if example_back else 0
+    ctl[K_MAX_TICKS], ctl[K_TPI] = net.max_ticks, net.ticks_per_interval
+    ctl[K_CRIT_REQ] = 1 if net.group_crit_required else 0
+    ctl[K_PSEUDO] = 1 if net.pseudo_example_freq else 0
+    io[X_ERR] = float(np.float32(net.error))
+    return ctl, io
+
+
+def _after(net, plan, went_back: bool, ticks: int, most_ticks: int | None = None) -> None:
+    """What the network keeps of the (last) example the kernel ran;
+    `most_ticks`: the longest example's ticks (the event and reset histories
+    and HARD_CLAMP's per-tick inputs hold every tick an example reached)."""
+    ctl, io = plan.ctl, plan.io
     last = ticks - 1
     if ctl[K_ADDED]:        # (finish_costs writes them only when it adds something)
         for k, g in plan.cost_groups:
             g.error = float(plan.gf[k, F_ERR])
         net.error = float(io[X_ERR])
     net.in_grace_period = bool(io[X_GRACE])
-    net.event_history[:ticks] = plan.event_hist[:ticks].tolist()
-    net.reset_history[:ticks] = [True] + [False] * last
+    # (each example rewrote the histories up to its own last tick)
+    reached = ticks if most_ticks is None else most_ticks
+    net.event_history[:reached] = plan.event_hist[:reached].tolist()
+    net.reset_history[:reached] = [True] + [False] * (reached - 1)
     net.example_history_start = 0
     for g, keys, rows in plan.hard:
-        g.proc_state.update(zip(keys[1:ticks], rows[1:ticks]))
+        g.proc_state.update(zip(keys[1:reached], rows[1:reached]))
     net.ticks_on_example = ticks
-    net.current_tick = 0 if training and example_back else last
-    return bool(ctl[K_CORRECT])
+    net.current_tick = 0 if went_back else last
+
+
+def batch_blocker(net, exset):
+    """Why run_batch cannot run the set's examples (None if it can)."""
+    if plan_for(net) is None:
+        return _blocker(net) or "its kernel is not loaded yet"
+    events = _events_for(net, exset, net._continuous_plan)
+    if events is None:
+        return "its examples (scripts, a pipe, a CUSTOM mode or too many to table)"
+    if events.has_empty:
+        return "an example with no events"
+    return None
+
+
+def run_batch(session, net, exset, count: int, training: bool):
+    """`count` examples of Lens's loop (chosen now) in one compiled call, as
+    run_example would run them one after another: (ticks, correct) per
+    example, or None, with nothing drawn, when they must run one by one."""
+    if count <= 0 or batch_blocker(net, exset) is not None:
+        return None
+    plan = net._continuous_plan
+    events = _events_for(net, exset, plan)
+    plan.fill(net, training)
+    net._continuous_stamp = (getattr(net, "choice_serial", None), training)
+    idx = draw_indices(exset, count, session.rng)
+    ctl, io = _controls(net, plan, training, True)
+    ticks = np.zeros(len(idx), dtype=np.int64)
+    correct = np.zeros(len(idx), dtype=np.int64)
+    batch_kernel(idx, events.ex_first, events.freq, ctl, io, plan.gi, plan.gf, plan.ga,
+                 plan.pt, events.times, events.wr_first, events.wr_gfu, events.wr_val,
+                 plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct)
+    net.current_example = exset.examples[int(idx[-1])]
+    _after(net, plan, training, int(ticks[-1]), int(ticks.max()))
+    return ticks, correct.astype(bool)
 
 
 if HAVE_NUMBA:
