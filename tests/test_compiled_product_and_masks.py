@@ -8,9 +8,19 @@ import pytest
 
 from lens_py.assemble import make_interp
 from lens_py.engine import paths
+from lens_py.engine.compiled import batch as compiled_batch
+from lens_py.engine.compiled import continuous as compiled_continuous
 from lens_py.engine.compiled import example as compiled_example
 
 pytestmark = pytest.mark.skipif(not compiled_example.HAVE_NUMBA, reason="needs numba")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernels_loaded():
+    """The compiled paths are chosen only once their kernels are loaded (on a
+    fresh machine, compiled first)."""
+    assert compiled_batch.ready(wait=True) and compiled_example.wait_ready() \
+        and compiled_continuous.wait_ready(600), "the kernels did not load"
 
 TASK_NET = """
 addNet task {ticks}
