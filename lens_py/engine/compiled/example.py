@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import activations as A
 from . import cache as kernelcache
+from . import groupprocs as cgp
 from .. import types as T
 from ..forward import EXACT_LIMIT, _backprop_through_time, history_index
 
@@ -41,6 +42,7 @@ _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: 
 SSE, CE, DIV = 1, 2, 3
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
 _MAX_PROCS = 4
+_IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: cgp.IN_DISTANCE}
 
 (G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
 (G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
@@ -85,6 +87,13 @@ if HAVE_NUMBA:
     @_njit
     def _matrix(address, rows, cols):
         return numba.carray(_voidptr(address), (rows, cols), np.float32)
+
+    @_njit
+    def _links(address, rows, cols):
+        """A sparse projection's link mask (bool as bytes); empty when dense."""
+        if address == 0:
+            return numba.carray(_voidptr(address), (0, 0), np.uint8)
+        return numba.carray(_voidptr(address), (rows, cols), np.uint8)
 
     @_njit
     def _sigmoid(x):
@@ -333,10 +342,22 @@ if HAVE_NUMBA:
         # computeInput
         for u in range(n):
             st[IN, u] = f32(0.0)
-        if gi[k, G_DOT]:
+        kind = gi[k, G_DOT]
+        if kind:
+            first = True
             for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
                 R, S = pshape[p, 0], pshape[p, 1]
-                dot_input(st, n, _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S), S)
+                w, so = _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S)
+                mask = _links(paddr[p, 2], R, S)
+                if kind == cgp.IN_PRODUCT:
+                    cgp.product_input(st, n, w, mask, so, S, first)
+                elif kind == cgp.IN_DISTANCE:
+                    cgp.distance_input(st, n, w, mask, so, S, first)
+                elif mask.shape[0]:
+                    cgp.masked_dot_input(st, n, w, mask, so, S)
+                else:
+                    dot_input(st, n, w, so, S)
+                first = False
             if clamped:
                 for u in range(n):
                     st[IN, u] = f32(0.0)
@@ -422,10 +443,22 @@ if HAVE_NUMBA:
         if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
+        kind = gi[k, G_DOT]
+        if skip and kind != cgp.IN_DOT:
+            return
         for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
             R, S = pshape[p, 0], pshape[p, 1]
-            dot_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
-                     _state(saddr[psend[p]], S), R, S, skip)
+            w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
+            ss = _state(saddr[psend[p]], S)
+            mask = _links(paddr[p, 2], R, S)
+            if kind == cgp.IN_PRODUCT:
+                cgp.product_back(st, n, w, dv, mask, ss, S)
+            elif kind == cgp.IN_DISTANCE:
+                cgp.distance_back(st, n, w, dv, mask, ss, S)
+            else:
+                dot_back(st, w, dv, ss, R, S, skip)
+                if mask.shape[0]:
+                    cgp.clear_absent(dv, mask, R, S)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
@@ -765,7 +798,7 @@ def _warm() -> None:
         gf = np.zeros((1, F_COLS))
         saddr = np.array([state.ctypes.data], dtype=np.int64)
         psend = np.zeros(0, dtype=np.int64)
-        paddr = np.zeros((0, 2), dtype=np.int64)
+        paddr = np.zeros((0, 3), dtype=np.int64)
         pshape = np.zeros((0, 2), dtype=np.int64)
         vals = np.zeros(1, dtype=np.float32)
         for phase in (FORWARD, TRAIN_ALL):
@@ -775,7 +808,8 @@ def _warm() -> None:
 
 
 if HAVE_NUMBA:
-    KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel)
+    KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
+                                  depends=(cgp.__file__,))
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -792,7 +826,7 @@ def _blocker(net, writer_ok: bool = False):
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return "group type"
-        if g.input_procs not in ([], [T.DOT_PRODUCT]):
+        if len(g.input_procs) > 1 or any(p not in _IN_CODES for p in g.input_procs):
             return "input type"
         if len(g.output_procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in g.output_procs):
             return "output type"
@@ -809,7 +843,7 @@ def _blocker(net, writer_ok: bool = False):
                 and g.elman_source.size < g.size:
             return "elman source"
         for p in g.incoming:
-            if p.mask is not None or p.weight.dtype != np.float32 \
+            if not _mask_ok(p) or p.weight.dtype != np.float32 \
                     or p.weight.shape != (g.size, p.sender.size) \
                     or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
                     or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
@@ -817,6 +851,12 @@ def _blocker(net, writer_ok: bool = False):
             if net.exact_arithmetic is None and p.weight.size > EXACT_LIMIT:
                 return "arithmetic"
     return None
+
+
+def _mask_ok(p) -> bool:
+    m = p.mask
+    return m is None or (m.dtype == np.bool_ and m.shape == p.weight.shape
+                         and m.flags.c_contiguous)
 
 
 class TickPlan:
@@ -829,13 +869,14 @@ class TickPlan:
         self.groups = groups
         self.key = self._key(net)
         self.key_arrays = [g.state for g in net.groups] + [
-            a for g in net.groups for p in g.incoming for a in (p.arrays.weight, p.arrays.deriv)]
+            a for g in net.groups for p in g.incoming
+            for a in (p.arrays.weight, p.arrays.deriv, p.mask) if a is not None]
         gi = np.zeros((len(groups), G_COLS), dtype=np.int64)
         projs, psend = [], []
         for k, g in enumerate(groups):
             ot = g.output_type
             gi[k, G_SIZE] = g.size
-            gi[k, G_DOT] = 1 if g.input_procs else 0
+            gi[k, G_DOT] = _IN_CODES[g.input_procs[0]] if g.input_procs else cgp.IN_NONE
             gi[k, G_HARD] = 1 if ot & T.HARD_CLAMP else 0
             gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
             gi[k, G_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
@@ -855,8 +896,9 @@ class TickPlan:
         self.gf = np.zeros((len(groups), F_COLS))
         self.psend = np.asarray(psend, dtype=np.int64)
         self.projs = projs
-        self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data] for p in projs],
-                              dtype=np.int64).reshape(-1, 2)
+        self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data,
+                                0 if p.mask is None else p.mask.ctypes.data] for p in projs],
+                              dtype=np.int64).reshape(-1, 3)
         self.pshape = np.array([p.weight.shape for p in projs], dtype=np.int64).reshape(-1, 2)
         self.saddr = np.array([g.state.ctypes.data for g in groups], dtype=np.int64)
         self.vals = np.zeros(len(groups), dtype=np.float32)
@@ -874,7 +916,7 @@ class TickPlan:
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
                        tuple(g.cost_procs), id(g.state), g.elman_source,
                        tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
-                              p.mask is None)
+                              id(p.mask))
                              for p in g.incoming))
                       for g in net.groups))
 
