@@ -154,46 +154,94 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
     groups = plan.groups
-    reset_val = np.array([net.dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE
-                          else math.nan for g in groups], dtype=np.float32)
-    crit_kind = np.zeros(len(groups), dtype=np.int64)
-    crit_val = np.zeros(len(groups), dtype=np.float32)
-    for k, g in enumerate(groups):
-        kind = g.criterion
-        if kind is not None:
-            crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
-            crit_val[k] = g.choose("train_group_crit" if is_training else "test_group_crit")
-    cost_k = np.array([k for k, _ in plan.cost_groups], dtype=np.int64)
-    gerr = np.array([g.error for _, g in plan.cost_groups], dtype=np.float32)
-    event_hist = np.asarray(net.event_history, dtype=np.int64)
-    ticks = np.zeros(len(idx), dtype=np.int64)
-    correct = np.zeros(len(idx), dtype=np.bool_)
-    io = np.array([net.error, 1.0 if net.in_grace_period else 0.0])
-    hist = np.array([net.example_history_start, net.ticks_on_example], dtype=np.int64)
-    reset_flags = np.asarray(net.reset_history, dtype=np.uint8)
-    bptt = _BackpropThroughTime(net, groups)
+    bptt = a.bptt if a.bptt is not None else _BackpropThroughTime(net, groups)
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
-        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, reset_val, crit_kind,
-        crit_val, cost_k, net.max_ticks, net.ticks_per_interval, bool(net.group_crit_required),
-        bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
-        plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io, hist, reset_flags,
-        net.backprop_ticks, bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
-        bptt.reset_group, bool(net.type & T.SRBPTT), net.example_writer is not None)
+        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
+        a.crit_val, a.cost_k, net.max_ticks, net.ticks_per_interval,
+        bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi, plan.gf,
+        plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals, a.gerr, a.event_hist,
+        a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
+        bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
+        bool(net.type & T.SRBPTT), net.example_writer is not None)
     bptt.keep(net, groups)
+    io = a.io
     net.error = float(np.float32(io[0]))
-    for (_, g), v in zip(plan.cost_groups, gerr):
-        g.error = float(v)
+    for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
+        g.error = v
     net.in_grace_period = bool(io[1])
-    net.event_history[:] = event_hist.tolist()
-    net.example_history_start = int(hist[0])
-    net.reset_history[:] = [bool(v) for v in reset_flags]
-    net.current_example = exset.examples[int(idx[-1])]
+    net.event_history[:] = a.event_hist.tolist()
+    net.example_history_start = int(a.hist[0])
+    if a.reset_flags.shape[0]:
+        net.reset_history[:] = [bool(v) for v in a.reset_flags]
+    last = int(idx[-1])
+    net.current_example = exset.examples[last]
+    ticks, correct = a.ticks, a.correct
+    last_ticks = int(ticks[-1])
     # (srbptt_example_back leaves the current tick at the first)
-    net.current_tick = 0 if is_training and net.type & T.SRBPTT else int(ticks[-1]) - 1
-    net.ticks_on_example = int(ticks[-1])
-    return ticks, correct
+    net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
+    net.ticks_on_example = last_ticks
+    return ticks.copy(), correct.copy()
+
+
+class _LoopArrays:
+    """The kernel's per-call arrays, kept between calls for one plan and
+    event table (examples compiled one at a time call it once per example):
+    each call refills them from the network, which a hook may have changed."""
+
+    @classmethod
+    def for_call(cls, net, plan, table, is_training: bool, count: int):
+        kept = getattr(net, "_loop_arrays", None)
+        if kept is None or kept.plan is not plan or kept.table is not table \
+                or kept.count != count or len(kept.event_hist) != len(net.event_history) \
+                or len(kept.reset_flags) != len(net.reset_history) \
+                or (kept.bptt is None) != _BackpropThroughTime.active(net):
+            kept = net._loop_arrays = cls(net, plan, table, count)
+        kept.refill(net, is_training)
+        return kept
+
+    def __init__(self, net, plan, table, count: int):
+        self.plan, self.table, self.count = plan, table, count
+        groups = plan.groups
+        self.reset_val = np.full(len(groups), math.nan, dtype=np.float32)
+        self.crit_kind = np.zeros(len(groups), dtype=np.int64)
+        self.crit_val = np.zeros(len(groups), dtype=np.float32)
+        self.cost_k = np.array([k for k, _ in plan.cost_groups], dtype=np.int64)
+        self.gerr = np.zeros(len(plan.cost_groups), dtype=np.float32)
+        self.event_hist = np.zeros(len(net.event_history), dtype=np.int64)
+        self.ticks = np.zeros(count, dtype=np.int64)
+        self.correct = np.zeros(count, dtype=np.bool_)
+        self.io = np.zeros(2)
+        self.hist = np.zeros(2, dtype=np.int64)
+        self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
+        # nothing of the histories is used: one inactive view serves every call
+        self.bptt = None if _BackpropThroughTime.active(net) \
+            else _BackpropThroughTime(net, groups)
+
+    def refill(self, net, is_training: bool) -> None:
+        dtype = net.dtype
+        for k, g in enumerate(self.plan.groups):
+            self.reset_val[k] = dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE \
+                else math.nan
+            kind = g.criterion
+            if kind is None:
+                self.crit_kind[k] = 0
+                self.crit_val[k] = 0
+            else:
+                self.crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
+                self.crit_val[k] = g.choose("train_group_crit" if is_training
+                                            else "test_group_crit")
+        for c, (_, g) in enumerate(self.plan.cost_groups):
+            self.gerr[c] = g.error
+        self.event_hist[:] = net.event_history
+        self.io[0] = net.error
+        self.io[1] = 1.0 if net.in_grace_period else 0.0
+        self.hist[0] = net.example_history_start
+        self.hist[1] = net.ticks_on_example
+        if self.reset_flags.shape[0]:
+            self.reset_flags[:] = net.reset_history
 
 
 class _BackpropThroughTime:
@@ -203,10 +251,14 @@ class _BackpropThroughTime:
     HARD_CLAMP's external inputs per history slot (forward.py keeps them in
     proc_state; copied in and back out)."""
 
+    @staticmethod
+    def active(net) -> bool:
+        return (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)
+                or net.example_writer is not None) and net.history_length > 0
+
     def __init__(self, net, groups):
         H = max(net.history_length, 0)
-        active = (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)
-                  or net.example_writer is not None) and H > 0
+        active = self.active(net)
         self.hard = [(k, g) for k, g in enumerate(groups)
                      if active and g.output_type & T.HARD_CLAMP]
         self.H = H
