@@ -356,7 +356,7 @@ if HAVE_NUMBA:
                 elif mask.shape[0]:
                     cgp.masked_dot_input(st, n, w, mask, so, S)
                 else:
-                    dot_input(st, n, w, so, S)
+                    cgp.dense_dot_input(st, n, w, so, S)
                 first = False
             if clamped:
                 for u in range(n):
@@ -456,7 +456,7 @@ if HAVE_NUMBA:
             elif kind == cgp.IN_DISTANCE:
                 cgp.distance_back(st, n, w, dv, mask, ss, S)
             else:
-                dot_back(st, w, dv, ss, R, S, skip)
+                cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
                 if mask.shape[0]:
                     cgp.clear_absent(dv, mask, R, S)
 

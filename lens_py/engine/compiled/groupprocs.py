@@ -126,3 +126,67 @@ if HAVE_NUMBA:
                     delta = f32(twice * f32(w[u, j] - ss[OC, j]))
                     ss[DC, j] = f32(ss[DC, j] - delta)
                     dv[u, j] = f32(dv[u, j] + delta)
+
+    # -- a dense DOT_PRODUCT, arranged for the processor ------------------------------
+    # The same additions in the same order as example.dot_input / dot_back;
+    # only independent work is interleaved: four receiving units' sums at
+    # once (each unit's own sum still runs link after link), and the sender
+    # derivative and link derivative of a link in one pass.
+
+    @_njit
+    def dense_dot_input(st, n, w, so, S):
+        chunks = (S - 1) // 10 if S > 10 else 0
+        tail = chunks * 10
+        u = 0
+        while u + 4 <= n:
+            a0, a1, a2, a3 = st[IN, u], st[IN, u + 1], st[IN, u + 2], st[IN, u + 3]
+            j = 0
+            for _ in range(chunks):
+                o = so[OC, j]
+                s0 = f32(o * w[u, j])
+                s1 = f32(o * w[u + 1, j])
+                s2 = f32(o * w[u + 2, j])
+                s3 = f32(o * w[u + 3, j])
+                for t in range(j + 1, j + 10):
+                    o = so[OC, t]
+                    s0 = f32(s0 + f32(o * w[u, t]))
+                    s1 = f32(s1 + f32(o * w[u + 1, t]))
+                    s2 = f32(s2 + f32(o * w[u + 2, t]))
+                    s3 = f32(s3 + f32(o * w[u + 3, t]))
+                a0 = f32(a0 + s0)
+                a1 = f32(a1 + s1)
+                a2 = f32(a2 + s2)
+                a3 = f32(a3 + s3)
+                j += 10
+            for t in range(tail, S):
+                o = so[OC, t]
+                a0 = f32(a0 + f32(o * w[u, t]))
+                a1 = f32(a1 + f32(o * w[u + 1, t]))
+                a2 = f32(a2 + f32(o * w[u + 2, t]))
+                a3 = f32(a3 + f32(o * w[u + 3, t]))
+            st[IN, u], st[IN, u + 1], st[IN, u + 2], st[IN, u + 3] = a0, a1, a2, a3
+            u += 4
+        for uu in range(u, n):
+            acc = st[IN, uu]
+            j = 0
+            for _ in range(chunks):
+                s0 = f32(so[OC, j] * w[uu, j])
+                for t in range(j + 1, j + 10):
+                    s0 = f32(s0 + f32(so[OC, t] * w[uu, t]))
+                acc = f32(acc + s0)
+                j += 10
+            for t in range(tail, S):
+                acc = f32(acc + f32(so[OC, t] * w[uu, t]))
+            st[IN, uu] = acc
+
+    @_njit
+    def dense_dot_back(st, w, dv, ss, R, S, skip):
+        dc = ss[DC]
+        oc = ss[OC]
+        for u in range(R):
+            d = f32(0.0) if skip else st[ID, u]
+            wu = w[u]
+            dvu = dv[u]
+            for j in range(S):
+                dc[j] = f32(dc[j] + f32(d * wu[j]))
+                dvu[j] = f32(dvu[j] + f32(d * oc[j]))
