@@ -105,3 +105,31 @@ def test_task_example_prints_lens_numbers(tmp_path):
     diff = ref.first_difference(lens.stdout, ours.stdout)
     assert diff is None, diff
     assert len(ref.numbers_in(ours.stdout)) > 20
+
+
+def _srn_after_reset(exfile, setting):
+    lens = _shell()
+    lens("seed 3; addNet s -i 3 SRBPTT 9 6 ELMAN RESET_ON_EXAMPLE 2")
+    lens(f"loadExamples {exfile} -s train; setObj batchSize 8; setObj learningRate 0.1")
+    lens(f"setObj executionPath {setting}; train 3")
+    net = lens.__self__.ext["lens"].net
+    kept = net.__dict__.get("_event_table")
+    lens("resetNet; train 5")
+    return ([p.weight.tobytes() for g in net.groups for p in g.incoming], repr(net.error),
+            kept, net.__dict__.get("_event_table"))
+
+
+def test_event_table_outlives_reset_net_with_the_same_bits(tmp_path):
+    """resetNet rebuilds the tick plan; the set's event table (what loadEvent
+    installs) stays, and training after it gives Lens's loop's bits."""
+    exfile = tmp_path / "seq.ex"
+    with open(exfile, "w") as f:        # sequences of three events
+        for k in range(12):
+            events = [f"I: {' '.join(str((k >> b) & 1 ^ (t & 1)) for b in range(9))} "
+                      f"T: {(k + t) & 1} {k & 1}" for t in range(3)]
+            f.write(f"name: ex{k} 3\n" + "\n".join(events) + ";\n")
+    ref_bits, ref_err, _, _ = _srn_after_reset(exfile, "python")
+    bits, err, before, after = _srn_after_reset(exfile, "compiled")
+    assert before is not None and after is before
+    assert (bits, err) == (ref_bits, ref_err)
+    assert float(err) > 0

@@ -98,7 +98,10 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
 
 def _table(net, exset, plan):
     """The set's EventTable for this plan (None: a proc needs Python, or too big)."""
-    key = (exset.version, id(exset), id(plan))
+    # what the table's contents depend on (events.py's caches key on the
+    # same): not the plan itself, which resetNet and other edits rebuild
+    key = (exset.version, id(exset), net.dtype,
+           tuple((g, g.name, g.size, g.type & (T.INPUT | T.OUTPUT)) for g in plan.groups))
     cached = getattr(net, "_event_table", None)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -109,7 +112,7 @@ def _table(net, exset, plan):
             table = EventTable(net, exset, plan.groups)
         except _TooBig:
             table = None
-    net._event_table = (key, table, plan)      # the plan kept alive: its id is in the key
+    net._event_table = (key, table)
     return table
 
 
