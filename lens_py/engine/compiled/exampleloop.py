@@ -159,7 +159,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
         idx = draw_indices(exset, count, session.rng)
     a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
     groups = plan.groups
-    bptt = a.bptt if a.bptt is not None else _BackpropThroughTime(net, groups)
+    bptt = a.bptt
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
         table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
@@ -200,9 +200,10 @@ class _LoopArrays:
         if kept is None or kept.plan is not plan or kept.table is not table \
                 or kept.count != count or len(kept.event_hist) != len(net.event_history) \
                 or len(kept.reset_flags) != len(net.reset_history) \
-                or (kept.bptt is None) != _BackpropThroughTime.active(net):
+                or not kept.bptt.current(net, plan.groups):
             kept = net._loop_arrays = cls(net, plan, table, count)
         kept.refill(net, is_training)
+        kept.bptt.take_hard_clamp(net)
         return kept
 
     def __init__(self, net, plan, table, count: int):
@@ -219,9 +220,7 @@ class _LoopArrays:
         self.io = np.zeros(2)
         self.hist = np.zeros(2, dtype=np.int64)
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
-        # nothing of the histories is used: one inactive view serves every call
-        self.bptt = None if _BackpropThroughTime.active(net) \
-            else _BackpropThroughTime(net, groups)
+        self.bptt = _BackpropThroughTime(net, groups)
 
     def refill(self, net, is_training: bool) -> None:
         dtype = net.dtype
@@ -261,7 +260,7 @@ class _BackpropThroughTime:
 
     def __init__(self, net, groups):
         H = max(net.history_length, 0)
-        active = self.active(net)
+        active = self.is_active = self.active(net)
         self.hard = [(k, g) for k, g in enumerate(groups)
                      if active and g.output_type & T.HARD_CLAMP]
         self.H = H
@@ -274,13 +273,11 @@ class _BackpropThroughTime:
         self.ext = {}
         self.hard_addr = np.zeros(len(groups), dtype=np.int64)
         self.hard_valid = np.zeros((len(groups), max(H, 1)), dtype=np.uint8)
+        # (group, slot) -> the proc_state array ext's row was last equal to
+        self.in_step = {}
+        self.slots = [("HARD_CLAMP", slot) for slot in range(H)]
         for k, g in self.hard:
             ext = np.full((H, g.size), np.nan, dtype=np.float32)
-            for slot in range(H):
-                kept = g.proc_state.get(("HARD_CLAMP", slot))
-                if kept is not None:
-                    ext[slot] = kept[-1]
-                    self.hard_valid[k, slot] = 1
             self.ext[k] = ext
             self.hard_addr[k] = ext.ctypes.data
         last = -1
@@ -293,7 +290,39 @@ class _BackpropThroughTime:
         self.reset_group = np.array([bool(g.type & T.RESET_ON_EXAMPLE) for g in groups],
                                     dtype=np.bool_)
 
+    def current(self, net, groups) -> bool:
+        """Is this still the view of the network's histories?  (Kept
+        between calls: the histories are replaced, not edited, when they change.)"""
+        if self.is_active != self.active(net) or self.H != max(net.history_length, 0):
+            return False
+        return all(a is b for g, kept in zip(groups, self.keep_alive)
+                   for a, b in zip(kept, (g.input_history, g.output_history,
+                                          g.target_history, g.output_deriv_history)))
+
+    def take_hard_clamp(self, net) -> None:
+        """HARD_CLAMP's external inputs per slot from proc_state, where they
+        are not the ones this view left there (forward.py replaces an entry,
+        never edits it)."""
+        in_step = self.in_step
+        for k, g in self.hard:
+            ext = self.ext[k]
+            state = g.proc_state
+            for slot, key in enumerate(self.slots):
+                kept = state.get(key)
+                if kept is in_step.get((k, slot)):
+                    continue
+                if kept is None:
+                    ext[slot] = np.nan
+                    self.hard_valid[k, slot] = 0
+                    del in_step[(k, slot)]
+                else:
+                    ext[slot] = kept[-1]
+                    self.hard_valid[k, slot] = 1
+                    in_step[(k, slot)] = kept
+
     def keep(self, net, groups) -> None:
         for k, g in self.hard:
-            for slot in np.flatnonzero(self.hard_valid[k, :self.H]):
-                g.proc_state[("HARD_CLAMP", int(slot))] = self.ext[k][slot][None, :].copy()
+            for slot in np.flatnonzero(self.hard_valid[k, :self.H]).tolist():
+                row = self.ext[k][slot][None, :].copy()
+                g.proc_state[self.slots[slot]] = row
+                self.in_step[(k, slot)] = row
