@@ -54,6 +54,11 @@ CASES = {
         "addNet task", "addNet task -i 2 -t 2"), "setObj backpropTicks 2"),
     "product, postExampleProc": (TASK_NET.format(kind="PRODUCT", pattern="ONE_TO_ONE"),
                                  "setObj postExampleProc {incr ::seen}"),
+    # a hook that changes parameters between examples compiled one at a time
+    "hook changes gain and errorScale": (
+        TASK_NET.format(kind="", pattern="ONE_TO_ONE"),
+        "setObj postExampleProc {incr ::seen; setObj taskHidden.gain [expr {1 + $::seen % 3}]; "
+        "setObj output.errorScale [expr {0.5 + $::seen % 2}]}"),
 }
 
 

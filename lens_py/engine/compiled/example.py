@@ -924,7 +924,15 @@ class TickPlan:
         return self._key(net) == self.key
 
     def fill_params(self, net) -> None:
-        """The parameters a hook may have changed since the last tick."""
+        """The parameters a hook may have changed since the last tick (the
+        tables are rewritten only when one did: examples run one at a time
+        between hooks ask before each)."""
+        given = ([g.choose("gain") for _, g in self.gain_groups],
+                 [(g.choose("target_radius"), g.choose("zero_error_radius"), g.error_scale)
+                  for _, g in self.cost_groups], net.ticks_per_interval)
+        if given == getattr(self, "_params_given", None):
+            return
+        self._params_given = given
         gf = self.gf
         d = np.float32
         for k, g in self.gain_groups:
