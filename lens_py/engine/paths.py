@@ -75,7 +75,14 @@ def _compiled_batch_why_not(net, exset, training: bool):
 
 
 def _numpy_batch_why_not(net, exset, training: bool):
-    return vectorised.batch_blocker(net, exset, training)
+    reason = vectorised.batch_blocker(net, exset, training)
+    if reason is None and compiled_allowed(net) \
+            and any(p.mask is not None for g in net.groups for p in g.incoming) \
+            and _examples_why_not(net, exset, training) is None:
+        # the compiled batch takes no sparse projection; the compiled example
+        # loop does, and runs it faster than NumPy
+        return "a sparse projection (the compiled example loop runs it)"
+    return reason
 
 
 def _examples_why_not(net, exset, training: bool, one_by_one: bool = False):
