@@ -30,6 +30,7 @@ from . import exampleloop
 from .batch import draw_indices
 from . import cache as kernelcache
 from . import example as fastexample
+from . import groupprocs as compiled_groupprocs
 from .. import forward as F
 from .. import training as TR
 from .. import types as T
@@ -72,7 +73,8 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 if HAVE_NUMBA:
     from .example import (_njit, _state, _matrix, _clamped, _group_met, _log32,
                               group_error, error_derivs, dot_input, dot_back, output_proc,
-                              output_proc_back, dot_input_masked, mask_derivs, _links)
+                              output_proc_back, _links)
+    from .groupprocs import masked_dot_input, clear_absent
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -95,7 +97,7 @@ if HAVE_NUMBA:
         for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
             R, S = pt[p, P_R], pt[p, P_S]
             if pt[p, P_M] != 0:
-                dot_input_masked(st, n, _matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S),
+                masked_dot_input(st, n, _matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S),
                                  _state(ga[pt[p, P_SEND], A_STATE], S), S)
             else:
                 dot_input(st, n, _matrix(pt[p, P_W], R, S),
@@ -278,7 +280,7 @@ if HAVE_NUMBA:
                     dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
                              _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
                     if pt[p, P_M] != 0:
-                        mask_derivs(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
+                        clear_absent(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
 
     @_njit
     def _restore(k, gi, ga, tick, H, inputs):
@@ -913,4 +915,4 @@ def run_batch(session, net, exset, count: int, training: bool):
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
-                                  depends=(fastexample.__file__,))
+                                  depends=(fastexample.__file__, compiled_groupprocs.__file__))

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import activations as A
 from . import cache as kernelcache
+from . import groupprocs as cgp
 from .. import types as T
 from ..forward import EXACT_LIMIT, _backprop_through_time, history_index
 
@@ -41,11 +42,12 @@ _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: 
 SSE, CE, DIV = 1, 2, 3
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
 _MAX_PROCS = 4
+_IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: cgp.IN_DISTANCE}
 
 (G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
-(G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE, G_PROD) = range(
-    G_PROC0 + _MAX_PROCS, G_PROC0 + _MAX_PROCS + 7)
-G_COLS = G_PROD + 1
+(G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
+                                                                G_PROC0 + _MAX_PROCS + 6)
+G_COLS = G_ELMAN_SIZE + 1
 F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
 F_COLS = 5
 
@@ -88,7 +90,9 @@ if HAVE_NUMBA:
 
     @_njit
     def _links(address, rows, cols):
-        """A masked projection's [receiver, sender] link flags (one byte each)."""
+        """A sparse projection's link mask (bool as bytes); empty when dense."""
+        if address == 0:
+            return numba.carray(_voidptr(address), (0, 0), np.uint8)
         return numba.carray(_voidptr(address), (rows, cols), np.uint8)
 
     @_njit
@@ -209,72 +213,6 @@ if HAVE_NUMBA:
             for jj in range(j, S):
                 acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
             st[IN, u] = acc
-
-    @_njit
-    def dot_input_masked(st, n, w, m, so, S):
-        """dot_input for a projection with a link mask: a unit's links come in
-        runs of consecutive senders (Lens's blocks), each summed as a dense
-        projection's row is (chunks of ten, then one by one) into the input.
-        (dot_input keeps its own copy of the chunk loop: sharing a helper made
-        the dense sums, the hot loop of every SRN, about a third slower.)"""
-        for u in range(n):
-            acc = st[IN, u]
-            j = 0
-            while j < S:
-                if not m[u, j]:
-                    j += 1
-                    continue
-                e = j
-                while e < S and m[u, e]:
-                    e += 1
-                L = e - j
-                chunks = (L - 1) // 10 if L > 10 else 0
-                for _ in range(chunks):
-                    s1 = f32(so[OC, j] * w[u, j])
-                    for t in range(1, 10):
-                        s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
-                    acc = f32(acc + s1)
-                    j += 10
-                for jj in range(j, e):
-                    acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
-                j = e
-            st[IN, u] = acc
-
-    @_njit
-    def mask_derivs(dv, m, R, S):
-        """The link derivatives of a masked projection are 0 where there is no
-        link (forward.dot_product_back's np.where)."""
-        for u in range(R):
-            for j in range(S):
-                if not m[u, j]:
-                    dv[u, j] = f32(0.0)
-
-    @_njit
-    def product_input(st, n, w, maddr, so, S):
-        """PRODUCT: each unit's input times every (output x weight) of its
-        links, link after link (a missing link multiplies by nothing)."""
-        m = _links(maddr, n, S) if maddr != 0 else _links(maddr, 0, 0)
-        for u in range(n):
-            a = st[IN, u]
-            for j in range(S):
-                if maddr == 0 or m[u, j]:
-                    a = f32(a * f32(so[OC, j] * w[u, j]))
-            st[IN, u] = a
-
-    @_njit
-    def product_back(st, w, dv, maddr, ss, R, S):
-        """PRODUCT's backward step (groupprocs.product_input_back): with v the
-        unit's input derivative times its input over the link's term, the
-        sender's derivative gets v x weight (receiving unit after receiving
-        unit) and the link's derivative v x output."""
-        m = _links(maddr, R, S) if maddr != 0 else _links(maddr, 0, 0)
-        for u in range(R):
-            scale = f32(st[ID, u] * st[IN, u])
-            for j in range(S):
-                if maddr == 0 or m[u, j]:
-                    v = f32(scale / f32(ss[OC, j] * w[u, j]))
-                    ss[DC, j] = f32(ss[DC, j] + f32(v * w[u, j]))
-                    dv[u, j] = f32(dv[u, j] + f32(v * ss[OC, j]))
 
     @_njit
     def dot_back(st, w, dv, ss, R, S, skip):
@@ -404,22 +342,22 @@ if HAVE_NUMBA:
         # computeInput
         for u in range(n):
             st[IN, u] = f32(0.0)
-        if gi[k, G_DOT]:
+        kind = gi[k, G_DOT]
+        if kind:
+            first = True
             for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
                 R, S = pshape[p, 0], pshape[p, 1]
-                if paddr[p, 2] != 0:
-                    dot_input_masked(st, n, _matrix(paddr[p, 0], R, S),
-                                     _links(paddr[p, 2], R, S), _state(saddr[psend[p]], S), S)
+                w, so = _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S)
+                mask = _links(paddr[p, 2], R, S)
+                if kind == cgp.IN_PRODUCT:
+                    cgp.product_input(st, n, w, mask, so, S, first)
+                elif kind == cgp.IN_DISTANCE:
+                    cgp.distance_input(st, n, w, mask, so, S, first)
+                elif mask.shape[0]:
+                    cgp.masked_dot_input(st, n, w, mask, so, S)
                 else:
-                    dot_input(st, n, _matrix(paddr[p, 0], R, S), _state(saddr[psend[p]], S), S)
-        elif gi[k, G_PROD]:
-            for u in range(n):
-                st[IN, u] = f32(1.0)
-            for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
-                R, S = pshape[p, 0], pshape[p, 1]
-                product_input(st, n, _matrix(paddr[p, 0], R, S), paddr[p, 2],
-                              _state(saddr[psend[p]], S), S)
-        if gi[k, G_DOT] or gi[k, G_PROD]:
+                    cgp.dense_dot_input(st, n, w, so, S)
+                first = False
             if clamped:
                 for u in range(n):
                     st[IN, u] = f32(0.0)
@@ -502,23 +440,25 @@ if HAVE_NUMBA:
                     for u in range(n):
                         ss[DC, u] = f32(ss[DC, u] + st[OD, u])
                         st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
-        if not (gi[k, G_DOT] or gi[k, G_PROD]) or gi[k, G_BACK_NONE]:
+        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
-        if gi[k, G_PROD]:
-            if skip:            # a fully clamped example passes nothing back
-                return
-            for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
-                R, S = pshape[p, 0], pshape[p, 1]
-                product_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
-                             paddr[p, 2], _state(saddr[psend[p]], S), R, S)
+        kind = gi[k, G_DOT]
+        if skip and kind != cgp.IN_DOT:
             return
         for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
             R, S = pshape[p, 0], pshape[p, 1]
-            dot_back(st, _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S),
-                     _state(saddr[psend[p]], S), R, S, skip)
-            if paddr[p, 2] != 0:
-                mask_derivs(_matrix(paddr[p, 1], R, S), _links(paddr[p, 2], R, S), R, S)
+            w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
+            ss = _state(saddr[psend[p]], S)
+            mask = _links(paddr[p, 2], R, S)
+            if kind == cgp.IN_PRODUCT:
+                cgp.product_back(st, n, w, dv, mask, ss, S)
+            elif kind == cgp.IN_DISTANCE:
+                cgp.distance_back(st, n, w, dv, mask, ss, S)
+            else:
+                cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
+                if mask.shape[0]:
+                    cgp.clear_absent(dv, mask, R, S)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
@@ -868,7 +808,8 @@ def _warm() -> None:
 
 
 if HAVE_NUMBA:
-    KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel)
+    KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
+                                  depends=(cgp.__file__,))
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -885,7 +826,7 @@ def _blocker(net, writer_ok: bool = False):
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return "group type"
-        if g.input_procs not in ([], [T.DOT_PRODUCT], [T.PRODUCT]):
+        if len(g.input_procs) > 1 or any(p not in _IN_CODES for p in g.input_procs):
             return "input type"
         if len(g.output_procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in g.output_procs):
             return "output type"
@@ -902,10 +843,7 @@ def _blocker(net, writer_ok: bool = False):
                 and g.elman_source.size < g.size:
             return "elman source"
         for p in g.incoming:
-            if p.mask is not None and (p.mask.dtype != np.bool_ or p.mask.shape != p.weight.shape
-                                       or not p.mask.flags.c_contiguous):
-                return "projection"
-            if p.weight.dtype != np.float32 \
+            if not _mask_ok(p) or p.weight.dtype != np.float32 \
                     or p.weight.shape != (g.size, p.sender.size) \
                     or p.deriv.shape != p.weight.shape or p.deriv.dtype != np.float32 \
                     or not (p.weight.flags.c_contiguous and p.deriv.flags.c_contiguous):
@@ -913,6 +851,12 @@ def _blocker(net, writer_ok: bool = False):
             if net.exact_arithmetic is None and p.weight.size > EXACT_LIMIT:
                 return "arithmetic"
     return None
+
+
+def _mask_ok(p) -> bool:
+    m = p.mask
+    return m is None or (m.dtype == np.bool_ and m.shape == p.weight.shape
+                         and m.flags.c_contiguous)
 
 
 class TickPlan:
@@ -932,8 +876,7 @@ class TickPlan:
         for k, g in enumerate(groups):
             ot = g.output_type
             gi[k, G_SIZE] = g.size
-            gi[k, G_DOT] = 1 if g.input_procs == [T.DOT_PRODUCT] else 0
-            gi[k, G_PROD] = 1 if g.input_procs == [T.PRODUCT] else 0
+            gi[k, G_DOT] = _IN_CODES[g.input_procs[0]] if g.input_procs else cgp.IN_NONE
             gi[k, G_HARD] = 1 if ot & T.HARD_CLAMP else 0
             gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
             gi[k, G_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
@@ -953,7 +896,6 @@ class TickPlan:
         self.gf = np.zeros((len(groups), F_COLS))
         self.psend = np.asarray(psend, dtype=np.int64)
         self.projs = projs
-        # weights, derivatives and (0 for a full projection) the link mask
         self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data,
                                 0 if p.mask is None else p.mask.ctypes.data] for p in projs],
                               dtype=np.int64).reshape(-1, 3)
@@ -982,7 +924,15 @@ class TickPlan:
         return self._key(net) == self.key
 
     def fill_params(self, net) -> None:
-        """The parameters a hook may have changed since the last tick."""
+        """The parameters a hook may have changed since the last tick (the
+        tables are rewritten only when one did: examples run one at a time
+        between hooks ask before each)."""
+        given = ([g.choose("gain") for _, g in self.gain_groups],
+                 [(g.choose("target_radius"), g.choose("zero_error_radius"), g.error_scale)
+                  for _, g in self.cost_groups], net.ticks_per_interval)
+        if given == getattr(self, "_params_given", None):
+            return
+        self._params_given = given
         gf = self.gf
         d = np.float32
         for k, g in self.gain_groups:

@@ -98,7 +98,10 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
 
 def _table(net, exset, plan):
     """The set's EventTable for this plan (None: a proc needs Python, or too big)."""
-    key = (exset.version, id(exset), id(plan))
+    # what the table's contents depend on (events.py's caches key on the
+    # same): not the plan itself, which resetNet and other edits rebuild
+    key = (exset.version, id(exset), net.dtype,
+           tuple((g, g.name, g.size, g.type & (T.INPUT | T.OUTPUT)) for g in plan.groups))
     cached = getattr(net, "_event_table", None)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -109,7 +112,7 @@ def _table(net, exset, plan):
             table = EventTable(net, exset, plan.groups)
         except _TooBig:
             table = None
-    net._event_table = (key, table, plan)      # the plan kept alive: its id is in the key
+    net._event_table = (key, table)
     return table
 
 
@@ -148,46 +151,93 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
     groups = plan.groups
-    reset_val = np.array([net.dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE
-                          else math.nan for g in groups], dtype=np.float32)
-    crit_kind = np.zeros(len(groups), dtype=np.int64)
-    crit_val = np.zeros(len(groups), dtype=np.float32)
-    for k, g in enumerate(groups):
-        kind = g.criterion
-        if kind is not None:
-            crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
-            crit_val[k] = g.choose("train_group_crit" if is_training else "test_group_crit")
-    cost_k = np.array([k for k, _ in plan.cost_groups], dtype=np.int64)
-    gerr = np.array([g.error for _, g in plan.cost_groups], dtype=np.float32)
-    event_hist = np.asarray(net.event_history, dtype=np.int64)
-    ticks = np.zeros(len(idx), dtype=np.int64)
-    correct = np.zeros(len(idx), dtype=np.bool_)
-    io = np.array([net.error, 1.0 if net.in_grace_period else 0.0])
-    hist = np.array([net.example_history_start, net.ticks_on_example], dtype=np.int64)
-    reset_flags = np.asarray(net.reset_history, dtype=np.uint8)
-    bptt = _BackpropThroughTime(net, groups)
+    bptt = a.bptt
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
-        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, reset_val, crit_kind,
-        crit_val, cost_k, net.max_ticks, net.ticks_per_interval, bool(net.group_crit_required),
-        bool(net.pseudo_example_freq), plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr,
-        plan.pshape, plan.vals, gerr, event_hist, ticks, correct, io, hist, reset_flags,
-        net.backprop_ticks, bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
-        bptt.reset_group, bool(net.type & T.SRBPTT), net.example_writer is not None)
+        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
+        a.crit_val, a.cost_k, net.max_ticks, net.ticks_per_interval,
+        bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi, plan.gf,
+        plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals, a.gerr, a.event_hist,
+        a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
+        bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
+        bool(net.type & T.SRBPTT), net.example_writer is not None)
     bptt.keep(net, groups)
+    io = a.io
     net.error = float(np.float32(io[0]))
-    for (_, g), v in zip(plan.cost_groups, gerr):
-        g.error = float(v)
+    for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
+        g.error = v
     net.in_grace_period = bool(io[1])
-    net.event_history[:] = event_hist.tolist()
-    net.example_history_start = int(hist[0])
-    net.reset_history[:] = [bool(v) for v in reset_flags]
-    net.current_example = exset.examples[int(idx[-1])]
+    net.event_history[:] = a.event_hist.tolist()
+    net.example_history_start = int(a.hist[0])
+    if a.reset_flags.shape[0]:
+        net.reset_history[:] = [bool(v) for v in a.reset_flags]
+    last = int(idx[-1])
+    net.current_example = exset.examples[last]
+    ticks, correct = a.ticks, a.correct
+    last_ticks = int(ticks[-1])
     # (srbptt_example_back leaves the current tick at the first)
-    net.current_tick = 0 if is_training and net.type & T.SRBPTT else int(ticks[-1]) - 1
-    net.ticks_on_example = int(ticks[-1])
-    return ticks, correct
+    net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
+    net.ticks_on_example = last_ticks
+    return ticks.copy(), correct.copy()
+
+
+class _LoopArrays:
+    """The kernel's per-call arrays, kept between calls for one plan and
+    event table (examples compiled one at a time call it once per example):
+    each call refills them from the network, which a hook may have changed."""
+
+    @classmethod
+    def for_call(cls, net, plan, table, is_training: bool, count: int):
+        kept = getattr(net, "_loop_arrays", None)
+        if kept is None or kept.plan is not plan or kept.table is not table \
+                or kept.count != count or len(kept.event_hist) != len(net.event_history) \
+                or len(kept.reset_flags) != len(net.reset_history) \
+                or not kept.bptt.current(net, plan.groups):
+            kept = net._loop_arrays = cls(net, plan, table, count)
+        kept.refill(net, is_training)
+        kept.bptt.take_hard_clamp(net)
+        return kept
+
+    def __init__(self, net, plan, table, count: int):
+        self.plan, self.table, self.count = plan, table, count
+        groups = plan.groups
+        self.reset_val = np.full(len(groups), math.nan, dtype=np.float32)
+        self.crit_kind = np.zeros(len(groups), dtype=np.int64)
+        self.crit_val = np.zeros(len(groups), dtype=np.float32)
+        self.cost_k = np.array([k for k, _ in plan.cost_groups], dtype=np.int64)
+        self.gerr = np.zeros(len(plan.cost_groups), dtype=np.float32)
+        self.event_hist = np.zeros(len(net.event_history), dtype=np.int64)
+        self.ticks = np.zeros(count, dtype=np.int64)
+        self.correct = np.zeros(count, dtype=np.bool_)
+        self.io = np.zeros(2)
+        self.hist = np.zeros(2, dtype=np.int64)
+        self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
+        self.bptt = _BackpropThroughTime(net, groups)
+
+    def refill(self, net, is_training: bool) -> None:
+        dtype = net.dtype
+        for k, g in enumerate(self.plan.groups):
+            self.reset_val[k] = dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE \
+                else math.nan
+            kind = g.criterion
+            if kind is None:
+                self.crit_kind[k] = 0
+                self.crit_val[k] = 0
+            else:
+                self.crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
+                self.crit_val[k] = g.choose("train_group_crit" if is_training
+                                            else "test_group_crit")
+        for c, (_, g) in enumerate(self.plan.cost_groups):
+            self.gerr[c] = g.error
+        self.event_hist[:] = net.event_history
+        self.io[0] = net.error
+        self.io[1] = 1.0 if net.in_grace_period else 0.0
+        self.hist[0] = net.example_history_start
+        self.hist[1] = net.ticks_on_example
+        if self.reset_flags.shape[0]:
+            self.reset_flags[:] = net.reset_history
 
 
 class _BackpropThroughTime:
@@ -197,10 +247,14 @@ class _BackpropThroughTime:
     HARD_CLAMP's external inputs per history slot (forward.py keeps them in
     proc_state; copied in and back out)."""
 
+    @staticmethod
+    def active(net) -> bool:
+        return (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)
+                or net.example_writer is not None) and net.history_length > 0
+
     def __init__(self, net, groups):
         H = max(net.history_length, 0)
-        active = (net.backprop_ticks > 1 or bool(net.type & T.SRBPTT)
-                  or net.example_writer is not None) and H > 0
+        active = self.is_active = self.active(net)
         self.hard = [(k, g) for k, g in enumerate(groups)
                      if active and g.output_type & T.HARD_CLAMP]
         self.H = H
@@ -213,13 +267,11 @@ class _BackpropThroughTime:
         self.ext = {}
         self.hard_addr = np.zeros(len(groups), dtype=np.int64)
         self.hard_valid = np.zeros((len(groups), max(H, 1)), dtype=np.uint8)
+        # (group, slot) -> the proc_state array ext's row was last equal to
+        self.in_step = {}
+        self.slots = [("HARD_CLAMP", slot) for slot in range(H)]
         for k, g in self.hard:
             ext = np.full((H, g.size), np.nan, dtype=np.float32)
-            for slot in range(H):
-                kept = g.proc_state.get(("HARD_CLAMP", slot))
-                if kept is not None:
-                    ext[slot] = kept[-1]
-                    self.hard_valid[k, slot] = 1
             self.ext[k] = ext
             self.hard_addr[k] = ext.ctypes.data
         last = -1
@@ -232,7 +284,39 @@ class _BackpropThroughTime:
         self.reset_group = np.array([bool(g.type & T.RESET_ON_EXAMPLE) for g in groups],
                                     dtype=np.bool_)
 
+    def current(self, net, groups) -> bool:
+        """Is this still the view of the network's histories?  (Kept
+        between calls: the histories are replaced, not edited, when they change.)"""
+        if self.is_active != self.active(net) or self.H != max(net.history_length, 0):
+            return False
+        return all(a is b for g, kept in zip(groups, self.keep_alive)
+                   for a, b in zip(kept, (g.input_history, g.output_history,
+                                          g.target_history, g.output_deriv_history)))
+
+    def take_hard_clamp(self, net) -> None:
+        """HARD_CLAMP's external inputs per slot from proc_state, where they
+        are not the ones this view left there (forward.py replaces an entry,
+        never edits it)."""
+        in_step = self.in_step
+        for k, g in self.hard:
+            ext = self.ext[k]
+            state = g.proc_state
+            for slot, key in enumerate(self.slots):
+                kept = state.get(key)
+                if kept is in_step.get((k, slot)):
+                    continue
+                if kept is None:
+                    ext[slot] = np.nan
+                    self.hard_valid[k, slot] = 0
+                    del in_step[(k, slot)]
+                else:
+                    ext[slot] = kept[-1]
+                    self.hard_valid[k, slot] = 1
+                    in_step[(k, slot)] = kept
+
     def keep(self, net, groups) -> None:
         for k, g in self.hard:
-            for slot in np.flatnonzero(self.hard_valid[k, :self.H]):
-                g.proc_state[("HARD_CLAMP", int(slot))] = self.ext[k][slot][None, :].copy()
+            for slot in np.flatnonzero(self.hard_valid[k, :self.H]).tolist():
+                row = self.ext[k][slot][None, :].copy()
+                g.proc_state[self.slots[slot]] = row
+                self.in_step[(k, slot)] = row
