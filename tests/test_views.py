@@ -161,3 +161,12 @@ def test_lens_colour_scales():
     assert (bry[0], bry[50], bry[100]) == ("#0000ff", "#ff0000", "#ffff00")
     assert colors.norm_color_value(11.0) == 1.0 and colors.norm_color_value(-11.0) == 0.0
     assert colors.output_scale_value(0.25, 0.0, 1.0) == pytest.approx(np.log(1 / 3))
+
+
+def test_progress_sparkline_follows_the_error(lens):
+    from lens_py.progress import BARS, sparkline, _recent_errors
+    assert sparkline([1.0]) == ""
+    assert sparkline([3.0, 2.0, 1.0, 1.0]) == BARS[-1] + BARS[4] + BARS[0] + BARS[0]
+    lens.train(5, report=0)
+    recent = _recent_errors(lens.session)
+    assert recent[-1] == pytest.approx(float(lens.get("error")), rel=1e-6)

@@ -437,8 +437,14 @@ def example_forward_done(session, net) -> None:
 def after_update(session, net) -> None:
     """After each weight update of `train` (after postUpdateProc, before
     totalUpdates counts it): WEIGHT_UPDATES.  Not sent by updateWeights."""
-    graphs_of(session).recent_errors.append(float(net.error))
+    note_error(session, net)
     update_displays(session, net, ON_UPDATE)
+
+
+def note_error(session, net) -> None:
+    """Keep the network's error for the REPL's progress sparkline (after each
+    update run in Python, and after each compiled run of updates)."""
+    graphs_of(session).recent_errors.append(float(net.error))
 
 
 def after_report(session, net) -> None:

@@ -385,6 +385,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         if burst is not None and (burst[0] or burst[2] or burst[3]):
             count, batches_at_crit, halted, pending = burst
             net.total_updates += count
+            graphs.note_error(session, net)
             i += count
             if halted:
                 break
