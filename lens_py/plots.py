@@ -75,6 +75,7 @@ def unit_activations(outputs, example=None, title=None):
     ax = fig.add_subplot()
     im = ax.imshow(data, aspect="auto", cmap="coolwarm", vmin=0.0 if data.min() >= 0 else None,
                    interpolation="nearest")
+    _unit_ticks(ax, data.shape)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(f"{outputs.group} unit")
     fig.colorbar(im, ax=ax)
@@ -94,6 +95,7 @@ def weight_matrix(projection, title=None):
     ax = fig.add_subplot()
     lim = float(np.nanmax(np.abs(w))) if np.isfinite(w).any() else 1.0
     im = ax.imshow(w, cmap="bwr", vmin=-lim, vmax=lim, interpolation="nearest")
+    _unit_ticks(ax, w.shape)
     _link_axes(ax, projection, title)
     fig.colorbar(im, ax=ax)
     fig.tight_layout()
@@ -113,15 +115,23 @@ def hinton(projection, title=None):
     big = float(np.abs(w[mask]).max()) if mask.any() and np.abs(w[mask]).max() > 0 else 1.0
     for (r, s), v in np.ndenumerate(w):
         if mask[r, s]:
-            side = np.sqrt(abs(v) / big)
+            side = 0.9 * np.sqrt(abs(v) / big)      # the largest leaves a margin
             ax.add_patch(Rectangle((s - side / 2, r - side / 2), side, side,
                                    color="white" if v > 0 else "black"))
     ax.set_xlim(-0.5, w.shape[1] - 0.5)
     ax.set_ylim(w.shape[0] - 0.5, -0.5)
     ax.set_aspect("equal")
+    _unit_ticks(ax, w.shape)
     _link_axes(ax, projection, title)
     fig.tight_layout()
     return fig
+
+
+def _unit_ticks(ax, shape) -> None:
+    """Whole-number ticks on unit axes (every unit when there are few)."""
+    from matplotlib.ticker import MaxNLocator
+    for axis, n in ((ax.yaxis, shape[0]), (ax.xaxis, shape[1])):
+        axis.set_major_locator(MaxNLocator(integer=True, nbins=min(n, 10)))
 
 
 def _link_axes(ax, projection, title):

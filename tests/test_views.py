@@ -95,8 +95,8 @@ def test_unit_and_weight_plots_show_the_arrays(lens):
     assert len(squares) == proj.weight.size
     biggest = max(squares, key=lambda r: r.get_width())
     r, s = np.unravel_index(np.abs(proj.weight).argmax(), proj.weight.shape)
-    assert biggest.get_width() == pytest.approx(1.0)
-    assert biggest.get_x() == pytest.approx(s - 0.5) and biggest.get_y() == pytest.approx(r - 0.5)
+    assert biggest.get_width() == pytest.approx(0.9)
+    assert biggest.get_x() == pytest.approx(s - 0.45) and biggest.get_y() == pytest.approx(r - 0.45)
 
 
 def test_unit_viewer_page_holds_every_example_and_tick(lens, tmp_path):
