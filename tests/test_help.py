@@ -72,7 +72,7 @@ def test_help_resolves_prefixes_aliases_and_procs():
     assert run_help("help getObj")[0].startswith("getObject - ")
     assert run_help("help setObj")[0].startswith("setObject - ")
     out, result = run_help("help tr")
-    assert out == "" and result.startswith('ambiguous command name "tr": train ')
+    assert out == "" and result.startswith('ambiguous command name "tr": trace train ')
     assert run_help("help mo")[1] == 'mo is an alias for "more"'
     assert run_help("proc f {a {b 1}} {}; help f")[1] == "f is a procedure: f a ?b?"
     assert run_help("help nothing")[1] == \

@@ -286,8 +286,3 @@ def _view_links(interp, args):
         raise TclError(f'Couldn\'t write file "{opts.get("file")}"') from None
     return _show(interp, path)
 
-
-@lens_command(TABLE, "view", "view", 0, 0)
-def _view(interp, args):
-    """Lens's main window has no page of its own here: both viewers."""
-    return " ".join([_view_units(interp, []), _view_links(interp, [])])
