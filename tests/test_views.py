@@ -143,14 +143,24 @@ def test_viewer_errors(lens, tmp_path):
     with pytest.raises(LensCommandError, match=r"usage: viewUnits"):
         lens("viewUnits -q")
     with pytest.raises(LensCommandError, match='example set "nope" doesn\'t exist'):
-        lens("viewUnits -set nope")
+        lens("viewUnits -file u.html -set nope")
     with pytest.raises(LensCommandError, match="Couldn't write file"):
         lens("viewLinks -file /no/such/folder/l.html")
     other = Lens(quiet=True)
     with pytest.raises(LensCommandError, match="viewLinks: there is no current network"):
-        other("viewLinks")
-    written = Path(lens("viewLinks"))
-    assert written.is_file() and written.suffix == ".html"
+        other("viewLinks -f l.html")
+    # old Lens scripts call the viewers in batch mode, where Lens does nothing
+    assert lens("viewLinks") == "viewLinks is not available in batch mode without -file"
+    assert list(tmp_path.iterdir()) == []
+    lens("set tcl_interactive 1")
+    import webbrowser
+    opened = []
+    real_open, webbrowser.open = webbrowser.open, opened.append
+    try:
+        written = Path(lens("viewLinks"))
+    finally:
+        webbrowser.open = real_open
+    assert written.is_file() and written.suffix == ".html" and opened == [f"file://{written}"]
     written.unlink()
 
 

@@ -235,10 +235,22 @@ def _viewer_options(args, usage, allowed):
     return found
 
 
+def _interactive(interp) -> bool:
+    return interp.var_exists("::tcl_interactive") and interp.get_global("tcl_interactive") == "1"
+
+
+def _batch_no_op(interp, name: str, opts):
+    """Lens's batch mode has no viewers and old scripts call them: there,
+    without -file, nothing is written or printed (the result says how)."""
+    if "file" not in opts and not _interactive(interp):
+        return f"{name} is not available in batch mode without -file"
+    return None
+
+
 def _show(interp, path: str) -> str:
     """Open the page in the browser at the interactive prompt; else (and
     always) say where it is."""
-    if interp.var_exists("::tcl_interactive") and interp.get_global("tcl_interactive") == "1":
+    if _interactive(interp):
         import webbrowser
         try:
             webbrowser.open("file://" + path)
@@ -259,6 +271,9 @@ def _current_net(interp, name):
 def _view_units(interp, args):
     from ..view import units
     opts = _viewer_options(args, VIEW_UNITS_USAGE, {"f": "file", "s": "set"})
+    skip = _batch_no_op(interp, "viewUnits", opts)
+    if skip:
+        return skip
     s = session(interp)
     net = _current_net(interp, "viewUnits")
     exset = None
@@ -279,6 +294,9 @@ def _view_units(interp, args):
 def _view_links(interp, args):
     from ..view import links
     opts = _viewer_options(args, VIEW_LINKS_USAGE, {"f": "file"})
+    skip = _batch_no_op(interp, "viewLinks", opts)
+    if skip:
+        return skip
     net = _current_net(interp, "viewLinks")
     try:
         path = links.write(net, opts.get("file"))
