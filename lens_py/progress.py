@@ -1,6 +1,8 @@
 """The REPL's live progress line: while a command trains for more than a
-second, stderr shows the update count on one line that is rewritten in place
-and cleared before anything else is printed."""
+second, stderr shows the update count and a sparkline of the recent error
+(one bar per update the training loop ran in Python; engine/graphs.py keeps
+them) on one line that is rewritten in place and cleared before anything else
+is printed."""
 from __future__ import annotations
 
 import threading
@@ -49,6 +51,9 @@ class ProgressLine:
             rate = done / elapsed
             text = (f"  update {net.total_updates}: {done} of {net.num_updates} in this run, "
                     f"{rate:.0f}/s")
+            trend = sparkline(_recent_errors(self.session))
+            if trend:
+                text += f"  error {trend} {net.error:.4g}"
             with self.lock:
                 self.stream.write("\r" + text + "\x1b[K")
                 self.stream.flush()
@@ -60,3 +65,26 @@ class ProgressLine:
                 self.stream.write("\r\x1b[K")
                 self.stream.flush()
                 self.shown = False
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values, width: int = 20) -> str:
+    """The last `width` values as bars, lowest to highest ('' below two)."""
+    values = [v for v in list(values)[-width:] if v == v]      # NaN left out
+    if len(values) < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    return "".join(BARS[min(int((v - lo) / span * len(BARS)), len(BARS) - 1)] for v in values)
+
+
+def _recent_errors(session) -> list:
+    graphs = getattr(session, "graphs", None)
+    if graphs is None:
+        return []
+    try:
+        return list(graphs.recent_errors)   # appended by the training thread
+    except RuntimeError:                     # (changed while copied: next time)
+        return []

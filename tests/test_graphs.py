@@ -12,7 +12,6 @@ from lens_py.engine import graphs as G
 from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 from tests import lens_oracle
-from tests.graph_signals import wire
 from tests.lens_examples import xor
 
 XOR_NET = "seed 1\naddNet xor 2 2 1\nloadExamples xor.ex\n"
@@ -28,11 +27,10 @@ def ours(script: str, folder, monkeypatch):
     return out.getvalue(), err.getvalue()
 
 
-def both(script: str, tmp_path, monkeypatch, updates=False):
+def both(script: str, tmp_path, monkeypatch):
     """The script through the original Lens and through lens_py, each in its
     own folder holding xor.ex: (lens folder, our folder, lens out, our out)."""
     lens_oracle.require()
-    wire(monkeypatch, updates)
     result = []
     for who in ("lens", "ours"):
         d = tmp_path / who
@@ -178,8 +176,39 @@ verbosity 1
 puts "r.x=[getObj graph($r).x] g.x=[getObj graph($g).x] n.x=[getObj graph($n).x]"
 puts [getObj graph($g).updateOn]
 """
-    lens, us, (lout, lerr), (oout, oerr) = both(script, tmp_path, monkeypatch, updates=True)
+    lens, us, (lout, lerr), (oout, oerr) = both(script, tmp_path, monkeypatch)
     same_files(lens, us, ["u.txt", "r.txt", "n.txt"])
+    assert lens_oracle.without_times(oout) == lens_oracle.without_times(lout)
+
+
+SIGNALS_SCRIPT = """seed 1
+addNet xor -i 2 -t 2 {type} 2 2 1
+loadExamples xor.ex
+set e [graphObject {{error {{getObj currentTick}}}} -u EXAMPLES]
+set t [graphObject {{error {{getObj currentTick}} hidden:0.output}} -u TICKS]
+set v [graphObject {{error {{getObj currentTick}}}} -u EVENTS]
+set r [graphObject {{error}} -u TRAINING]
+train 3 -report 1
+test
+doExample
+doExample 2
+exportGraph $e e.txt -l
+exportGraph $t t.txt -l
+exportGraph $v v.txt -l
+exportGraph $r r.txt -l
+puts "[getObj graph($e).x] [getObj graph($t).x] [getObj graph($v).x] [getObj graph($r).x]"
+"""
+
+
+@pytest.mark.parametrize("net_type", ["", "CONTINUOUS"])
+def test_tick_event_example_and_run_signals_match_lens(tmp_path, monkeypatch, net_type):
+    """The training loop sends every display signal where Lens does: each tick
+    (and a CONTINUOUS net's reset tick), event and example (twice in batches
+    and doExample, the first before the example's backward pass), and at the
+    end of train and test -- whatever path would otherwise run compiled."""
+    lens, us, (lout, _), (oout, _) = both(SIGNALS_SCRIPT.format(type=net_type), tmp_path,
+                                          monkeypatch)
+    same_files(lens, us, ["e.txt", "t.txt", "v.txt", "r.txt"])
     assert lens_oracle.without_times(oout) == lens_oracle.without_times(lout)
 
 
@@ -229,7 +258,6 @@ def test_missing_graph_messages_name_the_number(lens):
 @pytest.fixture
 def shell(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    wire(monkeypatch)
     out, err = io.StringIO(), io.StringIO()
     interp = make_interp(stdout=out, stderr=err)
     interp.eval(f"seed 1; addNet xor 2 2 1; loadExamples {{{xor()}}}")

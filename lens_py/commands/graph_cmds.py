@@ -215,3 +215,92 @@ def _update_graphs(interp, args):
     for g in targets:
         g.update(s)
     return ""
+
+
+# -- the viewers -----------------------------------------------------------------------------
+
+VIEW_UNITS_USAGE = "viewUnits [-file <file>] [-set <example-set>]"
+VIEW_LINKS_USAGE = "viewLinks [-file <file>]"
+
+
+def _viewer_options(args, usage, allowed):
+    found = {}
+    i = 0
+    while i < len(args):
+        letter = args[i][1:2] if args[i].startswith("-") else ""
+        if letter not in allowed or i + 1 >= len(args):
+            raise TclError(f"usage: {usage}")
+        found[allowed[letter]] = args[i + 1]
+        i += 2
+    return found
+
+
+def _interactive(interp) -> bool:
+    return interp.var_exists("::tcl_interactive") and interp.get_global("tcl_interactive") == "1"
+
+
+def _batch_no_op(interp, name: str, opts):
+    """Lens's batch mode has no viewers and old scripts call them: there,
+    without -file, nothing is written or printed (the result says how)."""
+    if "file" not in opts and not _interactive(interp):
+        return f"{name} is not available in batch mode without -file"
+    return None
+
+
+def _show(interp, path: str) -> str:
+    """Open the page in the browser at the interactive prompt; else (and
+    always) say where it is."""
+    if _interactive(interp):
+        import webbrowser
+        try:
+            webbrowser.open("file://" + path)
+        except Exception:       # no browser here: the path is printed anyway
+            pass
+    interp.write(f"Wrote {path}\n")
+    return path
+
+
+def _current_net(interp, name):
+    net = session(interp).net
+    if net is None:
+        raise TclError(f"{name}: there is no current network")
+    return net
+
+
+@lens_command(TABLE, "viewUnits", VIEW_UNITS_USAGE, 0)
+def _view_units(interp, args):
+    from ..view import units
+    opts = _viewer_options(args, VIEW_UNITS_USAGE, {"f": "file", "s": "set"})
+    skip = _batch_no_op(interp, "viewUnits", opts)
+    if skip:
+        return skip
+    s = session(interp)
+    net = _current_net(interp, "viewUnits")
+    exset = None
+    if "set" in opts:
+        exset = s.sets.get(opts["set"])
+        if exset is None:
+            raise TclError(f'viewUnits: example set "{opts["set"]}" doesn\'t exist')
+    try:
+        path = units.write(s, net, exset, opts.get("file"))
+    except (LensFileError, OSError):
+        raise TclError(f'Couldn\'t write file "{opts.get("file")}"') from None
+    except ValueError as e:
+        raise TclError(str(e)) from None
+    return _show(interp, path)
+
+
+@lens_command(TABLE, "viewLinks", VIEW_LINKS_USAGE, 0)
+def _view_links(interp, args):
+    from ..view import links
+    opts = _viewer_options(args, VIEW_LINKS_USAGE, {"f": "file"})
+    skip = _batch_no_op(interp, "viewLinks", opts)
+    if skip:
+        return skip
+    net = _current_net(interp, "viewLinks")
+    try:
+        path = links.write(net, opts.get("file"))
+    except (LensFileError, OSError):
+        raise TclError(f'Couldn\'t write file "{opts.get("file")}"') from None
+    return _show(interp, path)
+

@@ -273,6 +273,7 @@ def run_example(session, net, exset, example, training: bool,
     _store_tick_zero(net)
     net.example_history_start = 0
     net.event_history[0] = -1
+    TR.graphs.after_tick(session, net)     # Lens's TICKS for the reset state
     if net.history_length:
         net.reset_history[F.history_index(net, 0)] = True
     hook("preEventProc")

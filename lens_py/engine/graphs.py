@@ -27,8 +27,13 @@ import numpy as np
 from .report import c_g
 
 # Lens's update signals (its UPDATE_SIGNAL type masks)
-from .types import (ON_CUSTOM, ON_EVENT, ON_EXAMPLE, ON_NEVER, ON_REPORT,  # noqa: F401
-                    ON_TICK, ON_TRAINING, ON_UPDATE)
+from .types import (ON_CUSTOM, ON_EVENT, ON_EXAMPLE, ON_NEVER, ON_REPORT, ON_TICK,
+                    ON_TRAINING, ON_UPDATE)
+
+# the signals by the plain names the Python API uses (`every="update"`)
+SIGNAL_NAMES = {"never": ON_NEVER, "tick": ON_TICK, "event": ON_EVENT,
+                "example": ON_EXAMPLE, "update": ON_UPDATE, "report": ON_REPORT,
+                "run": ON_TRAINING, "user": ON_CUSTOM}
 
 DEFAULT_COLUMNS = 100           # a new graph's `cols`
 DEFAULT_VALUES = 100            # a trace's first `maxVals`
@@ -303,6 +308,7 @@ class Graphs:
         self.report_error = _print_error
         self.listeners: list = []       # objects with .signal_mask and .signal(session, net, sig)
         self.recent_errors = deque(maxlen=64)   # the network error after each update
+        self.example_sent = False       # the running example's first EXAMPLES signal went
         self._space = None
         self.session = None             # set by graphs_of
 
@@ -370,10 +376,15 @@ def graphs_of(session) -> Graphs:
 
 
 # -- the signals the training loop sends -----------------------------------------------
+#
+# Lens calls updateDisplays(signal) at these moments; the engine calls the
+# function named after each.  Nothing is done when no graph or listener waits
+# for the signal, so the calls cost a few attribute reads.
 
-def update_displays(session, net, signal: int) -> None:
+def update_displays(session, net, signal: int, again: bool = False) -> None:
     """Lens's updateDisplays: every graph listening to `signal` updates, and
-    so does every Python listener (recordings)."""
+    so does every Python listener (recordings) -- except, for listeners, when
+    `again` marks Lens's second EXAMPLES signal for the same example."""
     if net is None:
         return                          # Lens sends nothing without a network
     owner = getattr(session, "graphs", None)
@@ -382,25 +393,80 @@ def update_displays(session, net, signal: int) -> None:
     for g in list(owner.slots):
         if g is not None and g.update_on & signal:
             g.update(session)
-    for x in list(owner.listeners):
-        if x.signal_mask & signal:
-            x.signal(session, net, signal)
+    if not again:
+        for x in list(owner.listeners):
+            if x.signal_mask & signal:
+                x.signal(session, net, signal)
+
+
+def after_tick(session, net) -> None:
+    """After each tick's postTickProc (and, for CONTINUOUS nets, once after
+    the example's initial tick 0 is stored): TICKS."""
+    update_displays(session, net, ON_TICK)
+
+
+def after_event(session, net) -> None:
+    """After each event's postEventProc: EVENTS."""
+    update_displays(session, net, ON_EVENT)
+
+
+def after_example(session, net, again: bool = False) -> None:
+    """EXAMPLES.  Lens sends it when an example has run (again=False) and once
+    more after postExampleProc and the output file in train and test batches
+    and in doExample (again=True); graphs count both, recordings the first."""
+    update_displays(session, net, ON_EXAMPLE, again)
+
+
+def example_begins(session) -> None:
+    """An example starts: its first EXAMPLES signal is still to be sent."""
+    owner = getattr(session, "graphs", None)
+    if owner is not None:
+        owner.example_sent = False
+
+
+def example_forward_done(session, net) -> None:
+    """The example's ticks are over: its first EXAMPLES signal, once (Lens
+    sends it before preExampleBackProc and the backward pass over the
+    example of CONTINUOUS and SRBPTT nets, else when the example ends)."""
+    owner = getattr(session, "graphs", None)
+    if owner is not None and not owner.example_sent:
+        owner.example_sent = True
+        after_example(session, net)
 
 
 def after_update(session, net) -> None:
-    """Call after each weight update of `train` (after postUpdateProc, before
-    totalUpdates counts it), where Lens sends WEIGHT_UPDATES."""
-    graphs_of(session).recent_errors.append(float(net.error))
+    """After each weight update of `train` (after postUpdateProc, before
+    totalUpdates counts it): WEIGHT_UPDATES.  Not sent by updateWeights."""
+    note_error(session, net)
     update_displays(session, net, ON_UPDATE)
 
 
+def note_error(session, net) -> None:
+    """Keep the network's error for the REPL's progress sparkline (after each
+    update run in Python, and after each compiled run of updates)."""
+    graphs_of(session).recent_errors.append(float(net.error))
+
+
 def after_report(session, net) -> None:
-    """Call right after a progress report line is printed, where Lens sends
-    PROGRESS_REPORTS (Lens prints no report, and sends nothing, below
-    verbosity 1)."""
+    """Right after a progress report line is printed: PROGRESS_REPORTS (Lens
+    prints no report, and sends nothing, below verbosity 1)."""
     if session.verbosity < 1:
         return
     update_displays(session, net, ON_REPORT)
+
+
+def after_run(session, net) -> None:
+    """At the end of `train` and of `test`: TRAINING_AND_TESTING."""
+    update_displays(session, net, ON_TRAINING)
+
+
+def listening(session, signal: int) -> bool:
+    """Whether anything waits for `signal` in this session: a compiled path
+    that runs through the signal's moments without Python must then give way
+    (TICKS, EVENTS, EXAMPLES: the per-example path; WEIGHT_UPDATES: no runs
+    of several updates in one call)."""
+    owner = getattr(session, "graphs", None)
+    return owner is not None and owner.listening(signal)
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -32,6 +32,16 @@ OWN_DEFAULTS = {"output_cost_scale": 1.0, "error_scale": 1.0, "dt_scale": 1.0,
 
 
 class Group(RealFields):
+    """A group of units (`net.group("hidden")`): `name`, `size`, `type` (Lens's
+    type mask, `types.py`), and its units' state as float arrays
+    [rows, units] whose last row (-1) holds the current values: `output`,
+    `input`, `target`, `external_input`, `output_deriv`, ... (the values of
+    `getObj hidden:0.output` are `output[-1, 0]`).  `output_history` and
+    `target_history` keep each tick of the current example when the
+    network's historyLength allows.  `incoming` lists the projections into
+    the group (each a `Projection`, weights [this group's units, sender's
+    units]); Lens's group fields (`learning_rate`, `error`, ...) are
+    attributes, NaN meaning "use the network's"."""
     REALS = frozenset(INHERITED) | frozenset(OWN_DEFAULTS)
 
     def __init__(self, net, name: str, size: int):

@@ -57,8 +57,33 @@ class NetworkError(Exception):
     """A structural request Lens would refuse (the message is Lens's)."""
 
 
+# what the compiled and vectorised paths keep on a network between runs
+# (rebuilt on demand; keyed by object ids, so never carried into a copy)
+_CACHES = ("_fast_plan", "_fast_plans", "_tick_plan", "_event_table", "_event_times_cache",
+           "_event_writes", "_example_cache", "_fast_update_plan", "_continuous_plan",
+           "_continuous_events")
+
+
 class Network(RealFields):
+    """A Lens network: `groups` in update order (group 0 is "bias"), each a
+    `Group` with its incoming `Projection`s; Lens's fields as attributes
+    (`learning_rate`, `momentum`, `error`, `total_updates`, ...; the Lens
+    names work through `lens.get("learningRate")`); `hooks`, a dict from
+    Lens's hook names ("postUpdateProc", "postExampleProc", ...) to a Tcl
+    script or a Python callable taking no arguments; the `training_set` and
+    `testing_set`.
+
+    `net.group("hidden")` finds a group.  A network can be pickled or
+    deep-copied: the copy keeps the weights, parameters, example sets, unit
+    state and random stream, and drops what ties it to its session (the
+    session itself, an open output file, compiled plans).  Give a restored
+    copy to a session with `Lens.adopt(net)` before training it."""
     REALS = frozenset(NET_REAL_DEFAULTS)
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in _CACHES}
+        state.update(session=None, example_writer=None, output_file_name="", shown_path=None)
+        return state
 
     def __init__(self, name: str, net_type: int = 0, intervals: int = 1, ticks: int = 1,
                  dtype=np.float32, rng=None, link_types=None):
@@ -812,8 +837,7 @@ class Network(RealFields):
         self.dt = d(self.dt)
         for obj in [self] + list(self.groups):
             reround(obj)
-        for cache in ("_fast_plan", "_tick_plan", "_event_table", "_event_times_cache",
-                      "_event_writes", "_example_cache", "_fast_update_plan"):
+        for cache in _CACHES:
             self.__dict__.pop(cache, None)
 
     def reset_derivs(self) -> None:

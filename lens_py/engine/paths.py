@@ -131,6 +131,28 @@ def _always(net, exset, training: bool):
     return None
 
 
+def _displays_why_not(net, path):
+    """Graphs and recordings (graphs.py) read the network after each tick,
+    event or example they follow: only paths with Python there can serve them."""
+    from . import graphs
+    session = getattr(net, "session", None)
+    if path in (COMPILED_BATCH, NUMPY_BATCH, COMPILED_EXAMPLES, COMPILED_CONTINUOUS) or (
+            path is COMPILED_TICKS and net.type & T.CONTINUOUS):
+        follows = T.ON_TICK | T.ON_EVENT | T.ON_EXAMPLE
+    elif path is COMPILED_BETWEEN_HOOKS:
+        follows = T.ON_TICK | T.ON_EVENT
+    else:
+        return None
+    if graphs.listening(session, follows):
+        return "a graph or recording follows each " + (
+            "example" if follows & T.ON_EXAMPLE else "tick")
+    return None
+
+
+def _why_not(path, net, exset, training: bool):
+    return path.why_not(net, exset, training) or _displays_why_not(net, path)
+
+
 COMPILED_BATCH = Path("compiled batch", COMPILED, _compiled_batch_why_not, batch=True,
                       doc="a batch of one-tick examples side by side, compiled")
 NUMPY_BATCH = Path("NumPy batch", NUMPY, _numpy_batch_why_not, batch=True,
@@ -176,7 +198,7 @@ def explain(net, exset, training: bool, table=TABLE) -> list:
     the network's setting allows."""
     out = []
     for path in _candidates(net, table):
-        reason = path.why_not(net, exset, training)
+        reason = _why_not(path, net, exset, training)
         out.append((path, reason))
         if reason is None:
             break
@@ -199,7 +221,7 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
     for path in _candidates(net, table):
-        if path.why_not(net, exset, training) is None:
+        if _why_not(path, net, exset, training) is None:
             return path
     if getattr(net, "execution_path", "auto") == "compiled":
         reasons = "; ".join(f"{p.name}: {r}" for p, r in explain(net, exset, training, table))

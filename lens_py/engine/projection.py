@@ -36,6 +36,17 @@ class WeightArray:
 
 
 class Projection:
+    """All links from `sender` into `receiver` (both `Group`s).
+
+    `weight` is a NumPy array [receiver units, sender units]: weight[r, s] is
+    the link from sender unit s into receiver unit r.  It can be read, edited
+    in place (`proj.weight[0, 1] = 0.5`) or assigned (`proj.weight = w`, any
+    array of that shape; the values are copied into the network's own array,
+    so the compiled paths see them).  A sparse projection keeps only its
+    links (`link_mask()`); assigning leaves its non-links at 0.  Projections
+    made with `connectGroups -s` (shared weights) share one array.
+    `deriv`, `last_delta` and `last_value` have the same layout."""
+
     def __init__(self, sender, receiver, link_type: str, kind: int, dtype):
         self.sender = sender
         self.receiver = receiver
@@ -52,6 +63,17 @@ class Projection:
     @property
     def weight(self):
         return self.arrays.weight
+
+    @weight.setter
+    def weight(self, values) -> None:
+        target = self.arrays.weight
+        values = np.asarray(values)
+        if values.shape != target.shape:
+            raise ValueError(f"{self!r}: weight must be [receiver, sender] = "
+                             f"{list(target.shape)}, not {list(values.shape)}")
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{self!r}: weights must be finite numbers")
+        target[...] = values if self.mask is None else np.where(self.mask, values, 0)
 
     @property
     def deriv(self):

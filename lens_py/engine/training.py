@@ -24,6 +24,7 @@ from .compiled import continuous as fastcontinuous
 from .compiled import example as fastexample
 from .compiled import batch as fastpath
 from . import forward as F
+from . import graphs
 from . import noise
 from . import types as T
 from .events import (_cached_event_writes, _event_time, _event_times,  # noqa: F401
@@ -55,8 +56,27 @@ def run_hook(session, net, name: str) -> None:
         session.script(hook, name)
 
 
+# Lens updates its displays (graphs, recordings) right after these hooks
+_SIGNAL_AFTER_HOOK = {"postTickProc": graphs.ON_TICK, "postEventProc": graphs.ON_EVENT}
+
+
 def _hooks_for(session, net):
-    return lambda name: run_hook(session, net, name)
+    def hook(name):
+        if name == "preExampleBackProc":
+            graphs.example_forward_done(session, net)
+        run_hook(session, net, name)
+        signal = _SIGNAL_AFTER_HOOK.get(name)
+        if signal:
+            graphs.update_displays(session, net, signal)
+    return hook
+
+
+def _example_written(session, net, ex) -> None:
+    """After postExampleProc: the output file's record, then Lens's second
+    EXAMPLES signal (train and test batches, doExample)."""
+    if net.example_writer is not None:
+        net.example_writer(net, ex)
+    graphs.after_example(session, net, again=True)
 
 
 # -- the per-example path --------------------------------------------------------------
@@ -70,7 +90,16 @@ def run_example(session, net, exset, example, training: bool,
     """standardNetRunExample: returns whether every event met the criteria.
     `compiled`: the path (paths.COMPILED_TICKS) lets ticks, or a continuous
     example, run compiled where their kernels still cover the network after
-    the scripts run so far (the same numbers)."""
+    the scripts run so far (the same numbers).  Ends with Lens's EXAMPLES
+    signal (ticks and events send theirs after their hooks)."""
+    graphs.example_begins(session)
+    correct = _run_example(session, net, exset, example, training, example_back, compiled)
+    graphs.example_forward_done(session, net)
+    return correct
+
+
+def _run_example(session, net, exset, example, training: bool, example_back: bool,
+                 compiled: bool) -> bool:
     if net.type & T.BOLTZMANN:
         return boltzmann.run_example(session, net, exset, example, training, example_back)
     if net.type & T.CONTINUOUS:
@@ -257,8 +286,7 @@ def _train_examples(session, net, exset, n: int, path) -> bool:
         hook("postExampleProc")
         if not ok:
             all_correct = False
-        if net.example_writer is not None:
-            net.example_writer(net, ex)
+        _example_written(session, net, ex)
     return all_correct
 
 
@@ -282,9 +310,9 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
         ok = run_example(session, net, exset, ex, training)
     else:
         ok = bool(done[1][0])
+        graphs.after_example(session, net)
     hook("postExampleProc")
-    if net.example_writer is not None:
-        net.example_writer(net, ex)
+    _example_written(session, net, ex)
     return ok
 
 
@@ -352,13 +380,15 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
     while not done:
         path = paths.choose(net, net.training_set, True)
         burst = None
-        if path is paths.COMPILED_BATCH:
+        if path is paths.COMPILED_BATCH and not graphs.listening(session, graphs.ON_UPDATE):
             # runs of updates with no Python between them go in one call
+            # (not while a graph or recording follows each update)
             announce(session, net, net.training_set, True, path)
             burst = fastpath.train_updates(session, net, alg, run, i, batches_at_crit)
         if burst is not None and (burst[0] or burst[2] or burst[3]):
             count, batches_at_crit, halted, pending = burst
             net.total_updates += count
+            graphs.note_error(session, net)
             i += count
             if halted:
                 break
@@ -386,16 +416,19 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         hook("postEpochProc")
         paths.update_weights(net, alg, will_report, run.next())
         hook("postUpdateProc")
+        graphs.after_update(session, net)
         net.total_updates += 1
         if will_report:
             used, left = clock.times(_now_ms(), i, last_report, net.num_updates)
             session.print(report_line(net, used, left))
+            graphs.after_report(session, net)
             last_report = i
         if alg != net.algorithm:
             alg = net.algorithm
             session.print(f"Changing algorithm to {T.ALGORITHM_LONG_NAMES[alg]}...\n")
         i += 1
     elapsed = _now_ms() - start
+    graphs.after_run(session, net)
     text = f"Performed {i - 1} updates\n"
     if not done:
         text += "Training halted prematurely\n"
@@ -491,14 +524,14 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
                 hook("preExampleProc")
                 ok = run_example(session, net, exset, ex, False, compiled=compiled)
                 hook("postExampleProc")
-                if net.example_writer is not None:
-                    net.example_writer(net, ex)
+                _example_written(session, net, ex)
             total_ticks += net.ticks_on_example
             if ok:
                 reached += 1
             i += 1
     except KeyboardInterrupt:
         halted = True
+    graphs.after_run(session, net)
     text, values = test_report(net, i, total_ticks, reached)
     if halted or i != n:
         raise TrainingHalted(f"Testing halted prematurely after {i} examples\n")
@@ -543,6 +576,5 @@ def do_example(session, net, index=None, exset=None, mode=None) -> str:
     run_example(session, net, exset, ex, training, example_back=False,
                 compiled=path.kind == paths.COMPILED)
     run_hook(session, net, "postExampleProc")
-    if net.example_writer is not None:
-        net.example_writer(net, ex)
+    _example_written(session, net, ex)
     return ""

@@ -284,6 +284,10 @@ class Example:
 class ExampleSet:
     """A named list of examples plus Lens's set header and selection state."""
 
+    def __getstate__(self):
+        # a copy (pickle, deepcopy of a network) leaves the session behind
+        return dict(self.__dict__, session=None)
+
     def __init__(self, name: str, session=None):
         self.name = name
         self.session = session
