@@ -2,6 +2,7 @@
 neither the engine, numba nor numpy; the Lens commands load on first call."""
 import importlib
 import json
+import os
 import subprocess
 import sys
 
@@ -13,8 +14,10 @@ def imported_after(*cli_args):
             "try:\n    runpy.run_module('lens_py', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
             "sys.stderr.write(json.dumps(sorted(sys.modules)))\n")
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-c", code, json.dumps(list(cli_args))],
-                         capture_output=True, text=True, timeout=120, check=True)
+                         capture_output=True, text=True, timeout=120, check=True, cwd=repo,
+                         env=dict(os.environ, PYTHONPATH=repo))
     return out.stdout, set(json.loads(out.stderr.strip().splitlines()[-1]))
 
 

@@ -27,6 +27,7 @@ from typing import Callable, Optional
 from . import types as T
 from . import vectorised
 from .compiled import batch as compiled_batch
+from .compiled import cache as kernelcache
 from .compiled import continuous as compiled_continuous
 from .compiled import example as compiled_example
 from .compiled import exampleloop
@@ -180,6 +181,7 @@ def _wait_for_kernels(net) -> None:
 
 def choose(net, exset, training: bool, table=TABLE) -> Path:
     """The path that runs the next batch (or test, or example)."""
+    kernelcache.numpy_notice(compiled_batch.HAVE_NUMBA)
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
     for path in _candidates(net, table):

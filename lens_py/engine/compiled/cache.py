@@ -202,6 +202,24 @@ def compiler_running() -> bool:
 
 
 _STARTED = False
+_SAID = set()
+
+
+def say_once(key: str, text: str) -> None:
+    """One line on stderr, once per process (never on stdout: a script's
+    printed numbers stay Lens's)."""
+    if key not in _SAID:
+        _SAID.add(key)
+        sys.stderr.write(f"lens_py: {text}\n")
+        sys.stderr.flush()
+
+
+def numpy_notice(have_numba: bool) -> None:
+    """Called where a path is chosen: without numba, say once that the NumPy
+    path runs (the same numbers, slower)."""
+    if not have_numba:
+        say_once("no numba", "numba is not installed, so the NumPy path runs (the same "
+                             "numbers, slower); `pip install numba` for compiled kernels")
 
 
 def start_compiler() -> None:
@@ -211,10 +229,15 @@ def start_compiler() -> None:
     if _STARTED or compiler_running():
         return
     _STARTED = True
+    say_once("compiler", "compiling the kernels in the background, once for this install "
+                         "(minutes on a small machine); the NumPy path runs meanwhile, with "
+                         "the same numbers")
     env = dict(os.environ)
     env[CHILD_ENV] = "1"
     try:
+        # below the user's own run in the scheduler's eyes (it shares the cores)
         subprocess.Popen([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env,
+                         preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
