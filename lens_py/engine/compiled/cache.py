@@ -38,6 +38,9 @@ def _host_cpu() -> str:
         return ""
 
 
+REGISTERED = []        # every Kernels made, in the order their modules were imported
+
+
 class Kernels:
     """The compiled kernels of one module.  `warm()` calls each kernel once
     (compiling or loading it); it must not raise (it disables the module's
@@ -57,6 +60,7 @@ class Kernels:
         self.lock = threading.Lock()
         self.spawned = 0.0          # when this process asked for a compiler
         self.next_look = 0.0
+        REGISTERED.append(self)
 
     # -- files ---------------------------------------------------------------------------
     def cache_dir(self) -> str:
@@ -266,21 +270,35 @@ def _take_lock() -> str | None:
     return None
 
 
+def _kernel_modules():
+    """Every module of the compiled package that registered kernels (importing
+    them registers them: a module's `KERNELS = Kernels(...)` line is all it
+    takes), with the module itself."""
+    import importlib
+    import pkgutil
+    package = __name__.rsplit(".", 1)[0]
+    folder = os.path.dirname(os.path.abspath(__file__))
+    for info in pkgutil.iter_modules([folder]):
+        if info.name != "cache":
+            importlib.import_module(f"{package}.{info.name}")
+    return [(k, sys.modules[k.warm.__module__]) for k in REGISTERED]
+
+
 def main() -> int:
-    """The compiler process: load or compile every kernel module, marking
-    each as cached as soon as it is."""
+    """The compiler process: load or compile every registered kernel module,
+    marking each as cached as soon as it is."""
     os.environ[CHILD_ENV] = "1"
     lock = _take_lock()         # before importing: importing starts compiling
     if lock is None:
         return 0
     try:
-        from . import batch as fastpath, continuous as fastcontinuous, example as fastexample
-        modules = [m for m in (fastexample, fastcontinuous, fastpath) if m.HAVE_NUMBA]
-        for m in modules:
-            if not m.KERNELS.cached():
-                m.KERNELS.forget_stale_cache()
-            m.KERNELS.ready(wait=True)
-            m.KERNELS.mark_cached(ok=m.ENABLED)
+        for kernels, module in _kernel_modules():
+            if not module.HAVE_NUMBA:
+                continue
+            if not kernels.cached():
+                kernels.forget_stale_cache()
+            kernels.ready(wait=True)
+            kernels.mark_cached(ok=module.ENABLED)
     finally:
         os.remove(lock)
     return 0
