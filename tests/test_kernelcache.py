@@ -100,9 +100,14 @@ def test_the_compiler_process_marks_the_real_kernels():
     # run it for real: the kernels are in numba's cache after the other tests,
     # so it loads them and (re)writes the markers
     from lens_py.engine.compiled import batch as fastpath, example as fastexample
+    from lens_py.engine.compiled import continuous as fastcontinuous
     assert fastpath.ready(wait=True) and fastexample.wait_ready()
+    assert fastcontinuous.wait_ready()
     wait_for_compilers()
-    for m in (fastpath, fastexample):
+    # every registered module, found by the compiler without a list
+    assert {k.name for k in kernelcache.REGISTERED} >= {"fastpath", "fastexample",
+                                                       "fastcontinuous"}
+    for m in (fastpath, fastexample, fastcontinuous):
         if os.path.exists(m.KERNELS.marker()):
             os.remove(m.KERNELS.marker())
     env = dict(os.environ)
@@ -111,6 +116,7 @@ def test_the_compiler_process_marks_the_real_kernels():
                    timeout=900)
     wait_for_compilers()        # if one started between our wait and our run, it marks them
     assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
+    assert fastcontinuous.KERNELS.cached()
     assert not os.path.exists(kernelcache.lock_path())
 
 

@@ -276,7 +276,7 @@ def _kernel_modules():
     takes), with the module itself."""
     import importlib
     import pkgutil
-    package = __name__.rsplit(".", 1)[0]
+    package = "lens_py.engine.compiled"
     folder = os.path.dirname(os.path.abspath(__file__))
     for info in pkgutil.iter_modules([folder]):
         if info.name != "cache":
@@ -305,4 +305,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run as a script this file is a second copy of the module: the kernel
+    # modules register in the package's own one
+    from lens_py.engine.compiled.cache import main as package_main
+    sys.exit(package_main())
