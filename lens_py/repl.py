@@ -10,6 +10,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 
+from .assemble import load_lens_commands
 from .shell.errors import TclError, TclExit
 from .shell.parser import is_complete
 from .shell.toplevel import eval_toplevel
@@ -30,6 +31,7 @@ class ShellCompleter(Completer):
         self.interp = interp
 
     def get_completions(self, document, complete_event):
+        load_lens_commands(self.interp)     # object paths, real usage lines
         text = document.text_before_cursor
         m = re.search(r"\$\{?([\w:]*)$", text)
         if m:
@@ -56,6 +58,7 @@ class ShellCompleter(Completer):
 
 def current_usage(interp, text: str) -> str:
     """The usage line of the command being typed (for the bottom bar)."""
+    load_lens_commands(interp)      # the real commands' usage, not placeholders'
     line = re.split(r"[\n;\[]", text)[-1].strip()
     if not line:
         return ""

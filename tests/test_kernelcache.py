@@ -85,24 +85,75 @@ def test_one_compiler_holds_the_lock(tmp_path, monkeypatch):
     assert lock.read_text() == str(os.getpid())
 
 
+def wait_for_compilers(seconds=900):
+    """A compiler another process started (any earlier test, or a run on this
+    install) holds the one lock until it is done: a second one would exit at
+    once, marking nothing.  A full compile takes minutes on a busy machine."""
+    import time
+    deadline = time.monotonic() + seconds
+    while kernelcache.compiler_running() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not kernelcache.compiler_running(), "a kernel compiler is still running"
+
+
 def test_the_compiler_process_marks_the_real_kernels():
     # run it for real: the kernels are in numba's cache after the other tests,
-    # so it loads them and (re)writes both markers
-    import time
+    # so it loads them and (re)writes the markers
     from lens_py.engine.compiled import batch as fastpath, example as fastexample
+    from lens_py.engine.compiled import continuous as fastcontinuous
     assert fastpath.ready(wait=True) and fastexample.wait_ready()
-    deadline = time.monotonic() + 120       # the compiler this process started may
-    while kernelcache.compiler_running() and time.monotonic() < deadline:    # be finishing
-        time.sleep(0.2)
-    for m in (fastpath, fastexample):
+    assert fastcontinuous.wait_ready()
+    wait_for_compilers()
+    # every registered module, found by the compiler without a list
+    assert {k.name for k in kernelcache.REGISTERED} >= {"fastpath", "fastexample",
+                                                       "fastcontinuous"}
+    for m in (fastpath, fastexample, fastcontinuous):
         if os.path.exists(m.KERNELS.marker()):
             os.remove(m.KERNELS.marker())
     env = dict(os.environ)
     env.pop(kernelcache.CHILD_ENV, None)
     subprocess.run([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env, check=True,
-                   timeout=600)
+                   timeout=900)
+    wait_for_compilers()        # if one started between our wait and our run, it marks them
     assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
+    assert fastcontinuous.KERNELS.cached()
     assert not os.path.exists(kernelcache.lock_path())
+
+
+def test_without_numba_the_numpy_path_says_so_once(capsys):
+    kernelcache._SAID.discard("no numba")
+    kernelcache.numpy_notice(True)
+    assert capsys.readouterr().err == ""
+    kernelcache.numpy_notice(False)
+    kernelcache.numpy_notice(False)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "numba is not installed" in err and "NumPy path" in err
+
+
+def test_a_run_without_numba_gives_the_same_numbers_and_one_notice(tmp_path):
+    script = tmp_path / "t.in"
+    script.write_text("seed 3\naddNet n 3 4 2\n"
+                      "loadExamples x.ex\nsetObj learningRate 0.3\n"
+                      "train 30\ntest\nputs [getObj output.unit(1).output]\n")
+    (tmp_path / "x.ex").write_text("".join(
+        f"name: e{i}\nI: {i % 2} {(i // 2) % 2} 1\nT: {i % 2} {1 - i % 2};\n"
+        for i in range(4)))
+    block = ("import sys; sys.modules['numba'] = None; import runpy; "
+             "sys.argv = ['lens-py', 't.in']; runpy.run_module('lens_py', run_name='__main__')")
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=repo)     # this checkout's lens_py, from tmp_path
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300, env=env)
+            for code in (block, block.replace("sys.modules['numba'] = None; ", ""))]
+    import re
+    without, with_numba = runs
+
+    def numbers(out):      # the time columns of the training report aside
+        return re.sub(r"\s+\d+s\s+\d+s$", "", out, flags=re.M)
+    assert numbers(without.stdout) == numbers(with_numba.stdout)
+    assert "Error:" not in without.stdout + without.stderr
+    assert without.stderr.count("numba is not installed") == 1
+    assert "numba is not installed" not in with_numba.stderr
 
 
 def test_a_failed_compilation_is_not_retried_by_every_run(tmp_path, no_compiler):

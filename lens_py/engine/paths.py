@@ -27,6 +27,7 @@ from typing import Callable, Optional
 from . import types as T
 from . import vectorised
 from .compiled import batch as compiled_batch
+from .compiled import cache as kernelcache
 from .compiled import continuous as compiled_continuous
 from .compiled import example as compiled_example
 from .compiled import exampleloop
@@ -218,6 +219,7 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
     gets a new serial number: a compiled path may check the network once per
     choice, since nothing but its own loop runs until the next one."""
     net.choice_serial = getattr(net, "choice_serial", 0) + 1
+    kernelcache.numpy_notice(compiled_batch.HAVE_NUMBA)
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
     for path in _candidates(net, table):

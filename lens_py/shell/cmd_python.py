@@ -6,8 +6,6 @@ import contextlib
 import io
 import textwrap
 
-import numpy as np
-
 from .errors import TclError
 from .registry import CommandTable
 
@@ -37,6 +35,7 @@ def namespace(interp) -> dict:
                 return interp.eval(command)
             except TclError as e:
                 raise LensError(e.message) from None
+        import numpy as np      # here, not at start-up: most scripts never run `python`
         ns = {"np": np, "lens": lens, "LensError": LensError, "__name__": "__lens__"}
         interp.ext["python_ns"] = ns
     session = interp.ext.get("lens")

@@ -38,6 +38,9 @@ def _host_cpu() -> str:
         return ""
 
 
+REGISTERED = []        # every Kernels made, in the order their modules were imported
+
+
 class Kernels:
     """The compiled kernels of one module.  `warm()` calls each kernel once
     (compiling or loading it); it must not raise (it disables the module's
@@ -57,6 +60,7 @@ class Kernels:
         self.lock = threading.Lock()
         self.spawned = 0.0          # when this process asked for a compiler
         self.next_look = 0.0
+        REGISTERED.append(self)
 
     # -- files ---------------------------------------------------------------------------
     def cache_dir(self) -> str:
@@ -202,6 +206,24 @@ def compiler_running() -> bool:
 
 
 _STARTED = False
+_SAID = set()
+
+
+def say_once(key: str, text: str) -> None:
+    """One line on stderr, once per process (never on stdout: a script's
+    printed numbers stay Lens's)."""
+    if key not in _SAID:
+        _SAID.add(key)
+        sys.stderr.write(f"lens_py: {text}\n")
+        sys.stderr.flush()
+
+
+def numpy_notice(have_numba: bool) -> None:
+    """Called where a path is chosen: without numba, say once that the NumPy
+    path runs (the same numbers, slower)."""
+    if not have_numba:
+        say_once("no numba", "numba is not installed, so the NumPy path runs (the same "
+                             "numbers, slower); `pip install numba` for compiled kernels")
 
 
 def start_compiler() -> None:
@@ -211,10 +233,15 @@ def start_compiler() -> None:
     if _STARTED or compiler_running():
         return
     _STARTED = True
+    say_once("compiler", "compiling the kernels in the background, once for this install "
+                         "(minutes on a small machine); the NumPy path runs meanwhile, with "
+                         "the same numbers")
     env = dict(os.environ)
     env[CHILD_ENV] = "1"
     try:
+        # below the user's own run in the scheduler's eyes (it shares the cores)
         subprocess.Popen([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env,
+                         preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
@@ -243,25 +270,42 @@ def _take_lock() -> str | None:
     return None
 
 
+def _kernel_modules():
+    """Every module of the compiled package that registered kernels (importing
+    them registers them: a module's `KERNELS = Kernels(...)` line is all it
+    takes), with the module itself."""
+    import importlib
+    import pkgutil
+    package = "lens_py.engine.compiled"
+    folder = os.path.dirname(os.path.abspath(__file__))
+    for info in pkgutil.iter_modules([folder]):
+        if info.name != "cache":
+            importlib.import_module(f"{package}.{info.name}")
+    return [(k, sys.modules[k.warm.__module__]) for k in REGISTERED]
+
+
 def main() -> int:
-    """The compiler process: load or compile every kernel module, marking
-    each as cached as soon as it is."""
+    """The compiler process: load or compile every registered kernel module,
+    marking each as cached as soon as it is."""
     os.environ[CHILD_ENV] = "1"
     lock = _take_lock()         # before importing: importing starts compiling
     if lock is None:
         return 0
     try:
-        from . import batch as fastpath, continuous as fastcontinuous, example as fastexample
-        modules = [m for m in (fastexample, fastcontinuous, fastpath) if m.HAVE_NUMBA]
-        for m in modules:
-            if not m.KERNELS.cached():
-                m.KERNELS.forget_stale_cache()
-            m.KERNELS.ready(wait=True)
-            m.KERNELS.mark_cached(ok=m.ENABLED)
+        for kernels, module in _kernel_modules():
+            if not module.HAVE_NUMBA:
+                continue
+            if not kernels.cached():
+                kernels.forget_stale_cache()
+            kernels.ready(wait=True)
+            kernels.mark_cached(ok=module.ENABLED)
     finally:
         os.remove(lock)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run as a script this file is a second copy of the module: the kernel
+    # modules register in the package's own one
+    from lens_py.engine.compiled.cache import main as package_main
+    sys.exit(package_main())
