@@ -34,7 +34,10 @@ def report_error(interp, e: TclError, where_prefix: str = "") -> None:
         text = f"Error: {where_prefix}{e.message}"
     info = e.error_info
     detail = info[len(e.message):] if info.startswith(e.message) else ""
-    interp.write(text + detail + "\n", "stderr")
+    try:
+        interp.write(text + detail + "\n", "stderr")
+    except TclError:
+        pass            # stderr itself cannot be written (a full disk): nowhere to say it
 
 
 def run_stream(interp, stream, report_incomplete: bool = True) -> int:

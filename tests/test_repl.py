@@ -142,5 +142,5 @@ def test_internal_python_error_is_reported_and_session_goes_on(interp, tmp_path)
     interp.register(Command("broken", broken, "broken"))
     drive(interp, "broken\rputs alive\r\x04", tmp_path / "h")
     assert interp.out.getvalue() == "alive\n"
-    assert interp.err.getvalue() == "Error: internal error: ZeroDivisionError: oops\n"
+    assert interp.err.getvalue() == "Error: broken: internal error: ZeroDivisionError: oops\n"
     assert interp.frame is interp.global_frame

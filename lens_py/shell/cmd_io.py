@@ -8,19 +8,12 @@ import subprocess
 import time
 
 from . import numbers
-from .errors import TclError
+from .errors import TclError, channel_error as _channel_error, posix_error_code
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
 
 TABLE = CommandTable("io")
 cmd = TABLE.command
-
-
-def posix_error_code(e: OSError) -> str:
-    """Tcl's errorCode for a system error: POSIX ENOENT {no such file or directory}."""
-    import errno
-    name = errno.errorcode.get(e.errno or 0, "EUNKNOWN")
-    return f"POSIX {name} {{{(e.strerror or '').lower()}}}"
 
 
 class FileChannel:
@@ -94,12 +87,6 @@ class FileChannel:
                 raise TclError(err.rstrip("\n") if err else "child process exited abnormally")
         if failure is not None:
             raise failure
-
-
-def _channel_error(prefix: str, e: OSError) -> TclError:
-    """Tcl's wording for a failed channel operation: `error writing "file3":
-    no space left on device`, with the POSIX errorCode."""
-    return TclError(prefix + (e.strerror or str(e)).lower(), posix_error_code(e))
 
 
 def _new_channel_name(interp) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import textwrap
 
+from . import boundary
 from .errors import TclError
 from .registry import CommandTable
 
@@ -55,23 +56,21 @@ def run_python(interp, code: str) -> str:
     value_node = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         value_node = ast.Expression(tree.body.pop().value)
+    boundary.watch_ctrl_c()
     with contextlib.redirect_stdout(_ChannelWriter(interp)):
         try:
-            exec(compile(tree, "<python>", "exec"), ns)
+            exec(compile(tree, boundary.PYTHON_CODE, "exec"), ns)
             if value_node is not None:
-                value = eval(compile(value_node, "<python>", "eval"), ns)
+                value = eval(compile(value_node, boundary.PYTHON_CODE, "eval"), ns)
                 return "" if value is None else str(value)
             return ""
-        except TclError:
-            raise
-        except KeyboardInterrupt:
-            raise
-        except SystemExit as e:
-            from .errors import TclExit
-            raise TclExit(e.code if isinstance(e.code, int) else 0) from None
-        except BaseException as e:  # any Python error becomes a shell error
-            msg = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
-            raise TclError(msg) from None
+        except BaseException as e:
+            # Tcl's own signals (an `exit` through lens(), an error) and a real
+            # Ctrl-C go on; anything else Python raised -- sys.exit() and a
+            # KeyboardInterrupt it raised itself too -- is a Tcl error.
+            if boundary.must_pass(e):
+                raise
+            raise TclError(boundary.describe(e), "PYTHON") from None
 
 
 @TABLE.command("python", "python code", 1, 1,

@@ -67,3 +67,16 @@ class TclExit(Exception):
 
 def wrong_args(usage: str) -> TclError:
     return TclError(f'wrong # args: should be "{usage}"', "TCL WRONGARGS")
+
+
+def posix_error_code(e: OSError) -> str:
+    """Tcl's errorCode for a system error: POSIX ENOENT {no such file or directory}."""
+    import errno
+    name = errno.errorcode.get(e.errno or 0, "EUNKNOWN")
+    return f"POSIX {name} {{{(e.strerror or '').lower()}}}"
+
+
+def channel_error(prefix: str, e: OSError) -> TclError:
+    """Tcl's wording for a failed channel operation: `error writing "file3":
+    no space left on device`, with the POSIX errorCode."""
+    return TclError(prefix + (e.strerror or str(e)).lower(), posix_error_code(e))

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-from . import parser
-from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
+from . import boundary, parser
+from .errors import (TclBreak, TclContinue, TclError, TclExit, TclReturn, channel_error,
+                     wrong_args)
 from .parser import CmdSub, VarRef
 from .registry import Command
 from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver
@@ -104,13 +105,27 @@ class StreamChannel:
         self._eof = False
 
     def write(self, text: str) -> None:
-        self.stream.write(text)
+        try:
+            self.stream.write(text)
+        except OSError as e:
+            raise self._failed("writing", e) from None
 
     def flush(self) -> None:
         try:
             self.stream.flush()
         except (AttributeError, ValueError):
             pass
+        except OSError as e:
+            raise self._failed("flushing", e) from None
+
+    def _failed(self, doing: str, e: OSError) -> Exception:
+        """A write error as Tcl words it; the process's own output piped into
+        a reader that has gone (`lens-py x.in | head`) ends lens_py quietly,
+        as SIGPIPE ends tclsh and Lens."""
+        if isinstance(e, BrokenPipeError) and self.stream in (sys.stdout, sys.stderr):
+            _silence(self.stream)
+            return TclExit(141)
+        return channel_error(f'error {doing} "{self.name}": ', e)
 
     def readline(self) -> str:
         line = self.stream.readline()
@@ -138,6 +153,18 @@ def split_var_name(name: str):
         if i > 0:
             return name[:i], name[i + 1:-1]
     return name, None
+
+
+def _silence(stream) -> None:
+    """Point a dead output's descriptor at /dev/null, so that flushing it again
+    (at exit too) finds nowhere to fail."""
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 class Interp:
@@ -468,7 +495,13 @@ class Interp:
             n = len(args)
             if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
                 raise wrong_args(cmd.usage)
-            result = cmd.func(self, args)
+            try:
+                result = cmd.func(self, args)
+            except BaseException as e:
+                # The one boundary: any other Python exception is a Tcl error.
+                if boundary.must_pass(e):
+                    raise
+                raise boundary.as_tcl_error(e, name) from None
             return "" if result is None else result
         proc = self.procs.get(name)
         if proc is not None:
@@ -597,7 +630,8 @@ class Interp:
     def source(self, path: str) -> str:
         """Run a script file in its own folder, at the current level."""
         try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            # utf-8-sig: a byte-order mark some editors put first is not text.
+            with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:
                 text = f.read()
         except OSError as e:
             raise TclError(f'couldn\'t read file "{path}": {e.strerror.lower()}') from None
