@@ -102,7 +102,9 @@ def _signal(interp, args):
     if code <= 0:
         raise TclError(f"signal: unrecognized code: {args[0]}")
     if code == signals.SIGINT:
-        raise KeyboardInterrupt
+        # delivered for real, so it stops what runs as a Ctrl-C does
+        signals.raise_signal(signals.SIGINT)
+        return ""
     if code in (signals.SIGUSR1, signals.SIGUSR2):
         return run_signal_proc(interp, code)
     os.kill(os.getpid(), code)
