@@ -52,7 +52,9 @@ def test_appendix_a1_through_the_command_line(tmp_path, exfile):
     p = subprocess.run([sys.executable, "-m", "lens_py", str(SCRIPT), str(exfile), str(wt)],
                        capture_output=True, text=True, timeout=60, cwd=tmp_path,
                        env={**os.environ, "LENS_PY_RC": os.devnull})
-    assert p.stderr == ""
+    # (a fresh install may say once that its kernels are compiling)
+    assert [line for line in p.stderr.splitlines()
+            if not line.startswith("lens_py: compiling the kernels")] == []
     assert p.returncode == 0
     assert p.stdout == EXPECTED
     lines = wt.read_text().splitlines()

@@ -21,6 +21,14 @@ from lens_py.api import LensCommandError
 from lens_py.view import colors
 from tests.lens_examples import xor
 
+try:
+    import matplotlib  # noqa: F401   (the plots extra)
+    HAVE_MATPLOTLIB = True
+except ImportError:
+    HAVE_MATPLOTLIB = False
+needs_matplotlib = pytest.mark.skipif(not HAVE_MATPLOTLIB,
+                                      reason="pictures need matplotlib (the plots extra)")
+
 FAKE_DOM = Path(__file__).parent / "scripts" / "fake_dom.js"
 
 
@@ -46,6 +54,7 @@ def _run_page(path, step=None) -> dict:
     return json.loads(done.stdout)
 
 
+@needs_matplotlib
 def test_export_graph_draws_pictures_by_suffix(lens, tmp_path):
     lens("set g [graphObject error]; train 30 -report 5")
     for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
@@ -68,6 +77,7 @@ def test_a_clear_message_without_matplotlib(lens, monkeypatch):
         lens("exportGraph $g c.png")
 
 
+@needs_matplotlib
 def test_learning_curve_draws_the_recorded_values(lens):
     rec = lens.record("error", "output:0.output", every="update")
     lens.train(25, report=0)
@@ -84,6 +94,7 @@ def test_learning_curve_draws_the_recorded_values(lens):
     fig.savefig(io.BytesIO(), format="png")
 
 
+@needs_matplotlib
 def test_unit_and_weight_plots_show_the_arrays(lens):
     out = lens.outputs("hidden")
     image = plots.unit_activations(out).axes[0].images[0].get_array()
