@@ -73,6 +73,22 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
     return register
 
 
+def refuse_during_tasks(table: CommandTable, names) -> None:
+    """These commands of `table` change the structure a train or test walks
+    over: refused while one runs (from its hooks), as Lens's unsafeToRun."""
+    for name in names:
+        cmd = table.commands[name]
+
+        def guarded(interp, args, inner=cmd.func, name=name):
+            if not (args and args[0] == "-h"):
+                try:
+                    session(interp).refuse_during_tasks(name)
+                except NetworkError as e:
+                    raise TclError(str(e)) from None
+            return inner(interp, args)
+        cmd.func = guarded
+
+
 # -- Lens's argument conventions ---------------------------------------------------
 
 def is_option(word: str) -> bool:

@@ -8,7 +8,7 @@ from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
 from .channels import file_target
-from .common import (NoCurrentNetwork, atof, atoi, flag_options, is_option, lens_command, need_value, option_letter, quoted_names,
+from .common import (refuse_during_tasks, NoCurrentNetwork, atof, atoi, flag_options, is_option, lens_command, need_value, option_letter, quoted_names,
                      register_engine_error, session)
 
 TABLE = CommandTable("lens-examples")
@@ -161,3 +161,7 @@ def _move_examples(interp, args):
     elif numbers:
         raise TclError(f"usage: {MOVE_USAGE}")
     return str(_examples().move_examples(session(interp), source, args[1], copy=copy, **opts))
+
+
+# Lens refuses these while a train or test runs (from its hooks).
+refuse_during_tasks(TABLE, ("useTrainingSet", "useTestingSet", "deleteExampleSets"))

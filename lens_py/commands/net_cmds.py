@@ -17,7 +17,7 @@ from ..shell.errors import TclError
 from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
 from .channels import file_target
-from .common import (atof, atoi, current_net, flag_options, group_list, groups_one_by_one,
+from .common import (refuse_during_tasks, atof, atoi, current_net, flag_options, group_list, groups_one_by_one,
                      is_group_list, is_option, lens_command, need_value, option_letter,
                      quoted_names, register_engine_error, session, unit_list)
 
@@ -91,6 +91,8 @@ def _delete_nets(interp, args):
         if net is None:
             raise TclError(f'deleteNets: network "{name}" doesn\'t exist')
         nets.append(net)
+    if names == ["*"] or s.net in nets:        # Lens lets a hook delete other nets
+        s.refuse_during_tasks("deleteNets")
     for net in nets:
         s.delete_net(net)
     if s.net is None and s.nets:
@@ -884,3 +886,12 @@ def _not_yet(name):
 
 for _name in ("loadXerionWeights",):
     lens_command(TABLE, _name, f"{_name} ...")(_not_yet(_name))
+
+
+# Lens refuses these while a train or test runs (from its hooks): they change
+# the groups, links or networks it walks over.
+refuse_during_tasks(TABLE, (
+    "addNet", "useNet", "addGroup", "deleteGroups", "connectGroups", "connectGroupToUnits",
+    "connectUnits", "elmanConnect", "copyConnect", "disconnectGroups", "disconnectGroupUnit",
+    "disconnectUnits", "deleteLinks", "deleteGroupInputs", "deleteGroupOutputs",
+    "deleteUnitInputs", "deleteUnitOutputs"))

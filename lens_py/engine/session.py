@@ -2,6 +2,7 @@
 the random streams, verbosity and where printed output goes."""
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import numpy as np
@@ -25,6 +26,24 @@ class Session:
         self.run_script = None          # the shell installs: callable(script text)
         self.link_types = ["", "bias"]  # Lens registers link types globally
         self.dtype = dtype              # float32 as Lens; float64 on request
+        self.tasks: list[str] = []      # Lens's task stack: "Training", "Testing"
+
+    # -- tasks ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def task(self, name: str):
+        """While training or testing runs (its hooks too), as Lens's startTask."""
+        self.tasks.append(name)
+        try:
+            yield
+        finally:
+            self.tasks.pop()
+
+    def refuse_during_tasks(self, command: str) -> None:
+        """Commands that change what a running train or test walks over are
+        refused from its hooks, in Lens's words."""
+        if self.tasks:
+            raise NetworkError(f"{command}: it is unsafe to run this command while "
+                               f"{self.tasks[-1]}")
 
     # -- output ----------------------------------------------------------------------
     @property
@@ -157,14 +176,16 @@ class Session:
               **options) -> str:
         """`options`: further keywords of training.train (e.g. schedule=...)."""
         from .training import train
-        return train(self, self._current(), num_updates, report, algorithm, set_only,
-                     **options)
+        with self.task("Training"):
+            return train(self, self._current(), num_updates, report, algorithm, set_only,
+                         **options)
 
     def test(self, num_examples=0, reset_error=True, return_text=False, why=False):
         """(result string, values for the Tcl `Test` array); `why`: say which
         execution path runs and why faster ones declined (paths.py)."""
         from .training import test
-        return test(self, self._current(), num_examples, reset_error, return_text, why)
+        with self.task("Testing"):
+            return test(self, self._current(), num_examples, reset_error, return_text, why)
 
     def update_weights(self, algorithm=None, reset=True, report=False) -> str:
         from .training import update_weights_command

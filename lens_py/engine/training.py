@@ -547,6 +547,11 @@ def do_example(session, net, index=None, exset=None, mode=None) -> str:
     """The `doExample` command: run one example (the set's next one, or example
     `index` without moving the set's position).  `mode` "train" or "test"
     switches, for good, whether such runs do forward+backward ticks."""
+    with session.task("Testing"):       # as Lens: its hooks may not rebuild the net
+        return _do_example(session, net, index, exset, mode)
+
+
+def _do_example(session, net, index, exset, mode) -> str:
     if mode is not None:
         net.run_training = (mode == "train")
     training = getattr(net, "run_training", None)
