@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from . import graphs
 from . import types as T
 from . import vectorised
 from .compiled import batch as compiled_batch
@@ -42,12 +43,14 @@ SETTINGS = {"auto": (COMPILED, NUMPY, PYTHON), "compiled": (COMPILED,),
 class Path:
     """One way of running examples.  `why_not(net, exset, training)` -> the
     reason it cannot run them now, or None.  `batch`: the path runs a whole
-    batch side by side (its examples cannot be told apart by a hook)."""
+    batch side by side (its examples cannot be told apart by a hook).
+    `silent`: the display signals whose moments it runs through without
+    Python (a graph or recording following one of them needs another path)."""
     name: str
     kind: str
     why_not: Callable
     batch: bool = False
-    # how it runs (training.py binds these; see RUNNERS)
+    silent: int = 0
     doc: str = ""
 
 
@@ -111,13 +114,13 @@ def _continuous_why_not(net, exset, training: bool):
 def _ticks_why_not(net, exset, training: bool):
     if net.type & T.BOLTZMANN:
         return "a Boltzmann network"
-    if net.type & T.CONTINUOUS:
+    if net.type & T.CONTINUOUS:         # a whole example per compiled call
         reason = _numba_reason(compiled_continuous)
         if reason:
             return reason
         if compiled_continuous.plan_for(net) is None:
             return compiled_continuous._blocker(net) or "the network"
-        return None
+        return _followed(net, _WHOLE_EXAMPLES)
     reason = _numba_reason(compiled_example)
     if reason:
         return reason
@@ -132,38 +135,38 @@ def _always(net, exset, training: bool):
     return None
 
 
-def _displays_why_not(net, path):
-    """Graphs and recordings (graphs.py) read the network after each tick,
-    event or example they follow: only paths with Python there can serve them."""
-    from . import graphs
-    session = getattr(net, "session", None)
-    if path in (COMPILED_BATCH, NUMPY_BATCH, COMPILED_EXAMPLES, COMPILED_CONTINUOUS) or (
-            path is COMPILED_TICKS and net.type & T.CONTINUOUS):
-        follows = T.ON_TICK | T.ON_EVENT | T.ON_EXAMPLE
-    elif path is COMPILED_BETWEEN_HOOKS:
-        follows = T.ON_TICK | T.ON_EVENT
-    else:
-        return None
-    if graphs.listening(session, follows):
+# what a compiled whole example (or more) runs through without Python
+_WHOLE_EXAMPLES = T.ON_TICK | T.ON_EVENT | T.ON_EXAMPLE
+_WHOLE_TICKS = T.ON_TICK | T.ON_EVENT
+
+
+def _followed(net, signals: int):
+    """Why a path silent on `signals` cannot serve the network's graphs and
+    recordings now (None if nothing follows those signals)."""
+    if signals and graphs.listening(getattr(net, "session", None), signals):
         return "a graph or recording follows each " + (
-            "example" if follows & T.ON_EXAMPLE else "tick")
+            "example" if signals & T.ON_EXAMPLE else "tick")
     return None
 
 
 def _why_not(path, net, exset, training: bool):
-    return path.why_not(net, exset, training) or _displays_why_not(net, path)
+    return path.why_not(net, exset, training) or _followed(net, path.silent)
 
 
 COMPILED_BATCH = Path("compiled batch", COMPILED, _compiled_batch_why_not, batch=True,
+                      silent=_WHOLE_EXAMPLES,
                       doc="a batch of one-tick examples side by side, compiled")
 NUMPY_BATCH = Path("NumPy batch", NUMPY, _numpy_batch_why_not, batch=True,
+                   silent=_WHOLE_EXAMPLES,
                    doc="a batch of one-tick examples side by side, as NumPy arrays")
 COMPILED_EXAMPLES = Path("compiled example loop", COMPILED, _examples_why_not,
+                         silent=_WHOLE_EXAMPLES,
                          doc="examples, events and ticks in one compiled call")
 COMPILED_CONTINUOUS = Path("compiled continuous examples", COMPILED, _continuous_why_not,
+                           silent=_WHOLE_EXAMPLES,
                            doc="a CONTINUOUS network's examples in one compiled call")
 COMPILED_BETWEEN_HOOKS = Path("compiled examples, hooks between", COMPILED,
-                              _between_hooks_why_not,
+                              _between_hooks_why_not, silent=_WHOLE_TICKS,
                               doc="each example compiled, example hooks run between them")
 COMPILED_TICKS = Path("Lens's loop, compiled ticks", COMPILED, _ticks_why_not,
                       doc="Lens's example loop in Python, each tick (or continuous "

@@ -95,23 +95,19 @@ def guard_writes(links: set) -> None:
     the process's own file first (see the module's docstring)."""
     real_open = builtins.open
 
-    def own_lens_file(name, append: bool) -> None:
+    def claim(name, keep_content: bool) -> None:
         path = os.path.abspath(os.fsdecode(name))
         if path in links:
             links.discard(path)
             if os.path.islink(path):
-                _make_own(path, keep_content=append)
+                _make_own(path, keep_content)
 
     from ..engine import lensfiles
-    lensfiles.BEFORE_WRITE.append(own_lens_file)
+    lensfiles.BEFORE_WRITE.append(lambda name, append: claim(name, keep_content=append))
 
     def own_open(file, mode="r", *args, **kwargs):
         if isinstance(file, (str, bytes, os.PathLike)) and _writes(mode):
-            path = os.path.abspath(os.fsdecode(file))
-            if path in links:
-                links.discard(path)
-                if os.path.islink(path):
-                    _make_own(path, keep_content="w" not in mode)
+            claim(file, keep_content="w" not in mode)
         return real_open(file, mode, *args, **kwargs)
 
     builtins.open = own_open

@@ -72,9 +72,8 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
     from .example import (_njit, _state, _matrix, _clamped, _group_met, _log32,
-                              group_error, error_derivs, dot_input, dot_back, output_proc,
-                              output_proc_back, _links)
-    from .groupprocs import masked_dot_input, clear_absent
+                              group_error, error_derivs, output_proc, output_proc_back, _links)
+    from .groupprocs import clear_absent, dense_dot_back, dense_dot_input, masked_dot_input
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -100,8 +99,8 @@ if HAVE_NUMBA:
                 masked_dot_input(st, n, _matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S),
                                  _state(ga[pt[p, P_SEND], A_STATE], S), S)
             else:
-                dot_input(st, n, _matrix(pt[p, P_W], R, S),
-                          _state(ga[pt[p, P_SEND], A_STATE], S), S)
+                dense_dot_input(st, n, _matrix(pt[p, P_W], R, S),
+                                _state(ga[pt[p, P_SEND], A_STATE], S), S)
 
     @_njit
     def _soft_clamp(k, gf, st, n):
@@ -277,8 +276,8 @@ if HAVE_NUMBA:
             elif code == I_DOT:
                 for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
                     R, S = pt[p, P_R], pt[p, P_S]
-                    dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
-                             _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
+                    dense_dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
+                                   _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
                     if pt[p, P_M] != 0:
                         clear_absent(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
 
@@ -879,26 +878,34 @@ def _after(net, plan, went_back: bool, ticks: int, most_ticks: int | None = None
     net.current_tick = 0 if went_back else last
 
 
+def _batch_tables(net, exset):
+    """(plan, events, None) for running the set's examples in one call, or
+    (None, None, why not)."""
+    plan = plan_for(net)
+    if plan is None:
+        return None, None, _blocker(net) or "its kernel is not loaded yet"
+    events = _events_for(net, exset, plan)
+    if events is None:
+        return None, None, "its examples (scripts, a pipe, a CUSTOM mode or too many to table)"
+    if events.has_empty:
+        return None, None, "an example with no events"
+    return plan, events, None
+
+
 def batch_blocker(net, exset):
     """Why run_batch cannot run the set's examples (None if it can)."""
-    if plan_for(net) is None:
-        return _blocker(net) or "its kernel is not loaded yet"
-    events = _events_for(net, exset, net._continuous_plan)
-    if events is None:
-        return "its examples (scripts, a pipe, a CUSTOM mode or too many to table)"
-    if events.has_empty:
-        return "an example with no events"
-    return None
+    return _batch_tables(net, exset)[2]
 
 
 def run_batch(session, net, exset, count: int, training: bool):
     """`count` examples of Lens's loop (chosen now) in one compiled call, as
     run_example would run them one after another: (ticks, correct) per
     example, or None, with nothing drawn, when they must run one by one."""
-    if count <= 0 or batch_blocker(net, exset) is not None:
+    if count <= 0:
         return None
-    plan = net._continuous_plan
-    events = _events_for(net, exset, plan)
+    plan, events, reason = _batch_tables(net, exset)
+    if reason is not None:
+        return None
     plan.fill(net, training)
     net._continuous_stamp = (getattr(net, "choice_serial", None), training)
     idx = draw_indices(exset, count, session.rng)

@@ -197,37 +197,6 @@ if HAVE_NUMBA:
 
     # -- one group's pieces, shared with fastcontinuous.py ------------------------------
     @_njit
-    def dot_input(st, n, w, so, S):
-        """st[IN] += the Lens-order sums of one projection (sender state so):
-        chunks of ten products summed, then added to the input."""
-        chunks = (S - 1) // 10 if S > 10 else 0
-        for u in range(n):
-            acc = st[IN, u]
-            j = 0
-            for _ in range(chunks):
-                s1 = f32(so[OC, j] * w[u, j])
-                for t in range(1, 10):
-                    s1 = f32(s1 + f32(so[OC, j + t] * w[u, j + t]))
-                acc = f32(acc + s1)
-                j += 10
-            for jj in range(j, S):
-                acc = f32(acc + f32(so[OC, jj] * w[u, jj]))
-            st[IN, u] = acc
-
-    @_njit
-    def dot_back(st, w, dv, ss, R, S, skip):
-        """A projection's backward step: the sender's derivative cache, then
-        the link derivatives (nothing from a fully clamped group: skip)."""
-        for u in range(R):
-            d = f32(0.0) if skip else st[ID, u]
-            for j in range(S):
-                ss[DC, j] = f32(ss[DC, j] + f32(d * w[u, j]))
-        for u in range(R):
-            d = f32(0.0) if skip else st[ID, u]
-            for j in range(S):
-                dv[u, j] = f32(dv[u, j] + f32(d * ss[OC, j]))
-
-    @_njit
     def output_proc(st, n, code, gain):
         """One basic output procedure forward (LINEAR, LOGISTIC, TANH,
         HARD_CLAMP, BIAS_CLAMP); False for any other."""

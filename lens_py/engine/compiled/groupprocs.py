@@ -128,8 +128,9 @@ if HAVE_NUMBA:
                     dv[u, j] = f32(dv[u, j] + delta)
 
     # -- a dense DOT_PRODUCT, arranged for the processor ------------------------------
-    # The same additions in the same order as example.dot_input / dot_back;
-    # only independent work is interleaved: four receiving units' sums at
+    # The additions forward.py makes, in its order (each unit's links in chunks
+    # of ten, the sender derivative receiving unit after receiving unit); only
+    # independent work is interleaved: four receiving units' sums at
     # once (each unit's own sum still runs link after link), and the sender
     # derivative and link derivative of a link in one pass.
 
