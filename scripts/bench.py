@@ -312,8 +312,6 @@ def main(argv=None) -> int:
                     help="with --suite: comma-separated case names (default all)")
     ap.add_argument("--cold", action="store_true",
                     help="with --suite: also time a first run on an empty numba cache")
-    ap.add_argument("--cold-wait", type=float, default=240.0,
-                    help="with --cold: seconds to wait for a background compiler")
     args = ap.parse_args(argv)
     if args.suite:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -358,3 +358,15 @@ def test_weights_survive_a_failed_reload(net, tmp_path):
         assert isinstance(run_or_tcl_error(net, "loadWeights cut.wt"), TclError)
         assert weights(net) == before
     np.testing.assert_equal(len(before[0]) > 0, True)
+
+
+@pytest.mark.parametrize("code, message", [("return foo", "foo"),
+                                           ("break", 'invoked "break"'),
+                                           ("return", 'invoked "return"')])
+def test_return_or_break_in_an_example_set_proc_is_an_error_as_in_lens(net, tmp_path, code,
+                                                                         message):
+    # Lens 2.63: catch {loadExamples r.ex} gives 1 with the value as message
+    (tmp_path / "r.ex").write_text("proc:{%s}\nname:{a} I: 1 0 1 T: 0 1;\n" % code)
+    result = run_or_tcl_error(net, "loadExamples r.ex -s r")
+    assert isinstance(result, TclError) and result.message.startswith(message)
+    net("getObj numGroups")

@@ -1,9 +1,9 @@
-"""Compiled kernels are compiled once, by a separate process, and loaded from
-numba's cache by every later process (lens_py.engine.compiled.cache.py)."""
+"""Compiled kernels compile in the foreground, variant by variant, once the
+NumPy path has run long enough to pay for them, and load from numba's cache
+in every later process (lens_py.engine.compiled.cache)."""
 import os
 import subprocess
 import sys
-import threading
 import types
 
 import pytest
@@ -13,43 +13,114 @@ from lens_py.engine.compiled import cache as kernelcache
 numba = pytest.importorskip("numba")
 
 
-def kernels(tmp_path, warm=None, text="def k(): pass\n"):
+def kernels(tmp_path, warm=None, text="def k(): pass\n", variants=("v32", "v64")):
     src = tmp_path / "kern.py"
     src.write_text(text)
     probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
     calls = []
 
-    def default_warm():
-        calls.append(threading.current_thread().name)
-    k = kernelcache.Kernels("kern", str(src), warm or default_warm, probe)
+    def default_warm(variant):
+        calls.append(variant)
+    k = kernelcache.Kernels("kern", str(src), warm or default_warm, probe, variants=variants,
+                            what="the test kernels")
+    kernelcache.REGISTERED.remove(k)        # not one of the product's modules
     return k, calls
 
 
 @pytest.fixture
-def no_compiler(monkeypatch):
-    """Record compiler starts instead of starting one."""
-    started = []
-    monkeypatch.setattr(kernelcache, "start_compiler", lambda: started.append(1))
-    monkeypatch.delenv(kernelcache.CHILD_ENV, raising=False)
-    return started
+def auto(monkeypatch):
+    """The default compile mode, and no train under way (an earlier test's
+    train would say how long it has left)."""
+    monkeypatch.delenv(kernelcache.COMPILE_ENV, raising=False)
+    kernelcache.new_run()
+    yield
+    kernelcache.new_run()
 
 
-def test_uncached_kernels_start_the_compiler_once_and_do_not_load(tmp_path, no_compiler):
+class Clock:
+    def __init__(self, monkeypatch):
+        self.now = 1000.0
+        monkeypatch.setattr(kernelcache.time, "monotonic", lambda: self.now)
+
+
+def test_uncached_kernels_compile_only_once_the_numpy_path_has_run_long_enough(
+        tmp_path, auto, monkeypatch, capsys):
+    clock = Clock(monkeypatch)
     k, calls = kernels(tmp_path)
-    assert not k.ready()
-    k.next_look = 0.0
-    assert not k.ready()
-    assert no_compiler == [1] and calls == []
-    # not cached: settle does not wait for a compilation
-    assert not k.settle(5.0)
+    assert not k.ready() and calls == []          # asking alone never compiles
+    steps = 0
+    while not k.charge("v32"):
+        clock.now += 0.25                           # a NumPy batch
+        steps += 1
+        assert steps < 100
+    # charged at 0.25 s intervals: compiled at the charge 2 s after the first
+    assert steps == int(kernelcache.COMPILE_AFTER_SECONDS / 0.25)
+    assert calls == ["v32"] and k.cached("v32") and not k.cached("v64")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "compiling the test kernels (v32)" in err \
+        and "once" in err
 
 
-def test_cached_kernels_load_in_a_background_thread(tmp_path, no_compiler):
+def test_idle_time_between_runs_is_not_charged(tmp_path, auto, monkeypatch):
+    clock = Clock(monkeypatch)
     k, calls = kernels(tmp_path)
-    k.mark_cached()
-    assert os.path.exists(k.marker())
-    assert k.ready(wait=True)
-    assert calls == ["lens_py-kern-kernels"] and no_compiler == []
+    for _ in range(5):
+        k.new_run()                 # a short train, then the user thinks for a minute
+        assert not k.charge("v32")
+        clock.now += 0.1
+        assert not k.charge("v32")
+        clock.now += 60.0
+    assert calls == [] and abs(k.numpy_seconds - 0.5) < 1e-9
+
+
+def test_one_long_batch_counts_at_most_the_cap(tmp_path, auto, monkeypatch):
+    clock = Clock(monkeypatch)
+    k, calls = kernels(tmp_path)
+    k.charge("v32")
+    clock.now += 3600.0             # one very long NumPy batch
+    assert k.charge("v32") and calls == ["v32"]
+    assert k.numpy_seconds == kernelcache.GAP_CAP_SECONDS
+
+
+def test_cached_variants_load_at_once_in_the_foreground(tmp_path, auto):
+    k, calls = kernels(tmp_path)
+    k.mark_cached("v64")
+    assert not k.ready("v32") and k.ready("v64")
+    assert calls == ["v64"]
+    assert k.ready("v64") and calls == ["v64"]        # loaded once
+
+
+@pytest.mark.parametrize("mode, compiles", [("now", True), ("never", False)])
+def test_the_environment_decides_when_to_compile(tmp_path, monkeypatch, mode, compiles):
+    kernelcache.new_run()
+    monkeypatch.setenv(kernelcache.COMPILE_ENV, mode)
+    clock = Clock(monkeypatch)
+    k, calls = kernels(tmp_path)
+    assert k.ready() is compiles
+    for _ in range(20):
+        clock.now += 1.0
+        k.charge()
+    assert calls == (["v32"] if compiles else [])
+
+
+def test_waiting_compiles_here(tmp_path, auto):
+    k, calls = kernels(tmp_path)
+    assert k.ready("v64", wait=True) and calls == ["v64"] and k.cached("v64")
+
+
+def test_a_failed_compilation_is_not_retried_by_every_run(tmp_path, auto, monkeypatch):
+    clock = Clock(monkeypatch)
+
+    def broken(variant):
+        raise RuntimeError("no")
+    k, _ = kernels(tmp_path, warm=broken)
+    assert not k.ready(wait=True)
+    assert k.failed() and not k.cached() and "v32" in k.broken
+    again, calls = kernels(tmp_path)              # another process, same sources
+    for _ in range(10):
+        clock.now += 1.0
+        assert not again.charge()
+    assert calls == []
 
 
 def test_the_marker_follows_the_source(tmp_path):
@@ -57,67 +128,75 @@ def test_the_marker_follows_the_source(tmp_path):
     a.mark_cached()
     (tmp_path / "kern.py").write_text("def k(): return 1\n")
     assert not a.cached()
-    assert os.path.basename(a.marker()).startswith("lens_py_kern_")
+    assert os.path.basename(a.marker()).startswith("lens_py_kern_v32_")
 
 
-def test_a_waiting_process_compiles_itself_when_the_compiler_is_gone(tmp_path, no_compiler,
-                                                                     monkeypatch):
-    monkeypatch.setattr(kernelcache, "SPAWN_GRACE_SECONDS", 0.0)
-    monkeypatch.setattr(kernelcache, "compiler_running", lambda: False)
-    k, calls = kernels(tmp_path)
-    assert k.ready(wait=2.0)
-    assert calls and no_compiler == [1]
+def test_a_dependency_changes_the_marker_and_stale_numba_files_go(tmp_path):
+    dep = tmp_path / "dep.py"
+    dep.write_text("x = 1\n")
+    src = tmp_path / "kern.py"
+    src.write_text("def k(): pass\n")
+    probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
+    k = kernelcache.Kernels("kern", str(src), lambda v: None, probe, depends=(str(dep),),
+                            variants=("a", "b"))
+    kernelcache.REGISTERED.remove(k)
+    k.mark_cached("a")
+    first = k.marker("a")
+    dep.write_text("x = 2\n")
+    assert k.marker("a") != first and not k.cached("a")
+    numba_files = ("kern.k-1.py311.nbi", "kern.k-1.py311.1.nbc", "other.k-1.py311.nbi")
+    for name in numba_files:
+        (tmp_path / name).write_text("")
+    k.forget_stale_cache()
+    assert sorted(p.name for p in tmp_path.glob("*.nb*")) == ["other.k-1.py311.nbi"]
+    k.mark_cached("a")
+    assert not (tmp_path / os.path.basename(first)).exists()     # the old marker is gone
+    # a second variant of the same sources keeps the first one's numba files
+    for name in numba_files:
+        (tmp_path / name).write_text("")
+    k.forget_stale_cache()
+    assert len(list(tmp_path.glob("kern.*.nb*"))) == 2
 
 
-def test_one_compiler_holds_the_lock(tmp_path, monkeypatch):
-    lock = tmp_path / kernelcache.LOCK_NAME
-    monkeypatch.setattr(kernelcache, "lock_path", lambda: str(lock))
-    path = kernelcache._take_lock()
-    assert path == str(lock) and lock.read_text() == str(os.getpid())
-    assert kernelcache.compiler_running()
-    assert kernelcache._take_lock() is None          # we are alive
-    # a dead compiler's lock is taken over
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    lock.write_text(str(dead.pid))
-    assert not kernelcache.compiler_running()
-    assert kernelcache._take_lock() == str(lock)
-    assert lock.read_text() == str(os.getpid())
+def test_the_real_kernels_compile_nothing_more_in_a_real_run(tmp_path, monkeypatch):
+    """Each variant's warm-up gives its kernels exactly the types of real calls:
+    after it, training and testing compile nothing (no silent compile in a run)."""
+    import io
+    from lens_py.api import Lens
+    from lens_py.engine.compiled import batch, example
+    assert batch.ready(wait=True) and example.wait_ready()
+    kernels = ((batch, "run_ops"), (batch, "update"), (batch, "train_updates_kernel"),
+               (example, "examples_kernel"), (example, "tick_kernel"))
+    before = {f: len(getattr(m, f).signatures) for m, f in kernels}
+    (tmp_path / "one.ex").write_text("name: a\nI: 1 0 1 T: 1 0;\nname: b\nI: 0 1 1 T: 0 1;\n")
+    (tmp_path / "two.ex").write_text("name: a 2\nI: 1 0 1 T: 1 0\nI: 0 1 1 T: 0 1;\n")
+    monkeypatch.chdir(tmp_path)
+    lens = Lens(stdout=io.StringIO())
+    lens("seed 2; addNet ff 3 5 2; loadExamples one.ex; setObj ff.executionPath compiled\n"
+         "train 5; test; momentum 5; steepest 5\n"
+         "addNet ticks -i 2 3 4 2; loadExamples two.ex\n"
+         "setObj ticks.executionPath compiled; setObj backpropTicks 2; train 5; test\n")
+    after = {f: len(getattr(m, f).signatures) for m, f in kernels}
+    assert after == before
+    assert float(lens.get("ticks.error")) > 0 and float(lens.get("ff.error")) > 0
 
 
-def wait_for_compilers(seconds=900):
-    """A compiler another process started (any earlier test, or a run on this
-    install) holds the one lock until it is done: a second one would exit at
-    once, marking nothing.  A full compile takes minutes on a busy machine."""
-    import time
-    deadline = time.monotonic() + seconds
-    while kernelcache.compiler_running() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not kernelcache.compiler_running(), "a kernel compiler is still running"
-
-
-def test_the_compiler_process_marks_the_real_kernels():
-    # run it for real: the kernels are in numba's cache after the other tests,
-    # so it loads them and (re)writes the markers
-    from lens_py.engine.compiled import batch as fastpath, example as fastexample
-    from lens_py.engine.compiled import continuous as fastcontinuous
-    assert fastpath.ready(wait=True) and fastexample.wait_ready()
-    assert fastcontinuous.wait_ready()
-    wait_for_compilers()
-    # every registered module, found by the compiler without a list
-    assert {k.name for k in kernelcache.REGISTERED} >= {"fastpath", "fastexample",
-                                                       "fastcontinuous"}
-    for m in (fastpath, fastexample, fastcontinuous):
-        if os.path.exists(m.KERNELS.marker()):
-            os.remove(m.KERNELS.marker())
+def test_the_cache_module_compiles_every_usual_variant_up_front():
+    # run it for real: the kernels are in numba's cache after the other tests, so
+    # it loads them, a line each
     env = dict(os.environ)
-    env.pop(kernelcache.CHILD_ENV, None)
-    subprocess.run([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env, check=True,
-                   timeout=900)
-    wait_for_compilers()        # if one started between our wait and our run, it marks them
-    assert fastpath.KERNELS.cached() and fastexample.KERNELS.cached()
-    assert fastcontinuous.KERNELS.cached()
-    assert not os.path.exists(kernelcache.lock_path())
+    env.pop(kernelcache.COMPILE_ENV, None)
+    p = subprocess.run([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env,
+                       capture_output=True, text=True, timeout=1800)
+    assert p.returncode == 0, p.stdout + p.stderr
+    lines = p.stdout.splitlines()
+    for what in ("the batch kernels (float32)", "the batch kernels (float32-threads)",
+                 "the per-example kernels (float32)", "the continuous kernels (float32)"):
+        assert any(line.startswith(what + ":") for line in lines), lines
+    assert not any("float64" in line for line in lines)
+    from lens_py.engine.compiled import batch, continuous, example
+    assert batch.KERNELS.cached("float32") and example.KERNELS.cached()
+    assert continuous.KERNELS.cached()
 
 
 def test_without_numba_the_numpy_path_says_so_once(capsys):
@@ -141,9 +220,10 @@ def test_a_run_without_numba_gives_the_same_numbers_and_one_notice(tmp_path):
     block = ("import sys; sys.modules['numba'] = None; import runpy; "
              "sys.argv = ['lens-py', 't.in']; runpy.run_module('lens_py', run_name='__main__')")
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, PYTHONPATH=repo)     # this checkout's lens_py, from tmp_path
+    # this checkout's lens_py, from tmp_path; compiled at the first need
+    env = dict(os.environ, PYTHONPATH=repo, **{kernelcache.COMPILE_ENV: "now"})
     runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                           text=True, timeout=300, env=env)
+                           text=True, timeout=900, env=env)
             for code in (block, block.replace("sys.modules['numba'] = None; ", ""))]
     import re
     without, with_numba = runs
@@ -156,28 +236,42 @@ def test_a_run_without_numba_gives_the_same_numbers_and_one_notice(tmp_path):
     assert "numba is not installed" not in with_numba.stderr
 
 
-def test_a_failed_compilation_is_not_retried_by_every_run(tmp_path, no_compiler):
+def test_a_run_about_to_end_does_not_stop_to_compile(tmp_path, auto, monkeypatch):
+    clock = Clock(monkeypatch)
     k, calls = kernels(tmp_path)
-    k.mark_cached(ok=False)
-    assert k.failed() and not k.cached()
-    assert not k.ready()
-    assert no_compiler == [] and calls == []
+    k.compile_seconds = 40.0
+    kernelcache.new_run(100)
+    k.charge()
+    for done in range(1, 61):
+        clock.now += 0.1        # 60 updates in 6 s: 40 more take 4 s < 40
+        kernelcache.progress(done)
+        assert not k.charge()
+    kernelcache.new_run(1000)           # the next train is long: it compiles at once
+    clock.now += 0.1
+    kernelcache.progress(1)
+    assert k.charge() and calls == ["v32"]
+    kernelcache.new_run()
 
 
-def test_a_dependency_changes_the_marker_and_stale_numba_files_go(tmp_path):
-    dep = tmp_path / "dep.py"
-    dep.write_text("x = 1\n")
-    src = tmp_path / "kern.py"
-    src.write_text("def k(): pass\n")
-    probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
-    k = kernelcache.Kernels("kern", str(src), lambda: None, probe, depends=(str(dep),))
-    k.mark_cached()
-    first = k.marker()
-    dep.write_text("x = 2\n")
-    assert k.marker() != first and not k.cached()
-    for name in ("kern.k-1.py311.nbi", "kern.k-1.py311.1.nbc", "other.k-1.py311.nbi"):
-        (tmp_path / name).write_text("")
-    k.forget_stale_cache()
-    assert sorted(p.name for p in tmp_path.glob("*.nb*")) == ["other.k-1.py311.nbi"]
-    k.mark_cached()
-    assert not (tmp_path / first.split("/")[-1]).exists()     # the old marker is gone
+def test_runs_that_each_end_soon_compile_once_they_have_waited_half_a_compile(
+        tmp_path, auto, monkeypatch):
+    clock = Clock(monkeypatch)
+    k, calls = kernels(tmp_path)
+    k.compile_seconds = 10.0
+    for process in range(4):            # a 3-second script, run again and again
+        k, calls = kernels(tmp_path)
+        k.compile_seconds = 10.0
+        kernelcache.new_run(30)
+        k.charge()
+        for done in range(1, 30):
+            clock.now += 0.1
+            kernelcache.progress(done)
+            if k.charge():
+                break
+        if calls:
+            break
+        k.flush()                       # as at the process's exit
+    # 2.9 s waited per run: the second run has 2.9 s of waiting behind it
+    # (more than 10 / 4) and compiles once it has waited the 2 s any run waits
+    assert process == 1 and calls == ["v32"] and done == 20
+    kernelcache.new_run()

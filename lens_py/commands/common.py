@@ -11,7 +11,7 @@ from ..engine.lensfiles import LensFileError
 from ..engine.network import NetworkError
 from ..engine.objects import ObjectError
 from ..engine.session import Session
-from ..shell.errors import TclError
+from ..shell.errors import TclBreak, TclContinue, TclError, TclReturn
 from ..shell.registry import Command, CommandTable
 from ..shell.tcllist import parse_list
 
@@ -31,10 +31,22 @@ def session(interp) -> Session:
     s = interp.ext.get("lens")
     if s is None:
         s = Session(write=interp.write)
-        s.run_script = interp.eval_global
+        s.run_script = functools.partial(_run_stored_script, interp)
         s.verbosity_of = lambda: interp.verbosity
         interp.ext["lens"] = s
     return s
+
+
+def _run_stored_script(interp, text: str) -> str:
+    """A script kept in an example file or set: as in Lens, a `return`,
+    `break` or `continue` at its top ends it as an error carrying its value
+    (the command that ran it fails; catch gives 1).  Lens's message is then
+    empty when the value is; ours names the command."""
+    try:
+        return interp.eval_global(text)
+    except (TclReturn, TclBreak, TclContinue) as e:
+        word = {TclReturn: "return", TclBreak: "break"}.get(type(e), "continue")
+        raise TclError(e.value or f'invoked "{word}" in an example file\'s script') from None
 
 
 class NoCurrentNetwork(TclError):

@@ -56,25 +56,41 @@ class Path:
 
 # -- why each path cannot run a network ----------------------------------------------------
 
-def _numba_reason(module) -> Optional[str]:
+class NotCompiled(str):
+    """Why a compiled path cannot run: its kernels are not compiled yet.
+    Carries which kernels, for `choose` to charge the time the slower path
+    takes to them (compiled/cache.py compiles them once that pays)."""
+
+    def __new__(cls, kernels, variant):
+        reason = super().__new__(cls, f"its kernels ({variant}) are not compiled yet")
+        reason.kernels, reason.variant = kernels, variant
+        return reason
+
+
+def _numba_reason(module, variant=None) -> Optional[str]:
     if not module.HAVE_NUMBA:
         return "numba is not installed"
-    if not module.ENABLED:
+    kernels = module.KERNELS
+    variant = variant or kernels.variants[0]
+    if module.ENABLED and kernels.ready(variant):
+        return None
+    if not module.ENABLED or variant in kernels.broken or kernels.failed(variant):
         return "its kernels failed to compile here"
-    if not module.ready():
-        return "its kernels are not loaded yet"
-    return None
+    return NotCompiled(kernels, variant)
 
 
 def _compiled_batch_why_not(net, exset, training: bool):
-    reason = _numba_reason(compiled_batch)
-    if reason:
-        return reason
+    if not compiled_batch.HAVE_NUMBA:
+        return "numba is not installed"
     if compiled_batch._quick_blocker(net):
         return vectorised.batch_blocker(net, exset, training) or "the network"
-    if compiled_batch._plan(net, exset) is None:
+    plan = compiled_batch._plan(net, exset)
+    if plan is None:
         return (vectorised.batch_blocker(net, exset, training)
                 or compiled_batch._blocker(net, exset) or "its examples")
+    rows = net.batch_size if training and net.batch_size > 0 else len(exset.examples)
+    if compiled_batch.kernels_for(net, plan, rows) is False:
+        return _numba_reason(compiled_batch, compiled_batch.wanted_variant(net, plan, rows))
     return None
 
 
@@ -83,10 +99,8 @@ def _numpy_batch_why_not(net, exset, training: bool):
 
 
 def _examples_why_not(net, exset, training: bool, one_by_one: bool = False):
-    reason = _numba_reason(compiled_example)
-    if reason:
-        return reason
-    reason = exampleloop._blocker(net, exset, example_hooks_ok=one_by_one)
+    reason = exampleloop._blocker(net, exset, example_hooks_ok=one_by_one) \
+        or compiled_example._blocker(net, writer_ok=one_by_one) or _numba_reason(compiled_example)
     if reason:
         return reason
     if exampleloop.prepare(net, exset, one_by_one=one_by_one) is None:
@@ -105,29 +119,27 @@ def _between_hooks_why_not(net, exset, training: bool):
 def _continuous_why_not(net, exset, training: bool):
     if not net.type & T.CONTINUOUS:
         return "not a CONTINUOUS network"
-    reason = _numba_reason(compiled_continuous)
-    if reason:
-        return reason
-    return compiled_continuous.batch_blocker(net, exset)
+    return compiled_continuous._blocker(net) or _numba_reason(compiled_continuous) \
+        or compiled_continuous.batch_blocker(net, exset)
 
 
 def _ticks_why_not(net, exset, training: bool):
     if net.type & T.BOLTZMANN:
         return "a Boltzmann network"
     if net.type & T.CONTINUOUS:         # a whole example per compiled call
-        reason = _numba_reason(compiled_continuous)
+        reason = compiled_continuous._blocker(net) or _numba_reason(compiled_continuous)
         if reason:
             return reason
         if compiled_continuous.plan_for(net) is None:
-            return compiled_continuous._blocker(net) or "the network"
+            return "the network"
         return _followed(net, _WHOLE_EXAMPLES)
-    reason = _numba_reason(compiled_example)
-    if reason:
-        return reason
     if training and net.type & T.SRBPTT:
         return "an SRBPTT network's ticks"
+    reason = compiled_example._blocker(net, writer_ok=True) or _numba_reason(compiled_example)
+    if reason:
+        return reason
     if compiled_example.plan_for(net, writer_ok=True) is None:
-        return compiled_example._blocker(net, writer_ok=True) or "the network"
+        return "the network"
     return None
 
 
@@ -213,8 +225,20 @@ def _wait_for_kernels(net) -> None:
     """A network forced onto compiled paths waits for the kernels to load."""
     for module in (compiled_batch, compiled_example) + (
             (compiled_continuous,) if net.type & T.CONTINUOUS else ()):
-        if module.HAVE_NUMBA and not module.ready():
-            module.KERNELS.ready(wait=True)
+        if module.HAVE_NUMBA:
+            module.ready(net, wait=True)
+
+
+def _first_path(net, exset, training: bool, table):
+    """(the first path that can run, the first NotCompiled reason before it)."""
+    missing = None
+    for path in _candidates(net, table):
+        reason = _why_not(path, net, exset, training)
+        if reason is None:
+            return path, missing
+        if missing is None and isinstance(reason, NotCompiled):
+            missing = reason
+    return None, missing
 
 
 def choose(net, exset, training: bool, table=TABLE) -> Path:
@@ -225,9 +249,13 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
     kernelcache.numpy_notice(compiled_batch.HAVE_NUMBA)
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
-    for path in _candidates(net, table):
-        if _why_not(path, net, exset, training) is None:
-            return path
+    path, missing = _first_path(net, exset, training, table)
+    # the kernels of a faster path compile once this slower one has run long
+    # enough to pay for them
+    if path is not None and missing is not None and missing.kernels.charge(missing.variant):
+        path = _first_path(net, exset, training, table)[0]
+    if path is not None:
+        return path
     if getattr(net, "execution_path", "auto") == "compiled":
         reasons = "; ".join(f"{p.name}: {r}" for p, r in explain(net, exset, training, table))
         raise NetworkError("executionPath compiled: no compiled path can run this network "

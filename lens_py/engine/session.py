@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 
-from .compiled import batch as fastpath, example as fastexample
 from . import types as T
 from .network import Network, NetworkError
 from .rng import default_rng
@@ -88,10 +87,6 @@ class Session:
         old = self.find_net(name)
         if old is not None:
             self.delete_net(old)
-        # a network will likely train: start loading the compiled kernels now
-        # (in the background; a script that makes none never waits for them)
-        fastpath.ready()
-        fastexample.ready()
         net = Network(name, net_type, intervals, ticks, dtype or self.dtype, self.rng,
                       self.link_types)
         net.session = self

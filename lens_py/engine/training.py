@@ -20,6 +20,7 @@ from . import groupprocs  # noqa: F401  (registers the remaining group procedure
 from . import paths
 from . import vectorised
 from .compiled import exampleloop
+from .compiled import cache as kernelcache
 from .compiled import continuous as fastcontinuous
 from .compiled import example as fastexample
 from .compiled import batch as fastpath
@@ -320,22 +321,6 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-KERNEL_WAIT_SECONDS = 5.0
-
-
-def _settle_kernels(net) -> None:
-    """Give compiled kernels that are being loaded from numba's cache a moment
-    before the first run: that takes ~0.3 s alone, but several seconds while
-    the NumPy path (same numbers, slower) competes with the loading thread for
-    the interpreter.  (Not compiled yet: compiled/cache.py compiles them in
-    another process, and the NumPy path runs meanwhile.)"""
-    if fastpath.HAVE_NUMBA:
-        fastpath.KERNELS.settle(KERNEL_WAIT_SECONDS)
-        fastexample.KERNELS.settle(KERNEL_WAIT_SECONDS)
-        if net.type & T.CONTINUOUS and fastcontinuous.HAVE_NUMBA:
-            fastcontinuous.KERNELS.settle(KERNEL_WAIT_SECONDS)
-
-
 def train(session, net, num_updates=None, report=None, algorithm=None,
           set_only: bool = False, schedule=None, why: bool = False) -> str:
     """The `train` command; returns Lens's result text (raises TrainingHalted
@@ -363,7 +348,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         raise NetworkError(f"weightDecay ({net.weight_decay:f}) must be in the range [0,1].")
     if net.report_interval < 0:
         raise NetworkError(f"reportInterval ({net.report_interval}) cannot be negative.")
-    _settle_kernels(net)
+    kernelcache.new_run(net.num_updates)
     net.explain_path, net.shown_path = why, None
     alg = net.algorithm
     session.print(f"Performing {net.num_updates} updates using {T.ALGORITHM_LONG_NAMES[alg]}...\n")
@@ -378,6 +363,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
     hook = _hooks_for(session, net)
     i = 1
     while not done:
+        kernelcache.progress(i - 1)
         path = paths.choose(net, net.training_set, True)
         burst = None
         if path is paths.COMPILED_BATCH and not graphs.listening(session, graphs.ON_UPDATE):
@@ -474,7 +460,7 @@ def test(session, net, num_examples: int = 0, reset_error: bool = True,
         raise NetworkError("there are no current example sets")
     if num_examples < 0:
         raise NetworkError(f"test: number of examples ({num_examples}) can't be negative")
-    _settle_kernels(net)
+    kernelcache.new_run()
     if reset_error:
         net.error = 0.0
         net.output_cost = 0.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -245,64 +244,12 @@ def big_net_report(row: dict, repeat: int, scale: float) -> None:
 
 # -- first run on an empty cache ---------------------------------------------------------
 
-def compiler_lock() -> Path | None:
-    """Where today's engine records its detached kernel compiler (None when
-    the engine no longer works that way)."""
-    probe = "from lens_py.engine.compiled import cache\nprint(cache.lock_path())\n"
-    p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                       env=suite.lens_py_env())
-    return Path(p.stdout.strip()) if p.returncode == 0 and p.stdout.strip() else None
-
-
-def background_compiler(lock: Path | None, cache_dir: str) -> int | None:
-    """The pid of a kernel compiler that a run on `cache_dir` left running
-    (its lock names it and it compiles into that cache), else None."""
-    if lock is None:
-        return None
-    try:
-        pid = int(lock.read_text().strip())
-        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    except (OSError, ValueError):
-        return None
-    return pid if f"NUMBA_CACHE_DIR={cache_dir}".encode() in environ else None
-
-
-def compiler_left(lock: Path | None, cache_dir: str, grace: float = 5.0) -> int | None:
-    """A compiler the run just ended left behind: it starts detached just
-    before the run exits, so give it a few seconds to take its lock."""
-    deadline = time.monotonic() + grace
-    while True:
-        pid = background_compiler(lock, cache_dir)
-        if pid or lock is None or time.monotonic() > deadline:
-            return pid
-        time.sleep(0.2)
-
-
-def stop(pid: int, lock: Path | None) -> None:
-    """End a compiler the bench's own run started (its own session), and wait
-    until it is gone: until it is reaped, its pid looks alive, and the next
-    run would take it for a compiler at work and start none of its own.  A
-    lock it leaves behind, still naming it, goes too."""
-    try:
-        os.killpg(pid, signal.SIGTERM)
-    except OSError:
-        return
-    deadline = time.monotonic() + 20
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    try:
-        if lock is not None and lock.read_text().strip() == str(pid):
-            lock.unlink()
-    except OSError:
-        pass
-
-
-def cold_report(folder: Path, warm_row: dict | None, wait: float) -> None:
-    """Lens's bench shape, 10 000 links, on an empty numba cache (what a
-    fresh install does), then again once any background compile is over,
-    against a warm run; and nets/xor.in's first run."""
+def cold_report(folder: Path, warm_row: dict | None) -> None:
+    """What a fresh install does: nets/xor.in's first run, and Lens's bench
+    shape (10 000 links) on an empty numba cache (the kernels it needs compile
+    in the run, once the NumPy path has run a while), then the same again on
+    the cache that run left, against a warm run."""
     print("\nfirst run on an empty numba cache (NUMBA_CACHE_DIR = a new empty folder):")
-    lock = compiler_lock()
     xor_cache = tempfile.mkdtemp(prefix="lens_bench_cold_")
     xor = suite.REPO / "lens_py" / "nets" / "xor.in"
     xor_run = shutil.copy(xor, folder / "xor.in")
@@ -312,36 +259,17 @@ def cold_report(folder: Path, warm_row: dict | None, wait: float) -> None:
                        env=suite.lens_py_env({"NUMBA_CACHE_DIR": xor_cache}),
                        capture_output=True, text=True)
     xor_wall = time.perf_counter() - t0
-    pid = compiler_left(lock, xor_cache)
+    compiled = "compiling" in p.stderr
     print(f"  nets/xor.in: {xor_wall:.2f} s wall (target <= 10 s)"
           + ("" if p.returncode == 0 else " (FAILED)")
-          + (f"; left a background compiler (pid {pid}), stopped" if pid else ""))
-    if pid:
-        stop(pid, lock)
+          + ("; compiled kernels" if compiled else "; the NumPy path, nothing compiled"))
     shutil.rmtree(xor_cache, ignore_errors=True)
 
     case = next(c for c in suite.CASES if c.name == "bench 10000")
     driver = suite.prepare(case, folder)
     cache_dir = tempfile.mkdtemp(prefix="lens_bench_cold_")
     env = {"NUMBA_CACHE_DIR": cache_dir}
-    t0 = time.perf_counter()
     first = suite.run_lens_py(driver, env)
-    pid = compiler_left(lock, cache_dir)
-    compiled = None
-    if pid:
-        while time.perf_counter() - t0 < wait and Path(f"/proc/{pid}").exists() \
-                and background_compiler(lock, cache_dir) == pid:
-            time.sleep(1.0)
-        if background_compiler(lock, cache_dir) == pid:
-            stop(pid, lock)
-            print(f"  the first run left a background compiler (pid {pid}); still "
-                  f"compiling {wait:.0f} s after the first run started: stopped")
-        else:
-            compiled = time.perf_counter() - t0
-            print(f"  the first run left a background compiler (pid {pid}); it finished "
-                  f"{compiled:.0f} s after the first run started")
-    else:
-        print("  no background compiler was left running")
     second = suite.run_lens_py(driver, env)
     warm = warm_row["ours"] if warm_row and warm_row.get("ours") is not None \
         else suite.run_lens_py(driver).train
@@ -390,7 +318,7 @@ def main(args) -> int:
             big_net_report(big, repeat, args.scale)
         if args.cold:
             warm = next((r for r in rows if r["case"] == "bench 10000"), None)
-            cold_report(folder, warm, args.cold_wait)
+            cold_report(folder, warm)
     print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 

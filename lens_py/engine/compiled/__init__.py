@@ -9,19 +9,21 @@ has its kernels here, and only here.
 * `cache.py`      compiling once and loading from numba's disk cache.
 
 A new kernel module registers its kernels with one line, after its kernels
-and a `_warm()` that calls each once on dummy arguments of the real types
-(and sets the module's `ENABLED = False` instead of raising):
+and a `_warm(variant)` that calls each once on dummy arguments of the real
+types (or compiles them for the real types; it raises if they cannot be):
 
-    KERNELS = kernelcache.Kernels("mykernels", __file__, _warm, one_dispatcher)
+    KERNELS = kernelcache.Kernels("mykernels", __file__, _warm, one_dispatcher,
+                                  variants=("float32",), what="my kernels")
 
 (`from . import cache as kernelcache`; `one_dispatcher` is any of its
 `cache=True` njit functions: numba's cache folder is found through it; pass
 `depends=(other.__file__,)` when its kernels call another module's compiled
-functions).  The module also keeps `HAVE_NUMBA`, `ENABLED` and a `ready()`
-returning `HAVE_NUMBA and KERNELS.ready() and ENABLED`, which its path's
-`why_not` in paths.py asks through `_numba_reason(module)`.  The background
-compiler (`python -m lens_py.engine.compiled.cache`) finds every module of
-this package that registered, so nothing else lists them.
+functions).  The module also keeps `HAVE_NUMBA`, `ENABLED` and a
+`ready(net=None, wait=False)`; its path's `why_not` in paths.py asks
+`_numba_reason(module, variant)`, whose NotCompiled answer lets `choose`
+charge the slower path's time to those kernels (they compile once that
+pays).  `python -m lens_py.engine.compiled.cache` finds every module of this
+package that registered, so nothing else lists them.
 
 Which path runs is decided in `engine/paths.py`, nowhere here.  Each kernel
 gives the NumPy code's bits exactly (tests compare them path against path).

@@ -26,8 +26,9 @@ units for link derivatives, so every single sum is still added up in Lens's
 order by one thread and the bits do not depend on the thread count.
 
 Whatever is not covered returns None/False and the NumPy path runs.  The
-kernels compile in a background thread started on import (numba caches them
-on disk); until they are ready the NumPy path runs.  `ENABLED` (module) and
+kernels compile once per machine, in the run that first needs them enough
+(compiled/cache.py; numba keeps them on disk); until then the NumPy path
+runs.  `ENABLED` (module) and
 `net.fast_path` (per network, default True) switch the fast path off.
 """
 from __future__ import annotations
@@ -554,11 +555,12 @@ if HAVE_NUMBA:
                          _view(oa, rows, S, proto), b * n // threads, (b + 1) * n // threads)
 
     @_njit
-    def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, proto):
+    def fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, par, proto):
         """Add projections pa..pb-1 into the group's input, each unit's links
         in Lens's order (unrolled chunks of ten).  (Here and in back_dots all
         operands are reals, so no cast is needed; casts would stop loops from
-        vectorising.)"""
+        vectorising.)  `par` None: the serial variant, where numba prunes the
+        threaded branch and never compiles it."""
         B = _block(wbuf, gi, k, rows)
         n = gi[k, G_SIZE]
         inp = B[IN]
@@ -578,11 +580,12 @@ if HAVE_NUMBA:
             if S <= 10:
                 _fwd_narrow(w, out, inp)
                 continue
-            threads = _threads(rows * S * n, n // 16, allowed)
-            if threads > 1:
-                _fwd_par(w, out, inp, wt, acc, threads)
-            else:
-                _fwd_units(w, out, inp, wt, acc, 0, n)
+            if par is not None:
+                threads = _threads(rows * S * n, n // 16, allowed)
+                if threads > 1:
+                    _fwd_par(w, out, inp, wt, acc, threads)
+                    continue
+            _fwd_units(w, out, inp, wt, acc, 0, n)
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -725,7 +728,7 @@ if HAVE_NUMBA:
         return True
 
     @_njit
-    def back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, proto):
+    def back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, allowed, par, proto):
         """Projections pa..pb-1: the senders' derivative caches (receiving unit
         after receiving unit) and the link derivatives (example after example)."""
         D = _block(wbuf, gi, k, rows)[DB]
@@ -741,12 +744,13 @@ if HAVE_NUMBA:
             # a sender that passes nothing back needs its cache for the last example only
             first = 0 if gi[s, G_DOT] and not gi[s, G_BACK_NONE] else rows - 1
             if not (S < 8 <= n):
-                threads = _threads(rows * S * n, n, allowed)
-                if threads > 1:
-                    _back_par(w, dv, D, dc, out, first, threads)
-                else:
-                    _cache_rows(w, D, dc, first, rows)
-                    _deriv_units(dv, D, out, 0, n)
+                if par is not None:
+                    threads = _threads(rows * S * n, n, allowed)
+                    if threads > 1:
+                        _back_par(w, dv, D, dc, out, first, threads)
+                        continue
+                _cache_rows(w, D, dc, first, rows)
+                _deriv_units(dv, D, out, 0, n)
                 continue
             _cache_rows(w, D, dc, first, rows)
             # few senders: accumulate transposed, all receiving units side by side
@@ -810,11 +814,12 @@ if HAVE_NUMBA:
 
     @_njit
     def run_ops(ops, a, b, gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext_all, tgt_all,
-                freq_all, idx, pseudo, gerr, active, io, testing, write_state, proto):
+                freq_all, idx, pseudo, gerr, active, io, testing, write_state, par, proto):
         """Steps a..b-1 of a batch program (see _program); io[0] carries the
         network's error into and out of OP_FINISH, io[1] is the number of
         threads the sums may use, io[2] the least work shared between them;
-        active[k]: group k passes derivatives back."""
+        active[k]: group k passes derivatives back; par: None in the serial
+        variant, an int64 in the threaded one."""
         rows = idx.shape[0]
         for i in range(a, b):
             op, k, pa, pb = ops[i, 0], ops[i, 1], ops[i, 2], ops[i, 3]
@@ -826,14 +831,14 @@ if HAVE_NUMBA:
             elif op == OP_FBEGIN:
                 fwd_begin(gi, saddr, wbuf, ext_all, tgt_all, idx, k, proto)
             elif op == OP_FDOTS:
-                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], proto)
+                fwd_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], par, proto)
             elif op == OP_FEND:
                 fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto)
             elif op == OP_BBEGIN:
                 active[k] = back_begin(gi, gf, wbuf, rows, k, proto)
             elif op == OP_BDOTS:
                 if active[k]:
-                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], proto)
+                    back_dots(gi, psend, paddr, pshape, wbuf, rows, k, pa, pb, io[1:3], par, proto)
             elif op == OP_FINISH:
                 io[0] = finish(gi, saddr, wbuf, vals, gerr, rows, io[0], testing, write_state,
                                proto)
@@ -979,9 +984,11 @@ if HAVE_NUMBA:
     def train_updates_kernel(idx_all, crit, min_crit, bac, counter, ops, gi, gf, psend, paddr,
                              pshape, saddr, wbuf, vals, ext_all, tgt_all, freq_all, pseudo, gerr,
                              active, io, algorithm, granges, uaddr, ushape, gparams, faddr,
-                             baddr, learns, rate_inc, rate_dec, stats, proto):
+                             baddr, learns, rate_inc, rate_dec, stats, par, proto):
         """Whole updates of `train` -- batch, criterion count, weight update --
-        one per row of idx_all, with no Python in between.  counter[0]: updates
+        one per row of idx_all, with no Python in between.  (The constants
+        passed on are typed as NumPy scalars: a literal would make numba
+        compile run_ops and update once more for it.)  counter[0]: updates
         done; counter[1]: 1 if one more batch ran whose update is left to the
         caller (it ends training, or the compiled update declined);
         counter[2]: batches at criterion after the updates done."""
@@ -989,15 +996,15 @@ if HAVE_NUMBA:
         counter[1] = 0
         counter[2] = bac
         for t in range(idx_all.shape[0]):
-            run_ops(ops, 0, ops.shape[0], gi, gf, psend, paddr, pshape, saddr, wbuf, vals,
-                    ext_all, tgt_all, freq_all, idx_all[t], pseudo, gerr, active, io, False,
-                    True, proto)
+            run_ops(ops, np.int64(0), ops.shape[0], gi, gf, psend, paddr, pshape, saddr, wbuf,
+                    vals, ext_all, tgt_all, freq_all, idx_all[t], pseudo, gerr, active, io,
+                    np.bool_(False), np.bool_(True), par, proto)
             b = bac + 1 if io[0] < crit else 0
             if min_crit > 0 and b >= min_crit:
                 counter[1] = 1
                 return
-            if not update(algorithm, False, granges, uaddr, ushape, gparams, faddr, baddr,
-                          learns, 1.0, rate_inc, rate_dec, stats, proto):
+            if not update(algorithm, np.bool_(False), granges, uaddr, ushape, gparams, faddr,
+                          baddr, learns, np.float64(1.0), rate_inc, rate_dec, stats, proto):
                 counter[1] = 1
                 return
             bac = b
@@ -1005,63 +1012,97 @@ if HAVE_NUMBA:
             counter[2] = bac
 
 
-# -- compiling in the background ------------------------------------------------------------
-# See compiled/cache.py: compiled once per install by a separate process, then
-# loaded from numba's cache in a thread started when this module is imported;
-# until they are loaded the NumPy path runs, with the same numbers.
+# -- variants ---------------------------------------------------------------------------
+# See compiled/cache.py: each variant compiles once per machine, in the run
+# that first needs it enough, and loads from numba's cache afterwards.  The
+# threaded variant is for networks with sums worth sharing (PARALLEL_WORK);
+# float64 only for networks set to `precision 64`.
+VARIANTS = ("float32", "float32-threads", "float64", "float64-threads")
+_THREADED = np.int64(1)
 
-def ready(wait: bool | float = False) -> bool:
-    """Are the kernels loaded?  `wait` blocks until they are (a number: for
-    at most that many seconds).  False for good if numba is missing or
-    compiling failed."""
-    if not HAVE_NUMBA:
+
+def _dtype_name(dtype) -> str:
+    return "float64" if dtype == np.float64 else "float32"
+
+
+def kernels_for(net, plan=None, rows=None):
+    """The `par` argument of the kernels that can run this network now: None
+    (serial), an int64 (threaded), or False when neither is loaded.  Asking
+    may load them, or compile them once the NumPy path has run long enough
+    (cache.py)."""
+    if not (HAVE_NUMBA and ENABLED):
         return False
-    return KERNELS.ready(wait) and ENABLED
+    base = _dtype_name(net.dtype)
+    if plan is not None and plan.threads_pay(rows):
+        if KERNELS.ready(base + "-threads"):
+            return _THREADED
+        if KERNELS.ready(base):     # serial meanwhile: it pays for the threads
+            return _THREADED if KERNELS.charge(base + "-threads") else None
+        return False
+    if KERNELS.ready(base):
+        return None
+    # the threaded variant runs small sums on one thread: the same additions
+    return _THREADED if base + "-threads" in KERNELS.loaded else False
 
 
-def _warm() -> None:
-    """Call each kernel once per real type on a one-unit dummy group: the
+def wanted_variant(net, plan=None, rows=None) -> str:
+    """The variant that would run this network's batches."""
+    base = _dtype_name(net.dtype)
+    return base + "-threads" if plan is not None and plan.threads_pay(rows) else base
+
+
+def ready(net=None, wait: bool = False) -> bool:
+    """Can the kernels run (float32, or the network's precision) now?  `wait`:
+    compile them here if they are not on disk."""
+    if not (HAVE_NUMBA and ENABLED):
+        return False
+    base = "float32" if net is None else _dtype_name(net.dtype)
+    if wait:
+        return KERNELS.ready(base, wait=True)
+    return kernels_for(net) is not False if net is not None else KERNELS.ready(base)
+
+
+def _warm(variant: str) -> None:
+    """Call each kernel of the variant once on a one-unit dummy group: the
     argument types are exactly those of real calls (same constructors), so no
     real call compiles."""
-    global ENABLED
-    try:
-        # the threads first: kernels loaded from numba's cache that contain
-        # parallel loops crash if called before the threading layer is up
+    d = np.float64 if variant.startswith("float64") else np.float32
+    par = _THREADED if variant.endswith("threads") else None
+    if par is not None:
+        # kernels loaded from numba's cache that contain parallel loops crash
+        # if called before the threading layer is up
         numba.get_num_threads()
-        for d in (np.float32, np.float64):
-            gi = np.zeros((1, G_COLS), dtype=np.int64)
-            gi[0, G_SIZE] = 1
-            gi[0, G_EXT_COL] = gi[0, G_TGT_COL] = -1
-            gf = np.zeros((1, F_COLS))
-            state = np.zeros((11, 1, 1), dtype=d)
-            saddr = _addresses([(state,)], 1)[:, 0].copy()
-            psend = np.asarray([], dtype=np.int64)
-            paddr = _addresses([], 2)
-            pshape = np.array([], dtype=np.int64).reshape(-1, 2)
-            ext = np.zeros((1, 0)).astype(d)
-            freq = np.ones(1).astype(d)
-            idx = np.asarray([0], dtype=np.int64)
-            wbuf = np.zeros(9, dtype=d)
-            vals = np.zeros((1, 1), dtype=d)
-            gerr = np.zeros(1)
-            proto = d(0)
-            active = np.zeros(1, dtype=np.bool_)
-            io = np.ones(3)
-            for testing in (False, True):
-                ops, _ = _program([[]], testing)
-                run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
-                        ext, freq, idx, False, gerr, active, io, testing, True, proto)
-            uargs = (np.asarray([], dtype=np.int64).reshape(-1, 2), _addresses([], 4),
-                     np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 3),
-                     _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
-            update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
-            ops, _ = _program([[]], False)
-            train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops,
-                                 gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq,
-                                 False, gerr, active, io, T.MOMENTUM, *uargs, d(0.1), d(0.9),
-                                 np.zeros(2), proto)
-    except Exception:       # the NumPy path does everything then
-        ENABLED = False
+    gi = np.zeros((1, G_COLS), dtype=np.int64)
+    gi[0, G_SIZE] = 1
+    gi[0, G_EXT_COL] = gi[0, G_TGT_COL] = -1
+    gf = np.zeros((1, F_COLS))
+    state = np.zeros((11, 1, 1), dtype=d)
+    saddr = _addresses([(state,)], 1)[:, 0].copy()
+    psend = np.asarray([], dtype=np.int64)
+    paddr = _addresses([], 2)
+    pshape = np.array([], dtype=np.int64).reshape(-1, 2)
+    ext = np.zeros((1, 0)).astype(d)
+    freq = np.ones(1).astype(d)
+    idx = np.asarray([0], dtype=np.int64)
+    wbuf = np.zeros(9, dtype=d)
+    vals = np.zeros((1, 1), dtype=d)
+    gerr = np.zeros(1)
+    proto = d(0)
+    active = np.zeros(1, dtype=np.bool_)
+    io = np.ones(3)
+    for testing in (False, True):
+        ops, _ = _program([[]], testing)
+        run_ops(ops, 0, len(ops), gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext,
+                ext, freq, idx, False, gerr, active, io, testing, True, par, proto)
+    uargs = (np.asarray([], dtype=np.int64).reshape(-1, 2), _addresses([], 4),
+             np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3)), _addresses([], 3),
+             _addresses([], len(_UPDATE_BLOCK_PARAMS)), np.ones(0, dtype=np.uint8))
+    update(T.MOMENTUM, True, *uargs, 1.0, d(0.1), d(0.9), np.zeros(2), d(0))
+    ops, _ = _program([[]], False)
+    train_updates_kernel(idx.reshape(1, 1), 0.0, 1, 0, np.zeros(3, dtype=np.int64), ops,
+                         gi, gf, psend, paddr, pshape, saddr, wbuf, vals, ext, ext, freq,
+                         False, gerr, active, io, T.MOMENTUM, *uargs, d(0.1), d(0.9),
+                         np.zeros(2), par, proto)
 
 
 # -- which networks the kernel can run -------------------------------------------------
@@ -1105,6 +1146,7 @@ class _Plan:
         self.projs = projs
         self.rows = -1
         self.decided_for = -1
+        self.link_work = int(max((S * n for n, S in self.pshape), default=0))
 
     def size_for(self, rows, net, decide_rows=None, slots=9) -> None:
         """Work space for batches of `rows` examples, and which projections sum
@@ -1135,6 +1177,12 @@ class _Plan:
         self.all_exact = all(e for group_runs in runs for e, _, _ in group_runs)
         self.programs = {False: _program(runs, False), True: _program(runs, True)}
         self.rows = rows
+
+    def threads_pay(self, rows=None) -> bool:
+        """Are some sums of a batch (of `rows` examples, or of the rows sized
+        for) big enough to share between threads?"""
+        rows = self.rows if rows is None else rows
+        return rows * self.link_work >= PARALLEL_WORK and numba.get_num_threads() > 1
 
     def valid(self, net, exset) -> bool:
         if net.groups != self.groups or exset is not self.exset \
@@ -1277,8 +1325,7 @@ def _fill_params(plan, net) -> None:
 def train_batch(session, net, exset):
     """Run one training batch compiled: returns allCorrect, or None when the
     NumPy path must run it (nothing has been changed then)."""
-    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
-            or _quick_blocker(net):
+    if not ENABLED or not getattr(net, "fast_path", True) or _quick_blocker(net):
         return None
     plan = _plan(net, exset)
     if plan is None:
@@ -1289,10 +1336,13 @@ def train_batch(session, net, exset):
     _fill_params(plan, net)
     if plan.rows != n or plan.decided_for != n:
         plan.size_for(n, net)
+    par = kernels_for(net, plan)
+    if par is False:
+        return None
     idx = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
     pseudo = bool(net.pseudo_example_freq)
     proto = net.dtype(0)
-    err = _run_program(plan, idx, pseudo, proto)
+    err = _run_program(plan, idx, pseudo, proto, par)
     _finish(net, plan, idx, float(err))
     return False
 
@@ -1311,7 +1361,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     (criterion check, weight update, report) as after training.train_batch.
     The examples, random draws and positions are those of the update-by-update
     loop; a Ctrl-C during the call stops after the updates it completed."""
-    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
+    if not ENABLED or not getattr(net, "fast_path", True) \
             or _quick_blocker(net) or net.frozen or algorithm not in _ALGORITHMS:
         return None
     hooks = net.hooks
@@ -1344,6 +1394,9 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
         plan.size_for(n, net)
     if not plan.all_exact:
         return None         # matrix products run in NumPy, batch by batch
+    par = kernels_for(net, plan)
+    if par is False:
+        return None
     count = min(last - i + 1, getattr(plan, "burst", 4))
     rng = session.rng
     saved = (rng.getstate(), exset.current, list(exset.perm), exset.current_example)
@@ -1362,7 +1415,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
                              bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
                              algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
                              uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
-                             proto)
+                             par, proto)
     except KeyboardInterrupt:
         interrupted = True
     elapsed = time.perf_counter() - t0
@@ -1423,7 +1476,7 @@ def _program(runs, testing):
     return np.array(ops, dtype=np.int64), steps
 
 
-def _run_program(plan, idx, pseudo, proto, testing=False, net_err=0.0, write_state=True):
+def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, write_state=True):
     """Run a batch program; the matrix products are forward.py's own (same
     operands, same layouts, so the same rounding).  Returns the net's error."""
     ops, steps = plan.programs[testing]
@@ -1436,7 +1489,7 @@ def _run_program(plan, idx, pseudo, proto, testing=False, net_err=0.0, write_sta
             run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
                     plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
                     plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
-                    write_state, proto)
+                    write_state, par, proto)
             continue
         op, k, p, _ = ops[step[0]]
         sender = plan.blocks[plan.psend[p]]
@@ -1459,8 +1512,7 @@ def test_batch(session, net, exset, n: int) -> bool:
     """`test` on n examples, compiled, in chunks of examples (the errors add
     up example after example, as in one batch); False (nothing changed) when
     the NumPy path must run it."""
-    if not ENABLED or not getattr(net, "fast_path", True) or not ready() \
-            or _quick_blocker(net):
+    if not ENABLED or not getattr(net, "fast_path", True) or _quick_blocker(net):
         return False
     plan = _plan(net, exset)
     if plan is None:
@@ -1473,6 +1525,9 @@ def test_batch(session, net, exset, n: int) -> bool:
         # a matrix product's rounding depends on its number of rows: one chunk
         chunk = n
         plan.size_for(n, net, slots=TEST_SLOTS)
+    par = kernels_for(net, plan)
+    if par is False:
+        return False
     idx_all = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
     pseudo = bool(net.pseudo_example_freq)
     proto = net.dtype(0)
@@ -1484,7 +1539,7 @@ def test_batch(session, net, exset, n: int) -> bool:
         idx = idx_all[start:start + chunk]
         if len(idx) != plan.rows:
             plan.size_for(len(idx), net, decide_rows=n, slots=TEST_SLOTS)
-        err = float(_run_program(plan, idx, pseudo, proto, testing=True, net_err=err,
+        err = float(_run_program(plan, idx, pseudo, proto, par, testing=True, net_err=err,
                                  write_state=start + chunk >= n))
     _finish(net, plan, idx_all, err, testing=True)
     plan.rows = -1          # the next training batch sizes its own work space
@@ -1626,7 +1681,7 @@ def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bo
     no frozen groups, no adaptive gains, no shared arrays); False, having
     changed nothing, otherwise."""
     if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen
-            and algorithm in _ALGORITHMS and ready()) or net.has_lesions:
+            and algorithm in _ALGORITHMS) or net.has_lesions or kernels_for(net) is False:
         return False
     plan = getattr(net, "_fast_update_plan", None)
     if plan is None or not plan.valid(net):
@@ -1689,4 +1744,5 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 
 if HAVE_NUMBA:
-    KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops)
+    KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops, variants=VARIANTS,
+                                  what="the batch kernels", compile_seconds=25.0)

@@ -1,33 +1,38 @@
-"""Compiled kernels: compiled once per install, then loaded from numba's cache.
+"""Compiled kernels: compiled in the foreground when they pay, once per machine.
 
-Compiling fastpath's kernels takes about a minute, loading them from numba's
-on-disk cache a fraction of a second.  A script that compiled them in a
-thread of its own would usually exit before numba writes its cache, and so
-would the next one, for ever.  So the first process that finds no cache
-starts a detached process (`python -m lens_py.engine.compiled.cache`) that
-compiles them and, kernel module by kernel module, leaves a marker file
-beside numba's cache once that is complete.  Until a module's marker exists,
-processes run the NumPy path (the same numbers, slower) unless they ask to
-wait; once it exists they load the kernels in a background thread.
+Each kernel module registers a `Kernels` naming the variants it can compile
+(say the batch kernels in float32, with or without threads).  A variant is
+compiled the first time a run needs it, in the running process, and numba
+keeps it on disk: later processes load it in a fraction of a second.
 
-The marker's name carries a hash of the module's source, numba's version and
-the CPU, the same things numba's cache depends on.
+Compiling costs seconds, more than a short run takes on the NumPy path (the
+same numbers).  So a variant that is not on disk waits until this process
+has spent COMPILE_AFTER_SECONDS running what it would run on the NumPy path
+and, besides, either the run has more than a compile's time left at its pace
+or earlier runs on this machine have waited a quarter of that for the
+kernels (a file beside the marker keeps count); then it compiles there and then,
+with one line on stderr, and the run goes on compiled.  A variant on disk loads as soon as a run needs it.  The
+environment variable LENS_PY_COMPILE says otherwise: `now` compiles at the
+first need, `never` only loads what is on disk.  `python -m
+lens_py.engine.compiled.cache` compiles the usual variants up front.
+
+A marker file beside numba's cache says a variant is there: its name carries
+a hash of the module's source and of the sources its kernels call, numba's
+version and the CPU, the things numba's cache depends on.
 """
 from __future__ import annotations
 
 import atexit
 import hashlib
 import os
-import subprocess
 import sys
-import threading
 import time
 
-CHILD_ENV = "LENS_PY_KERNEL_COMPILER"      # set in the compiling process
-LOCK_NAME = "lens_py_kernels.lock"
-POLL_SECONDS = 0.2
-SPAWN_GRACE_SECONDS = 10.0                  # for a new compiler to take the lock
-STALE_LOCK_SECONDS = 900                    # a compiler that has run this long is dead
+COMPILE_ENV = "LENS_PY_COMPILE"         # auto (the default), now, never
+COMPILE_AFTER_SECONDS = 2.0
+# asks for a variant follow each other within a run (one per batch at least):
+# a longer gap is counted as this much, so an idle REPL never compiles
+GAP_CAP_SECONDS = 2.0
 
 
 def _host_cpu() -> str:
@@ -38,16 +43,24 @@ def _host_cpu() -> str:
         return ""
 
 
+def compile_mode() -> str:
+    mode = os.environ.get(COMPILE_ENV, "auto").strip().lower()
+    return mode if mode in ("now", "never") else "auto"
+
+
 REGISTERED = []        # every Kernels made, in the order their modules were imported
 
 
 class Kernels:
-    """The compiled kernels of one module.  `warm()` calls each kernel once
-    (compiling or loading it); it must not raise (it disables the module's
-    kernels itself on failure).  `probe`: one of the module's cached
-    dispatchers, whose cache directory is where the marker goes."""
+    """The compiled kernels of one module.  `warm(variant)` calls each kernel
+    of that variant once on arguments of the real types (so loading or
+    compiling them happens there, not in a real call); it raises if they
+    cannot be compiled here.  `probe`: one of the module's cached
+    dispatchers, whose cache folder is where the markers go.  `variants`:
+    the first is the one asked for when none is named."""
 
-    def __init__(self, name: str, source_file: str, warm, probe, depends=()):
+    def __init__(self, name: str, source_file: str, warm, probe, depends=(),
+                 variants=("float32",), what: str = "kernels", compile_seconds: float = 20.0):
         self.name = name
         self.source_file = source_file
         # other files whose compiled functions this module's kernels call:
@@ -55,11 +68,18 @@ class Kernels:
         self.depends = tuple(depends)
         self.warm = warm
         self.probe = probe
-        self.loaded = threading.Event()
-        self.thread = None
-        self.lock = threading.Lock()
-        self.spawned = 0.0          # when this process asked for a compiler
-        self.next_look = 0.0
+        self.variants = tuple(variants)
+        self.what = what
+        self.loaded = set()
+        self.broken = set()             # failed to compile in this process
+        self.numpy_seconds = 0.0        # spent on the NumPy path instead of these
+        # about what compiling a variant costs on a small machine: a run that
+        # will be over sooner, or earlier runs that waited less, do not pay it
+        self.compile_seconds = compile_seconds
+        self.waited = {}                # variant -> seconds earlier processes waited
+        self.last_ask = None
+        self._hash_key = None
+        self._hash = ""
         REGISTERED.append(self)
 
     # -- files ---------------------------------------------------------------------------
@@ -67,145 +87,215 @@ class Kernels:
         path = getattr(getattr(self.probe, "_cache", None), "_cache_path", None)
         return path or os.path.join(os.path.dirname(self.source_file), "__pycache__")
 
-    def marker(self) -> str:
-        import numba
-        h = hashlib.sha1()
-        for path in (self.source_file,) + self.depends:
-            with open(path, "rb") as f:
-                h.update(f.read())
-        h.update(numba.__version__.encode())
-        h.update(_host_cpu().encode())
-        return os.path.join(self.cache_dir(), f"lens_py_{self.name}_{h.hexdigest()[:16]}.ok")
+    def _sources_hash(self) -> str:
+        files = (self.source_file,) + self.depends
+        key = []
+        for path in files:
+            st = os.stat(path)
+            key.append((path, st.st_mtime_ns, st.st_size))
+        if key != self._hash_key:       # asked once per batch: hash only what changed
+            import numba
+            h = hashlib.sha1()
+            for path in files:
+                with open(path, "rb") as f:
+                    h.update(f.read())
+            h.update(numba.__version__.encode())
+            h.update(_host_cpu().encode())
+            self._hash_key, self._hash = key, h.hexdigest()[:16]
+        return self._hash
 
-    def cached(self) -> bool:
-        return os.path.exists(self.marker())
+    def marker(self, variant: str | None = None) -> str:
+        variant = variant or self.variants[0]
+        return os.path.join(self.cache_dir(),
+                            f"lens_py_{self.name}_{variant}_{self._sources_hash()}.ok")
 
-    def failed(self) -> bool:
-        """Did a compiler process fail on exactly these sources before?  (Then
-        no process tries again: the NumPy path runs, same numbers.)"""
-        return os.path.exists(self.marker() + ".failed")
+    def cached(self, variant: str | None = None) -> bool:
+        return os.path.exists(self.marker(variant))
+
+    def failed(self, variant: str | None = None) -> bool:
+        """Did compiling exactly these sources fail on this machine before?
+        (Then no process tries again: the NumPy path runs, same numbers.)"""
+        return os.path.exists(self.marker(variant) + ".failed")
 
     def forget_stale_cache(self) -> None:
-        """The compiler is about to compile these kernels (no marker): numba's
+        """About to compile with no variant of these sources marked: numba's
         cache files of a module with dependencies may hold code built on an
-        older version of them, so they go."""
+        older version of them, so they go.  (Files of a marked variant stay:
+        numba keeps every variant of a function in the same files.)"""
         if not self.depends:
             return
-        stem = os.path.splitext(os.path.basename(self.source_file))[0]
         folder = self.cache_dir()
-        for name in os.listdir(folder) if os.path.isdir(folder) else ():
+        names = os.listdir(folder) if os.path.isdir(folder) else ()
+        current = f"_{self._sources_hash()}.ok"
+        if any(n.startswith(f"lens_py_{self.name}_") and n.endswith(current) for n in names):
+            return
+        stem = os.path.splitext(os.path.basename(self.source_file))[0]
+        for name in names:
             if name.startswith(stem + ".") and name.endswith((".nbi", ".nbc")):
                 try:
                     os.remove(os.path.join(folder, name))
                 except OSError:
                     pass
 
-    def mark_cached(self, ok: bool = True) -> None:
-        path = self.marker() + ("" if ok else ".failed")
+    def mark_cached(self, variant: str | None = None, ok: bool = True) -> None:
+        path = self.marker(variant) + ("" if ok else ".failed")
+        folder, mine = os.path.split(path)
+        os.makedirs(folder, exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w") as f:
             f.write("numba's cache holds these kernels\n" if ok
                     else "compiling these kernels failed here\n")
         os.replace(tmp, path)
-        folder, mine = os.path.split(path)
+        current = f"_{self._sources_hash()}.ok"
         for name in os.listdir(folder):     # markers of older versions of these sources
-            if name.startswith(f"lens_py_{self.name}_") and name != mine \
-                    and name.endswith((".ok", ".ok.failed")):
+            if name.startswith(f"lens_py_{self.name}_") and current not in name \
+                    and name.endswith((".ok", ".ok.failed", ".ok.waited")):
                 try:
                     os.remove(os.path.join(folder, name))
                 except OSError:
                     pass
 
-    # -- loading in this process ---------------------------------------------------------
-    def _run_warm(self) -> None:
-        try:
-            self.warm()
-        finally:
-            self.loaded.set()
-
-    def _start_thread(self) -> None:
-        with self.lock:
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run_warm, daemon=True,
-                                               name=f"lens_py-{self.name}-kernels")
-                self.thread.start()
-                # a compilation cut off by the interpreter's exit can crash it
-                atexit.register(self.thread.join, 120)
-
-    def ready(self, wait: bool | float = False) -> bool:
-        """Are the kernels loaded here?  Starts loading them when numba's
-        cache has them, or a compiler process when it does not.  `wait`
-        (True, or seconds) blocks until they are loaded, compiling them here
-        if the compiler process fails."""
-        if self.loaded.is_set():
+    # -- in this process -----------------------------------------------------------------
+    def ready(self, variant: str | None = None, wait: bool = False) -> bool:
+        """Can this variant's kernels run now?  Loads them when numba's cache
+        has them; compiles them when `wait` or LENS_PY_COMPILE=now."""
+        variant = variant or self.variants[0]
+        if variant in self.loaded:
             return True
-        deadline = None if wait is True else time.monotonic() + (wait or 0.0)
-        while True:
-            self._look()
-            if not wait:
-                return self.loaded.is_set()
-            left = POLL_SECONDS if deadline is None else deadline - time.monotonic()
-            if left <= 0:
-                return self.loaded.is_set()
-            if self.loaded.wait(min(POLL_SECONDS, left)):
-                return True
-            if (self.thread is None and self.spawned
-                    and time.monotonic() > self.spawned + SPAWN_GRACE_SECONDS
-                    and not compiler_running()):
-                self._start_thread()        # the compiler gave up: compile here
-
-    def settle(self, seconds: float) -> bool:
-        """Wait up to `seconds` for kernels that are being loaded from the
-        cache (not for a compilation); are they loaded?"""
-        self._look()
-        if self.thread is not None:
-            self.loaded.wait(seconds)
-        return self.loaded.is_set()
-
-    def _look(self) -> None:
-        if self.thread is not None:
-            return
-        if os.environ.get(CHILD_ENV):
-            self._start_thread()
-            return
-        now = time.monotonic()
-        if now < self.next_look:            # ready() runs once per batch: stat rarely
-            return
-        self.next_look = now + POLL_SECONDS
-        if self.cached():
-            self._start_thread()
-        elif self.failed():
-            self.spawned = self.spawned or now
-        elif not self.spawned:
-            self.spawned = now
-            start_compiler()
-
-
-def lock_path() -> str:
-    """One lock for all kernel modules: beside this file's bytecode, or in
-    the temporary directory when that is not writable."""
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
-    if os.access(here, os.W_OK) or (not os.path.exists(here)
-                                    and os.access(os.path.dirname(here), os.W_OK)):
-        return os.path.join(here, LOCK_NAME)
-    import tempfile
-    return os.path.join(tempfile.gettempdir(), LOCK_NAME)
-
-
-def compiler_running() -> bool:
-    path = lock_path()
-    try:
-        with open(path) as f:
-            pid = int(f.read().strip() or 0)
-        if time.time() - os.path.getmtime(path) > STALE_LOCK_SECONDS:
+        if variant in self.broken:
             return False
-        os.kill(pid, 0)
-        return True
-    except (OSError, ValueError):
+        if wait or self.cached(variant) or (compile_mode() == "now"
+                                            and not self.failed(variant)):
+            return self.load(variant)
         return False
 
+    def charge(self, variant: str | None = None) -> bool:
+        """A run went a slower way for want of this variant: count the time
+        since the last charge (within the run) and, once it is
+        COMPILE_AFTER_SECONDS, compile the variant.  Is it ready now?"""
+        variant = variant or self.variants[0]
+        if self.ready(variant):
+            return True
+        if variant in self.broken or self.failed(variant) or compile_mode() == "never":
+            return False
+        now = time.monotonic()
+        if self.last_ask is not None:
+            gap = min(now - self.last_ask, GAP_CAP_SECONDS)
+            self.numpy_seconds += gap
+            self._note_wait(variant, gap)
+        self.last_ask = now
+        if self.numpy_seconds < COMPILE_AFTER_SECONDS:
+            return False
+        # it pays when this run has a compile's time left, or when earlier
+        # runs on this machine have waited a quarter of that for these
+        # kernels (a script run again and again)
+        if _run_left(now) < self.compile_seconds \
+                and self.waited_before(variant) < self.compile_seconds / 4:
+            return False
+        return self.load(variant)
 
-_STARTED = False
+    def _wait_file(self, variant: str) -> str:
+        return self.marker(variant) + ".waited"
+
+    def waited_before(self, variant: str) -> float:
+        """Seconds earlier processes on this machine spent on a slower path
+        waiting for these kernels."""
+        if variant not in self.waited:
+            try:
+                with open(self._wait_file(variant)) as f:
+                    before = float(f.read().strip() or 0.0)
+            except (OSError, ValueError):
+                before = 0.0
+            self.waited[variant] = [before, 0.0, 0.0]      # before, mine, mine written
+        return self.waited[variant][0]
+
+    def _note_wait(self, variant: str, seconds: float) -> None:
+        self.waited_before(variant)
+        entry = self.waited[variant]
+        entry[1] += seconds
+        if entry[1] - entry[2] >= 1.0:      # written about once a second of waiting
+            self._save_wait(variant)
+
+    def flush(self) -> None:
+        """Write down waits not written yet (at a new run and at exit)."""
+        for variant, (_, mine, written) in list(self.waited.items()):
+            if mine > written and variant not in self.loaded:
+                self._save_wait(variant)
+
+    def _save_wait(self, variant: str) -> None:
+        entry = self.waited[variant]
+        try:
+            os.makedirs(self.cache_dir(), exist_ok=True)
+            tmp = f"{self._wait_file(variant)}.{os.getpid()}.tmp"
+            with open(tmp, "w") as f:
+                f.write(f"{entry[0] + entry[1]:.3f}\n")
+            os.replace(tmp, self._wait_file(variant))
+        except OSError:
+            return                  # a read-only cache: each process starts afresh
+        entry[2] = entry[1]
+
+    def new_run(self) -> None:
+        """A train or test begins: the time since the last charge was not
+        spent running batches."""
+        self.last_ask = None
+        self.flush()
+
+    def load(self, variant: str | None = None) -> bool:
+        """Load the variant from numba's cache, or compile it (saying so)."""
+        variant = variant or self.variants[0]
+        if variant in self.loaded:
+            return True
+        compiling = not self.cached(variant)
+        if compiling:
+            say_once(f"compiling {self.name} {variant}",
+                     f"compiling {self.what} ({variant}) for this machine; once only "
+                     f"(numba keeps them on disk)")
+            self.forget_stale_cache()
+        try:
+            self.warm(variant)
+        except Exception:       # the NumPy path does everything then, same numbers
+            self.broken.add(variant)
+            if compiling:
+                self.mark_cached(variant, ok=False)
+            return False
+        self.loaded.add(variant)
+        if compiling:
+            self.mark_cached(variant)
+        return True
+
+
+_RUN = {"start": 0.0, "total": 0, "done": 0}
+
+
+def flush_waits() -> None:
+    for kernels in REGISTERED:
+        kernels.flush()
+
+
+atexit.register(flush_waits)
+
+
+def new_run(total: int = 0) -> None:
+    """A train (of `total` updates, if known) or test begins."""
+    _RUN.update(start=time.monotonic(), total=total, done=0)
+    for kernels in REGISTERED:
+        kernels.new_run()
+
+
+def progress(done: int) -> None:
+    """Updates of the current train done so far."""
+    _RUN["done"] = done
+
+
+def _run_left(now: float) -> float:
+    """Seconds the current train has left at its pace so far (infinite when
+    that is not known)."""
+    total, done = _RUN["total"], _RUN["done"]
+    if total <= 0 or done <= 0:
+        return float("inf")
+    return (now - _RUN["start"]) / done * (total - done)
+
+
 _SAID = set()
 
 
@@ -226,50 +316,6 @@ def numpy_notice(have_numba: bool) -> None:
                              "numbers, slower); `pip install numba` for compiled kernels")
 
 
-def start_compiler() -> None:
-    """Start the detached compiling process, once per process (it exits at
-    once if another one holds the lock)."""
-    global _STARTED
-    if _STARTED or compiler_running():
-        return
-    _STARTED = True
-    say_once("compiler", "compiling the kernels in the background, once for this install "
-                         "(minutes on a small machine); the NumPy path runs meanwhile, with "
-                         "the same numbers")
-    env = dict(os.environ)
-    env[CHILD_ENV] = "1"
-    try:
-        # below the user's own run in the scheduler's eyes (it shares the cores)
-        subprocess.Popen([sys.executable, "-m", "lens_py.engine.compiled.cache"], env=env,
-                         preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError:
-        pass        # no compiled kernels then; the NumPy path gives the same numbers
-
-
-def _take_lock() -> str | None:
-    path = lock_path()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            if compiler_running():
-                return None
-            try:
-                os.remove(path)         # a dead compiler's lock
-            except OSError:
-                return None
-            continue
-        except OSError:
-            return None
-        with os.fdopen(fd, "w") as f:
-            f.write(str(os.getpid()))
-        return path
-    return None
-
-
 def _kernel_modules():
     """Every module of the compiled package that registered kernels (importing
     them registers them: a module's `KERNELS = Kernels(...)` line is all it
@@ -284,24 +330,27 @@ def _kernel_modules():
     return [(k, sys.modules[k.warm.__module__]) for k in REGISTERED]
 
 
-def main() -> int:
-    """The compiler process: load or compile every registered kernel module,
-    marking each as cached as soon as it is."""
-    os.environ[CHILD_ENV] = "1"
-    lock = _take_lock()         # before importing: importing starts compiling
-    if lock is None:
-        return 0
-    try:
-        for kernels, module in _kernel_modules():
-            if not module.HAVE_NUMBA:
+def main(argv=None) -> int:
+    """Compile (or load) every variant of every kernel module up front, a line
+    for each; `--all` also the float64 ones lens_py only runs when asked."""
+    argv = sys.argv[1:] if argv is None else argv
+    every = "--all" in argv
+    status = 0
+    for kernels, module in _kernel_modules():
+        if not module.HAVE_NUMBA:
+            print("numba is not installed: nothing to compile")
+            return 1
+        for variant in kernels.variants:
+            if not every and variant.startswith("float64"):
                 continue
-            if not kernels.cached():
-                kernels.forget_stale_cache()
-            kernels.ready(wait=True)
-            kernels.mark_cached(ok=module.ENABLED)
-    finally:
-        os.remove(lock)
-    return 0
+            t0 = time.monotonic()
+            was = "loaded" if kernels.cached(variant) else "compiled"
+            ok = kernels.load(variant)
+            print(f"{kernels.what} ({variant}): "
+                  + (f"{was} in {time.monotonic() - t0:.1f} s" if ok else "FAILED "
+                     "(the NumPy path runs instead, with the same numbers)"), flush=True)
+            status |= not ok
+    return status
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ at most one error procedure, SUM_SQUARED or CROSS_ENTROPY; dense projections,
 one per sender, not shared; no hooks, no example or event procs, no output
 file, no noise, no lesions, a stored example set (not PIPE or CUSTOM), and a
 history at least as long as the example.  Anything else (and everything until
-the kernel is loaded, in a background thread) runs in continuous.py: then
+the kernel is compiled, compiled/cache.py) runs in continuous.py: then
 `run_example` returns None having changed nothing.
 
 The events are loaded from exampleloop.EventTable (what training.load_event
@@ -484,49 +484,44 @@ if HAVE_NUMBA:
         ctl[K_ADDED] = added
 
 
-def _warm() -> None:
+def _warm(variant: str) -> None:
     """Compile (or load from numba's cache) the kernel on a one-unit net."""
-    global ENABLED
-    try:
-        H = 3
-        keep = []
+    H = 3
+    keep = []
 
-        def addr(shape):
-            a = np.zeros(shape, dtype=np.float32)
-            keep.append(a)
-            return a.ctypes.data
-        gi = np.zeros((1, GI_COLS), dtype=np.int64)
-        gi[0, C_SIZE] = 1
-        gf = np.zeros((1, GF_COLS))
-        ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
-                      dtype=np.int64)
-        pt = np.zeros((0, 6), dtype=np.int64)
-        times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
-        ctl = np.zeros(K_COLS, dtype=np.int64)
-        ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
-        io = np.zeros(3)
-        tables = (times, np.zeros(2, dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
-                  np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
-                  np.zeros(2, dtype=np.int64), H)
-        example_kernel(ctl, io, gi, gf, ga, pt, *tables)
-        batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
-                     np.ones(1), ctl, io, gi, gf, ga, pt, *tables,
-                     np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-    except Exception:       # continuous.py does everything then
-        ENABLED = False
+    def addr(shape):
+        a = np.zeros(shape, dtype=np.float32)
+        keep.append(a)
+        return a.ctypes.data
+    gi = np.zeros((1, GI_COLS), dtype=np.int64)
+    gi[0, C_SIZE] = 1
+    gf = np.zeros((1, GF_COLS))
+    ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
+                  dtype=np.int64)
+    pt = np.zeros((0, 6), dtype=np.int64)
+    times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+    ctl = np.zeros(K_COLS, dtype=np.int64)
+    ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
+    io = np.zeros(3)
+    tables = (times, np.zeros(2, dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
+              np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
+              np.zeros(2, dtype=np.int64), H)
+    example_kernel(ctl, io, gi, gf, ga, pt, *tables)
+    batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
+                 np.ones(1), ctl, io, gi, gf, ga, pt, *tables,
+                 np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
 
 
-def ready() -> bool:
-    """Is the kernel loaded?  (compiled/cache.py: compiled once per install by a
-    separate process, loaded from numba's cache in a background thread;
-    continuous.py runs meanwhile, with the same numbers.)"""
-    return HAVE_NUMBA and KERNELS.ready() and ENABLED
+def ready(net=None, wait: bool = False) -> bool:
+    """Are the kernels loaded (float32 only)?  `wait`: compile them here if
+    numba's cache does not have them (compiled/cache.py); continuous.py runs
+    meanwhile, with the same numbers."""
+    return HAVE_NUMBA and ENABLED and KERNELS.ready(wait=wait)
 
 
 def wait_ready(timeout: float | None = None) -> bool:
-    if not HAVE_NUMBA:
-        return False
-    return KERNELS.ready(True if timeout is None else timeout) and ENABLED
+    """Load or compile the kernels now; False if they cannot be."""
+    return ready(wait=True)
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -922,4 +917,5 @@ def run_batch(session, net, exset, count: int, training: bool):
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
-                                  depends=(fastexample.__file__, compiled_groupprocs.__file__))
+                                  depends=(fastexample.__file__, compiled_groupprocs.__file__),
+                                  what="the continuous kernels", compile_seconds=15.0)

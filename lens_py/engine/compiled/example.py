@@ -8,8 +8,8 @@ LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
 unit-history group types, no adaptive gain, noise or integrators.  With
 backpropTicks > 1 the extra backward steps still run in forward.py.
-Anything else, and everything until the kernel is compiled (in a background
-thread; numba caches it on disk), runs in forward.py.
+Anything else, and everything until the kernel is compiled (compiled/cache.py;
+numba keeps it on disk), runs in forward.py.
 
 The kernel works on the groups' own state arrays and weight arrays, found by
 address; `TickPlan` keeps them alive and checks before each tick that the
@@ -741,44 +741,51 @@ if HAVE_NUMBA:
             st[wr_field[w], wr_unit[w]] = wr_val[w]
 
 
-def ready() -> bool:
-    """Is the kernel loaded?  (See compiled/cache.py: compiled once per install
-    by a separate process, loaded from numba's cache in a background thread.)"""
-    if not HAVE_NUMBA:
-        return False
-    return KERNELS.ready() and ENABLED
+def ready(net=None, wait: bool = False) -> bool:
+    """Are the kernels loaded (float32 only)?  `wait`: compile them here if
+    numba's cache does not have them (compiled/cache.py)."""
+    return HAVE_NUMBA and ENABLED and KERNELS.ready(wait=wait)
 
 
 def wait_ready(timeout: float | None = None) -> bool:
-    """Block until the kernel is loaded (or `timeout` seconds); False if it
-    cannot be (or is not yet)."""
-    if not HAVE_NUMBA:
-        return False
-    return KERNELS.ready(True if timeout is None else timeout) and ENABLED
+    """Load or compile the kernels now; False if they cannot be."""
+    return ready(wait=True)
 
 
-def _warm() -> None:
-    global ENABLED
-    try:
-        state = np.zeros((11, 1, 1), dtype=np.float32)
-        gi = np.zeros((1, G_COLS), dtype=np.int64)
-        gi[0, G_SIZE] = 1
-        gi[0, G_ELMAN] = -1
-        gf = np.zeros((1, F_COLS))
-        saddr = np.array([state.ctypes.data], dtype=np.int64)
-        psend = np.zeros(0, dtype=np.int64)
-        paddr = np.zeros((0, 3), dtype=np.int64)
-        pshape = np.zeros((0, 2), dtype=np.int64)
-        vals = np.zeros(1, dtype=np.float32)
-        for phase in (FORWARD, TRAIN_ALL):
-            tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False)
-    except Exception:       # forward.py does everything then
-        ENABLED = False
+def _warm(variant: str) -> None:
+    state = np.zeros((11, 1, 1), dtype=np.float32)
+    gi = np.zeros((1, G_COLS), dtype=np.int64)
+    gi[0, G_SIZE] = 1
+    gi[0, G_ELMAN] = -1
+    gf = np.zeros((1, F_COLS))
+    saddr = np.array([state.ctypes.data], dtype=np.int64)
+    psend = np.zeros(0, dtype=np.int64)
+    paddr = np.zeros((0, 3), dtype=np.int64)
+    pshape = np.zeros((0, 2), dtype=np.int64)
+    vals = np.zeros(1, dtype=np.float32)
+    for phase in (FORWARD, TRAIN_ALL):
+        tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False)
+    examples_kernel.compile(_examples_kernel_types())
+
+
+def _examples_kernel_types() -> tuple:
+    """The argument types of exampleloop.run_examples' call (one set for every
+    network; tests check that a real call compiles nothing more)."""
+    t = numba.types
+    B, I = t.boolean, t.int64
+    i1, i2, f1, f2 = t.int64[::1], t.int64[:, ::1], t.float32[::1], t.float32[:, ::1]
+    d1, d2, u1, u2, b1 = t.float64[::1], t.float64[:, ::1], t.uint8[::1], t.uint8[:, ::1], \
+        t.boolean[::1]
+    return (B, i1, i1, d1, f2, i1, i1, i1, i1, f1,             # training .. wr_val
+            f1, i1, f1, i1, I, I, B, B, i2, d2,               # reset_val .. gf
+            i1, i1, i2, i2, f1, f1, i1, i1, b1, d1,           # saddr .. io
+            i1, u1, I, i2, i1, u2, I, b1, B, B)               # hist .. keep
 
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
-                                  depends=(cgp.__file__,))
+                                  depends=(cgp.__file__,), what="the per-example kernels",
+                                  compile_seconds=20.0)
 
 
 # -- plans ---------------------------------------------------------------------------------
