@@ -1,13 +1,15 @@
 """The interactive `lens>` prompt, built on prompt_toolkit in one place."""
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
-from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
 from .assemble import load_lens_commands
@@ -21,6 +23,46 @@ BANNER = "lens_py {version} -- a Python re-creation of Lens 2.63. Type 'help' fo
 
 def history_path() -> str:
     return os.environ.get("LENS_PY_HISTORY", os.path.expanduser("~/.lens_py_history"))
+
+
+class KeptHistory(FileHistory):
+    """The history file, or -- when it cannot be read or written (no HOME, a
+    folder in its place, a full disk) -- the session's history in memory,
+    said once on stderr: the prompt must never stop for a history problem."""
+
+    def __init__(self, filename, warn) -> None:
+        super().__init__(filename)
+        self.warn = warn
+        self.in_memory = False
+
+    def _give_up(self, error: OSError) -> None:
+        if not self.in_memory:
+            self.in_memory = True
+            reason = error.strerror or type(error).__name__
+            self.warn(f"lens_py: the history stays in memory: cannot use "
+                      f"{self.filename}: {reason}\n")
+
+    def load_history_strings(self):
+        try:
+            mode = os.stat(self.filename).st_mode
+            if stat.S_ISCHR(mode):          # /dev/null: nothing to read back
+                return []
+            if not stat.S_ISREG(mode):      # a folder, a FIFO
+                raise OSError(errno.EINVAL, "not a regular file")
+            return list(super().load_history_strings())
+        except FileNotFoundError:
+            return []                       # made by the first command, if it can be
+        except OSError as e:
+            self._give_up(e)
+            return []
+
+    def store_string(self, string: str) -> None:
+        if self.in_memory:
+            return
+        try:
+            super().store_string(string)
+        except OSError as e:
+            self._give_up(e)
 
 
 class ShellCompleter(Completer):
@@ -180,10 +222,7 @@ def _progress(interp):
 def make_session(interp, input=None, output=None, history=None) -> PromptSession:
     """One PromptSession with everything the lens> prompt needs."""
     if history is None:
-        try:
-            history = FileHistory(history_path())
-        except OSError:
-            history = InMemoryHistory()
+        history = KeptHistory(history_path(), lambda text: interp.write(text, "stderr"))
     holder = {}
 
     def toolbar():

@@ -39,3 +39,10 @@ class RealFields:
         super().__init_subclass__(**kw)
         for name in cls.REALS:
             setattr(cls, name, _real_property(name))
+
+
+def as_in_c():
+    """NumPy arithmetic as Lens's C does it: an overflow is inf, 0/0 NaN, a
+    value beyond float32 +-inf, all without a word (NumPy would print a
+    RuntimeWarning naming its own source).  Every Lens command runs in it."""
+    return np.errstate(all="ignore")
