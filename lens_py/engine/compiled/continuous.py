@@ -71,9 +71,24 @@ K_COLS = 11
 IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
-    from .example import (_njit, _state, _matrix, _clamped, _group_met, _log32,
-                              group_error, error_derivs, output_proc, output_proc_back, _links)
-    from .groupprocs import clear_absent, dense_dot_back, dense_dot_input, masked_dot_input
+    import numba
+    from .example import _njit, _state, _matrix, _log32, _links
+
+    # The tick helpers are inlined into the kernel at numba's IR level: called
+    # as functions, each call passed its arrays through reference counts, which
+    # were a third of a small net's time.  The leaves shared with the other
+    # kernels are inlined from their Python source, so they stay written once.
+    _inline = numba.njit(error_model="numpy", nogil=True, inline="always")
+    _clamped = _inline(fastexample._clamped.py_func)
+    _group_met = _inline(fastexample._group_met.py_func)
+    group_error = _inline(fastexample.group_error.py_func)
+    error_derivs = _inline(fastexample.error_derivs.py_func)
+    output_proc = _inline(fastexample.output_proc.py_func)
+    output_proc_back = _inline(fastexample.output_proc_back.py_func)
+    clear_absent = _inline(compiled_groupprocs.clear_absent.py_func)
+    dense_dot_back = _inline(compiled_groupprocs.dense_dot_back.py_func)
+    dense_dot_input = _inline(compiled_groupprocs.dense_dot_input.py_func)
+    masked_dot_input = _inline(compiled_groupprocs.masked_dot_input.py_func)
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -83,11 +98,11 @@ if HAVE_NUMBA:
     _SMALL32 = np.float32(1e-8)
     _LARGE32 = np.float32(1e8)
 
-    @_njit
+    @_inline
     def _row(address, n):
         return _matrix(address, 1, n)[0]
 
-    @_njit
+    @_inline
     def _dot_input(k, gi, ga, pt, st, n):
         """dot_product_input: one running sum from 0 over the senders' caches
         (the last tick's outputs), Lens's unrolled chunks of ten."""
@@ -102,7 +117,7 @@ if HAVE_NUMBA:
                 dense_dot_input(st, n, _matrix(pt[p, P_W], R, S),
                                 _state(ga[pt[p, P_SEND], A_STATE], S), S)
 
-    @_njit
+    @_inline
     def _soft_clamp(k, gf, st, n):
         """continuous._soft_clamp: input += logit(init + strength*(ext - init))
         / gain where the external input is set (+-LARGE_VAL outside (0, 1))."""
@@ -122,7 +137,7 @@ if HAVE_NUMBA:
                 term = f32(_log32(f32(val / f32(f32(1.0) - val))) / gain)
             st[IN, u] = f32(st[IN, u] + term)
 
-    @_njit
+    @_inline
     def _input_forward(k, gi, gf, ga, pt, tick, H):
         """compute_input: the input procedures in order (IN_INTEGR not in a
         fully clamped group), the input zeroed when fully clamped; kept in
@@ -154,7 +169,7 @@ if HAVE_NUMBA:
         for u in range(n):
             hin[tick, u] = st[IN, u]
 
-    @_njit
+    @_inline
     def _output_forward(k, gi, gf, ga, tick, H):
         """compute_output, OUT_INTEGR last (keeping its input for the
         backward pass); HARD_CLAMP's external inputs kept per tick."""
@@ -186,7 +201,7 @@ if HAVE_NUMBA:
             st[OC, u] = st[OUT, u]
             hout[tick, u] = st[OUT, u]
 
-    @_njit
+    @_inline
     def _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H):
         """compute_cost for an error procedure: the tick's error in vals[k]
         (fastexample's arithmetic), the targets kept (NaN in a grace period)."""
@@ -205,7 +220,7 @@ if HAVE_NUMBA:
         for u in range(n):
             htgt[tick, u] = st[TGT, u]
 
-    @_njit
+    @_inline
     def _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H):
         """compute_cost_back: the output derivatives, kept for the example's
         backward pass."""
@@ -222,7 +237,7 @@ if HAVE_NUMBA:
         for u in range(n):
             hod[tick, u] = st[OD, u]
 
-    @_njit
+    @_inline
     def _output_back(k, gi, gf, ga, tick, H):
         """compute_output_back: OUT_INTEGR's accumulator first (its input
         restored as the output), then the procedures in reverse."""
@@ -247,7 +262,7 @@ if HAVE_NUMBA:
         for q in range(gi[k, C_NPROCS] - 1, -1, -1):
             output_proc_back(st, n, gi[k, C_PROC0 + q], gain, ext)
 
-    @_njit
+    @_inline
     def _input_back(k, gi, gf, ga, pt):
         """compute_input_back: the input procedures in reverse -- IN_INTEGR's
         accumulator, DOT_PRODUCT's sender and link derivatives (nothing from
@@ -281,7 +296,7 @@ if HAVE_NUMBA:
                     if pt[p, P_M] != 0:
                         clear_absent(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
 
-    @_njit
+    @_inline
     def _restore(k, gi, ga, tick, H, inputs):
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
@@ -331,14 +346,14 @@ if HAVE_NUMBA:
         for k in range(ng):
             _restore(k, gi, ga, last, H, False)
 
-    @_njit
+    @_inline
     def _load(ev, gi, ga, wr_first, wr_gfu, wr_val):
         for w in range(wr_first[ev], wr_first[ev + 1]):
             k = wr_gfu[w, 0]
             st = _state(ga[k, A_STATE], gi[k, C_SIZE])
             st[wr_gfu[w, 1], wr_gfu[w, 2]] = wr_val[w]
 
-    @_njit
+    @_inline
     def _criteria(gi, gf, ga):
         """training._criteria: every criterion group met its criterion (and
         there is one)."""
