@@ -241,10 +241,29 @@ def _first_path(net, exset, training: bool, table):
     return None, missing
 
 
+def _memo_key(net, exset, training: bool, table):
+    """What a choice depends on that can change inside one train or test
+    without user code running: nothing.  So within one task, while no hook,
+    script, graph or recording has run since, the last choice holds."""
+    session = getattr(net, "session", None)
+    serials = getattr(session, "task_serials", None)
+    if not serials:
+        return None
+    return (serials[-1], session.user_code_runs, id(exset), getattr(exset, "version", None),
+            training, table)
+
+
 def choose(net, exset, training: bool, table=TABLE) -> Path:
     """The path that runs the next batch (or test, or example).  Each choice
     gets a new serial number: a compiled path may check the network once per
-    choice, since nothing but its own loop runs until the next one."""
+    choice, since nothing but its own loops and weight updates run until the
+    next one.  A choice is kept (same path, same serial) while nothing could
+    change it (_memo_key) and no faster path waits for its kernels."""
+    key = _memo_key(net, exset, training, table)
+    memo = getattr(net, "_path_memo", None)
+    if key is not None and memo is not None and memo[0] == key:
+        return memo[1]
+    net._path_memo = None
     net.choice_serial = getattr(net, "choice_serial", 0) + 1
     kernelcache.numpy_notice(compiled_batch.HAVE_NUMBA)
     if getattr(net, "execution_path", "auto") == "compiled":
@@ -253,8 +272,10 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
     # the kernels of a faster path compile once this slower one has run long
     # enough to pay for them
     if path is not None and missing is not None and missing.kernels.charge(missing.variant):
-        path = _first_path(net, exset, training, table)[0]
+        path, missing = _first_path(net, exset, training, table)
     if path is not None:
+        if key is not None and missing is None:
+            net._path_memo = (key, path)
         return path
     if getattr(net, "execution_path", "auto") == "compiled":
         reasons = "; ".join(f"{p.name}: {r}" for p, r in explain(net, exset, training, table))

@@ -26,16 +26,24 @@ class Session:
         self.link_types = ["", "bias"]  # Lens registers link types globally
         self.dtype = dtype              # float32 as Lens; float64 on request
         self.tasks: list[str] = []      # Lens's task stack: "Training", "Testing"
+        self.task_serials: list[int] = []   # which run of a task each entry is
+        self._task_runs = 0
+        # user code the engine has run (hooks, stored scripts, graph traces,
+        # recordings): within one task, a path choice holds while this stays
+        self.user_code_runs = 0
 
     # -- tasks ------------------------------------------------------------------------
     @contextlib.contextmanager
     def task(self, name: str):
         """While training or testing runs (its hooks too), as Lens's startTask."""
         self.tasks.append(name)
+        self._task_runs += 1
+        self.task_serials.append(self._task_runs)
         try:
             yield
         finally:
             self.tasks.pop()
+            self.task_serials.pop()
 
     def refuse_during_tasks(self, command: str) -> None:
         """Commands that change what a running train or test walks over are
@@ -67,6 +75,7 @@ class Session:
         """Run a Tcl script stored in an example file or set (the shell provides it)."""
         if not text:
             return ""
+        self.user_code_runs += 1
         if self.run_script is None:
             raise NetworkError(f"{where} needs a script interpreter, but none is installed")
         return self.run_script(text)

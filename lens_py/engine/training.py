@@ -52,6 +52,7 @@ def run_hook(session, net, name: str) -> None:
     if not hook:
         return
     if callable(hook):
+        session.user_code_runs += 1
         hook()
     else:
         session.script(hook, name)

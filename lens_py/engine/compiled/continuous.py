@@ -72,13 +72,54 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
     import numba
-    from .example import _njit, _state, _matrix, _log32, _links
+    from numba.core import cgutils
+    from numba.np.arrayobj import make_array, populate_array
+    from .example import _log32
 
     # The tick helpers are inlined into the kernel at numba's IR level: called
     # as functions, each call passed its arrays through reference counts, which
     # were a third of a small net's time.  The leaves shared with the other
     # kernels are inlined from their Python source, so they stay written once.
-    _inline = numba.njit(error_model="numpy", nogil=True, inline="always")
+    _inline = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
+    _kernel = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
+
+    def _view_of(dtype, itemsize):
+        """An intrinsic: the C-ordered [rows, cols] array at an address, made
+        without a memory-info object (numba.carray's needs the runtime)."""
+        @numba.extending.intrinsic
+        def view(typingctx, address, rows, cols):
+            array_type = numba.types.Array(dtype, 2, "C")
+
+            def codegen(context, builder, signature, args):
+                intp = numba.types.intp
+                r = context.cast(builder, args[1], signature.args[1], intp)
+                c = context.cast(builder, args[2], signature.args[2], intp)
+                size = context.get_constant(intp, itemsize)
+                ary = make_array(array_type)(context, builder)
+                data = builder.inttoptr(args[0], context.get_value_type(dtype).as_pointer())
+                populate_array(ary, data=data, shape=cgutils.pack_array(builder, [r, c]),
+                               strides=cgutils.pack_array(builder, [builder.mul(c, size), size]),
+                               itemsize=size, meminfo=None)
+                return ary._getvalue()
+            return array_type(address, rows, cols), codegen
+        return view
+
+    _f32_view = _view_of(numba.types.float32, 4)
+    _u8_view = _view_of(numba.types.uint8, 1)
+
+    @_inline
+    def _state(address, n):
+        return _f32_view(address, 11, n)
+
+    @_inline
+    def _matrix(address, rows, cols):
+        return _f32_view(address, rows, cols)
+
+    @_inline
+    def _links(address, rows, cols):
+        if address == 0:
+            return _u8_view(address, 0, 0)
+        return _u8_view(address, rows, cols)
     _clamped = _inline(fastexample._clamped.py_func)
     _group_met = _inline(fastexample._group_met.py_func)
     group_error = _inline(fastexample.group_error.py_func)
@@ -309,7 +350,7 @@ if HAVE_NUMBA:
             for u in range(n):
                 st[IN, u] = hin[tick, u]
 
-    @_njit
+    @_kernel
     def _example_back(gi, gf, ga, pt, last, H):
         """continuous.example_back."""
         ng = gi.shape[0]
@@ -366,7 +407,7 @@ if HAVE_NUMBA:
                 met = True
         return met
 
-    @_njit
+    @_kernel
     def example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals, terms,
                        event_hist, H):
         """continuous.run_example for one example (events from the write
@@ -477,7 +518,7 @@ if HAVE_NUMBA:
 
 # -- loading the kernel ------------------------------------------------------------------
 
-    @_njit
+    @_kernel
     def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu,
                      wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
         """example_kernel for the examples idx, one after another, as the
@@ -746,7 +787,6 @@ class ContinuousPlan:
             gi[k, C_ADJUST] = 1 if (tr != 0.0 or zr != 0.0) else 0
             gf[k, F_SCALE] = np.float64(d(d(g.error_scale) / d(tpi)))
             gf[k, F_BACK_SCALE] = np.float64(d(g.error_scale))
-            gf[k, F_ERR] = float(d(g.error))
         for k, g in self.dt_groups:
             gf[k, F_DT] = d(d(net.dt) * d(g.dt_scale))
         for k, g in self.reset_groups:
@@ -754,11 +794,20 @@ class ContinuousPlan:
             gf[k, F_RESET_IN] = d(g.initial_input())
         for k, g in self.soft_groups:
             gf[k, F_CLAMP] = d(g.choose("clamp_strength"))
+        self.refresh_errors()
         crit = "train_group_crit" if training else "test_group_crit"
         for k, g in self.crit_groups:
             kind = g.criterion
             gi[k, C_CRIT] = 0 if kind is None else (2 if kind == T.MAX_CRIT else 1)
             gf[k, F_CRIT] = d(g.choose(crit))
+
+
+    def refresh_errors(self) -> None:
+        """The group errors, which the engine itself resets between batches
+        (the one thing fill reads that changes without user code)."""
+        gf = self.gf
+        for k, g in self.cost_groups:
+            gf[k, F_ERR] = float(np.float32(g.error))
 
 
 def plan_for(net):
@@ -844,6 +893,8 @@ def run_example(session, net, exset, example, training: bool,
     if not checked:
         plan.fill(net, training)
         net._continuous_stamp = stamp
+    else:
+        plan.refresh_errors()
     ctl, io = _controls(net, plan, training, example_back)
     ctl[K_FIRST], ctl[K_EVENTS] = first, n_events
     io[X_FREQ] = float(np.float32(getattr(example, "frequency", 1.0)))
@@ -913,11 +964,20 @@ def run_batch(session, net, exset, count: int, training: bool):
     example, or None, with nothing drawn, when they must run one by one."""
     if count <= 0:
         return None
-    plan, events, reason = _batch_tables(net, exset)
-    if reason is not None:
-        return None
-    plan.fill(net, training)
-    net._continuous_stamp = (getattr(net, "choice_serial", None), training)
+    # checked and filled once per path choice, as run_example
+    stamp = (getattr(net, "choice_serial", None), training)
+    tables = getattr(net, "_continuous_batch", None)
+    if stamp[0] is not None and tables is not None and tables[0] == stamp \
+            and tables[1] is exset:
+        plan, events = tables[2], tables[3]
+        plan.refresh_errors()
+    else:
+        plan, events, reason = _batch_tables(net, exset)
+        if reason is not None:
+            return None
+        plan.fill(net, training)
+        net._continuous_batch = (stamp, exset, plan, events)
+    net._continuous_stamp = stamp
     idx = draw_indices(exset, count, session.rng)
     ctl, io = _controls(net, plan, training, True)
     ticks = np.zeros(len(idx), dtype=np.int64)

@@ -264,39 +264,40 @@ if HAVE_NUMBA:
     @_njit
     def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
         """computeCost for a group of one example: the adjusted targets (into
-        ADJ) and the error, errorScale/ticks (and the frequency) applied."""
-        terms = np.zeros(n)
+        ADJ) and the error, errorScale/ticks (and the frequency) applied.
+        costs.sequential_sum: when every term is a float32 value the first is
+        taken as it is, otherwise all are added to a float starting at 0; the
+        two sums differ only in a first term's sign of zero, so both are kept
+        and one chosen at the end (no array of terms to allocate)."""
+        exact = True
+        err_first = f32(0.0)       # the sum starting from the first term
+        err_zero = f32(0.0)        # the sum starting from 0
         for u in range(n):
             t = st[TGT, u]
-            if t != t:
-                continue
-            o = st[OUT, u]
-            if adjust:
-                d = f32(o - t)
-                a = o
-                if d > radius:
-                    a = f32(t + radius)
-                elif d < -radius:
-                    a = f32(t - radius)
-                if d < zero_r and d > -zero_r:
-                    a = o
-                t = a
-            st[ADJ, u] = t
+            term = 0.0
             if t == t:
-                terms[u] = _error_term(cost, o, t)
-        # costs.sequential_sum: float terms go through NumPy's cumsum (the first
-        # term as it is), others are added to a float starting at 0
-        exact = True
-        for u in range(n):
-            x = terms[u]
-            if x == x and f64(f32(x)) != x:
-                exact = False
-        err = f32(0.0)
-        for u in range(n):
-            if exact and u == 0:
-                err = f32(terms[0])
+                o = st[OUT, u]
+                if adjust:
+                    d = f32(o - t)
+                    a = o
+                    if d > radius:
+                        a = f32(t + radius)
+                    elif d < -radius:
+                        a = f32(t - radius)
+                    if d < zero_r and d > -zero_r:
+                        a = o
+                    t = a
+                st[ADJ, u] = t
+                if t == t:
+                    term = _error_term(cost, o, t)
+                    if term == term and f64(f32(term)) != term:
+                        exact = False
+            if u == 0:
+                err_first = f32(term)
             else:
-                err = f32(f64(err) + terms[u])
+                err_first = f32(f64(err_first) + term)
+            err_zero = f32(f64(err_zero) + term)
+        err = err_first if exact else err_zero
         s = scale
         if pseudo:
             s = s * f64(freq)

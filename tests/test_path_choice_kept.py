@@ -1,0 +1,116 @@
+"""A path choice is kept within one train or test while no user code runs
+(engine/paths.py `_memo_key`): the same numbers as Lens's loop in Python, one
+choice per run when nothing can change it, and a new choice after every hook,
+callable, graph or recording that might have changed the network."""
+import numpy as np
+import pytest
+
+from lens_py.assemble import make_interp
+from lens_py.commands.common import session as session_of
+from lens_py.engine import paths
+from lens_py.engine.compiled import continuous as fastcontinuous
+
+pytestmark = pytest.mark.skipif(not fastcontinuous.HAVE_NUMBA, reason="numba not installed")
+
+UPDATES = 12
+EXAMPLES = 5
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernel():
+    assert fastcontinuous.wait_ready(120), "the kernel did not compile"
+
+
+def _example_file(path):
+    rng = np.random.default_rng(5)
+    lines = []
+    for e in range(EXAMPLES):
+        events = []
+        for _ in range(3):
+            i = " ".join(str(int(v)) for v in rng.integers(0, 2, 4))
+            t = " ".join(str(int(v)) for v in rng.integers(0, 2, 3))
+            events.append(f"I: {i} T: {t}")
+        lines.append(f"name: e{e} 3 " + " ".join(events) + ";")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _run(tmp_path, setting, extra="", before=None):
+    """Train a CONTINUOUS net UPDATES updates: (weights, errors, the number of
+    path choices the train made, the interpreter)."""
+    it = make_interp()
+    session_of(it).write = lambda text: None
+    ex = _example_file(tmp_path / "c.ex")
+    it.eval(f"seed 3; addNet n -i 2 -t 3 CONTINUOUS 4 6 3; loadExamples {ex} -s set; "
+            f"resetNet; setObj executionPath {setting}; set ::n 0\n{extra}")
+    net = session_of(it).net
+    if before is not None:
+        before(it, net)
+    serial = getattr(net, "choice_serial", 0)
+    it.eval(f"train {UPDATES} -report 3")
+    choices = net.choice_serial - serial
+    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
+    errors = [net.error] + [g.error for g in net.groups]
+    return weights, errors, choices, it
+
+
+def _same_numbers(a, b):
+    assert a[1] == b[1]
+    for x, y in zip(a[0], b[0]):
+        assert x.tobytes() == y.tobytes()
+
+
+def test_one_choice_per_train_when_no_user_code_runs(tmp_path):
+    ref = _run(tmp_path, "python")
+    got = _run(tmp_path, "auto")
+    _same_numbers(ref, got)
+    assert got[2] == 1
+    net = session_of(got[3]).net
+    assert paths.choose(net, net.training_set, True) is paths.COMPILED_CONTINUOUS
+
+
+def test_a_hook_that_changes_parameters_each_update_is_seen(tmp_path):
+    hook = ("setObj postUpdateProc {setObj hidden.gain [expr {1.0 + 0.1 * [getObj totalUpdates]}]"
+            "; setObj output.targetRadius [expr {0.01 * [getObj totalUpdates]}]}")
+    ref = _run(tmp_path, "python", hook)
+    got = _run(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
+    assert got[2] == UPDATES        # the hook ran: each batch chooses again
+
+
+def test_a_hook_that_adds_an_example_hook_moves_the_net_off_the_batch_path(tmp_path):
+    # from update 5 on, every example must run its postExampleProc
+    hook = ("setObj postUpdateProc {if {[getObj totalUpdates] == 4} "
+            "{setObj postExampleProc {incr ::n}}}")
+    ref = _run(tmp_path, "python", hook)
+    got = _run(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
+    counted = int(got[3].eval("set ::n"))
+    assert counted == int(ref[3].eval("set ::n")) == (UPDATES - 5) * EXAMPLES
+
+
+def test_a_python_callable_hook_is_seen(tmp_path):
+    def wire(it, net):
+        def bump():
+            it.eval("set ::g [expr {$::g * 1.25}]; setObj hidden.gain $::g")
+        net.hooks["postUpdateProc"] = bump
+    ref = _run(tmp_path, "python", "set ::g 1.0", before=wire)
+    got = _run(tmp_path, "auto", "set ::g 1.0", before=wire)
+    _same_numbers(ref, got)
+    assert got[2] == UPDATES
+
+
+def test_a_graph_traced_each_update_makes_each_batch_choose_again(tmp_path):
+    graph = "graphObject error -u WEIGHT_UPDATES"
+    ref = _run(tmp_path, "python", graph)
+    got = _run(tmp_path, "auto", graph)
+    _same_numbers(ref, got)
+    assert got[2] == UPDATES
+
+
+def test_each_train_and_test_chooses_afresh(tmp_path):
+    _, _, _, it = _run(tmp_path, "auto")
+    net = session_of(it).net
+    serial = net.choice_serial
+    it.eval("train 3; test; train 2")
+    assert net.choice_serial - serial == 3
