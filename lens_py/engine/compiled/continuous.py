@@ -72,54 +72,12 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
     import numba
-    from numba.core import cgutils
-    from numba.np.arrayobj import make_array, populate_array
-    from .example import _log32
+    from .example import _njit, _log32, _state, _matrix, _links
 
-    # The tick helpers are inlined into the kernel at numba's IR level: called
-    # as functions, each call passed its arrays through reference counts, which
-    # were a third of a small net's time.  The leaves shared with the other
+    # The tick helpers are inlined into the kernel at numba's IR level (a small
+    # net's ticks are mostly calls otherwise).  The leaves shared with the other
     # kernels are inlined from their Python source, so they stay written once.
     _inline = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
-    _kernel = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
-
-    def _view_of(dtype, itemsize):
-        """An intrinsic: the C-ordered [rows, cols] array at an address, made
-        without a memory-info object (numba.carray's needs the runtime)."""
-        @numba.extending.intrinsic
-        def view(typingctx, address, rows, cols):
-            array_type = numba.types.Array(dtype, 2, "C")
-
-            def codegen(context, builder, signature, args):
-                intp = numba.types.intp
-                r = context.cast(builder, args[1], signature.args[1], intp)
-                c = context.cast(builder, args[2], signature.args[2], intp)
-                size = context.get_constant(intp, itemsize)
-                ary = make_array(array_type)(context, builder)
-                data = builder.inttoptr(args[0], context.get_value_type(dtype).as_pointer())
-                populate_array(ary, data=data, shape=cgutils.pack_array(builder, [r, c]),
-                               strides=cgutils.pack_array(builder, [builder.mul(c, size), size]),
-                               itemsize=size, meminfo=None)
-                return ary._getvalue()
-            return array_type(address, rows, cols), codegen
-        return view
-
-    _f32_view = _view_of(numba.types.float32, 4)
-    _u8_view = _view_of(numba.types.uint8, 1)
-
-    @_inline
-    def _state(address, n):
-        return _f32_view(address, 11, n)
-
-    @_inline
-    def _matrix(address, rows, cols):
-        return _f32_view(address, rows, cols)
-
-    @_inline
-    def _links(address, rows, cols):
-        if address == 0:
-            return _u8_view(address, 0, 0)
-        return _u8_view(address, rows, cols)
     _clamped = _inline(fastexample._clamped.py_func)
     _group_met = _inline(fastexample._group_met.py_func)
     group_error = _inline(fastexample.group_error.py_func)
@@ -350,7 +308,7 @@ if HAVE_NUMBA:
             for u in range(n):
                 st[IN, u] = hin[tick, u]
 
-    @_kernel
+    @_njit
     def _example_back(gi, gf, ga, pt, last, H):
         """continuous.example_back."""
         ng = gi.shape[0]
@@ -407,7 +365,7 @@ if HAVE_NUMBA:
                 met = True
         return met
 
-    @_kernel
+    @_njit
     def example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals, terms,
                        event_hist, H):
         """continuous.run_example for one example (events from the write
@@ -518,7 +476,7 @@ if HAVE_NUMBA:
 
 # -- loading the kernel ------------------------------------------------------------------
 
-    @_kernel
+    @_njit
     def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu,
                      wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
         """example_kernel for the examples idx, one after another, as the

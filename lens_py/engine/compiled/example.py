@@ -61,7 +61,15 @@ _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T
 
 
 if HAVE_NUMBA:
-    _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
+    # Without numba's runtime: every array a kernel sees is either passed in
+    # or a view made at an address (no reference counts to keep, a call each
+    # otherwise); nothing is allocated inside.
+    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
+    # (a function without the runtime returns only arrays passed to it: the
+    # views are inlined where they are made)
+    _view_njit = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
+    from numba.core import cgutils
+    from numba.np.arrayobj import make_array, populate_array
     f32 = np.float32
     f64 = np.float64
     _SMALL32 = np.float32(A.SMALL_VAL)
@@ -70,30 +78,45 @@ if HAVE_NUMBA:
     _TABLE = A.SIGMOID_TABLE.copy()
     _TABLE64 = A.SIGMOID_TABLE.astype(np.float64)
 
-    @numba.extending.intrinsic
-    def _voidptr(typingctx, address):
-        if not isinstance(address, numba.types.Integer):
-            return None
+    def _view_of(dtype, itemsize):
+        """An intrinsic: the C-ordered [rows, cols] array at an address, made
+        without a memory-info object (numba.carray's needs the runtime)."""
+        @numba.extending.intrinsic
+        def view(typingctx, address, rows, cols):
+            array_type = numba.types.Array(dtype, 2, "C")
 
-        def codegen(context, builder, signature, args):
-            return builder.inttoptr(args[0], numba.core.cgutils.voidptr_t)
-        return numba.types.voidptr(address), codegen
+            def codegen(context, builder, signature, args):
+                intp = numba.types.intp
+                r = context.cast(builder, args[1], signature.args[1], intp)
+                c = context.cast(builder, args[2], signature.args[2], intp)
+                size = context.get_constant(intp, itemsize)
+                ary = make_array(array_type)(context, builder)
+                data = builder.inttoptr(args[0], context.get_value_type(dtype).as_pointer())
+                populate_array(ary, data=data, shape=cgutils.pack_array(builder, [r, c]),
+                               strides=cgutils.pack_array(builder, [builder.mul(c, size), size]),
+                               itemsize=size, meminfo=None)
+                return ary._getvalue()
+            return array_type(address, rows, cols), codegen
+        return view
 
-    @_njit
+    _f32_view = _view_of(numba.types.float32, 4)
+    _u8_view = _view_of(numba.types.uint8, 1)
+
+    @_view_njit
     def _state(address, n):
         """A group's [field, units] state (its one row)."""
-        return numba.carray(_voidptr(address), (11, n), np.float32)
+        return _f32_view(address, 11, n)
 
-    @_njit
+    @_view_njit
     def _matrix(address, rows, cols):
-        return numba.carray(_voidptr(address), (rows, cols), np.float32)
+        return _f32_view(address, rows, cols)
 
-    @_njit
+    @_view_njit
     def _links(address, rows, cols):
         """A sparse projection's link mask (bool as bytes); empty when dense."""
         if address == 0:
-            return numba.carray(_voidptr(address), (0, 0), np.uint8)
-        return numba.carray(_voidptr(address), (rows, cols), np.uint8)
+            return _u8_view(address, 0, 0)
+        return _u8_view(address, rows, cols)
 
     @_njit
     def _sigmoid(x):

@@ -35,7 +35,7 @@ IN, OUT, OC, OD, DC, ID = range(6)
 
 
 if HAVE_NUMBA:
-    _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
+    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
     f32 = np.float32
 
     @_njit
