@@ -4,7 +4,7 @@ connectGroups, freezing, randomising, setObj/getObj, useNet, setTime."""
 import numpy as np
 import pytest
 
-from drand48 import drand48_stream
+from c_arithmetic import drand48_stream
 from lens_py.shell.errors import TclError
 
 

@@ -1,6 +1,8 @@
 """Simple recurrent networks: the Elman copy, the gradient
 cut at the context with backpropTicks = 1, truncated BPTT with 2, events,
-criteria and event/example scripts -- against an independent NumPy loop."""
+criteria and event/example scripts -- against an independent NumPy loop; and
+Elman SRNs through the shell, with backpropTicks 1-5, against Lens's C
+arithmetic written out (c_arithmetic.py)."""
 import io
 
 import numpy as np
@@ -11,6 +13,10 @@ from lens_py.engine import training as TR
 from lens_py.engine import types as T
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
+
+from c_arithmetic import (F32, Oracle, act_back, act_forward, cost_back, cost_forward,
+                          dot_inputs)
+from c_oracle_runs import assert_matches, example_file, lens
 
 SEQ_X = np.array([[1, 0], [0, 1], [1, 1], [0, 0]], float)
 SEQ_Y = np.array([[0, 1], [1, 0], [1, 1], [0, 1]], float)
@@ -195,3 +201,122 @@ def test_srbptt_is_full_backprop_through_time():
     np.testing.assert_allclose(net.group("output").incoming[1].deriv, g["wo"], rtol=1e-10)
     # the final outputs are those of the last tick again
     np.testing.assert_allclose(hid.output[0], hist_hidden(net)[-1], rtol=1e-12)
+
+
+# -- an Elman SRN through the shell, against c_arithmetic.Oracle ------------------
+
+
+# -- a simple recurrent net (Elman context, backpropTicks 1) -----------------------------------
+
+SRN_EXAMPLES = ("name: a 3 I: 1 0 T: 1 0 I: 0 1 T: 0 1 I: 1 1 T: 0.5 0.5;"
+                "name: b 2 I: 0 1 T: 0.2 0.9 I: 1 0 T: 0 0;")
+SRN_PARSED = [[([1, 0], [1, 0]), ([0, 1], [0, 1]), ([1, 1], [0.5, 0.5])],
+              [([0, 1], [0.2, 0.9]), ([1, 0], [0, 0])]]
+
+
+def srn_batch(orc, examples):
+    """One batch of an Elman SRN: hidden links are [bias, context(3), input(2)];
+    each tick the context holds the hidden cache of the tick before (0.5 after
+    the reset at the start of an example); the derivative the context passes
+    back to the hidden cache is thrown away at the next tick."""
+    Dh, Do = np.zeros_like(orc.Wh), np.zeros_like(orc.Wo)
+    net_err = F32(0)
+    for events in examples:
+        h_cache = [F32(0.5)] * 3
+        for x, tgt in events:
+            context = [F32(F32(0) + c) for c in h_cache]
+            src_h = [F32(1)] + context + [F32(v) for v in x]
+            h_in = dot_inputs(src_h, orc.Wh)
+            h_out = act_forward("LOGISTIC", h_in)
+            src_o = [F32(1)] + h_out
+            o_in = dot_inputs(src_o, orc.Wo)
+            o_out = act_forward("LOGISTIC", o_in)
+            tgts = [F32(t) for t in tgt]
+            err, _ = cost_forward("CROSS_ENTROPY", o_out, tgts)
+            net_err = F32(net_err + F32(float(err) * float(F32(F32(1) / F32(1))) * 1.0))
+            od = cost_back("CROSS_ENTROPY", o_out, tgts, F32(1), None)
+            o_id = act_back("LOGISTIC", o_in, o_out, od)
+            cache = [F32(0)] * 4
+            for u in range(2):
+                for j in range(4):
+                    cache[j] = F32(cache[j] + F32(o_id[u] * orc.Wo[u, j]))
+                    Do[u, j] = F32(Do[u, j] + F32(o_id[u] * src_o[j]))
+            h_id = act_back("LOGISTIC", h_in, h_out, cache[1:])
+            for u in range(3):
+                for j in range(6):
+                    Dh[u, j] = F32(Dh[u, j] + F32(h_id[u] * src_h[j]))
+            h_cache = h_out
+    return net_err, Dh, Do
+
+
+@pytest.mark.parametrize("alg", ["momentum", "dougsMomentum"])
+def test_elman_srn_trains_as_lens(tmp_path, alg):
+    ex = example_file(tmp_path, SRN_EXAMPLES)
+    L = lens(f"seed 8; addNet s -i 3 2 3 ELMAN 2; loadExamples {ex}; setObj reportInterval 1")
+    assert [g.name for g in L.net.groups] == ["bias", "input", "context", "hidden", "output"]
+    orc = Oracle(L, "LOGISTIC", "CROSS_ENTROPY")
+    for _ in range(3):
+        err, Dh, Do = srn_batch(orc, SRN_PARSED)
+        stats = orc.update(alg, Dh, Do)
+    L(f"train 3 -a {alg}")
+    assert_matches(L, orc, err, stats)
+
+
+def srn_bptt_batch(orc, examples, k):
+    """srn_batch with backpropTicks = k: after each tick's backward pass the
+    derivative the context handed to the hidden cache is carried back k-1
+    more ticks (context and everything before it restored to that tick);
+    stepping back over the first tick of an example clears it."""
+    Dh, Do = np.zeros_like(orc.Wh), np.zeros_like(orc.Wo)
+    net_err = F32(0)
+    for events in examples:
+        h_cache, hist = [F32(0.5)] * 3, []
+        for t, (x, tgt) in enumerate(events):
+            context = [F32(F32(0) + c) for c in h_cache]
+            src_h = [F32(1)] + context + [F32(v) for v in x]
+            h_in = dot_inputs(src_h, orc.Wh)
+            h_out = act_forward("LOGISTIC", h_in)
+            hist.append((src_h, h_in, h_out))
+            src_o = [F32(1)] + h_out
+            o_in = dot_inputs(src_o, orc.Wo)
+            o_out = act_forward("LOGISTIC", o_in)
+            tgts = [F32(v) for v in tgt]
+            err, _ = cost_forward("CROSS_ENTROPY", o_out, tgts)
+            net_err = F32(net_err + F32(float(err) * 1.0 * 1.0))
+            od = cost_back("CROSS_ENTROPY", o_out, tgts, F32(1), None)
+            o_id = act_back("LOGISTIC", o_in, o_out, od)
+            h_od = [F32(0)] * 3
+            for u in range(2):
+                for j in range(3):
+                    h_od[j] = F32(h_od[j] + F32(o_id[u] * orc.Wo[u, 1 + j]))
+                for j in range(4):
+                    Do[u, j] = F32(Do[u, j] + F32(o_id[u] * src_o[j]))
+            h_od = [F32(F32(0) + v) for v in h_od]
+            for step in range(k):
+                tau = t - step
+                if tau < 0:
+                    break                       # cleared: only zeros are added
+                s_h, i_h, o_h = hist[tau]
+                h_id = act_back("LOGISTIC", i_h, o_h, h_od)
+                ctx = [F32(0)] * 3
+                for u in range(3):
+                    for j in range(6):
+                        Dh[u, j] = F32(Dh[u, j] + F32(h_id[u] * s_h[j]))
+                    for j in range(3):
+                        ctx[j] = F32(ctx[j] + F32(h_id[u] * orc.Wh[u, 1 + j]))
+                h_od = [F32(F32(0) + F32(F32(0) + c)) for c in ctx]
+            h_cache = h_out
+    return net_err, Dh, Do
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_elman_srn_with_backprop_ticks_trains_as_lens(tmp_path, k):
+    ex = example_file(tmp_path, SRN_EXAMPLES)
+    L = lens(f"seed 8; addNet s -i 3 2 3 ELMAN 2; loadExamples {ex}; setObj reportInterval 1;"
+             f"setObj backpropTicks {k}")
+    orc = Oracle(L, "LOGISTIC", "CROSS_ENTROPY")
+    for _ in range(3):
+        err, Dh, Do = srn_bptt_batch(orc, SRN_PARSED, k)
+        stats = orc.update("momentum", Dh, Do)
+    L("train 3 -a momentum")
+    assert_matches(L, orc, err, stats)

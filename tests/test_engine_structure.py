@@ -1,4 +1,6 @@
-"""Network structure and Lens's random draw order."""
+"""Network structure and Lens's random draw order: group types and masks,
+link layouts, and the sparse projections (RANDOM, FIXED_IN, FIXED_OUT, FAIR,
+FAN, ONE_TO_ONE) against connect.c's draws written out (c_arithmetic.py)."""
 import math
 
 import numpy as np
@@ -8,6 +10,9 @@ from lens_py.engine import types as T
 from lens_py.engine.network import NetworkError
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
+
+from c_arithmetic import F32, Drand48, GlibcRandom, rand_real, rand_sort
+from c_oracle_runs import lens
 
 
 def xor_net(seed=1, dtype=np.float32):
@@ -165,3 +170,105 @@ def test_set_time_and_reset_state():
     g.output[:] = 0.9
     net.reset_net()
     assert g.output[0, 0] == np.float32(0.5) and math.isnan(g.target[0, 0])
+
+
+# -- group types (type.c: cleanupGroupType) and sparse projections (connect.c),
+# -- through the shell, against the draws written out in c_arithmetic.py
+
+
+# -- group types (type.c: cleanupGroupType) ------------------------------------------------
+
+def test_a_bias_group_drops_criterion_types():
+    L = lens("addNet n 2 1; addGroup b2 1 BIAS STANDARD_CRIT")
+    assert L("getObj b2.type") == "0x2000001"
+
+
+def sparse_net(seed, n_pre, n_post, option):
+    L = lens(f"seed {seed}; addNet n; addGroup pre {n_pre} INPUT; addGroup post {n_post};"
+             f"connectGroups pre post {option}")
+    return L, L.net.group("post").incoming[1]
+
+
+def expected_links(kind, seed, n_pre, n_post, strength):
+    """(mask, weights) of pre->post as Lens builds it, after post's bias links."""
+    d, rnd = Drand48(seed), GlibcRandom(seed)
+    for _ in range(n_post):
+        d()                                  # the bias links, drawn as the units are made
+    mask = np.zeros((n_post, n_pre), bool)
+    w = np.zeros((n_post, n_pre), F32)
+
+    def link(pre, post, mean=0.0, rng=1.0):
+        assert not mask[post, pre]
+        mask[post, pre] = True
+        w[post, pre] = rand_real(d(), mean, rng)
+    s = F32(strength)
+    if kind == "RANDOM":
+        for v in range(n_pre):
+            for u in range(n_post):
+                if F32(d()) < s:
+                    link(v, u)
+    elif kind == "FIXED_IN":
+        arr = list(range(n_pre))
+        for u in range(n_post):
+            rand_sort(arr, n_pre, rnd)
+            for v in range(int(F32(n_pre) * s)):
+                link(arr[v], u)
+    elif kind == "FIXED_OUT":
+        arr = list(range(n_post))
+        for v in range(n_pre):
+            rand_sort(arr, n_post, rnd)
+            for u in range(int(F32(n_post) * s)):
+                link(v, arr[u])
+    elif kind == "FAIR":
+        n = int(F32(n_pre) * s)
+        post = list(range(n_post))
+        rand_sort(post, n_post, rnd)
+        pre = list(range(n_pre))
+        rand_sort(pre, n_pre, rnd)
+        i = 0
+        for j in range(n_post):
+            start = i
+            for _ in range(n):
+                if i == n_pre:
+                    head, tail = pre[:start], pre[start:]
+                    rand_sort(head, start, rnd)
+                    rand_sort(tail, n_pre - start, rnd)
+                    pre, i = head + tail, 0
+                link(pre[i], post[j])
+                i += 1
+    elif kind == "FAN":
+        n = int(F32(n_post) * s)
+        for i in range(n_pre):
+            start = (i * n_post) // n_pre - n // 2
+            for j in range(start, start + n):
+                link(i, (j + n_post) % n_post if j < 0 else j % n_post)
+    elif kind == "ONE_TO_ONE":
+        for i in range(min(n_pre, n_post)):
+            link(i, i, 1.0, 0.0)
+    return mask, w
+
+
+SPARSE = [("RANDOM", 7, 8, 5, 0.4), ("FIXED_IN", 7, 9, 4, 0.5), ("FIXED_IN", 2, 100, 3, 0.29),
+          ("FIXED_OUT", 11, 6, 9, 0.34), ("FAIR", 4, 5, 7, 0.6), ("FAIR", 13, 6, 10, 0.5),
+          ("FAN", 3, 6, 9, 0.34), ("ONE_TO_ONE", 5, 4, 6, 1.0)]
+
+
+@pytest.mark.parametrize("kind,seed,n_pre,n_post,strength", SPARSE)
+def test_sparse_projections_choose_and_draw_as_lens(kind, seed, n_pre, n_post, strength):
+    L, p = sparse_net(seed, n_pre, n_post, f"-projection {kind} -strength {strength}")
+    mask, w = expected_links(kind, seed, n_pre, n_post, strength)
+    got = p.link_mask()
+    np.testing.assert_array_equal(got, mask)
+    np.testing.assert_array_equal(np.where(mask, p.weight, 0), w)
+
+
+def test_fixed_in_counts_links_with_a_float_product():
+    # (int)(100 * 0.29f) is 29 in float arithmetic (28 in double)
+    L, p = sparse_net(2, 100, 3, "-projection FIXED_IN -strength 0.29")
+    assert list(p.link_mask().sum(axis=1)) == [29, 29, 29]
+
+
+def test_one_to_one_links_are_frozen_copies():
+    L, p = sparse_net(5, 4, 6, "-projection ONE_TO_ONE")
+    assert p.frozen[:4].all() and not p.frozen[4:].any()
+    assert L("getObj post:2.incoming(1).weight") == "1"

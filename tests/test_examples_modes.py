@@ -1,7 +1,8 @@
 """Example selection: the exact sequences of ORDERED, PERMUTED,
 RANDOMIZED and PROBABILISTIC with seeded Lens random streams (expectations
 computed here from the streams, following Lens's rules), next_indices,
-PIPE streaming from scripts/gen_examples.py, and CUSTOM."""
+PIPE streaming from scripts/gen_examples.py, and CUSTOM; and the examples
+training picks, with batch sizes, against c_arithmetic.Chooser."""
 import io
 import os
 import sys
@@ -14,6 +15,9 @@ from lens_py.engine.examples import (ExampleError, ExampleFileError, load_exampl
                                      set_example_mode)
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
+
+from c_arithmetic import Chooser
+from c_oracle_runs import PATHS, assert_matches, run_both
 
 GEN = os.path.join(os.path.dirname(__file__), "..", "scripts", "gen_examples.py")
 PIPE_CMD = f"|{sys.executable} {GEN}"
@@ -295,3 +299,25 @@ def test_move_a_proportion_with_lens_draws(tmp_path):
     assert move_examples(s, e, "part", proportion=0.3) == 3
     assert names(s.sets["part"].examples) == want
     assert len(e.examples) == 7 and s.rng.getstate() == draws.getstate()
+
+
+# -- selection during training, against c_arithmetic.Chooser ----------------------
+
+
+
+# -- example selection during training (example.c) -----------------------------------------------
+
+FOUR_EXAMPLES = ("freq: 2 I: 1 0 T: 1 0; freq: 0.5 I: 0.5 1 T: 0.2 0.7;"
+                 "freq: 1 I: 0 1 T: 0 1; freq: 3 I: 1 1 T: 0.6 0.1;")
+LINKS_AT_BUILD = 2 * (3 * 3 + 2 * 4)      # drawn when made, and again by addNet's resetNet
+
+
+@pytest.mark.parametrize("mode", ["ORDERED", "PERMUTED", "RANDOMIZED", "PROBABILISTIC"])
+@pytest.mark.parametrize("batch", [0, 3])
+@pytest.mark.parametrize("path", PATHS)
+def test_example_modes_and_batch_sizes_choose_as_lens(tmp_path, path, mode, batch):
+    chooser = Chooser(mode, 4, seed=3, drand_skip=LINKS_AT_BUILD)
+    assert_matches(*run_both(
+        tmp_path, path, "LOGISTIC", "CROSS_ENTROPY", "momentum", updates=4,
+        setup=f"exampleSetMode ex {mode}; setObj batchSize {batch}",
+        examples=FOUR_EXAMPLES, chooser=chooser, batch_size=batch))

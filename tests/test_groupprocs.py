@@ -570,14 +570,6 @@ setObj learningRate 0
     assert f32(net.error) == err
 
 
-def test_groupprocs_types_no_longer_refused(tmp_path):
-    """Every type of this module runs a tick."""
-    for types in ("DISTANCE LINEAR", "PRODUCT LINEAR", "IN_NORM LINEAR",
-                  "LINEAR OUT_NORM", "LINEAR OUT_WINNER", "IN_COPY LINEAR", "OUT_COPY"):
-        lens = build(tmp_path, types)
-        lens("steepest 1")
-
-
 def test_backward_data_is_kept_per_history_slot():
     """A backward step at an earlier tick (backpropTicks, SRBPTT, continuous
     nets) reads that tick's data, as Lens's unitHistoryData rows."""

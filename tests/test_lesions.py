@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from drand48 import drand48_stream
+from c_arithmetic import drand48_stream
 from lens_py import Lens
 from lens_py.engine import types as T
 from lens_py.engine.rng import LensRandom

@@ -1,6 +1,9 @@
 """The four weight-update rules against the equations written out
 independently here, and the vectorised batch path against the per-example
-path for every algorithm and error function."""
+path for every algorithm and error function; and, through the shell on every
+code path, each algorithm and each training parameter (block -> group -> net
+values, decay, radii, error scales, min/max, frozen groups) against Lens's C
+arithmetic written out (c_arithmetic.Oracle)."""
 import io
 import math
 
@@ -13,6 +16,9 @@ from lens_py.engine import types as T
 from lens_py.engine.algorithms import update_weights
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
+
+from c_arithmetic import F32
+from c_oracle_runs import PATHS, assert_matches, run_both
 
 W_HID = np.array([[0.3, -0.4, 0.25], [-0.2, 0.6, -0.5]])   # [bias, in0, in1] per hidden unit
 W_OUT = np.array([[0.1, 0.7, -0.3]])                        # [bias, h0, h1]
@@ -221,3 +227,51 @@ def test_running_error_visible_to_post_example_hook():
     net.hooks["postExampleProc"] = lambda: seen.append(net.error)
     s.test()
     assert len(seen) == 4 and seen == sorted(seen) and seen[-1] == net.error
+
+
+# -- through the shell: each algorithm and parameter against c_arithmetic.Oracle --
+
+
+@pytest.mark.parametrize("alg", ["steepest", "momentum", "dougsMomentum", "deltaBarDelta"])
+@pytest.mark.parametrize("path", PATHS)
+def test_each_algorithm_through_three_updates(tmp_path, path, alg):
+    assert_matches(*run_both(tmp_path, path, "LOGISTIC", "CROSS_ENTROPY", alg, updates=3))
+
+
+# -- parameters: block -> group -> net (chooseValue3), decay, radii, scales, freezing -------
+
+PARAM_CASES = {
+    "group learningRate": ("setObj hidden.learningRate 0.3", {},
+                           dict(lr=(F32(0.3), F32(0.1)))),
+    "block learningRate over group's": (
+        "setObj hidden.learningRate 0.3; setObj hidden:1.block(1).learningRate 0.05", {},
+        dict(lr=(np.array([[0.3] * 3, [0.3, 0.05, 0.05], [0.3] * 3], F32), F32(0.1)))),
+    "group momentum": ("setObj output.momentum 0.5", {}, dict(mom=(F32(0.9), F32(0.5)))),
+    "net weightDecay": ("setObj weightDecay 0.01", {}, dict(decay=(F32(0.01), F32(0.01)))),
+    "group weightDecay": ("setObj weightDecay 0.01; setObj hidden.weightDecay 0.03", {},
+                          dict(decay=(F32(0.03), F32(0.01)))),
+    "frozen hidden group": ("freezeWeights -group hidden", {}, dict(frozen=(True, False))),
+    "frozen output group": ("freezeWeights -group output", {}, dict(frozen=(False, True))),
+    "net targetRadius": ("setObj targetRadius 0.1", dict(tr=F32(0.1)), {}),
+    "group zeroErrorRadius": ("setObj output.zeroErrorRadius 0.15",
+                              dict(zr=F32(0.15)), {}),
+    "radius and zero radius": ("setObj targetRadius 0.05; setObj output.zeroErrorRadius 0.3",
+                               dict(tr=F32(0.05), zr=F32(0.3)), {}),
+    "group errorScale": ("setObj output.errorScale 2.5", dict(es=F32(2.5)), {}),
+    "block min and max": (
+        "setObj hidden:0.block(1).max 0.05; setObj hidden:2.block(0).min 0.3;"
+        "setObj output:1.block(1).min -0.02; setObj output:1.block(1).max 0.02", {},
+        dict(clip={0: (np.array([[np.nan] * 3, [np.nan] * 3, [0.3, np.nan, np.nan]]),
+                       np.array([[np.nan, 0.05, 0.05], [np.nan] * 3, [np.nan] * 3])),
+                   1: (np.array([[np.nan] * 4, [np.nan, -0.02, -0.02, -0.02]]),
+                       np.array([[np.nan] * 4, [np.nan, 0.02, 0.02, 0.02]]))})),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARAM_CASES))
+@pytest.mark.parametrize("alg", ["momentum", "dougsMomentum"])
+@pytest.mark.parametrize("path", PATHS)
+def test_parameters_reach_the_update_as_in_lens(tmp_path, path, alg, case):
+    setup, orc_kw, upd_kw = PARAM_CASES[case]
+    assert_matches(*run_both(tmp_path, path, "LOGISTIC", "CROSS_ENTROPY", alg, updates=2,
+                             setup=setup, oracle_kw=orc_kw, update_kw=upd_kw))

@@ -6,14 +6,14 @@ weight files.
 
 The expected orders are worked out by hand from Lens 2.63's connect.c
 (connectUnits's PREPEND / APPEND / JOIN / NEW_BLOCK rules), the expected
-weights from drand48 written out (tests/drand48.py)."""
+weights from drand48 written out (tests/c_arithmetic.py)."""
 import io
 import math
 
 import numpy as np
 import pytest
 
-from drand48 import drand48_stream
+from c_arithmetic import drand48_stream
 from lens_py.commands.common import session
 from lens_py.commands.net_cmds import (CONNECT_GROUP_TO_UNITS_USAGE, CONNECT_UNITS_USAGE,
                                        DELETE_LINKS_USAGE, DISCONNECT_UNITS_USAGE)

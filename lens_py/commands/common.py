@@ -157,6 +157,14 @@ def group_list(net, text: str) -> list:
     return out
 
 
+def one_group(net, name: str, command: str):
+    """The group called exactly `name` (Lens's lookupGroup: no lists, no `*`)."""
+    g = net.group(name)
+    if g is None:
+        raise TclError(f'{command}: group "{name}" doesn\'t exist')
+    return g
+
+
 def groups_one_by_one(net, text: str, command: str):
     """A group list walked name by name, as Lens does: a bad name stops the
     command with the earlier groups already done."""

@@ -18,7 +18,7 @@ from ..shell.registry import CommandTable
 from ..shell.tcllist import parse_list
 from .channels import file_target
 from .common import (refuse_during_tasks, atof, atoi, current_net, flag_options, group_list, groups_one_by_one,
-                     is_group_list, is_option, lens_command, need_value, option_letter,
+                     is_group_list, is_option, lens_command, need_value, one_group, option_letter,
                      quoted_names, register_engine_error, session, unit_list)
 
 TABLE = CommandTable("lens-network")
@@ -232,21 +232,23 @@ ELMAN_USAGE = "elmanConnect <source-group> <context-group> [-reset <0|1>] [-init
 @lens_command(TABLE, "elmanConnect", ELMAN_USAGE, 2)
 def _elman_connect(interp, args):
     net = current_net(interp)
-    reset = init = None
+    source = one_group(net, args[0], "elmanConnect")
+    context = one_group(net, args[1], "elmanConnect")
+    # As in Lens, each option takes effect as it is read: a later bad word,
+    # or a connection that fails, leaves the earlier options done.
     i = 2
-    while i < len(args):
-        letter = option_letter(args[i])
-        value = need_value(args, i, ELMAN_USAGE)
-        if letter == "r":
-            reset = atoi(value) != 0
-        elif letter == "i":
-            init = atof(value)
-        else:
+    while i < len(args) and args[i].startswith("-"):
+        letter = args[i][1:2]
+        if letter not in ("r", "i") or i + 1 >= len(args):
             raise TclError(f"usage: {ELMAN_USAGE}")
+        if letter == "r":
+            net.elman_options(source, reset=atoi(args[i + 1]) != 0)
+        else:
+            net.elman_options(source, init_output=atof(args[i + 1]))
         i += 2
-    for source in group_list(net, args[0]):
-        for context in group_list(net, args[1]):
-            net.elman_connect(source, context, reset, init)
+    if i != len(args):
+        raise TclError(f"usage: {ELMAN_USAGE}")
+    net.elman_connect(source, context)
     return ""
 
 
@@ -633,13 +635,9 @@ def _copy_connect(interp, args):
     """Makes the copy group's first free IN_COPY, OUT_COPY or TARGET_COPY
     procedure copy a field of the source group (engine/groupprocs.py)."""
     net = current_net(interp)
-    found = []
-    for name in args[:2]:
-        g = net.group(name)
-        if g is None:
-            raise TclError(f'copyConnect: group "{name}" doesn\'t exist')
-        found.append(g)
-    groupprocs.copy_connect(net, found[0], found[1], args[2])
+    source = one_group(net, args[0], "copyConnect")
+    copy = one_group(net, args[1], "copyConnect")
+    groupprocs.copy_connect(net, source, copy, args[2])
     return ""
 
 

@@ -369,16 +369,19 @@ class Network(RealFields):
     def order_groups(self, names) -> None:
         if len(names) > len(self.groups):
             raise NetworkError(f"orderGroups: invalid number of groups: {len(names)}")
-        for i, name in enumerate(names):
-            g = self.group(name)
-            if g is None:
-                raise NetworkError(f'orderGroups: group "{name}" doesn\'t exist')
-            j = self.groups.index(g)
-            if j < i:
-                raise NetworkError(f'orderGroups: group "{name}" was listed twice')
-            self.groups[i], self.groups[j] = self.groups[j], self.groups[i]
-        for k, g in enumerate(self.groups):
-            g.num = k
+        try:
+            for i, name in enumerate(names):
+                g = self.group(name)
+                if g is None:
+                    raise NetworkError(f'orderGroups: group "{name}" doesn\'t exist')
+                j = self.groups.index(g)
+                if j < i:
+                    raise NetworkError(f'orderGroups: group "{name}" was listed twice')
+                self.groups[i], self.groups[j] = self.groups[j], self.groups[i]
+        finally:
+            # Lens keeps the swaps made before a bad name, numbers and all.
+            for k, g in enumerate(self.groups):
+                g.num = k
 
     def delete_group(self, g: Group) -> None:
         from .groupprocs import forget_copy_source
@@ -622,6 +625,14 @@ class Network(RealFields):
             else:
                 self._thaw_rows(receiver, np.array([post]), link_type)
 
+    def elman_options(self, source: Group, reset=None, init_output=None) -> None:
+        """elmanConnect's -reset and -initOutput, applied to the source group."""
+        if reset is not None:
+            source.type = (source.type | T.RESET_ON_EXAMPLE) if reset \
+                else (source.type & ~T.RESET_ON_EXAMPLE)
+        if init_output is not None:
+            source.init_output = init_output
+
     def elman_connect(self, source: Group, context: Group, reset=None, init_output=None):
         if not (context.output_type & T.ELMAN_CLAMP):
             raise NetworkError(f'Group "{context.name}" has no ELMAN_CLAMP output procedures.')
@@ -631,11 +642,7 @@ class Network(RealFields):
                 f"The first has {source.size} units and the second has {context.size} units.")
         if context.elman_source is not None:
             raise NetworkError(f'Group "{context.name}" has no empty ELMAN_CLAMP slots.')
-        if reset is not None:
-            source.type = (source.type | T.RESET_ON_EXAMPLE) if reset \
-                else (source.type & ~T.RESET_ON_EXAMPLE)
-        if init_output is not None:
-            source.init_output = init_output
+        self.elman_options(source, reset, init_output)
         context.elman_source = source
         context.min_output = source.min_output if math.isnan(context.min_output) \
             else context.min_output + source.min_output

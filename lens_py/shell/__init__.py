@@ -12,7 +12,7 @@ import importlib
 # Each defines TABLE (a CommandTable) and optionally setup(interp).
 SHELL_MODULES = [
     "lens_py.shell.cmd_core",
-    "lens_py.shell.cmd_control",
+    "lens_py.shell.cmd_control_flow",
     "lens_py.shell.cmd_lists",
     "lens_py.shell.cmd_strings",
     "lens_py.shell.cmd_format",

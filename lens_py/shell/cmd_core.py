@@ -1,15 +1,17 @@
-"""Tcl's core commands: variables, expr, procs, evaluation, info, puts.
-(Control flow is in cmd_control.py.)"""
+"""Tcl's core commands: variables (set, unset, incr, append, global, upvar),
+expr, rename, source, subst, info, puts.  Everything that decides where a
+script goes next (conditionals, loops, completion codes, procs, eval,
+uplevel, exit) is in cmd_control_flow.py."""
 from __future__ import annotations
 
 from . import numbers, parser
-from .errors import TclBreak, TclContinue, TclError, TclExit, wrong_args
+from .errors import TclBreak, TclContinue, TclError, wrong_args
 from .expr import expr_string
 from .globmatch import glob_match
-from .interp import Proc, split_var_name
+from .interp import split_var_name
 from .options import match_option
 from .registry import CommandTable
-from .tcllist import format_list, parse_list
+from .tcllist import format_list
 
 TABLE = CommandTable("core")
 cmd = TABLE.command
@@ -92,7 +94,7 @@ def _global(interp, args):
     return ""
 
 
-def _frame_for_level(interp, spec: str):
+def frame_for_level(interp, spec: str):
     """Resolve an uplevel/upvar level spec; returns a Frame or None if not a level."""
     cur = interp.frame.level
     if spec.startswith("#"):
@@ -116,37 +118,16 @@ def _frame_for_level(interp, spec: str):
 
 @cmd("upvar", "upvar ?level? otherVar localVar ?otherVar localVar ...?", 2)
 def _upvar(interp, args):
-    frame = _frame_for_level(interp, args[0]) if len(args) % 2 == 1 else None
+    frame = frame_for_level(interp, args[0]) if len(args) % 2 == 1 else None
     if frame is not None:
         args = args[1:]
     else:
         if len(args) % 2 == 1:
             raise TclError(f'bad level "{args[0]}"')
-        frame = _frame_for_level(interp, "1")
+        frame = frame_for_level(interp, "1")
     for other, local in zip(args[::2], args[1::2]):
         interp.link_var(local, frame, other)
     return ""
-
-
-@cmd("uplevel", "uplevel ?level? command ?arg ...?", 1)
-def _uplevel(interp, args):
-    frame = _frame_for_level(interp, args[0]) if len(args) > 1 else None
-    if frame is not None:
-        args = args[1:]
-    else:
-        frame = _frame_for_level(interp, "1")
-    script = args[0] if len(args) == 1 else " ".join(args)
-    saved_frames = interp.frames
-    # Commands run up there see that frame as current; procs they call nest below it.
-    idx = saved_frames.index(frame) if frame in saved_frames else 0
-    interp.frames = saved_frames[:idx + 1]
-    saved = interp.frame
-    interp.frame = frame
-    try:
-        return interp.eval_body(script, '"uplevel" body')
-    finally:
-        interp.frame = saved
-        interp.frames = saved_frames
 
 
 # -- expressions ------------------------------------------------------------------
@@ -156,47 +137,7 @@ def _expr(interp, args):
     return expr_string(interp, args[0] if len(args) == 1 else " ".join(args))
 
 
-# -- procs and evaluation ----------------------------------------------------------
-
-@cmd("proc", "proc name args body", 3, 3)
-def _proc(interp, args):
-    name, arglist, body = args
-    params = parse_params(arglist)
-    name = name[2:] if name.startswith("::") else name
-    origin = None
-    text = interp._file_text
-    if text is not None and interp.script_file is not None:
-        pos = text.find(body)
-        if pos >= 0:
-            origin = (interp.script_file, text.count("\n", 0, pos) + 1)
-    interp.procs[name] = Proc(name, params, body, arglist, origin)
-    # Commands and procs share one namespace: the proc replaces a command.
-    interp.commands.pop(name, None)
-    return ""
-
-
-def parse_params(arglist: str) -> list:
-    params = []
-    for spec in parse_list(arglist):
-        parts = parse_list(spec)
-        if not parts:
-            raise TclError('argument with no name')
-        if len(parts) > 2:
-            raise TclError(f'too many fields in argument specifier "{spec}"')
-        params.append((parts[0], parts[1] if len(parts) == 2 else None))
-    return params
-
-
-@cmd("apply", "apply lambdaExpr ?arg ...?", 1)
-def _apply(interp, args):
-    lam = args[0]
-    parts = parse_list(lam)
-    if len(parts) not in (2, 3):
-        raise TclError(f'can\'t interpret "{lam}" as a lambda expression', "TCL VALUE LAMBDA")
-    name = format_list(["apply", lam])
-    proc = Proc(name, parse_params(parts[0]), parts[1], parts[0])
-    return interp.call_proc(proc, [name] + list(args[1:]))
-
+# -- commands ------------------------------------------------------------------------
 
 @cmd("rename", "rename oldName newName", 2, 2)
 def _rename(interp, args):
@@ -220,20 +161,9 @@ def _rename(interp, args):
     return ""
 
 
-@cmd("eval", "eval arg ?arg ...?", 1)
-def _eval(interp, args):
-    script = args[0] if len(args) == 1 else " ".join(args)
-    return interp.eval_body(script, '"eval" body')
-
-
 @cmd("source", "source fileName", 1, 1)
 def _source(interp, args):
     return interp.source(args[0])
-
-
-@cmd("exit", "exit ?returnCode?", 0, 1)
-def _exit(interp, args):
-    raise TclExit(numbers.get_int(args[0]) if args else 0)
 
 
 @cmd("subst", "subst ?-nobackslashes? ?-nocommands? ?-novariables? string", 1)

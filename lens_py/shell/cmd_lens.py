@@ -1,5 +1,5 @@
 """Lens's own shell layer: alias, min/max, time, help, …
-(`repeat` is with the other loops in cmd_control.py; Lens's random-number commands are with the Lens commands, in
+(`repeat` is with the other loops in cmd_control_flow.py; Lens's random-number commands are with the Lens commands, in
 lens_py/commands/random_cmds.py: they draw from the engine's stream.)"""
 from __future__ import annotations
 

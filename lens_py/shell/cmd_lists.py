@@ -14,17 +14,38 @@ from .tcllist import append_elements, format_list, parse_list
 TABLE = CommandTable("lists")
 cmd = TABLE.command
 
-_INDEX = re.compile(r"\s*(end|[+-]?\d+)(?:([+-])(\d+))?\s*\Z")
+_PLAIN_INDEX = re.compile(r"\s*(end|-?[1-9]\d{0,17}|0)(?:([+-])([1-9]\d{0,17}|0))?\s*\Z")
+_WIDE = 1 << 63
+
+
+def _index_int(text: str, spec: str) -> int:
+    v = numbers.parse_int(text) if text and not text[0].isspace() else None
+    if v is None or not -_WIDE <= v < _WIDE:
+        extra = " (looks like invalid octal number)" if numbers.looks_like_bad_octal(spec) else ""
+        raise TclError(f'bad index "{spec}": must be integer?[+-]integer? or end?[+-]integer?'
+                       f"{extra}", "TCL VALUE INDEX")
+    return v
 
 
 def list_index(spec: str, length: int) -> int:
-    """Tcl index forms: 3, end, end-1, end+1, 2+1, 5-2."""
-    m = _INDEX.match(spec)
-    if not m:
-        raise TclError(f'bad index "{spec}": must be integer?[+-]integer? or end?[+-]integer?',
-                       "TCL VALUE INDEX")
-    base, sign, off = m.groups()
-    v = length - 1 if base == "end" else int(base)
+    """Tcl index forms: 3, end, end-1, end+1, 2+1, 5-2; each integer in any
+    of Tcl's spellings (0x10, 0o7, 0b1, 017, a sign of its own: end--1)."""
+    m = _PLAIN_INDEX.match(spec)
+    if m:
+        base, sign, off = m.groups()
+        v = length - 1 if base == "end" else int(base)
+    else:
+        text = spec.strip(" \t\n\r\v\f")
+        if text.startswith("end"):
+            base, rest = length - 1, text[3:]
+        else:
+            split = next((k for k in range(1, len(text)) if text[k] in "+-"), None)
+            if split is None:
+                return _index_int(spec.strip(" \t\n\r\v\f") or spec, spec)
+            base, rest = _index_int(text[:split], spec), text[split:]
+        if not rest or rest[0] not in "+-":
+            _index_int("", spec)
+        v, sign, off = base, rest[0], _index_int(rest[1:], spec)
     if sign:
         v = v + int(off) if sign == "+" else v - int(off)
     return v

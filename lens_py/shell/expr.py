@@ -95,7 +95,7 @@ def _tokenize(text: str) -> list:
                                    f'(invalid octal number?)')
             else:
                 v = numbers.parse_number(val)
-            toks.append(_Tok("operand", ("const", v), i))
+            toks.append(_Tok("operand", ("num", (v, val)), i))
         elif kind == "op":
             toks.append(_Tok("op", val, i))
         elif kind == "word":
@@ -590,6 +590,13 @@ class _Compiler:
         kind, v = spec
         if kind == "const":
             return lambda interp: v
+        if kind == "num":
+            # A number written in the expression computes as its value but,
+            # as in Tcl, compares with eq/ne/in/ni as it was spelled (0x10).
+            value, spelling = v
+            fn = lambda interp: value
+            fn.spelling = spelling
+            return fn
         if kind == "str":
             return lambda interp: v
         if kind == "var":
@@ -695,6 +702,8 @@ class _Compiler:
             return intop
         if op in _CMP:
             return lambda interp: _compare(op, a(interp), b(interp))
+        if op in ("eq", "ne", "in", "ni"):
+            a, b = _as_spelled(a), _as_spelled(b)
         if op == "eq":
             return lambda interp: 1 if _plain_i(a(interp), interp) == _plain_i(b(interp), interp) else 0
         if op == "ne":
@@ -705,6 +714,12 @@ class _Compiler:
             return lambda interp: 1 if ((_plain_i(a(interp), interp) in
                                          parse_list(_plain_i(b(interp), interp))) == want) else 0
         raise _syntax(self.text, f"unknown operator {op}")
+
+
+def _as_spelled(fn):
+    """A number literal's operand as its text, for the string operators."""
+    spelling = getattr(fn, "spelling", None)
+    return fn if spelling is None else (lambda interp: spelling)
 
 
 def _plain_i(v, interp) -> str:
@@ -805,7 +820,16 @@ def expr_string(interp, text: str) -> str:
         return interp.format_double(v)
     if t is bool:
         return "1" if v else "0"
-    return _final(v)
+    # A lone operand that is a number comes back in its canonical form, as
+    # in Tcl ("0x10" -> 16, " 1.50" -> 1.5); other strings unchanged.
+    n = numbers.parse_number(v)
+    if n is None or type(v) is numbers.TclDouble:
+        return _final(v)
+    if type(n) is float:
+        if n != n:
+            raise _domain_error()
+        return interp.format_double(n)
+    return str(n)
 
 
 def expr_bool(interp, text: str) -> bool:

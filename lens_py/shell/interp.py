@@ -295,7 +295,13 @@ class Interp:
     def write_var(self, base: str, key, value: str) -> str:
         if base == "tcl_precision" or base == "::tcl_precision":
             self._check_precision(value)
-        var = self._lookup(base, create=True)
+        var = self._lookup(base)
+        if var is None:
+            if "::" in base.lstrip(":"):
+                # The shell has only the global namespace.
+                name = base if key is None else f"{base}({key})"
+                raise TclError(f'can\'t set "{name}": parent namespace doesn\'t exist')
+            var = self._lookup(base, create=True)
         if key is None:
             if var.array is not None:
                 raise TclError(f'can\'t set "{base}": variable is array')

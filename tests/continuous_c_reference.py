@@ -1,21 +1,23 @@
-"""CONTINUOUS networks checked against Lens 2.63's C code (act.c:
-continuousNetTickForward / continuousNetTrainTickForward /
-continuousNetExampleBack / standardNetRunExample / standardNetTrainBatch /
-scaleLinkDerivsByDt / reportError, the IN_INTEGR, OUT_INTEGR and SOFT_CLAMP
-procs; network.c: setTime, standardResetNet).
+"""A reference of Lens 2.63's CONTINUOUS networks, written here from the C
+semantics independently of the engine (act.c: continuousNetTickForward /
+continuousNetTrainTickForward / continuousNetExampleBack /
+standardNetRunExample / standardNetTrainBatch / scaleLinkDerivsByDt /
+reportError, the IN_INTEGR, OUT_INTEGR and SOFT_CLAMP procs; network.c:
+setTime, standardResetNet): `CRef` runs a small net unit by unit in float32
+(with C's double promotions where a double literal takes part), so the
+comparisons are bit for bit.
 
-`CRef` below is written here, independently of the engine, from the C
-semantics, unit by unit in float32 (with C's double promotions where a
-double literal takes part), so the comparisons are bit for bit."""
+Below it, the small net the tests build through lens_py's shell (`build`),
+the reference built with the same parameters (`ref_for`), and the
+comparisons of derivatives and histories."""
 import math
 
 import numpy as np
-import pytest
 
-from lens_py.commands.common import session as session_of
-from lens_py.engine import forward as F
-from lens_py.engine import types as T
 from lens_py.assemble import make_interp
+from lens_py.commands.common import session as session_of
+from lens_py.engine import types as T
+
 
 F32 = np.float32
 
@@ -457,194 +459,3 @@ CASES = {
         setup="changeGroupType input +USE_OUTPUT_HIST; changeGroupType bias +USE_OUTPUT_HIST; "
               "changeGroupType hidden +USE_OUTPUT_HIST; setObj hidden.initOutput 0.4"),
 }
-
-
-@pytest.mark.parametrize("case", list(CASES))
-def test_training_batches_bit_for_bit(tmp_path, case):
-    it, net = build(tmp_path, **CASES[case])
-    ref, groups = ref_for(net, 3)
-    for batch in range(3):
-        it.eval("train 1 -a steepest -r 0")
-        ref.train_batch(EVENTS)
-        assert net.error == float(ref.error), batch
-        assert net.group("output").error == float(groups["output"].error)
-        assert_derivs_equal(net, groups)
-        assert_histories_equal(net, groups, 7)
-        sync_weights(net, groups)
-    # the backward pass ends with the last tick's outputs restored, currentTick 0
-    assert net.current_tick == 0
-    np.testing.assert_array_equal(net.group("hidden").output[0], groups["hidden"].out)
-
-
-@pytest.mark.parametrize("case", ["linear-out-integr", "linear-in-integr", "logistic-soft-clamp"])
-def test_tick_values_of_one_example(tmp_path, case):
-    """doExample -test: inputs and outputs of every tick, tick 0 not stored."""
-    it, net = build(tmp_path, **CASES[case])
-    ref, groups = ref_for(net, 3)
-    it.eval("doExample 1 -test")
-    ticks, _ = ref.run_example(EVENTS[1], False)
-    assert ticks == net.ticks_on_example == 7
-    assert_histories_equal(net, groups, 7)
-    np.testing.assert_array_equal(net.group("input").output_history[1:],
-                                  groups["input"].h_out[1:])
-    assert np.all(net.group("hidden").output_history[0] == 0)
-
-
-def test_no_reset_state_after_training(tmp_path):
-    """Without RESET_ON_EXAMPLE an integrator starts the next example from
-    what the backward pass left in its (shared) array, and the first example
-    after resetNet from 0 while the output cache holds initOutput."""
-    it, net = build(tmp_path, **CASES["no-reset"])
-    ref, groups = ref_for(net, 3)
-    it.eval("train 1 -a steepest -r 0")
-    ref.train_batch(EVENTS)
-    state = net.group("hidden").proc_state["OUT_INTEGR"].value[0]
-    np.testing.assert_array_equal(state, groups["hidden"].integ)
-    assert np.any(state != 0)
-    # the forward run of a test starts from that array
-    sync_weights(net, groups)
-    it.eval("doExample 0 -test")
-    ref.run_example(EVENTS[0], False)
-    assert_histories_equal(net, groups, 7)
-
-
-@pytest.mark.parametrize("min_time", [1.0, 0.0])
-def test_test_report_counts_tick_zero(tmp_path, min_time):
-    """reportError: ticks = Σ ticksOnExample (tick 0 included); the error of
-    each tick was divided by ticksPerInterval; events may end early on the
-    testGroupCrit once minTime has passed."""
-    it, net = build(tmp_path, hidden_types="LOGISTIC", output_types="LOGISTIC",
-                    min_time=min_time, setup="setObj testGroupCrit 0.6")
-    ref, groups = ref_for(net, 3)
-    it.eval("test")
-    ticks, reached = ref.test(EVENTS, min_time)
-    assert it.eval("set Test(numTicks)") == str(ticks)
-    assert it.eval("set Test(examplesCorrect)") == str(reached)
-    assert net.error == float(ref.error)
-    assert it.eval("set Test(totalError)") == "%g" % float(ref.error)
-    assert it.eval("set Test(tickError)") == "%g" % float(ref.error / F32(ticks))
-    if min_time == 1.0:
-        assert ticks == 2 * 7
-    else:
-        assert ticks < 2 * 7
-
-
-def test_dt_rounding_and_max_ticks(tmp_path):
-    """setTime: dt = (real) 1 / ticksPerInterval; maxTicks = intervals·ticks + 1."""
-    it, net = build(tmp_path, intervals=3, ticks=7)
-    assert net.max_ticks == 22 and net.history_length == 22
-    assert net.dt == float(F32(1) / F32(7))
-    ref, groups = ref_for(net, 7, intervals=3)
-    it.eval("train 1 -a steepest -r 0")
-    ref.train_batch(EVENTS)
-    assert net.error == float(ref.error)
-    assert_derivs_equal(net, groups)
-
-
-# -- details of single procedures ---------------------------------------------------------
-
-def _clamped_in_integr_group(tmp_path):
-    it, net = build(tmp_path, hidden_types="LINEAR IN_INTEGR")
-    g = net.group("hidden")
-    g.output_procs.insert(0, T.HARD_CLAMP)       # LINEAR with a HARD_CLAMP, as +HARD_CLAMP
-    return net, g
-
-
-def test_in_integr_back_skipped_when_fully_hard_clamped(tmp_path):
-    """computeInputBack returns before any input proc of a fully clamped
-    HARD_CLAMP group: IN_INTEGR's accumulator and the inputDeriv stay."""
-    net, g = _clamped_in_integr_group(tmp_path)
-    from lens_py.engine import continuous as C
-    st = C.integrator_state(net, g, "IN_INTEGR")
-    st.value[...] = F32(0.75)
-    g.input_deriv[...] = F32(0.5)
-    g.external_input[...] = F32(1)
-    F.compute_input_back(net, g)
-    assert np.all(st.value == F32(0.75)) and np.all(g.input_deriv == F32(0.5))
-    assert not net.group("bias").deriv_cache.any()
-    # one unclamped unit: the whole group runs its input procs again
-    g.external_input[0, 1] = np.nan
-    F.compute_input_back(net, g)
-    dt = F32(F32(1) / F32(3))
-    d = F32(dt * F32(0.75))
-    assert np.all(g.input_deriv == d)
-    assert np.all(st.value == F32(F32(0.75) + F32(F32(0.5) - d)))
-
-
-def test_in_integr_forward_skipped_when_fully_hard_clamped(tmp_path):
-    net, g = _clamped_in_integr_group(tmp_path)
-    from lens_py.engine import continuous as C
-    st = C.integrator_state(net, g, "IN_INTEGR")
-    st.value[...] = F32(0.75)
-    g.external_input[...] = F32(1)
-    F.compute_input(net, g, True)
-    assert np.all(st.value == F32(0.75)) and np.all(g.input == 0)
-
-
-def test_set_time_reinitialises_integrators(tmp_path):
-    """setTime with a new history length re-runs initGroupTypes, which
-    allocates every proc's unitData afresh (zeros)."""
-    it, net = build(tmp_path, **CASES["no-reset"])
-    it.eval("train 1 -r 0")
-    from lens_py.engine import continuous as C
-    st = C.integrator_state(net, net.group("hidden"), "OUT_INTEGR")
-    assert np.any(st.value != 0)
-    it.eval("setTime -t 4")
-    st = C.integrator_state(net, net.group("hidden"), "OUT_INTEGR")
-    assert np.all(st.value == 0)
-    assert st.instant.shape == (9, 2)
-
-
-def test_events_past_max_ticks_never_run(tmp_path):
-    """One interval (maxTicks 4): the first event ends at tick 3 = maxTicks-1
-    and the loop stops; the second event is not presented."""
-    it, net = build(tmp_path, intervals=1, ticks=3)
-    ref, groups = ref_for(net, 3, intervals=1)
-    it.eval("test")
-    ticks, reached = ref.test(EVENTS)
-    assert ticks == 2 * 4
-    assert it.eval("set Test(numTicks)") == "8"
-    assert net.error == float(ref.error)
-    it.eval("train 1 -a steepest -r 0")
-    ref.train_batch(EVENTS)
-    assert net.error == float(ref.error)
-    assert_derivs_equal(net, groups)
-    assert net.event_history[:4] == [-1, 0, 0, 0]
-
-
-def test_tick_zero_targets_follow_the_group_type(tmp_path):
-    """storeOutputsAndTargets(0) tests the group's *type* bits against the
-    error-cost mask: an OUTPUT group (bit 2) with USE_TARGET_HIST stores its
-    first target at slot 0, a hidden group (no fixed type) does not."""
-    it, net = build(tmp_path, setup="changeGroupType output +USE_TARGET_HIST; "
-                                    "changeGroupType hidden +USE_TARGET_HIST")
-    net.group("hidden").target_history[0] = F32(7)
-    it.eval("doExample 1 -test")
-    assert net.group("output").target_history[0, 0] == F32(0)      # example b's first target
-    assert net.group("hidden").target_history[0, 0] == F32(7)
-    it.eval("doExample 0 -test")
-    assert net.group("output").target_history[0, 0] == F32(1)
-
-
-def test_reset_net_puts_interact_integr_at_init_output():
-    """resetNet re-initialises the integrators: an INTERACT_INTEGR group
-    without RESET_ON_EXAMPLE starts from initOutput, not 0."""
-    from lens_py.engine import continuous as C
-    it = make_interp()
-    it.eval("""addNet n -i 2 -t 2 CONTINUOUS
-addGroup input 2 INPUT
-addGroup hidden 2 INTERACT_INTEGR -RESET_ON_EXAMPLE
-connectGroups input hidden
-setObj hidden.initOutput 0.3
-resetNet""")
-    net = session_of(it).net
-    st = C.integrator_state(net, net.group("hidden"), "INTERACT_INTEGR")
-    assert st.value.tolist() == [[np.float32(0.3)] * 2]
-
-
-def test_changing_a_group_type_starts_its_procedures_afresh(tmp_path):
-    it, net = build(tmp_path, **CASES["no-reset"])
-    it.eval("train 1 -r 0")
-    assert net.group("hidden").proc_state
-    it.eval("changeGroupType hidden +USE_OUTPUT_HIST")
-    assert not net.group("hidden").proc_state

@@ -1,14 +1,17 @@
 """Tcl's control flow, all of it: conditionals and loops (if, while, for,
 foreach, lmap, switch), the completion codes (break, continue, return,
-error) and their handlers (catch, try, throw); also Lens's `repeat`."""
+error, exit) and their handlers (catch, try, throw), procedures (proc,
+apply) and evaluation elsewhere (eval, uplevel); also Lens's `repeat`."""
 from __future__ import annotations
 
 import re
 
 from . import numbers
-from .errors import TclBreak, TclContinue, TclError, TclReturn, wrong_args
+from .cmd_core import frame_for_level
+from .errors import TclBreak, TclContinue, TclError, TclExit, TclReturn, wrong_args
 from .expr import expr_bool
 from .globmatch import glob_match
+from .interp import Proc
 from .options import match_option
 from .registry import CommandTable
 from .tcllist import format_list, parse_list
@@ -438,3 +441,77 @@ def _throw(interp, args):
     if not parse_list(args[0]):
         raise TclError("type must be non-empty list")
     raise TclError(args[1], args[0])
+
+
+# -- procedures and evaluation elsewhere ------------------------------------------
+
+@cmd("proc", "proc name args body", 3, 3)
+def _proc(interp, args):
+    name, arglist, body = args
+    params = parse_params(arglist)
+    name = name[2:] if name.startswith("::") else name
+    origin = None
+    text = interp._file_text
+    if text is not None and interp.script_file is not None:
+        pos = text.find(body)
+        if pos >= 0:
+            origin = (interp.script_file, text.count("\n", 0, pos) + 1)
+    interp.procs[name] = Proc(name, params, body, arglist, origin)
+    # Commands and procs share one namespace: the proc replaces a command.
+    interp.commands.pop(name, None)
+    return ""
+
+
+def parse_params(arglist: str) -> list:
+    params = []
+    for spec in parse_list(arglist):
+        parts = parse_list(spec)
+        if not parts:
+            raise TclError('argument with no name')
+        if len(parts) > 2:
+            raise TclError(f'too many fields in argument specifier "{spec}"')
+        params.append((parts[0], parts[1] if len(parts) == 2 else None))
+    return params
+
+
+@cmd("apply", "apply lambdaExpr ?arg ...?", 1)
+def _apply(interp, args):
+    lam = args[0]
+    parts = parse_list(lam)
+    if len(parts) not in (2, 3):
+        raise TclError(f'can\'t interpret "{lam}" as a lambda expression', "TCL VALUE LAMBDA")
+    name = format_list(["apply", lam])
+    proc = Proc(name, parse_params(parts[0]), parts[1], parts[0])
+    return interp.call_proc(proc, [name] + list(args[1:]))
+
+
+@cmd("eval", "eval arg ?arg ...?", 1)
+def _eval(interp, args):
+    script = args[0] if len(args) == 1 else " ".join(args)
+    return interp.eval_body(script, '"eval" body')
+
+
+@cmd("uplevel", "uplevel ?level? command ?arg ...?", 1)
+def _uplevel(interp, args):
+    frame = frame_for_level(interp, args[0]) if len(args) > 1 else None
+    if frame is not None:
+        args = args[1:]
+    else:
+        frame = frame_for_level(interp, "1")
+    script = args[0] if len(args) == 1 else " ".join(args)
+    saved_frames = interp.frames
+    # Commands run up there see that frame as current; procs they call nest below it.
+    idx = saved_frames.index(frame) if frame in saved_frames else 0
+    interp.frames = saved_frames[:idx + 1]
+    saved = interp.frame
+    interp.frame = frame
+    try:
+        return interp.eval_body(script, '"uplevel" body')
+    finally:
+        interp.frame = saved
+        interp.frames = saved_frames
+
+
+@cmd("exit", "exit ?returnCode?", 0, 1)
+def _exit(interp, args):
+    raise TclExit(numbers.get_int(args[0]) if args else 0)
