@@ -325,10 +325,8 @@ def _file(interp, args):
     if sub == "mtime":
         return str(int(os.path.getmtime(a[0])))
     if sub in ("rename", "copy"):
-        import shutil
-        files = [x for x in a if x not in ("-force", "--")]
-        (shutil.move if sub == "rename" else shutil.copy)(files[0], files[1])
-        return ""
+        from .filecopy import copy_or_rename
+        return copy_or_rename(sub, a)
     raise TclError(f'unknown or ambiguous subcommand "{sub}": must be copy, delete, dirname, '
                    f'exists, extension, isdirectory, isfile, join, mkdir, mtime, normalize, '
                    f'readable, rename, rootname, size, split, tail, or writable')
