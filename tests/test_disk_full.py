@@ -452,8 +452,10 @@ def _kernels(tmp_path, warm):
     src = tmp_path / "kern.py"
     src.write_text("def k(): pass\n")
     probe = types.SimpleNamespace(_cache=types.SimpleNamespace(_cache_path=str(tmp_path)))
-    k = kernelcache.Kernels("kern", str(src), warm, probe, variants=("v32",),
-                            what="the test kernels")
+    # a name of its own: what the cache says once per process stays unsaid
+    # for the kernels of other tests
+    k = kernelcache.Kernels("fullkern", str(src), warm, probe, variants=("v32",),
+                            what="the full-disk test kernels")
     kernelcache.REGISTERED.remove(k)
     return k
 
