@@ -10,6 +10,8 @@ which Jupyter shows inline; `fig.savefig("f.png")` writes it.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 
@@ -141,9 +143,17 @@ def _link_axes(ax, projection, title):
 
 
 def save_graph(graph, name: str) -> None:
-    """exportGraph to a picture: the graph's curve, format by suffix."""
+    """exportGraph to a picture: the graph's curve, format by suffix.  The
+    picture is drawn in memory and saved as every Lens file is (atomically;
+    an OS error is a LensFileError)."""
+    import io
+    from .engine.lensfiles import open_write
     fig = learning_curve(graph, title=f"Graph {graph.num}")
+    picture = io.BytesIO()
+    fmt = os.path.splitext(name)[1][1:].lower()
     try:
-        fig.savefig(name)
-    except (OSError, ValueError) as e:
-        raise PlotError(f'couldn\'t write "{name}": {e}') from None
+        fig.savefig(picture, format=fmt)
+    except ValueError as e:
+        raise PlotError(f'couldn\'t draw "{name}": {e}') from None
+    with open_write(name, binary=True) as f:
+        f.write(picture.getvalue())

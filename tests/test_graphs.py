@@ -232,10 +232,12 @@ foreach c {
 
     def normal(text):
         # Lens's messages start "Error: <cmd>: usage" where ours say "usage: ...",
-        # and two end in a newline
+        # and two end in a newline; ours add the OS's reason to a failed write
         out = []
         for line in text.rstrip("\n").split("\n"):
             line = line.replace("Error: ", "").rstrip()
+            if line.startswith("Couldn't write file ") and '": ' in line:
+                line = line.rsplit(": ", 1)[0]
             if ": usage " in line:
                 line = "usage: " + line.split(": usage ", 1)[1]
             out.append(line)

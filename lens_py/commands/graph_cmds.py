@@ -181,20 +181,25 @@ def _export_graph(interp, args):
     if i < len(args):
         raise TclError(f"usage: {EXPORT_USAGE}")
     name = args[1]
-    if name.lower().endswith(IMAGE_SUFFIXES):
-        from .. import plots
-        try:
-            plots.save_graph(graph, name)
-        except plots.PlotError as e:
-            raise TclError(f"exportGraph: {e}") from None
-        return ""
-    text = graph.export_text(labels, gnuplot)
     try:
+        if name.lower().endswith(IMAGE_SUFFIXES):
+            from .. import plots
+            try:
+                plots.save_graph(graph, name)
+            except plots.PlotError as e:
+                raise TclError(f"exportGraph: {e}") from None
+            return ""
+        text = graph.export_text(labels, gnuplot)
         with open_write(name) as f:
             f.write(text)
-    except (LensFileError, OSError):
-        raise TclError(f'Couldn\'t write file "{name}"') from None
+    except LensFileError as e:
+        raise _write_failed(name, e) from None
     return ""
+
+
+def _write_failed(name, e: LensFileError) -> TclError:
+    """Lens's words, then the reason."""
+    return TclError(f'Couldn\'t write file "{name}"' + (f": {e.why}" if e.why else ""))
 
 
 # -- updateGraphs ------------------------------------------------------------------------
@@ -283,8 +288,8 @@ def _view_units(interp, args):
             raise TclError(f'viewUnits: example set "{opts["set"]}" doesn\'t exist')
     try:
         path = units.write(s, net, exset, opts.get("file"))
-    except (LensFileError, OSError):
-        raise TclError(f'Couldn\'t write file "{opts.get("file")}"') from None
+    except LensFileError as e:
+        raise _write_failed(opts.get("file") or e.name, e) from None
     except ValueError as e:
         raise TclError(str(e)) from None
     return _show(interp, path)
@@ -300,7 +305,7 @@ def _view_links(interp, args):
     net = _current_net(interp, "viewLinks")
     try:
         path = links.write(net, opts.get("file"))
-    except (LensFileError, OSError):
-        raise TclError(f'Couldn\'t write file "{opts.get("file")}"') from None
+    except LensFileError as e:
+        raise _write_failed(opts.get("file") or e.name, e) from None
     return _show(interp, path)
 

@@ -15,7 +15,9 @@ Writing (`open_write` for a whole file, `WriteStream` for one that grows):
 * a symbolic link is written through: the file it names is replaced, the link
   stays;
 * a device, FIFO or socket is written directly (a rename would replace the
-  node), as are appends and growing files;
+  node), as are appends and growing files; when such a write fails, a regular
+  file is cut back to its last whole part (an append to the file's old
+  length, a growing file to its last whole record);
 * every OS error -- opening, writing, flushing, fsyncing, closing, renaming:
   a full disk, a file size limit, no permission -- is a LensFileError that
   names the file and the reason.
@@ -44,9 +46,12 @@ class LensFileError(Exception):
     """A file could not be opened, read or written; the message names it,
     `why` is the reason alone (the OS's words), when there is one."""
 
-    def __init__(self, message: str, why: str | None = None):
+    def __init__(self, message: str, why: str | None = None, error: OSError | None = None,
+                 name: str | None = None):
         super().__init__(message)
         self.why = why
+        self.error = error          # the OS error behind it, when there is one
+        self.name = name            # the file, when the writer knows it
 
 
 def reason(e: BaseException) -> str:
@@ -116,7 +121,8 @@ def open_read(target, binary: bool = False):
         checked = _CheckedReader(raw, name)
         return checked if binary else io.TextIOWrapper(checked, newline="")
     except OSError as e:
-        raise LensFileError(f'couldn\'t open the file "{name}": {reason(e)}', reason(e)) from None
+        raise LensFileError(f'couldn\'t open the file "{name}": {reason(e)}', reason(e),
+                            e) from None
 
 
 class _CheckedReader(io.RawIOBase):
@@ -231,7 +237,15 @@ class WriteStream:
     """An open output: `write` takes text (or bytes when binary), `commit`
     finishes it (for a temporary file: fsync and rename over the target),
     `abandon` drops it (the temporary file is removed, the target untouched).
-    Every OS error is raised as a LensFileError naming the file."""
+    Every OS error is raised as a LensFileError naming the file.
+
+    A file written in place (an append, a growing file, a device or a pipe)
+    is written from memory, with no buffer of Python's in between, up to its
+    last `checkpoint` (or `commit`): when writing fails, what was not yet
+    written is dropped and a regular file is cut back to its length at the
+    last checkpoint (for an append: its old length), so it never ends in half
+    a part.  A compressed file that failed so cannot go on (the compressor's
+    state is lost with the bytes) and says so at every later write."""
 
     def __init__(self, target, binary: bool = False, append: bool = False,
                  atomic: bool = True):
@@ -242,12 +256,18 @@ class WriteStream:
         self._temp = None
         self._path = None
         self._borrowed = is_stream(target)
+        self._direct = False        # written in place, from `_pending`
+        self._pending = bytearray()
+        self._sink = None           # what the compressor of a direct write produced
+        self._mark = None           # a regular file's length at the last checkpoint
+        self._broken = None
+        self._created = False
         try:
             self._open(target, append, atomic)
         except OSError as e:
             self.abandon()
             raise LensFileError(f'couldn\'t open the file "{self.name}": {reason(e)}',
-                                reason(e)) from None
+                                reason(e), e, self.name) from None
 
     # -- opening --------------------------------------------------------------------
     def _open(self, target, append: bool, atomic: bool) -> None:
@@ -262,7 +282,7 @@ class WriteStream:
         if name.startswith("|"):
             self._proc = subprocess.Popen(name[1:], shell=True, stdin=subprocess.PIPE)
             self._raw = self._proc.stdin
-            self._layers(None)
+            self._direct_layers(None)
             return
         for hook in BEFORE_WRITE:
             hook(name, append)
@@ -272,17 +292,20 @@ class WriteStream:
         if kind == "directory":
             raise IsADirectoryError(21, "Is a directory")
         if append or not atomic or kind == "special":
-            self._raw = open(path, "ab" if append else "wb")
-        else:
-            folder = os.path.dirname(os.path.abspath(path))
-            fd, self._temp = tempfile.mkstemp(
-                prefix=f".{os.path.basename(path)}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
-                dir=folder)
-            self._raw = os.fdopen(fd, "wb")
-        self._layers(_compressor(name))
-
-    def _layers(self, compression) -> None:
+            # an append that fails leaves no file where there was none
+            self._created = append and kind == "missing"
+            self._raw = open(path, "ab" if append else "wb", buffering=0)
+            if stat.S_ISREG(os.fstat(self._raw.fileno()).st_mode):
+                self._mark = os.fstat(self._raw.fileno()).st_size
+            self._direct_layers(_compressor(name))
+            return
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, self._temp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(path)}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+            dir=folder)
+        self._raw = os.fdopen(fd, "wb")
         top = self._raw
+        compression = _compressor(name)
         if compression == "gzip":
             top = self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=top)
         elif compression == "bz2":
@@ -291,27 +314,107 @@ class WriteStream:
             top = self._text = io.TextIOWrapper(top, encoding="utf-8", newline="")
         self._top = top
 
+    def _direct_layers(self, compression) -> None:
+        self._direct = True
+        if compression == "gzip":
+            self._sink = io.BytesIO()
+            self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._sink)
+        elif compression == "bz2":
+            self._sink = io.BytesIO()
+            self._packed = bz2.BZ2File(self._sink, "wb")
+
     # -- writing ---------------------------------------------------------------------
     def write(self, data) -> None:
+        if not self._direct:
+            try:
+                self._top.write(data)
+            except OSError as e:
+                raise _write_error(self.name, e) from None
+            return
+        if self._broken is not None:
+            raise self._broken
+        if not self.binary:
+            data = data.encode("utf-8", "surrogateescape")
+        if self._packed is not None:
+            self._packed.write(data)
+            data = self._take_sink()
+        self._pending += data
+        if len(self._pending) >= _DRAIN_AT:
+            self._drain()
+
+    def flush(self) -> None:
+        """What was written reaches the file (no new checkpoint)."""
+        if self._direct:
+            if self._packed is not None:
+                self._packed.flush()
+                self._pending += self._take_sink()
+            self._drain()
+            return
         try:
-            self._top.write(data)
+            self._top.flush()
         except OSError as e:
             raise _write_error(self.name, e) from None
 
-    def flush(self) -> None:
+    def checkpoint(self) -> None:
+        """Everything written so far is whole: a later failure cuts the file
+        back to here, not further."""
+        self.flush()
+        if self._direct and self._mark is not None:
+            self._mark = os.fstat(self._raw.fileno()).st_size
+
+    def _take_sink(self) -> bytes:
+        data = self._sink.getvalue()
+        self._sink.seek(0)
+        self._sink.truncate()
+        return data
+
+    def _drain(self) -> None:
+        """Write `_pending` to the file, every byte or a LensFileError (the
+        file then cut back to the last checkpoint)."""
+        if self._broken is not None:
+            raise self._broken
         try:
-            self._top.flush()
-            if self._packed is not None and self._temp is None:
-                self._packed.flush()
+            view = memoryview(self._pending)
+            while len(view):
+                done = self._raw.write(view)
+                view = view[done if done is not None else 0:]
+            view.release()
+            self._pending.clear()
+            if self._proc is not None:
                 self._raw.flush()
         except OSError as e:
-            raise _write_error(self.name, e) from None
+            view.release()
+            raise self._fail(e) from None
+
+    def _fail(self, e: OSError) -> LensFileError:
+        """Drop what was not written and cut the file back to its last
+        whole part."""
+        error = _write_error(self.name, e)
+        self._pending.clear()
+        self._cut_back()
+        if self._packed is not None:
+            self._broken = LensFileError(
+                f'couldn\'t write the file "{self.name}": an earlier write failed '
+                f'({reason(e)})', reason(e), e)
+        return error
+
+    def _cut_back(self, last: bool = False) -> None:
+        if self._mark is None:
+            return
+        with contextlib.suppress(OSError):
+            if last and self._created and self._mark == 0:
+                os.unlink(self._path)
+            else:
+                os.ftruncate(self._raw.fileno(), self._mark)
 
     def commit(self) -> None:
         """Everything written reaches the file (or is handed to the stream)."""
         try:
             if self._borrowed:
                 self._top.flush()
+                return
+            if self._direct:
+                self._commit_direct()
                 return
             if self._text is not None:
                 self._text.flush()
@@ -323,27 +426,53 @@ class WriteStream:
             raw, self._raw = self._raw, None
             try:
                 raw.flush()
-                if self._temp is not None:
-                    os.fsync(raw.fileno())
+                os.fsync(raw.fileno())
             finally:
                 raw.close()
-            if self._proc is not None:
-                self._proc.wait()
-                self._proc = None
-            if self._temp is not None:
-                _keep_mode(self._temp, self._path)
-                os.replace(self._temp, self._path)
-                self._temp = None
-                _sync_folder(self._path)
-                _remove_stale_temps(self._path)
+            _keep_mode(self._temp, self._path)
+            os.replace(self._temp, self._path)
+            self._temp = None
+            _sync_folder(self._path)
+            _remove_stale_temps(self._path)
         except OSError as e:
             self.abandon()
             raise _write_error(self.name, e) from None
 
+    def _commit_direct(self) -> None:
+        if self._broken is not None:
+            self.abandon()
+            raise self._broken
+        try:
+            if self._packed is not None:
+                self._packed.close()        # the trailer, into the sink
+                self._packed = None
+                self._pending += self._take_sink()
+            self._drain()
+            if self._mark is not None:
+                try:
+                    os.fsync(self._raw.fileno())
+                except OSError as e:
+                    raise self._fail(e) from None
+            raw, self._raw = self._raw, None
+            try:
+                raw.close()
+            except OSError as e:
+                raise _write_error(self.name, e) from None
+            if self._proc is not None:
+                self._proc.wait()
+                self._proc = None
+        except LensFileError:
+            self.abandon()
+            raise
+
     def abandon(self) -> None:
-        """Stop without committing: a temporary file is removed (quietly)."""
+        """Stop without committing: a temporary file is removed, a file
+        written in place cut back to its last checkpoint (quietly)."""
         if self._borrowed:
             return
+        if self._direct and self._raw is not None:
+            self._cut_back(last=True)
+        self._pending.clear()
         for layer in (self._text, self._packed, self._raw):
             if layer is not None:
                 with contextlib.suppress(Exception):
@@ -364,8 +493,12 @@ class WriteStream:
     close = commit
 
 
+# A direct write holds at most this much in memory before writing it out.
+_DRAIN_AT = 1 << 20
+
+
 def _write_error(name: str, e: OSError) -> LensFileError:
-    return LensFileError(f'couldn\'t write the file "{name}": {reason(e)}', reason(e))
+    return LensFileError(f'couldn\'t write the file "{name}": {reason(e)}', reason(e), e, name)
 
 
 @contextlib.contextmanager

@@ -29,11 +29,15 @@ class OutputFileWriter:
     """An open output file; calling it writes one example's record.
 
     The file is written in place (truncated, as Lens does, or appended to) and
-    flushed record by record, so it can be read while it grows."""
+    each record reaches it whole or not at all, so it can be read while it
+    grows.  A record that could not be written is reported by the example
+    that wrote it and again by closeNetOutputFile."""
 
     def __init__(self, target, binary: bool, append: bool):
         self.filename = target_name(target)
         self.binary = binary
+        self.lost = 0               # records that could not be written
+        self.lost_why = ""
         try:
             self.stream = WriteStream(target, binary, append, atomic=False)
         except LensFileError as e:
@@ -44,13 +48,19 @@ class OutputFileWriter:
             self.stream.close()
         except LensFileError as e:
             raise OutputFileError(f"closeNetOutputFile: {e}") from None
+        if self.lost:
+            records = "1 record" if self.lost == 1 else f"{self.lost} records"
+            raise OutputFileError(f'closeNetOutputFile: {records} could not be written to '
+                                  f'"{self.filename}": {self.lost_why}')
 
     def __call__(self, net, example) -> None:
         record = example_record(net, example, self.binary)
         try:
             self.stream.write(record)
-            self.stream.flush()
+            self.stream.checkpoint()
         except LensFileError as e:
+            self.lost += 1
+            self.lost_why = e.why or str(e)
             raise OutputFileError(f"writeExample: {e}") from None
 
 

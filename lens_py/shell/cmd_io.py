@@ -324,12 +324,15 @@ def _file(interp, args):
             raise TclError(f'could not read "{a[0]}": no such file or directory') from None
     if sub == "mtime":
         return str(int(os.path.getmtime(a[0])))
+    if sub == "channels":
+        import fnmatch
+        names = ["stdin", "stdout", "stderr"] + sorted(interp.channels)
+        return format_list([n for n in dict.fromkeys(names)
+                            if not a or fnmatch.fnmatchcase(n, a[0])])
     if sub in ("rename", "copy"):
-        import shutil
-        files = [x for x in a if x not in ("-force", "--")]
-        (shutil.move if sub == "rename" else shutil.copy)(files[0], files[1])
-        return ""
-    raise TclError(f'unknown or ambiguous subcommand "{sub}": must be copy, delete, dirname, '
+        from .filecopy import copy_or_rename
+        return copy_or_rename(sub, a)
+    raise TclError(f'unknown or ambiguous subcommand "{sub}": must be channels, copy, delete, dirname, '
                    f'exists, extension, isdirectory, isfile, join, mkdir, mtime, normalize, '
                    f'readable, rename, rootname, size, split, tail, or writable')
 

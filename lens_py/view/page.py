@@ -2,12 +2,13 @@
 it with no network access (no fonts, scripts or images fetched)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import tempfile
 
-from ..engine.lensfiles import open_write
+from ..engine.lensfiles import LensFileError, open_write, reason
 from .colors import NAN_COLOR, PALETTES
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -91,9 +92,20 @@ def render(title: str, data: dict, script: str) -> str:
 def write(html: str, file, stem: str) -> str:
     """Write the page to `file` (default: a new file in the temporary
     folder) and return its path."""
-    if not file:
-        fd, file = tempfile.mkstemp(prefix=stem + "-", suffix=".html")
+    made = not file
+    if made:
+        try:
+            fd, file = tempfile.mkstemp(prefix=stem + "-", suffix=".html")
+        except OSError as e:
+            raise LensFileError(f"couldn't make a page in {tempfile.gettempdir()}: "
+                                f"{reason(e)}", reason(e), e, tempfile.gettempdir()) from None
         os.close(fd)
-    with open_write(file) as f:
-        f.write(html)
+    try:
+        with open_write(file) as f:
+            f.write(html)
+    except LensFileError:
+        if made:        # no empty page left behind
+            with contextlib.suppress(OSError):
+                os.unlink(file)
+        raise
     return os.path.abspath(file)

@@ -137,15 +137,24 @@ class Kernels:
                 except OSError:
                     pass
 
-    def mark_cached(self, variant: str | None = None, ok: bool = True) -> None:
+    def mark_cached(self, variant: str | None = None, ok: bool = True) -> bool:
+        """Write the marker (False when the disk refuses it: a later process
+        then loads the kernels from numba's cache, or compiles them, again)."""
         path = self.marker(variant) + ("" if ok else ".failed")
         folder, mine = os.path.split(path)
-        os.makedirs(folder, exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w") as f:
-            f.write("numba's cache holds these kernels\n" if ok
-                    else "compiling these kernels failed here\n")
-        os.replace(tmp, path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with open(tmp, "w") as f:
+                f.write("numba's cache holds these kernels\n" if ok
+                        else "compiling these kernels failed here\n")
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+            return False
         current = f"_{self._sources_hash()}.ok"
         for name in os.listdir(folder):     # markers of older versions of these sources
             if name.startswith(f"lens_py_{self.name}_") and current not in name \
@@ -154,6 +163,7 @@ class Kernels:
                     os.remove(os.path.join(folder, name))
                 except OSError:
                     pass
+        return True
 
     # -- in this process -----------------------------------------------------------------
     def ready(self, variant: str | None = None, wait: bool = False) -> bool:
@@ -253,6 +263,15 @@ class Kernels:
             self.forget_stale_cache()
         try:
             self.warm(variant)
+        except OSError as e:
+            # compiled, but numba could not keep it on disk (a full disk, a
+            # read-only cache): not a failed compile, so a later process tries
+            # again; this one runs the NumPy path (same numbers)
+            self.broken.add(variant)
+            say_once(f"cannot keep {self.name} {variant}",
+                     f"could not keep the compiled {self.what} ({variant}) on disk "
+                     f"({e.strerror or e}); this process goes on without them")
+            return False
         except Exception:       # the NumPy path does everything then, same numbers
             self.broken.add(variant)
             if compiling:
