@@ -16,6 +16,9 @@ the engine's objects at hand.
 
     lens.on("postUpdateProc", lambda: print(lens.net.error))
 
+    saved = pickle.dumps(lens.net)                  # or copy.deepcopy(lens.net)
+    Lens().adopt(pickle.loads(saved))               # trains on as the original did
+
     from lens_py import plots
     plots.learning_curve(curve).savefig("curve.png")
 
@@ -75,14 +78,23 @@ class Lens:
         """setObject (`lens.set("learningRate", 0.2)`)."""
         return self(f"setObject {_quote(path)} {_quote(str(value))}")
 
-    def adopt(self, net):
+    def adopt(self, net, random_state: bool = True):
         """Make a copied or unpickled Network one of this session's networks
         (replacing any of the same name) and the current one; its example
-        sets join the session's.  Returns the network."""
+        sets join the session's.  Returns the network.
+
+        A copy carries the random stream's state from when it was made; with
+        `random_state` (the default) this session's stream (Lens has one, the
+        one `seed` sets) takes up from there, so the copy trains on exactly
+        as the original would have from that point.  `random_state=False`
+        keeps the session's stream as it is."""
         old = self.session.find_net(net.name)
         if old is not None:
             self.session.delete_net(old)
         net.session = self.session
+        carried = getattr(net, "rng", None)
+        if random_state and carried is not None and carried is not self.session.rng:
+            self.session.rng.setstate(carried.getstate())
         net.rng = self.session.rng
         net.num = len(self.session.nets)
         self.session.nets.append(net)

@@ -12,6 +12,7 @@ from lens_py.engine import graphs as G
 from lens_py.assemble import make_interp
 from lens_py.shell.errors import TclError
 from tests import lens_oracle
+from tests import lens_examples
 from tests.lens_examples import xor
 
 XOR_NET = "seed 1\naddNet xor 2 2 1\nloadExamples xor.ex\n"
@@ -27,15 +28,18 @@ def ours(script: str, folder, monkeypatch):
     return out.getvalue(), err.getvalue()
 
 
-def both(script: str, tmp_path, monkeypatch):
+def both(script: str, tmp_path, monkeypatch, files=None):
     """The script through the original Lens and through lens_py, each in its
-    own folder holding xor.ex: (lens folder, our folder, lens out, our out)."""
+    own folder holding xor.ex (or `files`: {name: path}): (lens folder, our
+    folder, lens out, our out)."""
     lens_oracle.require()
+    files = files or {"xor.ex": xor()}
     result = []
     for who in ("lens", "ours"):
         d = tmp_path / who
         d.mkdir()
-        shutil.copy(xor(), d / "xor.ex")
+        for name, source in files.items():
+            shutil.copy(source, d / name)
         result.append(d)
     lens_out = lens_oracle.run(script, result[0])
     our_out = ours(script, result[1], monkeypatch)
@@ -210,6 +214,87 @@ def test_tick_event_example_and_run_signals_match_lens(tmp_path, monkeypatch, ne
                                           monkeypatch)
     same_files(lens, us, ["e.txt", "t.txt", "v.txt", "r.txt"])
     assert lens_oracle.without_times(oout) == lens_oracle.without_times(lout)
+
+
+BOLTZMANN_SCRIPT = """seed 11
+addNet pc -i 3 -t 3 BOLTZMANN {type}
+addGroup pattern 20 INPUT OUTPUT
+addGroup hidden 4
+connectGroups pattern pattern
+connectGroups pattern hidden -bi
+loadExamples boltz.ex -set boltz
+setObj boltz.maxTime 3
+setObj boltz.graceTime 1
+setObj initGain 0.2
+setObj finalGain 1.0
+setObj learningRate 0.2
+setObj batchSize 3
+set e [graphObject {{error {{getObj currentTick}} {{getObj gain}}}} -u EXAMPLES]
+set t [graphObject {{error {{getObj currentTick}} hidden:0.output {{getObj gain}}}} -u TICKS]
+set v [graphObject {{error {{getObj currentTick}}}} -u EVENTS]
+set u [graphObject {{error {{getObj totalUpdates}}}} -u WEIGHT]
+set r [graphObject {{error}} -u TRAINING]
+set p [graphObject {{error}}]
+setObj preExampleBackProc {{puts "back [getObj graph($e).x] [getObj graph($t).x]"}}
+setObj postExampleProc {{puts "post [getObj graph($e).x] [getObj graph($t).x]"}}
+train 3 -report 1
+test 4
+doExample
+doExample 2
+doExample -test
+exportGraph $e e.txt -l
+exportGraph $t t.txt -l
+exportGraph $t tg.txt -l -g
+exportGraph $v v.txt -l
+exportGraph $u u.txt -l
+exportGraph $r r.txt -l
+exportGraph $p p.txt -l
+puts "[getObj graph($e).x] [getObj graph($t).x] [getObj graph($v).x] [getObj graph($r).x]"
+"""
+
+
+@pytest.mark.parametrize("net_type", ["", "CONTINUOUS"])
+def test_boltzmann_signals_match_lens(tmp_path, monkeypatch, net_type):
+    """A BOLTZMANN net's loops send TICKS after each tick and for the tick a
+    phase change (training) or an event's clamped start (testing) uses up,
+    no EVENTS, EXAMPLES at the end of each example (before a CONTINUOUS
+    net's backward pass) -- in train, test and doExample both ways."""
+    ex = lens_examples.require("boltz.ex")
+    lens, us, (lout, _), (oout, _) = both(BOLTZMANN_SCRIPT.format(type=net_type), tmp_path,
+                                          monkeypatch, {"boltz.ex": ex})
+    names = ["e.txt", "t.txt", "tg.txt", "v.txt", "u.txt", "r.txt", "p.txt"]
+    same_files(lens, us, names)
+    assert lens_oracle.without_times(oout) == lens_oracle.without_times(lout)
+    # not vacuous: the tick graph has a row per tick of every example run
+    rows = (lens / "t.txt").read_text().splitlines()
+    assert len(rows) > 100 and rows[0].startswith("#")
+    assert (lens / "v.txt").read_text().count("\n") == 1     # labels only: no EVENTS
+
+
+def test_boltzmann_tick_recording_equals_lens_tick_graph(tmp_path, monkeypatch):
+    """A Python recording every tick of a BOLTZMANN net's training and
+    testing gets the rows Lens's TICKS graph gets (same values, same ticks)."""
+    from lens_py import Lens
+    ex = lens_examples.require("boltz.ex")
+    script = BOLTZMANN_SCRIPT.format(type="").split("set e ")[0]
+    lens_oracle.require()
+    folder = tmp_path / "lens"
+    folder.mkdir()
+    shutil.copy(ex, folder / "boltz.ex")
+    sources = ["{getObj currentTick}", "hidden:0.output", "{getObj gain}"]
+    lens_oracle.run(script + f"set t [graphObject {{{' '.join(sources)}}} -u TICKS]\n"
+                    "train 2\ntest 3\nexportGraph $t t.txt\n", folder)
+    rows = [line.split("\t") for line in (folder / "t.txt").read_text().splitlines()]
+    monkeypatch.chdir(folder)
+    lens = Lens(stdout=io.StringIO())
+    lens(script)
+    rec = lens.record("getObj currentTick", "hidden:0.output", "getObj gain", every="tick")
+    lens.train(2)
+    lens.test(3)
+    assert len(rows) > 50 and [int(r[0]) for r in rows] == list(range(len(rows)))
+    # Lens's file has the values to %g's six digits
+    assert [["%g" % v for v in row] for row in rec.values] == [r[1:] for r in rows]
+    assert list(rec.ticks) == [int(r[1]) for r in rows]
 
 
 def test_command_errors_match_lens_messages(tmp_path, monkeypatch):

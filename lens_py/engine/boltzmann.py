@@ -40,6 +40,11 @@ What the C code does, in our words:
   initOutput, one tick number used up, then the negative phase only, with
   the test criterion; then the costs.
 * No random numbers are drawn (apart from noise procedures, if any).
+* Display signals (graphs, recordings): TICKS after every tick's update and
+  once more for the tick number a phase change (training) or the clamped
+  start of an event (testing) uses up; no EVENTS at all, as the pre/post
+  event and tick hooks never run; EXAMPLES when the example ends (before a
+  CONTINUOUS or SRBPTT net's example-level backward pass).
 * The batch step is Lens's standard one (training.train_batch); a
   BOLTZMANN net that is also CONTINUOUS or SRBPTT keeps that type's
   example-level backward pass after each training example.
@@ -51,6 +56,7 @@ import math
 import numpy as np
 
 from . import forward as F
+from . import graphs
 from . import types as T
 
 F64 = np.float64
@@ -269,6 +275,7 @@ def train_example(session, net, exset, example) -> bool:
             phase = POSITIVE
         anneal_gain(net, ticks_on_phase)
         update(net)
+        graphs.after_tick(session, net)
         ticks_on_phase += 1
         t = _time_on(net, ticks_on_phase)
         if tick == net.max_ticks - 1:
@@ -294,6 +301,7 @@ def train_example(session, net, exset, example) -> bool:
                 net.current_tick = tick
                 _set_event_history(net, tick, event)
                 store_outputs_and_targets(net, tick)
+                graphs.after_tick(session, net)     # the tick used up by the phase change
             else:
                 ctx = F.TickContext(net, 1, freq, True)
                 for g in net.groups:
@@ -335,8 +343,10 @@ def test_example(session, net, exset, example) -> bool:
             tick += 1
             net.current_tick = tick
             _set_event_history(net, tick, event)
+            graphs.after_tick(session, net)         # the tick used up by the clamped state
         anneal_gain(net, ticks_on_event)
         update(net)
+        graphs.after_tick(session, net)
         ticks_on_event += 1
         t = _time_on(net, ticks_on_event)
         if tick == net.max_ticks - 1:
@@ -372,6 +382,7 @@ def run_example(session, net, exset, example, training: bool,
     if example_back and net.type & (T.CONTINUOUS | T.SRBPTT):
         from . import continuous
         from . import training as TR
+        graphs.example_forward_done(session, net)
         TR.run_hook(session, net, "preExampleBackProc")
         if net.type & T.CONTINUOUS:
             continuous.example_back(net)
