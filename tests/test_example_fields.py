@@ -12,7 +12,8 @@ from lens_py.engine.fields import object_space
 from lens_py.engine.objects import ObjectError
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
-from lens_py.engine.training import batch_blocker, train_batch
+from lens_py.engine.training import train_batch
+from lens_py.engine.vectorised import batch_blocker
 
 TEXT = """min:1 max:10 defI:-;
 name:{first} freq:2 proc:{puts hi} 2

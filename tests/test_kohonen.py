@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from lens_py import Lens
-import lens_py.engine.kohonen  # noqa: F401  (registers KOHONEN)
 from lens_py.engine import types as T
 
 from lens_examples import path as example_path

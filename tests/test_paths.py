@@ -1,7 +1,6 @@
 """The path table (engine/paths.py): each network trained and tested on every
 execution path that covers it gives the same bits, and the choice is
 reported and can be forced."""
-import numpy as np
 import pytest
 
 from lens_py.engine import paths

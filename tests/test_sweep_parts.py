@@ -1,6 +1,7 @@
 """The sweep's parts that need no cluster: the plan, a run's folder and its
 write guard, the sweepResult command, the tables and the command line's
 refusals.  (Whole sweeps: test_sweep.py.)"""
+import importlib.util
 import builtins
 import io
 import json
@@ -265,9 +266,7 @@ def test_parquet_needs_pyarrow(tmp_path):
     pd = pytest.importorskip("pandas")
     from lens_py.sweep import tables
     path = str(tmp_path / "r.parquet")
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pyarrow") is None:
         with pytest.raises(tables.TableError, match="Parquet needs pyarrow"):
             tables.check_path(path)
         return

@@ -5,6 +5,8 @@ minimal DOM (tests/scripts/fake_dom.js) and is checked for errors and for
 the colours and values it puts in each cell."""
 from __future__ import annotations
 
+import importlib.util
+
 import builtins
 import io
 import json
@@ -21,11 +23,7 @@ from lens_py.api import LensCommandError
 from lens_py.view import colors
 from tests.lens_examples import xor
 
-try:
-    import matplotlib  # noqa: F401   (the plots extra)
-    HAVE_MATPLOTLIB = True
-except ImportError:
-    HAVE_MATPLOTLIB = False
+HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None  # the plots extra
 needs_matplotlib = pytest.mark.skipif(not HAVE_MATPLOTLIB,
                                       reason="pictures need matplotlib (the plots extra)")
 

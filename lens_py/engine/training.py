@@ -15,8 +15,7 @@ import numpy as np
 
 from . import boltzmann
 from . import continuous
-from . import kohonen  # noqa: F401   (registers KOHONEN)
-from . import groupprocs  # noqa: F401  (registers the remaining group procedures)
+from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
 from .compiled import exampleloop
@@ -28,13 +27,12 @@ from . import forward as F
 from . import graphs
 from . import noise
 from . import types as T
-from .events import (_cached_event_writes, _event_time, _event_times,  # noqa: F401
-                     _examples, _reset_outputs, load_event, select_example)
+from .events import (_event_times, _examples, _reset_outputs, load_event, select_example)
 from .network import NetworkError
 from .report import HEADER, ReportClock, report_line, test_report
 from .schedule import schedule_run
-from .vectorised import HOOKS_INSIDE_EXAMPLES as _HOOKS_INSIDE_EXAMPLES  # noqa: F401
-from .vectorised import batch_blocker  # noqa: F401   (the NumPy batch path's reasons)
+
+_REGISTERS_TYPES = (kohonen, groupprocs)  # imported for the group types they register
 
 SMALL_VAL = np.float32(1e-8)
 

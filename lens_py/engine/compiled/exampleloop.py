@@ -17,7 +17,8 @@ import math
 import numpy as np
 
 from . import example as fastexample
-from .. import training
+from .. import events
+from .. import vectorised
 from .. import types as T
 from .batch import draw_indices
 
@@ -38,8 +39,8 @@ class EventTable:
         for ex in exset.examples:
             freq.append(float(np.float32(getattr(ex, "frequency", 1.0))))
             for ev in ex.events:
-                times.append(training._event_times(net, exset, ev))
-                for g, field, units, vals in training._cached_event_writes(net, exset, ev):
+                times.append(events._event_times(net, exset, ev))
+                for g, field, units, vals in events._cached_event_writes(net, exset, ev):
                     u = np.arange(g.size)[units]
                     total += len(u)
                     if total > MAX_TABLE_WRITES:
@@ -82,7 +83,7 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
                 for g in net.groups for h in (g.input_history, g.output_history,
                                               g.target_history, g.output_deriv_history))):
         return "histories"
-    for h in training._HOOKS_INSIDE_EXAMPLES:
+    for h in vectorised.HOOKS_INSIDE_EXAMPLES:
         if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
             return "hook"
     mode = getattr(exset, "mode", T.ORDERED)
