@@ -10,6 +10,7 @@ import pytest
 
 from fake_examples import Event, Example, ExampleSet
 from lens_py.engine import training as TR
+from lens_py.engine import vectorised
 from lens_py.engine import types as T
 from lens_py.engine.rng import LensRandom
 from lens_py.engine.session import Session
@@ -76,7 +77,7 @@ def oracle(net, bptt):
 @pytest.mark.parametrize("bptt", [1, 2])
 def test_srn_derivs_match_oracle(bptt):
     s, net = srn(bptt=bptt)
-    assert TR.batch_blocker(net, net.training_set, True) is not None
+    assert vectorised.batch_blocker(net, net.training_set, True) is not None
     TR.train_batch(s, net)
     err, g = oracle(net, bptt)
     assert net.error == pytest.approx(err, rel=1e-12)

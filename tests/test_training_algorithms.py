@@ -12,6 +12,7 @@ import pytest
 
 from fake_examples import Event, Example, ExampleSet, xor_set
 from lens_py.engine import training as TR
+from lens_py.engine import vectorised
 from lens_py.engine import types as T
 from lens_py.engine.algorithms import update_weights
 from lens_py.engine.rng import LensRandom
@@ -188,7 +189,7 @@ def test_vectorised_batch_equals_per_example_path(dtype, alg, output, error, tar
         results.append((net.gather_links(), net.gather_links("last_delta"),
                         net.gather_links("last_value"), net.error,
                         net.group("output").output.copy(), s.rng.getstate()))
-        assert TR.batch_blocker(net, net.training_set, True) == (None if vectorise else "disabled")
+        assert vectorised.batch_blocker(net, net.training_set, True) == (None if vectorise else "disabled")
     (w1, d1, v1, e1, o1, r1), (w2, d2, v2, e2, o2, r2) = results
     if dtype == np.float32:
         np.testing.assert_array_equal(w1, w2)

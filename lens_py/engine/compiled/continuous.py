@@ -32,8 +32,8 @@ from . import cache as kernelcache
 from . import example as fastexample
 from . import groupprocs as compiled_groupprocs
 from .. import forward as F
-from .. import training as TR
 from .. import types as T
+from .. import vectorised
 
 HAVE_NUMBA = fastexample.HAVE_NUMBA
 ENABLED = HAVE_NUMBA
@@ -547,7 +547,7 @@ def _blocker(net):
     """Why the kernel cannot run this network (None if it can)."""
     if net.dtype != np.float32 or not net.type & T.CONTINUOUS or net.type & T.BOLTZMANN:
         return "network"
-    if any(net.hooks.get(h) for h in TR._HOOKS_INSIDE_EXAMPLES):
+    if any(net.hooks.get(h) for h in vectorised.HOOKS_INSIDE_EXAMPLES):
         return "hook"
     if net.example_writer is not None:
         return "output file"
@@ -780,7 +780,7 @@ def plan_for(net):
             return None
         plan = net._continuous_plan = ContinuousPlan(net)
     elif net.example_writer is not None \
-            or any(net.hooks.get(h) for h in TR._HOOKS_INSIDE_EXAMPLES):
+            or any(net.hooks.get(h) for h in vectorised.HOOKS_INSIDE_EXAMPLES):
         return None
     return plan
 
