@@ -1,8 +1,9 @@
 """Pictures: exportGraph to images, the HTML Unit and Link Viewers, and the
 matplotlib plot helpers, their drawn data compared with the recorded arrays.
-No browser is installed here: the pages' script runs under node with a
-minimal DOM (tests/scripts/fake_dom.js) and is checked for errors and for
-the colours and values it puts in each cell."""
+Here the pages' script runs under node with a minimal DOM
+(tests/scripts/fake_dom.js) and is checked for errors and for the colours
+and values it puts in each cell; tests/test_views_browser.py loads the same
+pages in a real headless Chromium."""
 from __future__ import annotations
 
 import importlib.util

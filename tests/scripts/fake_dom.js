@@ -1,5 +1,5 @@
-// Runs a viewer page's script under node with a minimal DOM (no browser is
-// installed here): prints JSON {cells: [{data, background}], errors}.
+// Runs a viewer page's script under node with a minimal DOM (a quick check with
+// no browser): prints JSON {cells: [{data, background}], errors}.
 const fs = require("fs");
 const html = fs.readFileSync(process.argv[2], "utf8");
 const data = html.match(/<script id="lens-data" type="application\/json">([\s\S]*?)<\/script>/)[1];
