@@ -88,6 +88,25 @@ def load_lens_commands(interp) -> None:
         setup = getattr(mod, "setup", None)
         if setup is not None:
             setup(interp)
+    _count_python_as_edits(interp)
+
+
+def _count_python_as_edits(interp) -> None:
+    """Python code may change a network in any way: each `python`/`py`
+    call counts as an edit of the session (the shell's command knows no
+    session, so the wrapper is put on here)."""
+    from .engine.session import Session
+    for name in ("python", "py"):
+        cmd = interp.commands.get(name)
+        if cmd is None:
+            continue
+
+        def counted(interp, args, inner=cmd.func):
+            s = interp.ext.get("lens")
+            if isinstance(s, Session):      # (with no session yet, no task runs)
+                s.net_edits += 1
+            return inner(interp, args)
+        cmd.func = counted
 
 
 def _placeholder(name: str) -> Command:

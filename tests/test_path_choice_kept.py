@@ -1,7 +1,9 @@
-"""A path choice is kept within one train or test while no user code runs
-(engine/paths.py `_memo_key`): the same numbers as Lens's loop in Python, one
-choice per run when nothing can change it, and a new choice after every hook,
-callable, graph or recording that might have changed the network."""
+"""A path choice is kept within one train or test while nothing may have
+edited the net (engine/paths.py `_memo_key`, Session.net_edits): the same
+numbers as Lens's loop in Python, one choice per run when hooks and graphs
+only read, and a new choice after every Lens command that may change the
+net, Python code and callable hook.  Examples run compiled one at a time
+keep their preparation the same way."""
 import numpy as np
 import pytest
 
@@ -60,7 +62,7 @@ def _same_numbers(a, b):
         assert x.tobytes() == y.tobytes()
 
 
-def test_one_choice_per_train_when_no_user_code_runs(tmp_path):
+def test_one_choice_per_train_when_nothing_edits_the_net(tmp_path):
     ref = _run(tmp_path, "python")
     got = _run(tmp_path, "auto")
     _same_numbers(ref, got)
@@ -100,12 +102,76 @@ def test_a_python_callable_hook_is_seen(tmp_path):
     assert got[2] == UPDATES
 
 
-def test_a_graph_traced_each_update_makes_each_batch_choose_again(tmp_path):
+def test_a_graph_that_only_reads_keeps_the_choice(tmp_path):
     graph = "graphObject error -u WEIGHT_UPDATES"
     ref = _run(tmp_path, "python", graph)
     got = _run(tmp_path, "auto", graph)
     _same_numbers(ref, got)
+    assert got[2] == 1
+
+
+def test_a_hook_that_only_reads_keeps_the_choice(tmp_path):
+    hook = "setObj postUpdateProc {lappend ::seen [getObj error] [getObj hidden.gain]}"
+    ref = _run(tmp_path, "python", hook)
+    got = _run(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
+    assert got[2] == 1
+    assert got[3].eval("set ::seen") == ref[3].eval("set ::seen")
+
+
+def test_an_edit_made_in_python_code_is_seen(tmp_path):
+    # no Lens command changes the net here: only the Python it runs
+    hook = ("setObj postUpdateProc {python {net.group('hidden').gain = "
+            "1.0 + 0.05 * net.total_updates}}")
+    ref = _run(tmp_path, "python", hook)
+    got = _run(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
     assert got[2] == UPDATES
+
+
+def _run_one_by_one(tmp_path, setting, hook):
+    """A standard 4-6-3 net on three-event examples with a postExampleProc
+    (so its examples run compiled one at a time on the auto path): weights,
+    errors and how often the compiled loop was prepared."""
+    from lens_py.engine.compiled import exampleloop
+    it = make_interp()
+    session_of(it).write = lambda text: None
+    ex = _example_file(tmp_path / "s.ex")
+    it.eval(f"seed 3; addNet s 4 6 3; loadExamples {ex} -s set; setObj batchSize 2; "
+            f"resetNet; setObj executionPath {setting}; set ::n 0\n"
+            f"setObj postExampleProc {{{hook}}}")
+    net = session_of(it).net
+    real, calls = exampleloop.prepare, []
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+    exampleloop.prepare = counting
+    try:
+        it.eval(f"train {UPDATES} -report 3")
+    finally:
+        exampleloop.prepare = real
+    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
+    return weights, [net.error] + [g.error for g in net.groups], len(calls), it
+
+
+def test_examples_one_by_one_keep_their_preparation_while_hooks_only_read(tmp_path):
+    hook = "incr ::n; lappend ::seen [getObj output:0.output]"
+    ref = _run_one_by_one(tmp_path, "python", hook)
+    got = _run_one_by_one(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
+    assert got[3].eval("set ::seen") == ref[3].eval("set ::seen")
+    assert int(got[3].eval("set ::n")) == UPDATES * 2
+    assert got[2] <= UPDATES + 1        # once per batch's path choice, not per example
+
+
+def test_examples_one_by_one_see_each_edit_a_hook_makes(tmp_path):
+    hook = ("incr ::n; if {$::n % 3 == 0} {setObj hidden.gain [expr {1.0 + 0.01 * $::n}]}; "
+            "if {$::n % 5 == 0} {setObj output.targetRadius [expr {0.002 * $::n}]}")
+    ref = _run_one_by_one(tmp_path, "python", hook)
+    got = _run_one_by_one(tmp_path, "auto", hook)
+    _same_numbers(ref, got)
+    assert got[2] > UPDATES + 1
 
 
 def test_each_train_and_test_chooses_afresh(tmp_path):

@@ -61,14 +61,23 @@ def current_net(interp):
     return net
 
 
+# Lens commands that only read: they leave Session.net_edits alone, so a hook
+# made of them keeps the path choice (every other Lens command counts one).
+READ_ONLY_COMMANDS = frozenset({"getObject"})
+
+
 def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
                  max_args: int | None = None, help: str = ""):
     """Register a Lens command.  Lens answers a wrong argument count with
     `usage: …` rather than Tcl's `wrong # args`, and `-h` with the command's
     help page; engine errors become shell errors with their message unchanged."""
+    edits = name not in READ_ONLY_COMMANDS
+
     def register(func):
         @functools.wraps(func)
         def run(interp, args):
+            if edits:
+                session(interp).net_edits += 1
             n = len(args)
             if n and args[0] == "-h":
                 from .help_cmds import show_command

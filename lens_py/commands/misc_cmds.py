@@ -120,7 +120,6 @@ def run_signal_proc(interp, code) -> str:
     net = s.net
     script = net.hooks.get(f"sig{which}Proc") if net is not None else None
     if script:
-        s.user_code_runs += 1
         result = interp.eval_global(script)
         if result:
             s.print(result)

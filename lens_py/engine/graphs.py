@@ -392,12 +392,11 @@ def update_displays(session, net, signal: int, again: bool = False) -> None:
         return
     for g in list(owner.slots):
         if g is not None and g.update_on & signal:
-            session.user_code_runs += 1     # (a trace runs a script)
-            g.update(session)
+            g.update(session)           # (its traces' scripts count their own edits)
     if not again:
         for x in list(owner.listeners):
             if x.signal_mask & signal:
-                session.user_code_runs += 1
+                session.net_edits += 1      # (a Python listener may change anything)
                 x.signal(session, net, signal)
 
 

@@ -243,13 +243,14 @@ def _first_path(net, exset, training: bool, table):
 
 def _memo_key(net, exset, training: bool, table):
     """What a choice depends on that can change inside one train or test
-    without user code running: nothing.  So within one task, while no hook,
-    script, graph or recording has run since, the last choice holds."""
+    without the net being edited: nothing.  So within one task, while no
+    command that may change a net and no Python code has run since (hooks
+    that only read keep it), the last choice holds."""
     session = getattr(net, "session", None)
     serials = getattr(session, "task_serials", None)
     if not serials:
         return None
-    return (serials[-1], session.user_code_runs, id(exset), getattr(exset, "version", None),
+    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
             training, table)
 
 

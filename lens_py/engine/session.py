@@ -28,9 +28,12 @@ class Session:
         self.tasks: list[str] = []      # Lens's task stack: "Training", "Testing"
         self.task_serials: list[int] = []   # which run of a task each entry is
         self._task_runs = 0
-        # user code the engine has run (hooks, stored scripts, graph traces,
-        # recordings): within one task, a path choice holds while this stays
-        self.user_code_runs = 0
+        # what may have changed the networks: a Lens command that is not a
+        # pure reading, Python code (the `python` command, callable hooks,
+        # recordings), each counts one.  Within one task the path choice and a
+        # compiled loop's preparation hold while this stays (a Tcl hook that
+        # only reads fields keeps them)
+        self.net_edits = 0
 
     # -- tasks ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -75,7 +78,6 @@ class Session:
         """Run a Tcl script stored in an example file or set (the shell provides it)."""
         if not text:
             return ""
-        self.user_code_runs += 1
         if self.run_script is None:
             raise NetworkError(f"{where} needs a script interpreter, but none is installed")
         return self.run_script(text)

@@ -50,7 +50,7 @@ def run_hook(session, net, name: str) -> None:
     if not hook:
         return
     if callable(hook):
-        session.user_code_runs += 1
+        session.net_edits += 1
         hook()
     else:
         session.script(hook, name)
@@ -294,8 +294,9 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     """One example through the compiled loop with preExampleProc and
     postExampleProc around it: whether it met the criteria (None: it cannot
     run compiled, and nothing was drawn).  A hook may change what can run
-    compiled, so the example after it asks again."""
-    prepared = exampleloop.prepare(net, exset, one_by_one=True)
+    compiled, so the example after it asks again -- unless nothing that could
+    change the net has run since (Session.net_edits, within this task)."""
+    prepared = _prepared_one_by_one(session, net, exset)
     if prepared is None:
         return None
     idx = fastpath.draw_indices(exset, 1, session.rng)
@@ -303,7 +304,7 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     net.current_example = ex
     if net.hooks.get("preExampleProc"):
         hook("preExampleProc")
-        prepared = exampleloop.prepare(net, exset, one_by_one=True)
+        prepared = _prepared_one_by_one(session, net, exset)
     done = None if prepared is None else \
         exampleloop.run_examples(session, net, exset, 1, training, idx=idx, prepared=prepared)
     if done is None:        # the hook changed something: the example runs in Python
@@ -314,6 +315,20 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     hook("postExampleProc")
     _example_written(session, net, ex)
     return ok
+
+
+def _prepared_one_by_one(session, net, exset):
+    """exampleloop.prepare's answer for one example at a time, kept while
+    the same task runs on the same set and nothing has edited the net."""
+    serials = session.task_serials
+    key = (serials[-1] if serials else None, session.net_edits, id(exset),
+           getattr(exset, "version", None))
+    kept = getattr(net, "_prepared_memo", None)
+    if key[0] is not None and kept is not None and kept[0] == key:
+        return kept[1]
+    prepared = exampleloop.prepare(net, exset, one_by_one=True)
+    net._prepared_memo = (key, prepared) if prepared is not None else None
+    return prepared
 
 
 def _now_ms() -> int:

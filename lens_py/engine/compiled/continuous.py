@@ -762,7 +762,7 @@ class ContinuousPlan:
 
     def refresh_errors(self) -> None:
         """The group errors, which the engine itself resets between batches
-        (the one thing fill reads that changes without user code)."""
+        (the one thing fill reads that changes with no edit of the net)."""
         gf = self.gf
         for k, g in self.cost_groups:
             gf[k, F_ERR] = float(np.float32(g.error))
