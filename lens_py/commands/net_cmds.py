@@ -283,26 +283,27 @@ def _named(command, action, **kw):
         raise TclError(f"{command}: {e}") from None
 
 
-FREEZE_USAGE = "freezeWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
-THAW_USAGE = "thawWeights [-group <group-list> | -unit <unit-list>] [-type <link-type>]"
-RAND_USAGE = ("randWeights [-group <group-list> | -unit <unit-list>] [-mean <m>] [-range <r>] "
-              "[-type <link-type>]")
+def _weight_usage(name: str, extra: str = "") -> str:
+    return f"{name} [-group <group-list> | -unit <unit-list>]{extra} [-type <link-type>]"
 
 
-@lens_command(TABLE, "freezeWeights", FREEZE_USAGE)
-def _freeze(interp, args):
-    net = current_net(interp)
-    sel, _ = _selection(net, args, FREEZE_USAGE)
-    _named("freezeWeights", net.freeze_weights, **sel)
-    return ""
+RAND_USAGE = _weight_usage("randWeights", " [-mean <m>] [-range <r>]")
 
 
-@lens_command(TABLE, "thawWeights", THAW_USAGE)
-def _thaw(interp, args):
-    net = current_net(interp)
-    sel, _ = _selection(net, args, THAW_USAGE)
-    _named("thawWeights", net.thaw_weights, **sel)
-    return ""
+def _register_freezing(name: str, method: str) -> None:
+    """freezeWeights and thawWeights: the same selection, opposite effect."""
+    usage = _weight_usage(name)
+
+    def run(interp, args):
+        net = current_net(interp)
+        sel, _ = _selection(net, args, usage)
+        _named(name, getattr(net, method), **sel)
+        return ""
+    lens_command(TABLE, name, usage)(run)
+
+
+_register_freezing("freezeWeights", "freeze_weights")
+_register_freezing("thawWeights", "thaw_weights")
 
 
 @lens_command(TABLE, "randWeights", RAND_USAGE)

@@ -30,23 +30,24 @@ def _get_seed(interp, args):
     return str(_rng(interp).last_seed)
 
 
+def _bounds(args, lo, hi, parse):
+    """`?min? ?max?`: one argument is the maximum, two are both."""
+    if len(args) == 1:
+        return lo, parse(args[0])
+    if len(args) == 2:
+        return parse(args[0]), parse(args[1])
+    return lo, hi
+
+
 @cmd("rand", "rand ?min? ?max?", 0, 2)
 def _rand(interp, args):
-    lo, hi = 0.0, 1.0
-    if len(args) == 1:
-        hi = numbers.get_double(args[0])
-    elif len(args) == 2:
-        lo, hi = numbers.get_double(args[0]), numbers.get_double(args[1])
+    lo, hi = _bounds(args, 0.0, 1.0, numbers.get_double)
     return interp.format_double(lo + (hi - lo) * _rng(interp).drand48())
 
 
 @cmd("randInt", "randInt ?min? ?max?", 0, 2)
 def _rand_int(interp, args):
-    lo, hi = 0, 2
-    if len(args) == 1:
-        hi = numbers.get_int(args[0])
-    elif len(args) == 2:
-        lo, hi = numbers.get_int(args[0]), numbers.get_int(args[1])
+    lo, hi = _bounds(args, 0, 2, numbers.get_int)
     if hi <= lo:
         raise TclError("usage: randInt ?min? max (max must be above min)")
     return str(lo + _rng(interp).rand_int(hi - lo))

@@ -180,34 +180,33 @@ class BinaryParser:
             for key, attr in HEADER_KEYS:
                 setattr(ev, attr, self.real(f"couldn't read event {_LENS_NAMES[attr]}"))
         active = [False] * n
-        sets = self.int("error reading number of input sets")
+        self._range_sets(events, active, "input")
+        self._range_sets(events, active, "target")
+
+    def _range_sets(self, events, active: list, attr: str) -> None:
+        """The input (or target) blocks: each given to a list of events, the
+        first owning it, the others sharing it; an input block may also be
+        the targets of another list of events."""
+        n = len(events)
+        shared = f"shared_{attr}s"
+        sets = self.int(f"error reading number of {attr} sets")
         if sets < 0:
-            raise self.fail("error reading number of input sets")
+            raise self.fail(f"error reading number of {attr} sets")
         for _ in range(sets):
             v = self._event_list(active)
             owner = events[v]
-            owner.input = self._ranges(owner, True)
+            ranges = self._ranges(owner, attr == "input")
+            setattr(owner, attr, ranges)
             for w in range(v + 1, n):
                 if active[w]:
-                    events[w].input = owner.input
-                    events[w].shared_inputs = True
-            if self.flag("error reading shared targets code"):
+                    setattr(events[w], attr, ranges)
+                    setattr(events[w], shared, True)
+            if attr == "input" and self.flag("error reading shared targets code"):
                 self._event_list(active, need_one=False)
                 for w in range(n):
                     if active[w]:
-                        events[w].target = owner.input
+                        events[w].target = ranges
                         events[w].shared_targets = True
-        sets = self.int("error reading number of target sets")
-        if sets < 0:
-            raise self.fail("error reading number of target sets")
-        for _ in range(sets):
-            v = self._event_list(active)
-            owner = events[v]
-            owner.target = self._ranges(owner, False)
-            for w in range(v + 1, n):
-                if active[w]:
-                    events[w].target = owner.target
-                    events[w].shared_targets = True
 
     def _event_list(self, active: list, need_one: bool = True):
         n = len(active)

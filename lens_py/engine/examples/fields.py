@@ -38,6 +38,19 @@ def _array(name, kind, get, length, put=None):
     return Field(name, kind, get, put, length=length)
 
 
+# An example set's event fields are the defaults its events start from: the
+# same names on both.
+_EVENT_DEFAULTS = [
+    _real("maxTime", "max_time"),
+    _real("minTime", "min_time"),
+    _real("graceTime", "grace_time"),
+    _real("defaultInput", "default_input"),
+    _real("activeInput", "active_input"),
+    _real("defaultTarget", "default_target"),
+    _real("activeTarget", "active_target"),
+]
+
+
 # -- ExampleSet -----------------------------------------------------------------------------
 
 def _rename_set(s, new):
@@ -75,13 +88,7 @@ SET_FIELDS = [
     _script("proc", "proc"),
     Field("chooseExample", SCRIPT, lambda s: s.choose_example or "",
           _put("choose_example", lambda v: v or None, edit=False)),
-    _real("maxTime", "max_time"),
-    _real("minTime", "min_time"),
-    _real("graceTime", "grace_time"),
-    _real("defaultInput", "default_input"),
-    _real("activeInput", "active_input"),
-    _real("defaultTarget", "default_target"),
-    _real("activeTarget", "active_target"),
+    *_EVENT_DEFAULTS,
 ]
 
 
@@ -111,13 +118,7 @@ EVENT_FIELDS = [
     _const("target", OBJECT, lambda v: _head(v.target)),
     _const("sharedInputs", FLAG, _get("shared_inputs")),
     _const("sharedTargets", FLAG, _get("shared_targets")),
-    _real("maxTime", "max_time"),
-    _real("minTime", "min_time"),
-    _real("graceTime", "grace_time"),
-    _real("defaultInput", "default_input"),
-    _real("activeInput", "active_input"),
-    _real("defaultTarget", "default_target"),
-    _real("activeTarget", "active_target"),
+    *_EVENT_DEFAULTS,
     _script("proc", "proc"),
     _const("example", OBJECT, _get("example")),
 ]

@@ -311,31 +311,11 @@ class TextParser:
             doing_targets = letter in "TtBb"
             ev_in = ev_tg = None
             if doing_inputs:
-                if inputs_seen:
-                    if next_input >= n:
-                        raise self.fail(f"attempted to specify inputs for event {next_input}")
-                    ev_in = events[next_input]
-                    next_input += 1
-                else:
-                    v = _first(active)
-                    if v is None:
-                        raise self.fail("no events specified")
-                    ev_in = events[v]
-                    if ev_in.input is not None:
-                        raise self.fail(f"multiple inputs given for event {v}")
+                ev_in, next_input = self._event_for(events, inputs_seen, next_input, active,
+                                                    "inputs", "input")
             if doing_targets:
-                if targets_seen:
-                    if next_target >= n:
-                        raise self.fail(f"attempted to specify targets for event {next_target}")
-                    ev_tg = events[next_target]
-                    next_target += 1
-                else:
-                    v = _first(active)
-                    if v is None:
-                        raise self.fail("no events specified")
-                    ev_tg = events[v]
-                    if ev_tg.target is not None:
-                        raise self.fail(f"multiple targets given for event {v}")
+                ev_tg, next_target = self._event_for(events, targets_seen, next_target, active,
+                                                     "targets", "target")
             owner = ev_in if ev_in is not None else ev_tg
             ranges = self._event_ranges(owner, owner is ev_in, sparse)
             if ranges:
@@ -422,6 +402,22 @@ class TextParser:
                     break
             else:
                 raise self.fail(f"something unexpected ({self.rest()}) in event header")
+
+    def _event_for(self, events, seen: bool, following: int, active, what: str, attr: str):
+        """Which event a block of `what` (inputs or targets) belongs to: once
+        a block of that kind has been given, each one goes to the next event
+        in turn; before that, to the first active event, which must not have
+        one already.  Returns the event and the next event in turn."""
+        if seen:
+            if following >= len(events):
+                raise self.fail(f"attempted to specify {what} for event {following}")
+            return events[following], following + 1
+        v = _first(active)
+        if v is None:
+            raise self.fail("no events specified")
+        if getattr(events[v], attr) is not None:
+            raise self.fail(f"multiple {what} given for event {v}")
+        return events[v], following
 
     def _event_ranges(self, ev: Event, doing_inputs: bool, sparse: bool) -> list:
         """Lens's readEventRanges: the ranges after one I:/i:/T:/t:/B:/b:."""
