@@ -543,12 +543,25 @@ def wait_ready(timeout: float | None = None) -> bool:
 _INTEGRATORS = ("IN_INTEGR", "OUT_INTEGR", "INTERACT_INTEGR")
 
 
+# Lens runs these inside one example, where a compiled example cannot stop;
+# pre/postExampleProc run around it (Lens's loop in Python calls them), so
+# they keep only the whole batch (run_batch) off the kernel.
+HOOKS_IN_ONE_EXAMPLE = tuple(h for h in vectorised.HOOKS_INSIDE_EXAMPLES
+                             if h not in exampleloop.EXAMPLE_HOOKS)
+
+
+def _hook_inside(net, hooks=HOOKS_IN_ONE_EXAMPLE):
+    return next((h for h in hooks if net.hooks.get(h)), None)
+
+
 def _blocker(net):
-    """Why the kernel cannot run this network (None if it can)."""
+    """Why the kernel cannot run this network's examples one at a time (None
+    if it can)."""
     if net.dtype != np.float32 or not net.type & T.CONTINUOUS or net.type & T.BOLTZMANN:
         return "network"
-    if any(net.hooks.get(h) for h in vectorised.HOOKS_INSIDE_EXAMPLES):
-        return "hook"
+    hook = _hook_inside(net)
+    if hook:
+        return f"a {hook} (it runs inside an example)"
     if net.example_writer is not None:
         return "output file"
     if net.has_lesions or net.noise_groups:
@@ -779,8 +792,7 @@ def plan_for(net):
             net._continuous_plan = None
             return None
         plan = net._continuous_plan = ContinuousPlan(net)
-    elif net.example_writer is not None \
-            or any(net.hooks.get(h) for h in vectorised.HOOKS_INSIDE_EXAMPLES):
+    elif net.example_writer is not None or _hook_inside(net):
         return None
     return plan
 
@@ -827,10 +839,11 @@ def run_example(session, net, exset, example, training: bool,
                 example_back: bool = True):
     """continuous.run_example compiled: whether every event met its criteria,
     or None (nothing changed) when continuous.py must run the example."""
-    # Checked and filled once per path choice (paths.choose): between two
-    # choices only this loop runs (hooks inside examples and example scripts
-    # keep a network off this path), so nothing can have changed.
-    stamp = (getattr(net, "choice_serial", None), training)
+    # Checked and filled once per path choice (paths.choose) while no command
+    # that may edit a net has run (Session.net_edits): hooks inside examples
+    # and example scripts keep a network off this path, and an example hook
+    # between two examples that only reads (getObj, puts) changes nothing.
+    stamp = (getattr(net, "choice_serial", None), training, getattr(session, "net_edits", None))
     plan = getattr(net, "_continuous_plan", None)
     checked = stamp[0] is not None and plan is not None \
         and getattr(net, "_continuous_stamp", None) == stamp
@@ -900,6 +913,9 @@ def _after(net, plan, went_back: bool, ticks: int, most_ticks: int | None = None
 def _batch_tables(net, exset):
     """(plan, events, None) for running the set's examples in one call, or
     (None, None, why not)."""
+    hook = _hook_inside(net, vectorised.HOOKS_INSIDE_EXAMPLES)
+    if hook:
+        return None, None, f"a {hook} (it runs between the examples of a batch)"
     plan = plan_for(net)
     if plan is None:
         return None, None, _blocker(net) or "its kernel is not loaded yet"
@@ -923,7 +939,7 @@ def run_batch(session, net, exset, count: int, training: bool):
     if count <= 0:
         return None
     # checked and filled once per path choice, as run_example
-    stamp = (getattr(net, "choice_serial", None), training)
+    stamp = (getattr(net, "choice_serial", None), training, getattr(session, "net_edits", None))
     tables = getattr(net, "_continuous_batch", None)
     if stamp[0] is not None and tables is not None and tables[0] == stamp \
             and tables[1] is exset:
