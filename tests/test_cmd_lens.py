@@ -2,6 +2,7 @@
 import io
 import re
 
+import numpy as np
 import pytest
 
 from lens_py.assemble import make_interp
@@ -91,20 +92,24 @@ def test_seed_returns_seed_and_getseed(interp):
     assert auto.isdigit() and interp.eval("getSeed") == auto
 
 
-def test_rand_matches_drand48(interp):
-    expected = drand48_values(1, 3)
+def _lens_rand(d, lo, hi):
+    """Lens's rand: randReal((min+max)/2, (max-min)/2) in float32, C's %g."""
+    f = np.float32
+    lo, hi = sorted((f(lo), f(hi)))
+    mean, half = (lo + hi) / f(2), (hi - lo) / f(2)
+    return "%g" % float(f(f(2 * d - 1) * half) + mean)
+
+
+def test_rand_matches_drand48_in_lens_real_type(interp):
+    expected = drand48_values(1, 5)
     assert expected[0] == 0.041630344771878214
-    interp.eval("set tcl_precision 17")
     interp.eval("seed 1")
-    got = [float(interp.eval("rand")) for _ in range(2)]
-    assert got == expected[:2]
-    # rand min max scales the next draw
-    assert float(interp.eval("rand 2 4")) == pytest.approx(2 + 2 * expected[2], abs=1e-15)
-
-
-def test_rand_formatted_by_interp(interp):
-    interp.eval("seed 1")
-    assert interp.eval("rand") == "0.041630345"        # tcl_precision 8
+    assert interp.eval("rand") == _lens_rand(expected[0], 0, 1) == "0.0416304"   # as Lens
+    assert interp.eval("rand 2 4") == _lens_rand(expected[1], 2, 4) == "2.90898"
+    # a minimum above the maximum is swapped, as Lens does
+    assert interp.eval("rand 4 2") == _lens_rand(expected[2], 2, 4) == "3.66963"
+    assert interp.eval("rand 5") == _lens_rand(expected[3], 0, 5) == "1.67993"
+    assert interp.eval("rand -3 1e-3") == _lens_rand(expected[4], -3, 1e-3) == "-1.30297"
 
 
 def test_randint_matches_glibc_random(interp):
@@ -117,11 +122,18 @@ def test_randint_matches_glibc_random(interp):
     assert interp.eval("randInt -5 5") == str(-5 + expected[3] % 10)
 
 
+def test_randint_swaps_a_minimum_above_the_maximum_as_lens(interp):
+    expected = glibc_random_values(1, 1)
+    interp.eval("seed 1")
+    assert interp.eval("randInt 7 3") == str(3 + expected[0] % 4) == "6"    # Lens prints 6
+    with pytest.raises(TclError, match="usage: randInt"):
+        interp.eval("randInt 3 3")          # Lens divides by zero
+
+
 def test_streams_are_independent(interp):
     interp.eval("seed 7")
     interp.eval("randInt 100")
-    interp.eval("set tcl_precision 17")
-    assert float(interp.eval("rand")) == drand48_values(7, 1)[0]
+    assert interp.eval("rand") == _lens_rand(drand48_values(7, 1)[0], 0, 1)
 
 
 # -- min, max, version, verbosity ------------------------------------------
