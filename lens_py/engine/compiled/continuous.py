@@ -116,6 +116,14 @@ if HAVE_NUMBA:
             st[IN, u] = acc
 
     @_inline
+    def _unit_back(d, wu, dvu, dc, oc, S):
+        """One receiving unit's links, every sender: its term to each sender
+        derivative and each link derivative."""
+        for j in range(S):
+            dc[j] = f32(dc[j] + f32(d * wu[j]))
+            dvu[j] = f32(dvu[j] + f32(d * oc[j]))
+
+    @_inline
     def _runs_dot_back(st, w, dv, ss, mask, R, S, skip, ru, rr, u0, first):
         """dense_dot_back then clear_absent, visiting only the links present.
         An absent link's weight is 0 (P_SPARSE), so its term is +-0, which
@@ -124,24 +132,19 @@ if HAVE_NUMBA:
         the unit takes the dense pass.  The absent links' derivatives are
         zeroed at the example's first backward tick, as the dense pass
         leaves them, and stay 0."""
-        dc = ss[DC]
-        oc = ss[OC]
+        dc, oc = ss[DC], ss[OC]
         for u in range(R):
             d = f32(0.0) if skip else st[ID, u]
-            wu = w[u]
-            dvu = dv[u]
-            if f32(d - d) != f32(0.0):
-                for j in range(S):
-                    dc[j] = f32(dc[j] + f32(d * wu[j]))
-                    dvu[j] = f32(dvu[j] + f32(d * oc[j]))
+            dense = f32(d - d) != f32(0.0)
+            wu, dvu = w[u], dv[u]
+            if dense:
+                _unit_back(d, wu, dvu, dc, oc, S)
+            if dense or first:
                 for j in range(S):
                     if mask[u, j] == 0:
                         dvu[j] = f32(0.0)
+            if dense:
                 continue
-            if first:
-                for j in range(S):
-                    if mask[u, j] == 0:
-                        dvu[j] = f32(0.0)
             for r in range(ru[u0 + u], ru[u0 + u + 1]):
                 for j in range(rr[r, 0], rr[r, 1]):
                     dc[j] = f32(dc[j] + f32(d * wu[j]))
@@ -177,12 +180,7 @@ if HAVE_NUMBA:
                 v3[j] = f32(v3[j] + f32(d3 * o))
             u += 4
         for uu in range(u, R):
-            d = zero if skip else st[ID, uu]
-            wu = w[uu]
-            dvu = dv[uu]
-            for j in range(S):
-                dc[j] = f32(dc[j] + f32(d * wu[j]))
-                dvu[j] = f32(dvu[j] + f32(d * oc[j]))
+            _unit_back(zero if skip else st[ID, uu], w[uu], dv[uu], dc, oc, S)
 
     @_inline
     def _absent_zero(w, mask, R, S):
