@@ -240,14 +240,16 @@ def scale_link_derivs(net) -> None:
     d = net.dtype
     scale = d(d(1.0) / d(net.ticks_per_interval))
     seen = set()
+    multiply = np.multiply
     for g in net.groups:
-        g.gain_deriv[...] = g.gain_deriv * scale
+        multiply(g.gain_deriv, scale, out=g.gain_deriv)     # in place: no temporary
         for p in g.incoming:
             arrays = p.arrays
             if id(arrays) in seen:
                 continue
             seen.add(id(arrays))
-            arrays.deriv[...] = arrays.deriv * scale
+            deriv = arrays.deriv
+            multiply(deriv, scale, out=deriv)
 
 
 # -- the example ---------------------------------------------------------------------------

@@ -59,12 +59,16 @@ GI_COLS = C_IN0 + _MAX_IN
 GF_COLS = 11
 (A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT) = range(10)
 GA_COLS = 10
-# columns of the projection table
-P_SEND, P_W, P_D, P_R, P_S, P_M = range(6)      # P_M: the link mask, 0 if none
+# columns of the projection table.  P_M: the link mask, 0 if none; P_U0: where
+# a masked projection's receiving units' runs of links start in the run
+# offsets; P_SPARSE: whether its absent links' weights are all 0 (the kernel
+# sets it), so its backward pass may visit only the links present
+P_SEND, P_W, P_D, P_R, P_S, P_M, P_U0, P_SPARSE = range(8)
+P_COLS = 8
 # ctl (int64): in, then out
 (K_TRAIN, K_BACK, K_FIRST, K_EVENTS, K_MAX_TICKS, K_TPI, K_CRIT_REQ, K_PSEUDO,
- K_TICKS, K_CORRECT, K_ADDED) = range(11)
-K_COLS = 11
+ K_TICKS, K_CORRECT, K_ADDED, K_SPARSE_SET, K_MOST_TICKS) = range(13)
+K_COLS = 13
 # io (float64): freq in; net error and grace period in and out
 (X_FREQ, X_ERR, X_GRACE) = range(3)
 
@@ -87,7 +91,7 @@ if HAVE_NUMBA:
     clear_absent = _inline(compiled_groupprocs.clear_absent.py_func)
     dense_dot_back = _inline(compiled_groupprocs.dense_dot_back.py_func)
     dense_dot_input = _inline(compiled_groupprocs.dense_dot_input.py_func)
-    masked_dot_input = _inline(compiled_groupprocs.masked_dot_input.py_func)
+    _run_sum = compiled_groupprocs._run_sum
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (
@@ -102,7 +106,102 @@ if HAVE_NUMBA:
         return _matrix(address, 1, n)[0]
 
     @_inline
-    def _dot_input(k, gi, ga, pt, st, n):
+    def _runs_dot_input(st, n, w, so, ru, rr, u0):
+        """groupprocs.masked_dot_input over the runs of links tabled once
+        (ContinuousPlan.fill), not the whole mask each tick."""
+        for u in range(n):
+            acc = st[IN, u]
+            for r in range(ru[u0 + u], ru[u0 + u + 1]):
+                acc = _run_sum(acc, w, so, u, rr[r, 0], rr[r, 1])
+            st[IN, u] = acc
+
+    @_inline
+    def _unit_back(d, wu, dvu, dc, oc, S):
+        """One receiving unit's links, every sender: its term to each sender
+        derivative and each link derivative."""
+        for j in range(S):
+            dc[j] = f32(dc[j] + f32(d * wu[j]))
+            dvu[j] = f32(dvu[j] + f32(d * oc[j]))
+
+    @_inline
+    def _runs_dot_back(st, w, dv, ss, mask, R, S, skip, ru, rr, u0, first):
+        """dense_dot_back then clear_absent, visiting only the links present.
+        An absent link's weight is 0 (P_SPARSE), so its term is +-0, which
+        leaves a sender derivative unchanged (those sums start at +0, so are
+        never -0) -- unless the unit's derivative is infinite or NaN: then
+        the unit takes the dense pass.  The absent links' derivatives are
+        zeroed at the example's first backward tick, as the dense pass
+        leaves them, and stay 0."""
+        dc, oc = ss[DC], ss[OC]
+        for u in range(R):
+            d = f32(0.0) if skip else st[ID, u]
+            dense = f32(d - d) != f32(0.0)
+            wu, dvu = w[u], dv[u]
+            if dense:
+                _unit_back(d, wu, dvu, dc, oc, S)
+            if dense or first:
+                for j in range(S):
+                    if mask[u, j] == 0:
+                        dvu[j] = f32(0.0)
+            if dense:
+                continue
+            for r in range(ru[u0 + u], ru[u0 + u + 1]):
+                for j in range(rr[r, 0], rr[r, 1]):
+                    dc[j] = f32(dc[j] + f32(d * wu[j]))
+                    dvu[j] = f32(dvu[j] + f32(d * oc[j]))
+
+    @_inline
+    def _dense_back(st, w, dv, ss, R, S, skip):
+        """groupprocs.dense_dot_back four receiving units at a time: each
+        sender derivative takes their four terms in a register, in the same
+        order (unit after unit), stored once instead of four times; the
+        derivatives read are not among those written, so every value gets
+        the same operations."""
+        dc = ss[DC]
+        oc = ss[OC]
+        zero = f32(0.0)
+        u = 0
+        while u + 4 <= R:
+            d0 = zero if skip else st[ID, u]
+            d1 = zero if skip else st[ID, u + 1]
+            d2 = zero if skip else st[ID, u + 2]
+            d3 = zero if skip else st[ID, u + 3]
+            w0, w1, w2, w3 = w[u], w[u + 1], w[u + 2], w[u + 3]
+            v0, v1, v2, v3 = dv[u], dv[u + 1], dv[u + 2], dv[u + 3]
+            for j in range(S):
+                c = f32(dc[j] + f32(d0 * w0[j]))
+                c = f32(c + f32(d1 * w1[j]))
+                c = f32(c + f32(d2 * w2[j]))
+                dc[j] = f32(c + f32(d3 * w3[j]))
+                o = oc[j]
+                v0[j] = f32(v0[j] + f32(d0 * o))
+                v1[j] = f32(v1[j] + f32(d1 * o))
+                v2[j] = f32(v2[j] + f32(d2 * o))
+                v3[j] = f32(v3[j] + f32(d3 * o))
+            u += 4
+        for uu in range(u, R):
+            _unit_back(zero if skip else st[ID, uu], w[uu], dv[uu], dc, oc, S)
+
+    @_inline
+    def _absent_zero(w, mask, R, S):
+        for u in range(R):
+            for j in range(S):
+                if mask[u, j] == 0 and w[u, j] != f32(0.0):
+                    return False
+        return True
+
+    @_inline
+    def _set_sparse(pt):
+        """P_SPARSE for each masked projection, from its weights now (they
+        change only between the kernel's calls)."""
+        for p in range(pt.shape[0]):
+            if pt[p, P_M] != 0:
+                R, S = pt[p, P_R], pt[p, P_S]
+                ok = _absent_zero(_matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S), R, S)
+                pt[p, P_SPARSE] = 1 if ok else 0
+
+    @_inline
+    def _dot_input(k, gi, ga, pt, ru, rr, st, n):
         """dot_product_input: one running sum from 0 over the senders' caches
         (the last tick's outputs), Lens's unrolled chunks of ten."""
         for u in range(n):
@@ -110,8 +209,8 @@ if HAVE_NUMBA:
         for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
             R, S = pt[p, P_R], pt[p, P_S]
             if pt[p, P_M] != 0:
-                masked_dot_input(st, n, _matrix(pt[p, P_W], R, S), _links(pt[p, P_M], R, S),
-                                 _state(ga[pt[p, P_SEND], A_STATE], S), S)
+                _runs_dot_input(st, n, _matrix(pt[p, P_W], R, S),
+                                _state(ga[pt[p, P_SEND], A_STATE], S), ru, rr, pt[p, P_U0])
             else:
                 dense_dot_input(st, n, _matrix(pt[p, P_W], R, S),
                                 _state(ga[pt[p, P_SEND], A_STATE], S), S)
@@ -137,7 +236,7 @@ if HAVE_NUMBA:
             st[IN, u] = f32(st[IN, u] + term)
 
     @_inline
-    def _input_forward(k, gi, gf, ga, pt, tick, H):
+    def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H):
         """compute_input: the input procedures in order (IN_INTEGR not in a
         fully clamped group), the input zeroed when fully clamped; kept in
         the history."""
@@ -150,7 +249,7 @@ if HAVE_NUMBA:
         for q in range(gi[k, C_NIN]):
             code = gi[k, C_IN0 + q]
             if code == I_DOT:
-                _dot_input(k, gi, ga, pt, st, n)
+                _dot_input(k, gi, ga, pt, ru, rr, st, n)
             elif code == I_SOFT:
                 _soft_clamp(k, gf, st, n)
             elif not clamped:
@@ -262,7 +361,7 @@ if HAVE_NUMBA:
             output_proc_back(st, n, gi[k, C_PROC0 + q], gain, ext)
 
     @_inline
-    def _input_back(k, gi, gf, ga, pt):
+    def _input_back(k, gi, gf, ga, pt, ru, rr, first):
         """compute_input_back: the input procedures in reverse -- IN_INTEGR's
         accumulator, DOT_PRODUCT's sender and link derivatives (nothing from
         a fully clamped group), SOFT_CLAMP none."""
@@ -290,10 +389,16 @@ if HAVE_NUMBA:
             elif code == I_DOT:
                 for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
                     R, S = pt[p, P_R], pt[p, P_S]
-                    dense_dot_back(st, _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S),
-                                   _state(ga[pt[p, P_SEND], A_STATE], S), R, S, skip)
-                    if pt[p, P_M] != 0:
-                        clear_absent(_matrix(pt[p, P_D], R, S), _links(pt[p, P_M], R, S), R, S)
+                    w, dv = _matrix(pt[p, P_W], R, S), _matrix(pt[p, P_D], R, S)
+                    ss = _state(ga[pt[p, P_SEND], A_STATE], S)
+                    if pt[p, P_M] == 0:
+                        _dense_back(st, w, dv, ss, R, S, skip)
+                    elif pt[p, P_SPARSE] != 0:
+                        _runs_dot_back(st, w, dv, ss, _links(pt[p, P_M], R, S), R, S, skip,
+                                       ru, rr, pt[p, P_U0], first)
+                    else:
+                        dense_dot_back(st, w, dv, ss, R, S, skip)
+                        clear_absent(dv, _links(pt[p, P_M], R, S), R, S)
 
     @_inline
     def _restore(k, gi, ga, tick, H, inputs):
@@ -309,7 +414,7 @@ if HAVE_NUMBA:
                 st[IN, u] = hin[tick, u]
 
     @_njit
-    def _example_back(gi, gf, ga, pt, last, H):
+    def _example_back(gi, gf, ga, pt, ru, rr, last, H):
         """continuous.example_back."""
         ng = gi.shape[0]
         for k in range(ng):
@@ -341,7 +446,7 @@ if HAVE_NUMBA:
             for k in range(ng):
                 _restore(k, gi, ga, tick - 1, H, True)
             for k in range(ng):
-                _input_back(k, gi, gf, ga, pt)
+                _input_back(k, gi, gf, ga, pt, ru, rr, tick == last)
         for k in range(ng):
             _restore(k, gi, ga, last, H, False)
 
@@ -366,8 +471,8 @@ if HAVE_NUMBA:
         return met
 
     @_njit
-    def example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals, terms,
-                       event_hist, H):
+    def example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val, vals,
+                       terms, event_hist, H):
         """continuous.run_example for one example (events from the write
         table, starting at event ctl[K_FIRST]), then when training and
         asked for, its backward pass.  Out: ctl[K_TICKS] (ticksOnExample),
@@ -382,6 +487,8 @@ if HAVE_NUMBA:
         ng = gi.shape[0]
         event = 0
         ctl[K_ADDED] = 0
+        if ctl[K_SPARSE_SET] == 0:
+            _set_sparse(pt)
         _load(first, gi, ga, wr_first, wr_gfu, wr_val)
         ticks_on_event = 0
         max_t, min_t, grace_t = times[first, 0], times[first, 1], times[first, 2]
@@ -421,7 +528,7 @@ if HAVE_NUMBA:
             current = tick
             event_hist[tick] = event
             for k in range(ng):
-                _input_forward(k, gi, gf, ga, pt, tick, H)
+                _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H)
             for k in range(ng):
                 _output_forward(k, gi, gf, ga, tick, H)
             for k in range(ng):
@@ -471,31 +578,38 @@ if HAVE_NUMBA:
         io[X_ERR] = f64(net_err)
         io[X_GRACE] = 1.0 if grace else 0.0
         if training and ctl[K_BACK] != 0:
-            _example_back(gi, gf, ga, pt, current, H)
+            _example_back(gi, gf, ga, pt, ru, rr, current, H)
 
 
 # -- loading the kernel ------------------------------------------------------------------
 
     @_njit
-    def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu,
-                     wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
+    def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first,
+                     wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
         """example_kernel for the examples idx, one after another, as the
         per-example loop calls it (the errors carried from one to the next);
         each example's ticks and whether it met its criteria out; ctl[K_ADDED]
-        whether any added to the errors."""
+        whether any added to the errors, ctl[K_MOST_TICKS] the most ticks."""
         added = 0
+        most = 0
+        _set_sparse(pt)
+        ctl[K_SPARSE_SET] = 1
         for r in range(idx.shape[0]):
             x = idx[r]
             ctl[K_FIRST] = ex_first[x]
             ctl[K_EVENTS] = ex_first[x + 1] - ex_first[x]
             io[X_FREQ] = freqs[x]
-            example_kernel(ctl, io, gi, gf, ga, pt, times, wr_first, wr_gfu, wr_val, vals,
-                           terms, event_hist, H)
+            example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val,
+                           vals, terms, event_hist, H)
             ticks_out[r] = ctl[K_TICKS]
+            if ctl[K_TICKS] > most:
+                most = ctl[K_TICKS]
             correct_out[r] = ctl[K_CORRECT]
             if ctl[K_ADDED]:
                 added = 1
         ctl[K_ADDED] = added
+        ctl[K_SPARSE_SET] = 0
+        ctl[K_MOST_TICKS] = most
 
 
 def _warm(variant: str) -> None:
@@ -512,7 +626,8 @@ def _warm(variant: str) -> None:
     gf = np.zeros((1, GF_COLS))
     ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
                   dtype=np.int64)
-    pt = np.zeros((0, 6), dtype=np.int64)
+    pt = np.zeros((0, P_COLS), dtype=np.int64)
+    runs = (np.zeros(1, dtype=np.int64), np.zeros((0, 2), dtype=np.int64))
     times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
     ctl = np.zeros(K_COLS, dtype=np.int64)
     ctl[K_TRAIN], ctl[K_BACK], ctl[K_EVENTS], ctl[K_MAX_TICKS], ctl[K_TPI] = 1, 1, 1, 2, 1
@@ -520,9 +635,9 @@ def _warm(variant: str) -> None:
     tables = (times, np.zeros(2, dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
               np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
               np.zeros(2, dtype=np.int64), H)
-    example_kernel(ctl, io, gi, gf, ga, pt, *tables)
+    example_kernel(ctl, io, gi, gf, ga, pt, *runs, *tables)
     batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
-                 np.ones(1), ctl, io, gi, gf, ga, pt, *tables,
+                 np.ones(1), ctl, io, gi, gf, ga, pt, *runs, *tables,
                  np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
 
 
@@ -704,10 +819,13 @@ class ContinuousPlan:
                 ga[k, A_HEXT] = ext.ctypes.data
         self.gi, self.ga = gi, ga
         self.gf = np.zeros((ng, GF_COLS))
+        self.projs = projs
         self.pt = np.array([[index[id(p.sender)], p.weight.ctypes.data, p.deriv.ctypes.data,
                              p.weight.shape[0], p.weight.shape[1],
-                             0 if p.mask is None else p.mask.ctypes.data] for p in projs],
-                           dtype=np.int64).reshape(-1, 6)
+                             0 if p.mask is None else p.mask.ctypes.data, 0, 0]
+                            for p in projs], dtype=np.int64).reshape(-1, P_COLS)
+        self.ru = np.zeros(1, dtype=np.int64)
+        self.rr = np.zeros((0, 2), dtype=np.int64)
         self.keep += [a for p in projs for a in (p.weight, p.deriv, p.mask) if a is not None]
         self.vals = np.zeros(ng, dtype=np.float32)
         self.terms = np.zeros(max([g.size for g in groups] + [1]))
@@ -765,6 +883,7 @@ class ContinuousPlan:
             gf[k, F_RESET_IN] = d(g.initial_input())
         for k, g in self.soft_groups:
             gf[k, F_CLAMP] = d(g.choose("clamp_strength"))
+        self._table_runs()
         self.refresh_errors()
         crit = "train_group_crit" if training else "test_group_crit"
         for k, g in self.crit_groups:
@@ -772,6 +891,26 @@ class ContinuousPlan:
             gi[k, C_CRIT] = 0 if kind is None else (2 if kind == T.MAX_CRIT else 1)
             gf[k, F_CRIT] = d(g.choose(crit))
 
+
+    def _table_runs(self) -> None:
+        """Each masked projection's runs of consecutive links, unit by unit
+        (a link edit is a net edit, so this runs again before the kernel
+        sees a changed mask)."""
+        offsets, runs = [0], []
+        for p, proj in enumerate(self.projs):
+            if proj.mask is None:
+                continue
+            R, S = proj.mask.shape
+            edges = np.diff(np.pad(proj.mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+            su, sj = np.nonzero(edges == 1)
+            _, ej = np.nonzero(edges == -1)
+            self.pt[p, P_U0] = len(offsets) - 1
+            counts = np.bincount(su, minlength=R)
+            offsets.extend((sum(len(r) for r in runs) + np.cumsum(counts)).tolist())
+            runs.append(np.stack([sj, ej], axis=1))
+        self.ru = np.array(offsets, dtype=np.int64)
+        self.rr = np.concatenate(runs).astype(np.int64).reshape(-1, 2) if runs \
+            else np.zeros((0, 2), dtype=np.int64)
 
     def refresh_errors(self) -> None:
         """The group errors, which the engine itself resets between batches
@@ -869,7 +1008,7 @@ def run_example(session, net, exset, example, training: bool,
     ctl, io = _controls(net, plan, training, example_back)
     ctl[K_FIRST], ctl[K_EVENTS] = first, n_events
     io[X_FREQ] = float(np.float32(getattr(example, "frequency", 1.0)))
-    example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, events.times,
+    example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, plan.ru, plan.rr, events.times,
                    events.wr_first, events.wr_gfu, events.wr_val, plan.vals, plan.terms,
                    plan.event_hist, plan.H)
     _after(net, plan, training and example_back, int(ctl[K_TICKS]))
@@ -957,10 +1096,10 @@ def run_batch(session, net, exset, count: int, training: bool):
     ticks = np.zeros(len(idx), dtype=np.int64)
     correct = np.zeros(len(idx), dtype=np.int64)
     batch_kernel(idx, events.ex_first, events.freq, ctl, io, plan.gi, plan.gf, plan.ga,
-                 plan.pt, events.times, events.wr_first, events.wr_gfu, events.wr_val,
-                 plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct)
+                 plan.pt, plan.ru, plan.rr, events.times, events.wr_first, events.wr_gfu,
+                 events.wr_val, plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct)
     net.current_example = exset.examples[int(idx[-1])]
-    _after(net, plan, training, int(ticks[-1]), int(ticks.max()))
+    _after(net, plan, training, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
     return ticks, correct.astype(bool)
 
 
