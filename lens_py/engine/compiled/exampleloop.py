@@ -124,10 +124,40 @@ def run_batch(session, net, exset, count: int):
     return None if done is None else bool(done[1].all())
 
 
+def _memo_key(net, exset, one_by_one: bool):
+    """What prepare's answer depends on that can change within one train or
+    test without an edit of the net (Session.net_edits): nothing, as for
+    paths.choose.  None outside a task."""
+    session = getattr(net, "session", None)
+    serials = getattr(session, "task_serials", None)
+    if not serials:
+        return None
+    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
+            one_by_one)
+
+
 def prepare(net, exset, one_by_one: bool = False):
     """(plan, event table) when the compiled loop can run the set's examples
     now (`one_by_one`: with the example hooks and the output file handled
-    between examples), else None."""
+    between examples), else None.  Within a task the answer is kept until
+    something may have edited the net (each batch would otherwise check
+    every group and projection again)."""
+    key = _memo_key(net, exset, one_by_one)
+    kept = getattr(net, "_prepared", None)
+    # (the plan and table must still be the net's own: a copied or restored
+    # net drops both, and may meet a key that looks the same)
+    if key is not None and kept is not None and kept[0] == key \
+            and kept[1][0] is getattr(net, "_tick_plan", None) \
+            and kept[1][1] is getattr(net, "_event_table", (None, None))[1]:
+        return kept[1]
+    net._prepared = None
+    prepared = _prepare(net, exset, one_by_one)
+    if key is not None and prepared is not None:
+        net._prepared = (key, prepared)
+    return prepared
+
+
+def _prepare(net, exset, one_by_one: bool):
     if _blocker(net, exset, example_hooks_ok=one_by_one) is not None:
         return None
     plan = fastexample.plan_for(net, writer_ok=one_by_one)
@@ -152,7 +182,8 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
-    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
+                             _memo_key(net, exset, idx is not None))
     groups = plan.groups
     bptt = a.bptt
     fastexample.examples_kernel(
@@ -190,19 +221,27 @@ class _LoopArrays:
     each call refills them from the network, which a hook may have changed."""
 
     @classmethod
-    def for_call(cls, net, plan, table, is_training: bool, count: int):
+    def for_call(cls, net, plan, table, is_training: bool, count: int, key=None):
+        """`key`: prepare's memo key (None outside a task); while it holds,
+        nothing but the net's running state can differ from the last call."""
         kept = getattr(net, "_loop_arrays", None)
-        if kept is None or kept.plan is not plan or kept.table is not table \
-                or kept.count != count or len(kept.event_hist) != len(net.event_history) \
-                or len(kept.reset_flags) != len(net.reset_history) \
-                or not kept.bptt.current(net, plan.groups):
-            kept = net._loop_arrays = cls(net, plan, table, count)
-        kept.refill(net, is_training)
+        same = key is not None and kept is not None and kept.key == (key, is_training) \
+            and kept.plan is plan and kept.table is table and kept.count == count
+        if not same:
+            if kept is None or kept.plan is not plan or kept.table is not table \
+                    or kept.count != count or len(kept.event_hist) != len(net.event_history) \
+                    or len(kept.reset_flags) != len(net.reset_history) \
+                    or not kept.bptt.current(net, plan.groups):
+                kept = net._loop_arrays = cls(net, plan, table, count)
+            kept.refill_params(net, is_training)
+            kept.key = None if key is None else (key, is_training)
+        kept.refill(net)
         kept.bptt.take_hard_clamp(net)
         return kept
 
     def __init__(self, net, plan, table, count: int):
         self.plan, self.table, self.count = plan, table, count
+        self.key = None
         groups = plan.groups
         self.reset_val = np.full(len(groups), math.nan, dtype=np.float32)
         self.crit_kind = np.zeros(len(groups), dtype=np.int64)
@@ -217,7 +256,8 @@ class _LoopArrays:
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
         self.bptt = _BackpropThroughTime(net, groups)
 
-    def refill(self, net, is_training: bool) -> None:
+    def refill_params(self, net, is_training: bool) -> None:
+        """What the groups' parameters give (only an edit changes them)."""
         dtype = net.dtype
         for k, g in enumerate(self.plan.groups):
             self.reset_val[k] = dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE \
@@ -230,6 +270,9 @@ class _LoopArrays:
                 self.crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
                 self.crit_val[k] = g.choose("train_group_crit" if is_training
                                             else "test_group_crit")
+
+    def refill(self, net) -> None:
+        """The net's running state, which anything between calls may change."""
         for c, (_, g) in enumerate(self.plan.cost_groups):
             self.gerr[c] = g.error
         self.event_hist[:] = net.event_history

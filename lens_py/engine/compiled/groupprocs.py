@@ -181,6 +181,33 @@ if HAVE_NUMBA:
             st[IN, uu] = acc
 
     @_njit
+    def dense_dot_input_t(st, n, wt, so, S):
+        """dense_dot_input from the transposed weights (wt[j, u] = w[u, j]; row
+        S is scratch): each unit's sum as there, all units side by side."""
+        part = wt[S]
+        acc = st[IN]
+        chunks = (S - 1) // 10 if S > 10 else 0
+        j = 0
+        for _ in range(chunks):
+            o = so[OC, j]
+            row = wt[j]
+            for u in range(n):
+                part[u] = f32(o * row[u])
+            for t in range(j + 1, j + 10):
+                o = so[OC, t]
+                row = wt[t]
+                for u in range(n):
+                    part[u] = f32(part[u] + f32(o * row[u]))
+            for u in range(n):
+                acc[u] = f32(acc[u] + part[u])
+            j += 10
+        for t in range(j, S):
+            o = so[OC, t]
+            row = wt[t]
+            for u in range(n):
+                acc[u] = f32(acc[u] + f32(o * row[u]))
+
+    @_njit
     def dense_dot_back(st, w, dv, ss, R, S, skip):
         dc = ss[DC]
         oc = ss[OC]
