@@ -57,6 +57,10 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 # phases of a kernel call
 FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
 
+# up to this many senders a projection's backward step runs sender by sender
+# (the row-by-row loop's set-up per receiver costs more than it saves)
+FEW_SENDERS = 4
+
 _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
 
 
@@ -451,7 +455,10 @@ if HAVE_NUMBA:
             elif kind == cgp.IN_DISTANCE:
                 cgp.distance_back(st, n, w, dv, mask, ss, S)
             else:
-                cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
+                if S <= FEW_SENDERS:
+                    cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
+                else:
+                    cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
                 if mask.shape[0]:
                     cgp.clear_absent(dv, mask, R, S)
 

@@ -120,20 +120,8 @@ def _table(net, exset, plan):
 def run_batch(session, net, exset, count: int):
     """Train on `count` examples of the set compiled; returns allCorrect, or
     None (nothing changed) when training.run_example must run them."""
-    done = run_examples(session, net, exset, count, True)
-    return None if done is None else bool(done[1].all())
-
-
-def _memo_key(net, exset, one_by_one: bool):
-    """What prepare's answer depends on that can change within one train or
-    test without an edit of the net (Session.net_edits): nothing, as for
-    paths.choose.  None outside a task."""
-    session = getattr(net, "session", None)
-    serials = getattr(session, "task_serials", None)
-    if not serials:
-        return None
-    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
-            one_by_one)
+    a = _run(session, net, exset, count, True)
+    return None if a is None else bool(a.correct.all())
 
 
 def prepare(net, exset, one_by_one: bool = False):
@@ -157,6 +145,18 @@ def prepare(net, exset, one_by_one: bool = False):
     return prepared
 
 
+def _memo_key(net, exset, one_by_one: bool):
+    """What prepare's answer depends on that can change within one train or
+    test without an edit of the net (Session.net_edits): nothing, as for
+    paths.choose.  None outside a task."""
+    session = getattr(net, "session", None)
+    serials = getattr(session, "task_serials", None)
+    if not serials:
+        return None
+    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
+            one_by_one)
+
+
 def _prepare(net, exset, one_by_one: bool):
     if _blocker(net, exset, example_hooks_ok=one_by_one) is not None:
         return None
@@ -173,46 +173,43 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     chosen, if given; `prepared`: prepare()'s answer, if nothing can have
     changed since): (ticks, correct) per example, or None (nothing changed)
     when training.run_example must run them."""
+    a = _run(session, net, exset, count, is_training, idx, prepared)
+    return None if a is None else (a.ticks.copy(), a.correct.copy())
+
+
+def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=None):
+    """run_examples' work; returns the call's _LoopArrays (ticks and correct
+    are the kernel's, overwritten by the next call), or None."""
     if count <= 0:
         return None
+    one_by_one = idx is not None
     if prepared is None:
-        prepared = prepare(net, exset, one_by_one=idx is not None)
+        prepared = prepare(net, exset, one_by_one=one_by_one)
         if prepared is None:
             return None
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
     a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
-                             _memo_key(net, exset, idx is not None))
-    groups = plan.groups
-    bptt = a.bptt
-    fastexample.examples_kernel(
-        is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
-        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
-        a.crit_val, a.cost_k, net.max_ticks, net.ticks_per_interval,
-        bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi, plan.gf,
-        plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals, a.gerr, a.event_hist,
-        a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
-        bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
-        bool(net.type & T.SRBPTT), net.example_writer is not None)
-    bptt.keep(net, groups)
+                             _memo_key(net, exset, one_by_one))
+    fastexample.examples_kernel(is_training, idx, *a.args)
+    a.bptt.keep(net)
     io = a.io
-    net.error = float(np.float32(io[0]))
-    for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
+    net.error = float(io[0])        # (a float32's value)
+    for g, v in zip(a.cost_groups, a.gerr.tolist()):
         g.error = v
     net.in_grace_period = bool(io[1])
     net.event_history[:] = a.event_hist.tolist()
-    net.example_history_start = int(a.hist[0])
+    hist = a.hist.tolist()
+    net.example_history_start = hist[0]
     if a.reset_flags.shape[0]:
-        net.reset_history[:] = [bool(v) for v in a.reset_flags]
-    last = int(idx[-1])
-    net.current_example = exset.examples[last]
-    ticks, correct = a.ticks, a.correct
-    last_ticks = int(ticks[-1])
+        net.reset_history[:] = a.reset_flags.astype(np.bool_).tolist()
+    net.current_example = exset.examples[int(idx[-1])]
+    last_ticks = hist[1]
     # (srbptt_example_back leaves the current tick at the first)
     net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
     net.ticks_on_example = last_ticks
-    return ticks.copy(), correct.copy()
+    return a
 
 
 class _LoopArrays:
@@ -235,6 +232,7 @@ class _LoopArrays:
                 kept = net._loop_arrays = cls(net, plan, table, count)
             kept.refill_params(net, is_training)
             kept.key = None if key is None else (key, is_training)
+            kept.args = kept.kernel_args(net)
         kept.refill(net)
         kept.bptt.take_hard_clamp(net)
         return kept
@@ -242,6 +240,8 @@ class _LoopArrays:
     def __init__(self, net, plan, table, count: int):
         self.plan, self.table, self.count = plan, table, count
         self.key = None
+        self.args = ()
+        self.cost_groups = [g for _, g in plan.cost_groups]
         groups = plan.groups
         self.reset_val = np.full(len(groups), math.nan, dtype=np.float32)
         self.crit_kind = np.zeros(len(groups), dtype=np.int64)
@@ -255,6 +255,20 @@ class _LoopArrays:
         self.hist = np.zeros(2, dtype=np.int64)
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
         self.bptt = _BackpropThroughTime(net, groups)
+
+    def kernel_args(self, net) -> tuple:
+        """examples_kernel's arguments after `training` and `idx` (all fixed
+        while nothing edits the net: the arrays are refilled in place)."""
+        plan, table, bptt = self.plan, self.table, self.bptt
+        return (table.ex_first, table.freq, table.times, table.wr_first, table.wr_group,
+                table.wr_field, table.wr_unit, table.wr_val, self.reset_val, self.crit_kind,
+                self.crit_val, self.cost_k, net.max_ticks, net.ticks_per_interval,
+                bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi,
+                plan.gf, plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals,
+                self.gerr, self.event_hist, self.ticks, self.correct, self.io, self.hist,
+                self.reset_flags, net.backprop_ticks, bptt.haddr, bptt.hard_addr,
+                bptt.hard_valid, bptt.span, bptt.reset_group, bool(net.type & T.SRBPTT),
+                net.example_writer is not None)
 
     def refill_params(self, net, is_training: bool) -> None:
         """What the groups' parameters give (only an edit changes them)."""
@@ -358,9 +372,11 @@ class _BackpropThroughTime:
                     self.hard_valid[k, slot] = 1
                     in_step[(k, slot)] = kept
 
-    def keep(self, net, groups) -> None:
+    def keep(self, net) -> None:
         for k, g in self.hard:
+            # (one copy per call: the entries are only read, and replaced)
+            rows = self.ext[k].copy()
             for slot in np.flatnonzero(self.hard_valid[k, :self.H]).tolist():
-                row = self.ext[k][slot][None, :].copy()
+                row = rows[slot:slot + 1]
                 g.proc_state[self.slots[slot]] = row
                 self.in_step[(k, slot)] = row

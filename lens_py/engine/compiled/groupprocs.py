@@ -208,6 +208,22 @@ if HAVE_NUMBA:
                 acc[u] = f32(acc[u] + f32(o * row[u]))
 
     @_njit
+    def dense_dot_back_few(st, w, dv, ss, R, S, skip):
+        """dense_dot_back for a projection from a few senders (a bias): each
+        sender's derivative summed over the receivers in turn, as there, but
+        held in a register rather than stored back after every receiver."""
+        dc = ss[DC]
+        oc = ss[OC]
+        for j in range(S):
+            x = dc[j]
+            o = oc[j]
+            for u in range(R):
+                d = f32(0.0) if skip else st[ID, u]
+                x = f32(x + f32(d * w[u, j]))
+                dv[u, j] = f32(dv[u, j] + f32(d * o))
+            dc[j] = x
+
+    @_njit
     def dense_dot_back(st, w, dv, ss, R, S, skip):
         dc = ss[DC]
         oc = ss[OC]
