@@ -660,8 +660,8 @@ if HAVE_NUMBA:
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
         _finish_errors), event times, group criteria.  io: [net error, grace
-        (in and out)]; ticks_out[e], correct_out[e]: the example's ticks and
-        whether every event met the criteria.  hist: [exampleHistoryStart,
+        (in and out), every example correct (out)]; ticks_out[e], correct_out[e]:
+        the example's ticks and whether every event met the criteria.  hist: [exampleHistoryStart,
         ticksOnExample] (in and out), reset_flags: resetHistory, both kept as
         run_example does; with bpt > 1 (training) every tick is stored and
         backpropagated through (bptt_kernel).  srbptt (training an SRBPTT
@@ -680,6 +680,7 @@ if HAVE_NUMBA:
         phase = TRAIN_ALL if training else FORWARD
         net_err = f32(io[0])
         grace = io[1] != 0.0
+        all_correct = True
         for e in range(idx.shape[0]):
             correct = True
             x = idx[e]
@@ -766,12 +767,14 @@ if HAVE_NUMBA:
                 tick += 1
             ticks_out[e] = current + 1
             correct_out[e] = correct
+            all_correct = all_correct and correct
             if whole:
                 srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid,
                             current, start, H)
             last_ticks = current + 1
         io[0] = net_err
         io[1] = 1.0 if grace else 0.0
+        io[2] = 1.0 if all_correct else 0.0
         hist[0], hist[1] = start, last_ticks
 
     @_njit

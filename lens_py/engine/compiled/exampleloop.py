@@ -121,7 +121,7 @@ def run_batch(session, net, exset, count: int):
     """Train on `count` examples of the set compiled; returns allCorrect, or
     None (nothing changed) when training.run_example must run them."""
     a = _run(session, net, exset, count, True)
-    return None if a is None else bool(a.correct.all())
+    return None if a is None else bool(a.io[2])
 
 
 def prepare(net, exset, one_by_one: bool = False):
@@ -251,7 +251,7 @@ class _LoopArrays:
         self.event_hist = np.zeros(len(net.event_history), dtype=np.int64)
         self.ticks = np.zeros(count, dtype=np.int64)
         self.correct = np.zeros(count, dtype=np.bool_)
-        self.io = np.zeros(2)
+        self.io = np.zeros(3)
         self.hist = np.zeros(2, dtype=np.int64)
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
         self.bptt = _BackpropThroughTime(net, groups)
@@ -376,7 +376,7 @@ class _BackpropThroughTime:
         for k, g in self.hard:
             # (one copy per call: the entries are only read, and replaced)
             rows = self.ext[k].copy()
-            for slot in np.flatnonzero(self.hard_valid[k, :self.H]).tolist():
-                row = rows[slot:slot + 1]
-                g.proc_state[self.slots[slot]] = row
-                self.in_step[(k, slot)] = row
+            state, in_step = g.proc_state, self.in_step
+            for slot, valid in enumerate(self.hard_valid[k, :self.H].tolist()):
+                if valid:
+                    in_step[(k, slot)] = state[self.slots[slot]] = rows[slot:slot + 1]
