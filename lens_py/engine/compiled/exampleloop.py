@@ -120,8 +120,8 @@ def _table(net, exset, plan):
 def run_batch(session, net, exset, count: int):
     """Train on `count` examples of the set compiled; returns allCorrect, or
     None (nothing changed) when training.run_example must run them."""
-    a = _run(session, net, exset, count, True)
-    return None if a is None else bool(a.io[2])
+    done = run_examples(session, net, exset, count, True, copy=False)
+    return None if done is None else bool(net._loop_arrays.io[2])
 
 
 def prepare(net, exset, one_by_one: bool = False):
@@ -168,13 +168,16 @@ def _prepare(net, exset, one_by_one: bool):
 
 
 def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
-                 prepared=None):
+                 prepared=None, copy: bool = True):
     """Run `count` examples of the set compiled (those of `idx`, already
     chosen, if given; `prepared`: prepare()'s answer, if nothing can have
     changed since): (ticks, correct) per example, or None (nothing changed)
-    when training.run_example must run them."""
+    when training.run_example must run them.  `copy` False: the kernel's own
+    arrays, which the next call overwrites."""
     a = _run(session, net, exset, count, is_training, idx, prepared)
-    return None if a is None else (a.ticks.copy(), a.correct.copy())
+    if a is None:
+        return None
+    return (a.ticks.copy(), a.correct.copy()) if copy else (a.ticks, a.correct)
 
 
 def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=None):
