@@ -57,6 +57,10 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 # phases of a kernel call
 FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
 
+# up to this many senders a projection's backward step runs sender by sender
+# (the row-by-row loop's set-up per receiver costs more than it saves)
+FEW_SENDERS = 4
+
 _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
 
 
@@ -328,7 +332,7 @@ if HAVE_NUMBA:
 
     @_njit
     def _forward_group(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
-                       training):
+                       training, wt_ready):
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
         clamped = gi[k, G_HARD] != 0 and _clamped(st, n)
@@ -348,6 +352,8 @@ if HAVE_NUMBA:
                     cgp.distance_input(st, n, w, mask, so, S, first)
                 elif mask.shape[0]:
                     cgp.masked_dot_input(st, n, w, mask, so, S)
+                elif wt_ready and paddr[p, 3] != 0:
+                    cgp.dense_dot_input_t(st, n, _matrix(paddr[p, 3], S + 1, R), so, S)
                 else:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
@@ -449,7 +455,10 @@ if HAVE_NUMBA:
             elif kind == cgp.IN_DISTANCE:
                 cgp.distance_back(st, n, w, dv, mask, ss, S)
             else:
-                cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
+                if S <= FEW_SENDERS:
+                    cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
+                else:
+                    cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
                 if mask.shape[0]:
                     cgp.clear_absent(dv, mask, R, S)
 
@@ -577,13 +586,16 @@ if HAVE_NUMBA:
                 hard_valid[k, slot] = 1
 
     @_njit
-    def tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace):
+    def tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
+                    wt_ready):
+        """One tick; `wt_ready`: the dense projections' transposed weights
+        (paddr[:, 3]) hold their weights now (transpose_weights)."""
         ng = gi.shape[0]
         if phase != TRAIN_BACKWARD:
             training = phase != FORWARD
             for k in range(ng):
                 _forward_group(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
-                               grace, training)
+                               grace, training, wt_ready)
         if phase == TRAIN_BACKWARD or phase == TRAIN_ALL:
             for k in range(ng - 1, -1, -1):
                 _backward_group(k, gi, gf, saddr, psend, paddr, pshape,
@@ -648,8 +660,8 @@ if HAVE_NUMBA:
         between: events loaded from the flat write table, RESET_ON_EXAMPLE
         groups reset, the ticks, their errors (group by group, as
         _finish_errors), event times, group criteria.  io: [net error, grace
-        (in and out)]; ticks_out[e], correct_out[e]: the example's ticks and
-        whether every event met the criteria.  hist: [exampleHistoryStart,
+        (in and out), every example correct (out)]; ticks_out[e], correct_out[e]:
+        the example's ticks and whether every event met the criteria.  hist: [exampleHistoryStart,
         ticksOnExample] (in and out), reset_flags: resetHistory, both kept as
         run_example does; with bpt > 1 (training) every tick is stored and
         backpropagated through (bptt_kernel).  srbptt (training an SRBPTT
@@ -659,10 +671,16 @@ if HAVE_NUMBA:
         in the histories, as forward.py does then."""
         H = reset_flags.shape[0]
         whole = srbptt and training
+        # the weights stay as they are for the whole call: their transposes
+        # pay from the second tick on
+        wt_ready = idx.shape[0] * max_ticks > 1
+        if wt_ready:
+            transpose_weights(paddr, pshape)
         start, last_ticks = hist[0], hist[1]
         phase = TRAIN_ALL if training else FORWARD
         net_err = f32(io[0])
         grace = io[1] != 0.0
+        all_correct = True
         for e in range(idx.shape[0]):
             correct = True
             x = idx[e]
@@ -692,13 +710,13 @@ if HAVE_NUMBA:
                     reset_flags[(tick + start) % H] = 0
                 if whole:
                     tick_kernel(TRAIN_FORWARD, gi, gf, saddr, psend, paddr, pshape, vals, freq,
-                                pseudo, grace)
+                                pseudo, grace, wt_ready)
                     store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
                                   True)
                     store_costs(gi, saddr, haddr, (tick + start) % H, H, grace, True)
                 else:
                     tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo,
-                                grace)
+                                grace, wt_ready)
                 if keep and not whole:
                     store_history(gi, saddr, haddr, hard_ext, hard_valid, (tick + start) % H, H,
                                   True)
@@ -749,13 +767,29 @@ if HAVE_NUMBA:
                 tick += 1
             ticks_out[e] = current + 1
             correct_out[e] = correct
+            all_correct = all_correct and correct
             if whole:
                 srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid,
                             current, start, H)
             last_ticks = current + 1
         io[0] = net_err
         io[1] = 1.0 if grace else 0.0
+        io[2] = 1.0 if all_correct else 0.0
         hist[0], hist[1] = start, last_ticks
+
+    @_njit
+    def transpose_weights(paddr, pshape):
+        """Each dense DOT_PRODUCT projection's weights into its transposed
+        buffer (paddr[p, 3]: senders x receivers, and a row of scratch)."""
+        for p in range(paddr.shape[0]):
+            if paddr[p, 3] == 0:
+                continue
+            R, S = pshape[p, 0], pshape[p, 1]
+            w = _matrix(paddr[p, 0], R, S)
+            wt = _matrix(paddr[p, 3], S + 1, R)
+            for u in range(R):
+                for j in range(S):
+                    wt[j, u] = w[u, j]
 
     @_njit
     def _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val):
@@ -784,11 +818,12 @@ def _warm(variant: str) -> None:
     gf = np.zeros((1, F_COLS))
     saddr = np.array([state.ctypes.data], dtype=np.int64)
     psend = np.zeros(0, dtype=np.int64)
-    paddr = np.zeros((0, 3), dtype=np.int64)
+    paddr = np.zeros((0, 4), dtype=np.int64)
     pshape = np.zeros((0, 2), dtype=np.int64)
     vals = np.zeros(1, dtype=np.float32)
     for phase in (FORWARD, TRAIN_ALL):
-        tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False)
+        tick_kernel(phase, gi, gf, saddr, psend, paddr, pshape, vals, 1.0, False, False,
+                    False)
     examples_kernel.compile(_examples_kernel_types())
 
 
@@ -896,9 +931,17 @@ class TickPlan:
         self.gf = np.zeros((len(groups), F_COLS))
         self.psend = np.asarray(psend, dtype=np.int64)
         self.projs = projs
+        # the whole-example loop's transposed weights of the dense DOT_PRODUCT
+        # projections (the forward sums of all receivers at once run along
+        # a sender's row)
+        self.transposed = [np.zeros((p.sender.size + 1, g.size), dtype=np.float32)
+                           if p.mask is None and gi[k, G_DOT] == cgp.IN_DOT else None
+                           for k, g in enumerate(groups) for p in g.incoming]
         self.paddr = np.array([[p.weight.ctypes.data, p.deriv.ctypes.data,
-                                0 if p.mask is None else p.mask.ctypes.data] for p in projs],
-                              dtype=np.int64).reshape(-1, 3)
+                                0 if p.mask is None else p.mask.ctypes.data,
+                                0 if t is None else t.ctypes.data]
+                               for p, t in zip(projs, self.transposed)],
+                              dtype=np.int64).reshape(-1, 4)
         self.pshape = np.array([p.weight.shape for p in projs], dtype=np.int64).reshape(-1, 2)
         self.saddr = np.array([g.state.ctypes.data for g in groups], dtype=np.int64)
         self.vals = np.zeros(len(groups), dtype=np.float32)
@@ -975,7 +1018,8 @@ def run_tick(net, plan, freq: float, training: bool) -> None:
             g.proc_state[("HARD_CLAMP", idx)] = g.external_input.copy()
     grace = bool(net.in_grace_period)
     tick_kernel(TRAIN_ALL if training else FORWARD, plan.gi, plan.gf, plan.saddr, plan.psend,
-                plan.paddr, plan.pshape, plan.vals, freq, bool(net.pseudo_example_freq), grace)
+                plan.paddr, plan.pshape, plan.vals, freq, bool(net.pseudo_example_freq), grace,
+                False)
     if not grace and plan.cost_groups:
         _finish_errors(net, plan)
     if training and net.backprop_ticks > 1:

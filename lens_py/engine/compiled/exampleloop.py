@@ -120,14 +120,44 @@ def _table(net, exset, plan):
 def run_batch(session, net, exset, count: int):
     """Train on `count` examples of the set compiled; returns allCorrect, or
     None (nothing changed) when training.run_example must run them."""
-    done = run_examples(session, net, exset, count, True)
-    return None if done is None else bool(done[1].all())
+    done = run_examples(session, net, exset, count, True, copy=False)
+    return None if done is None else bool(net._loop_arrays.io[2])
 
 
 def prepare(net, exset, one_by_one: bool = False):
     """(plan, event table) when the compiled loop can run the set's examples
     now (`one_by_one`: with the example hooks and the output file handled
-    between examples), else None."""
+    between examples), else None.  Within a task the answer is kept until
+    something may have edited the net (each batch would otherwise check
+    every group and projection again)."""
+    key = _memo_key(net, exset, one_by_one)
+    kept = getattr(net, "_prepared", None)
+    # (the plan and table must still be the net's own: a copied or restored
+    # net drops both, and may meet a key that looks the same)
+    if key is not None and kept is not None and kept[0] == key \
+            and kept[1][0] is getattr(net, "_tick_plan", None) \
+            and kept[1][1] is getattr(net, "_event_table", (None, None))[1]:
+        return kept[1]
+    net._prepared = None
+    prepared = _prepare(net, exset, one_by_one)
+    if key is not None and prepared is not None:
+        net._prepared = (key, prepared)
+    return prepared
+
+
+def _memo_key(net, exset, one_by_one: bool):
+    """What prepare's answer depends on that can change within one train or
+    test without an edit of the net (Session.net_edits): nothing, as for
+    paths.choose.  None outside a task."""
+    session = getattr(net, "session", None)
+    serials = getattr(session, "task_serials", None)
+    if not serials:
+        return None
+    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
+            one_by_one)
+
+
+def _prepare(net, exset, one_by_one: bool):
     if _blocker(net, exset, example_hooks_ok=one_by_one) is not None:
         return None
     plan = fastexample.plan_for(net, writer_ok=one_by_one)
@@ -138,50 +168,51 @@ def prepare(net, exset, one_by_one: bool = False):
 
 
 def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
-                 prepared=None):
+                 prepared=None, copy: bool = True):
     """Run `count` examples of the set compiled (those of `idx`, already
     chosen, if given; `prepared`: prepare()'s answer, if nothing can have
     changed since): (ticks, correct) per example, or None (nothing changed)
-    when training.run_example must run them."""
+    when training.run_example must run them.  `copy` False: the kernel's own
+    arrays, which the next call overwrites."""
+    a = _run(session, net, exset, count, is_training, idx, prepared)
+    if a is None:
+        return None
+    return (a.ticks.copy(), a.correct.copy()) if copy else (a.ticks, a.correct)
+
+
+def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=None):
+    """run_examples' work; returns the call's _LoopArrays (ticks and correct
+    are the kernel's, overwritten by the next call), or None."""
     if count <= 0:
         return None
+    one_by_one = idx is not None
     if prepared is None:
-        prepared = prepare(net, exset, one_by_one=idx is not None)
+        prepared = prepare(net, exset, one_by_one=one_by_one)
         if prepared is None:
             return None
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
-    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
-    groups = plan.groups
-    bptt = a.bptt
-    fastexample.examples_kernel(
-        is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
-        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
-        a.crit_val, a.cost_k, net.max_ticks, net.ticks_per_interval,
-        bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi, plan.gf,
-        plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals, a.gerr, a.event_hist,
-        a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
-        bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
-        bool(net.type & T.SRBPTT), net.example_writer is not None)
-    bptt.keep(net, groups)
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
+                             _memo_key(net, exset, one_by_one))
+    fastexample.examples_kernel(is_training, idx, *a.args)
+    a.bptt.keep(net)
     io = a.io
-    net.error = float(np.float32(io[0]))
-    for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
+    net.error = float(io[0])        # (a float32's value)
+    for g, v in zip(a.cost_groups, a.gerr.tolist()):
         g.error = v
     net.in_grace_period = bool(io[1])
     net.event_history[:] = a.event_hist.tolist()
-    net.example_history_start = int(a.hist[0])
+    hist = a.hist.tolist()
+    net.example_history_start = hist[0]
     if a.reset_flags.shape[0]:
-        net.reset_history[:] = [bool(v) for v in a.reset_flags]
-    last = int(idx[-1])
-    net.current_example = exset.examples[last]
-    ticks, correct = a.ticks, a.correct
-    last_ticks = int(ticks[-1])
+        net.reset_history[:] = a.reset_flags.astype(np.bool_).tolist()
+    net.current_example = exset.examples[int(idx[-1])]
+    last_ticks = hist[1]
     # (srbptt_example_back leaves the current tick at the first)
     net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
     net.ticks_on_example = last_ticks
-    return ticks.copy(), correct.copy()
+    return a
 
 
 class _LoopArrays:
@@ -190,19 +221,30 @@ class _LoopArrays:
     each call refills them from the network, which a hook may have changed."""
 
     @classmethod
-    def for_call(cls, net, plan, table, is_training: bool, count: int):
+    def for_call(cls, net, plan, table, is_training: bool, count: int, key=None):
+        """`key`: prepare's memo key (None outside a task); while it holds,
+        nothing but the net's running state can differ from the last call."""
         kept = getattr(net, "_loop_arrays", None)
-        if kept is None or kept.plan is not plan or kept.table is not table \
-                or kept.count != count or len(kept.event_hist) != len(net.event_history) \
-                or len(kept.reset_flags) != len(net.reset_history) \
-                or not kept.bptt.current(net, plan.groups):
-            kept = net._loop_arrays = cls(net, plan, table, count)
-        kept.refill(net, is_training)
+        same = key is not None and kept is not None and kept.key == (key, is_training) \
+            and kept.plan is plan and kept.table is table and kept.count == count
+        if not same:
+            if kept is None or kept.plan is not plan or kept.table is not table \
+                    or kept.count != count or len(kept.event_hist) != len(net.event_history) \
+                    or len(kept.reset_flags) != len(net.reset_history) \
+                    or not kept.bptt.current(net, plan.groups):
+                kept = net._loop_arrays = cls(net, plan, table, count)
+            kept.refill_params(net, is_training)
+            kept.key = None if key is None else (key, is_training)
+            kept.args = kept.kernel_args(net)
+        kept.refill(net)
         kept.bptt.take_hard_clamp(net)
         return kept
 
     def __init__(self, net, plan, table, count: int):
         self.plan, self.table, self.count = plan, table, count
+        self.key = None
+        self.args = ()
+        self.cost_groups = [g for _, g in plan.cost_groups]
         groups = plan.groups
         self.reset_val = np.full(len(groups), math.nan, dtype=np.float32)
         self.crit_kind = np.zeros(len(groups), dtype=np.int64)
@@ -212,12 +254,27 @@ class _LoopArrays:
         self.event_hist = np.zeros(len(net.event_history), dtype=np.int64)
         self.ticks = np.zeros(count, dtype=np.int64)
         self.correct = np.zeros(count, dtype=np.bool_)
-        self.io = np.zeros(2)
+        self.io = np.zeros(3)
         self.hist = np.zeros(2, dtype=np.int64)
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
         self.bptt = _BackpropThroughTime(net, groups)
 
-    def refill(self, net, is_training: bool) -> None:
+    def kernel_args(self, net) -> tuple:
+        """examples_kernel's arguments after `training` and `idx` (all fixed
+        while nothing edits the net: the arrays are refilled in place)."""
+        plan, table, bptt = self.plan, self.table, self.bptt
+        return (table.ex_first, table.freq, table.times, table.wr_first, table.wr_group,
+                table.wr_field, table.wr_unit, table.wr_val, self.reset_val, self.crit_kind,
+                self.crit_val, self.cost_k, net.max_ticks, net.ticks_per_interval,
+                bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi,
+                plan.gf, plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals,
+                self.gerr, self.event_hist, self.ticks, self.correct, self.io, self.hist,
+                self.reset_flags, net.backprop_ticks, bptt.haddr, bptt.hard_addr,
+                bptt.hard_valid, bptt.span, bptt.reset_group, bool(net.type & T.SRBPTT),
+                net.example_writer is not None)
+
+    def refill_params(self, net, is_training: bool) -> None:
+        """What the groups' parameters give (only an edit changes them)."""
         dtype = net.dtype
         for k, g in enumerate(self.plan.groups):
             self.reset_val[k] = dtype(g.initial_output()) if g.type & T.RESET_ON_EXAMPLE \
@@ -230,6 +287,9 @@ class _LoopArrays:
                 self.crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
                 self.crit_val[k] = g.choose("train_group_crit" if is_training
                                             else "test_group_crit")
+
+    def refill(self, net) -> None:
+        """The net's running state, which anything between calls may change."""
         for c, (_, g) in enumerate(self.plan.cost_groups):
             self.gerr[c] = g.error
         self.event_hist[:] = net.event_history
@@ -315,9 +375,11 @@ class _BackpropThroughTime:
                     self.hard_valid[k, slot] = 1
                     in_step[(k, slot)] = kept
 
-    def keep(self, net, groups) -> None:
+    def keep(self, net) -> None:
         for k, g in self.hard:
-            for slot in np.flatnonzero(self.hard_valid[k, :self.H]).tolist():
-                row = self.ext[k][slot][None, :].copy()
-                g.proc_state[self.slots[slot]] = row
-                self.in_step[(k, slot)] = row
+            # (one copy per call: the entries are only read, and replaced)
+            rows = self.ext[k].copy()
+            state, in_step = g.proc_state, self.in_step
+            for slot, valid in enumerate(self.hard_valid[k, :self.H].tolist()):
+                if valid:
+                    in_step[(k, slot)] = state[self.slots[slot]] = rows[slot:slot + 1]

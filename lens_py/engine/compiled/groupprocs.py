@@ -181,6 +181,49 @@ if HAVE_NUMBA:
             st[IN, uu] = acc
 
     @_njit
+    def dense_dot_input_t(st, n, wt, so, S):
+        """dense_dot_input from the transposed weights (wt[j, u] = w[u, j]; row
+        S is scratch): each unit's sum as there, all units side by side."""
+        part = wt[S]
+        acc = st[IN]
+        chunks = (S - 1) // 10 if S > 10 else 0
+        j = 0
+        for _ in range(chunks):
+            o = so[OC, j]
+            row = wt[j]
+            for u in range(n):
+                part[u] = f32(o * row[u])
+            for t in range(j + 1, j + 10):
+                o = so[OC, t]
+                row = wt[t]
+                for u in range(n):
+                    part[u] = f32(part[u] + f32(o * row[u]))
+            for u in range(n):
+                acc[u] = f32(acc[u] + part[u])
+            j += 10
+        for t in range(j, S):
+            o = so[OC, t]
+            row = wt[t]
+            for u in range(n):
+                acc[u] = f32(acc[u] + f32(o * row[u]))
+
+    @_njit
+    def dense_dot_back_few(st, w, dv, ss, R, S, skip):
+        """dense_dot_back for a projection from a few senders (a bias): each
+        sender's derivative summed over the receivers in turn, as there, but
+        held in a register rather than stored back after every receiver."""
+        dc = ss[DC]
+        oc = ss[OC]
+        for j in range(S):
+            x = dc[j]
+            o = oc[j]
+            for u in range(R):
+                d = f32(0.0) if skip else st[ID, u]
+                x = f32(x + f32(d * w[u, j]))
+                dv[u, j] = f32(dv[u, j] + f32(d * o))
+            dc[j] = x
+
+    @_njit
     def dense_dot_back(st, w, dv, ss, R, S, skip):
         dc = ss[DC]
         oc = ss[OC]
