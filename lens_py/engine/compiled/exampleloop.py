@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from . import example as fastexample
+from . import noise as cnoise
 from .. import events
 from .. import vectorised
 from .. import types as T
@@ -90,6 +91,9 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
     if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
             or getattr(exset, "version", None) is None:
         return "example set"
+    reason = cnoise.loop_blocker(net, exset)
+    if reason:
+        return reason
     if any(g.type & T.RESET_ON_EXAMPLE and (g.proc_state.get("IN_INTEGR") is not None
                                            or g.proc_state.get("OUT_INTEGR") is not None)
            for g in net.groups):
@@ -155,6 +159,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
     groups = plan.groups
     bptt = a.bptt
+    plan.noise.take(net.rng)
     fastexample.examples_kernel(
         is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
         table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
@@ -164,6 +169,7 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
         a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
         bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
         bool(net.type & T.SRBPTT), net.example_writer is not None)
+    plan.noise.give(net.rng)
     bptt.keep(net, groups)
     io = a.io
     net.error = float(np.float32(io[0]))
