@@ -3,7 +3,8 @@
 compiled/rng.py's drand48, randReal and randGaussian against LensRandom and
 engine/noise.py over many draws (rejected Box-Muller pairs, the kept value
 across calls with equal and different ranges and across `seed`); then nets
-with OUT_NOISE or IN_NOISE trained and tested on the compiled example loop
+with OUT_NOISE, IN_NOISE, OUT_DERIV_NOISE, IN_DERIV_NOISE or EXT_INPUT_NOISE
+trained and tested on the compiled example loop
 (and on Lens's loop with compiled ticks) against `executionPath python`:
 every weight, derivative, output and printed number bit for bit, and the
 stream afterwards (the next `rand`).  One case runs in the original Lens."""
@@ -124,6 +125,13 @@ CASES = {
     "same ranges": "changeGroupType output OUT_NOISE\nsetObj output.noiseRange 0.2\n",
     "IN_NOISE": "changeGroupType hidden IN_NOISE\nsetObj output.noiseRange 0.4\n"
                 "changeGroupType output IN_NOISE\nnoiseType output -flat\n",
+    "OUT_DERIV_NOISE": "changeGroupType hidden OUT_DERIV_NOISE\n",
+    # (the input group's backward step passes over it: no draws)
+    "IN_DERIV_NOISE": "changeGroupType output IN_DERIV_NOISE\nsetObj output.noiseRange 0.1\n"
+                      "changeGroupType input IN_DERIV_NOISE\nnoiseType output -multiply\n",
+    "EXT_INPUT_NOISE": "changeGroupType input +EXT_INPUT_NOISE\nsetObj input.noiseRange 0.3\n"
+                       "noiseType input -flat\n",
+    "two events, EXT_INPUT_NOISE": "changeGroupType input +EXT_INPUT_NOISE\n",
     "network range": "setObj hidden.noiseRange NaN\nsetObj noiseRange 0.7\n",
     "permuted": "exampleSetMode t PERMUTED\n",
     "randomized": "exampleSetMode t RANDOMIZED\nsetObj batchSize 3\n",
@@ -160,7 +168,7 @@ def _run(tmp_path, setup: str, path: str, events: int = 1):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_noise_runs_compiled_with_the_bits_of_lens_loop(tmp_path, case):
-    events = 2 if case == "two events" else 1
+    events = 2 if case.startswith("two events") else 1
     printed, state, nxt, err = _run(tmp_path, CASES[case], "auto", events)
     printed_py, state_py, nxt_py, err_py = _run(tmp_path, CASES[case], "python", events)
     expected = PATH_OF.get(case, "compiled example loop")
@@ -181,6 +189,15 @@ def test_noise_declined_where_earlier_ticks_are_backpropagated(tmp_path):
     assert state == state_py and nxt == nxt_py
 
 
+LENS_DERIVS = BASE + """changeGroupType hidden OUT_DERIV_NOISE
+changeGroupType output IN_DERIV_NOISE
+changeGroupType input +EXT_INPUT_NOISE
+setObj output.noiseRange 0.3
+train 20
+test
+puts "[getObj hidden:0.output] [getObj output:3.output] [format %.4f [rand]]"
+"""
+
 LENS_SCRIPT = BASE + """changeGroupType output OUT_NOISE
 setObj output.noiseRange 0.3
 train 40
@@ -192,16 +209,17 @@ puts "[getObj hidden:2.output] [format %.4f [rand]]"
 """
 
 
-def test_the_printed_numbers_equal_lens(tmp_path):
+@pytest.mark.parametrize("script", [LENS_SCRIPT, LENS_DERIVS], ids=["values", "derivatives"])
+def test_the_printed_numbers_equal_lens(tmp_path, script):
     lens_reference.require_lens()
     _examples(tmp_path / "noise.ex")
-    script = LENS_SCRIPT.replace("{EX}", str(tmp_path / "noise.ex"))
+    script = script.replace("{EX}", str(tmp_path / "noise.ex"))
     lens = lens_reference.run_lens(script, tmp_path)
     ours = lens_reference.run_lens_py(script + "train 1 -why\n", tmp_path)
     assert "Execution path: compiled example loop" in ours.stdout
     difference = lens_reference.first_difference(lens.stdout, ours.stdout.rsplit(
         "Performing 1 updates", 1)[0])
     assert difference is None, difference
-    assert len(lens_reference.numbers_in(lens.stdout)) > 20
+    assert len(lens_reference.numbers_in(lens.stdout)) > 15
     # (Lens's `rand` is a float randReal printed with %g, lens_py's a double:
     # four places say where the stream is)

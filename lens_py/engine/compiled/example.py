@@ -6,7 +6,9 @@ Covered: float32 networks whose groups have no input procedure or a dense
 DOT_PRODUCT (one projection per sender), output procedures among LINEAR,
 LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
-unit-history group types, no adaptive gain, noise or integrators.  With
+unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
+the derivatives' and the external inputs' noise through compiled/noise.py (not
+with backpropTicks > 1, nor link-derivative noise).  With
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -38,10 +40,11 @@ except ImportError:
 
 ENABLED = HAVE_NUMBA
 
-LINEAR, LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP, ELMAN_CLAMP, OUT_NOISE = range(1, 9)
+(LINEAR, LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP, ELMAN_CLAMP, OUT_NOISE,
+ OUT_DERIV_NOISE) = range(1, 10)
 _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: SOFT_MAX,
               T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP, T.ELMAN_CLAMP: ELMAN_CLAMP,
-              T.OUT_NOISE: OUT_NOISE}
+              T.OUT_NOISE: OUT_NOISE, T.OUT_DERIV_NOISE: OUT_DERIV_NOISE}
 SSE, CE, DIV = 1, 2, 3
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
 _MAX_PROCS = 4
@@ -50,7 +53,7 @@ _IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: c
 (G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
 (G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
                                                                 G_PROC0 + _MAX_PROCS + 6)
-# compiled/noise.py's: the noise procedure, IN_NOISE?, the stream's and the
+# compiled/noise.py's: the noise procedure, input noise bits, the stream's and the
 # clean outputs' addresses
 G_NOISE, G_IN_NOISE, G_RNG, G_CLEAN = range(G_ELMAN_SIZE + 1, G_ELMAN_SIZE + 5)
 G_COLS = G_CLEAN + 1
@@ -63,7 +66,7 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 # phases of a kernel call
 FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
 
-_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
+_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
 
 
 if HAVE_NUMBA:
@@ -363,8 +366,8 @@ if HAVE_NUMBA:
                 else:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
-        if gi[k, G_IN_NOISE]:
-            cnoise.in_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+        if gi[k, G_IN_NOISE] & cnoise.IN_VALUES:
+            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
         if clamped and (kind or gi[k, G_IN_NOISE]):
             for u in range(n):
                 st[IN, u] = f32(0.0)
@@ -452,6 +455,12 @@ if HAVE_NUMBA:
                         st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
             elif code == OUT_NOISE:
                 cnoise.out_noise_back(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0])
+            elif code == OUT_DERIV_NOISE:
+                cnoise.row_noise(st, n, OD, _stream(gi, k), gi[k, G_NOISE],
+                                 f32(gf[k, F_NOISE_RANGE]))
+        if gi[k, G_IN_NOISE] & cnoise.IN_DERIVS and not gi[k, G_BACK_NONE] \
+                and not (gi[k, G_HARD] != 0 and _clamped(st, n)):
+            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
         if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
@@ -689,6 +698,7 @@ if HAVE_NUMBA:
             freq = ex_freq[x]
             event = 0
             _load_event(first, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val)
+            _external_noise(gi, gf, saddr)
             ticks_on_event = 0
             max_t, min_t, grace_t = ev_times[first, 0], ev_times[first, 1], ev_times[first, 2]
             grace = grace_t > f32(0.0)
@@ -761,6 +771,7 @@ if HAVE_NUMBA:
                         ev = first + event
                         _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit,
                                     wr_val)
+                        _external_noise(gi, gf, saddr)
                         ticks_on_event = 0
                         max_t, min_t, grace_t = ev_times[ev, 0], ev_times[ev, 1], \
                             ev_times[ev, 2]
@@ -782,6 +793,14 @@ if HAVE_NUMBA:
             k = wr_group[w]
             st = _state(saddr[k], gi[k, G_SIZE])
             st[wr_field[w], wr_unit[w]] = wr_val[w]
+
+    @_njit
+    def _external_noise(gi, gf, saddr):
+        """EXT_INPUT_NOISE groups' noise on the event's external inputs."""
+        for k in range(gi.shape[0]):
+            if gi[k, G_IN_NOISE] & cnoise.EXT_VALUES:
+                cnoise.external_noise(_state(saddr[k], gi[k, G_SIZE]), gi[k, G_SIZE], EXT,
+                                      _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
 
 
 def ready(net=None, wait: bool = False) -> bool:

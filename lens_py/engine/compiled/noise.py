@@ -1,7 +1,8 @@
-"""Noise in the compiled per-example tick (compiled/example.py): OUT_NOISE
-and IN_NOISE as engine/forward.py applies them, drawing from the drand48
-stream through compiled/rng.py in the same order (unit after unit, group
-after group, at the moment the group's procedure runs).
+"""Noise in the compiled per-example tick and example loop
+(compiled/example.py): OUT_NOISE, IN_NOISE, OUT_DERIV_NOISE, IN_DERIV_NOISE
+and EXT_INPUT_NOISE as engine/forward.py and events.py apply them, drawing
+from the drand48 stream through compiled/rng.py in the same order (unit
+after unit, group after group, at the moment Lens's procedure runs).
 
 * IN_NOISE: after the input procedure, each unit's input gets the group's
   noise (before a fully clamped group's inputs are zeroed: Lens draws anyway).
@@ -9,10 +10,19 @@ after group, at the moment the group's procedure runs).
   kept and each unit's output gets the noise; the backward step puts the
   clean output back, so the activation derivative uses it while the error
   and the link derivatives have seen the noisy one.
+* OUT_DERIV_NOISE (training): in its place among the output procedures'
+  backward steps, each unit's output derivative (the error's and the
+  later groups' added) gets the noise.
+* IN_DERIV_NOISE (training): before the input procedure's backward step,
+  each unit's input derivative, unless the backward step passes over the
+  group (a HARD_CLAMP-only group, or one fully clamped now).
+* EXT_INPUT_NOISE: when the example loop loads an event, each external
+  input that is not NaN (on Lens's loop with compiled ticks, events.py
+  loads the events and adds it).
 
 The clean outputs are kept for one tick only, so networks that backpropagate
 through earlier ticks (backpropTicks > 1, SRBPTT) stay on forward.py; so do
-the other noise types (derivatives, external inputs, link derivatives) and
+link-derivative noise (DERIV_NOISE, at the end of a batch) and
 lesioned units (noise.py's draws skip them).  An example loop that chooses
 PROBABILISTIC examples draws them in advance from the same stream, so noise
 there also stays with Lens's loop.
@@ -26,16 +36,23 @@ from . import rng as crng
 
 HAVE_NUMBA = crng.HAVE_NUMBA
 
+# the input procedures applied after the one that computes the input
+_TRAILING = (T.IN_NOISE, T.IN_DERIV_NOISE)
+# gi's G_IN_NOISE column: bits
+IN_VALUES, IN_DERIVS, EXT_VALUES = 1, 2, 4
+
 
 def has_noise(g) -> bool:
-    return bool(g.output_type & T.OUT_NOISE or g.input_type & T.IN_NOISE)
+    return bool(g.output_type & (T.OUT_NOISE | T.OUT_DERIV_NOISE)
+                or g.input_type & (T.IN_NOISE | T.IN_DERIV_NOISE)
+                or g.type & T.EXT_INPUT_NOISE)
 
 
 def input_procs(g) -> list:
-    """The group's input procedures the tick computes the input with (an
-    IN_NOISE last is applied after them)."""
+    """The group's input procedures the tick computes the input with (IN_NOISE
+    and IN_DERIV_NOISE at the end are applied apart)."""
     procs = list(g.input_procs)
-    if procs and procs[-1] == T.IN_NOISE:
+    while procs and procs[-1] in _TRAILING:
         procs.pop()
     return procs
 
@@ -45,11 +62,12 @@ def blocker(net):
     or there is none)."""
     noisy = False
     for g in net.groups:
-        if g.input_type & T.IN_NOISE and T.IN_NOISE in input_procs(g):
-            return "IN_NOISE before another input procedure"
+        if any(p in _TRAILING for p in input_procs(g)):
+            return "input noise before another input procedure"
         if has_noise(g):
             noisy = True
-            if g.output_procs.count(T.OUT_NOISE) > 1 or g.input_procs.count(T.IN_NOISE) > 1:
+            if any(g.output_procs.count(p) > 1 for p in (T.OUT_NOISE, T.OUT_DERIV_NOISE)) \
+                    or any(g.input_procs.count(p) > 1 for p in _TRAILING):
                 return "noise procedure twice"
     if noisy and (net.backprop_ticks > 1 or net.type & T.SRBPTT):
         return "noise with backpropTicks > 1"
@@ -79,7 +97,9 @@ class NoiseTables:
         the parameters may have changed: noiseType and noiseRange)."""
         for k, g in self.groups:
             gi[k, col_proc] = crng.proc_code(g.noise_proc)
-            gi[k, col_in] = 1 if g.input_type & T.IN_NOISE else 0
+            gi[k, col_in] = (IN_VALUES if g.input_type & T.IN_NOISE else 0) \
+                | (IN_DERIVS if g.input_type & T.IN_DERIV_NOISE else 0) \
+                | (EXT_VALUES if g.type & T.EXT_INPUT_NOISE else 0)
             gi[k, col_rng] = self.rs.ctypes.data
             gi[k, col_clean] = self.clean[k].ctypes.data
             gf[k, col_range] = float(np.float32(g.choose("noise_range")))
@@ -106,9 +126,17 @@ if HAVE_NUMBA:
     f32 = np.float32
 
     @_njit
-    def in_noise(st, n, row, rs, proc, rng_range):
+    def row_noise(st, n, row, rs, proc, rng_range):
+        """The noise on each unit's value in a row of the group's state."""
         for u in range(n):
             st[row, u] = crng.noisy(rs, proc, st[row, u], rng_range)
+
+    @_njit
+    def external_noise(st, n, row, rs, proc, rng_range):
+        for u in range(n):
+            v = st[row, u]
+            if v == v:
+                st[row, u] = crng.noisy(rs, proc, v, rng_range)
 
     @_njit
     def out_noise(st, n, row, clean, rs, proc, rng_range):
