@@ -132,6 +132,10 @@ CASES = {
     "EXT_INPUT_NOISE": "changeGroupType input +EXT_INPUT_NOISE\nsetObj input.noiseRange 0.3\n"
                        "noiseType input -flat\n",
     "two events, EXT_INPUT_NOISE": "changeGroupType input +EXT_INPUT_NOISE\n",
+    # link derivatives' noise after each batch (training.py), in Python
+    "DERIV_NOISE": "changeGroupType output +DERIV_NOISE\nsetObj batchSize 4\n",
+    "DERIV_NOISE alone": "changeGroupType hidden OUT_NOISE\nchangeGroupType output +DERIV_NOISE\n"
+                         "setObj backpropTicks 2\n",
     "network range": "setObj hidden.noiseRange NaN\nsetObj noiseRange 0.7\n",
     "permuted": "exampleSetMode t PERMUTED\n",
     "randomized": "exampleSetMode t RANDOMIZED\nsetObj batchSize 3\n",

@@ -8,7 +8,7 @@ LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
 unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
 the derivatives' and the external inputs' noise through compiled/noise.py (not
-with backpropTicks > 1, nor link-derivative noise).  With
+with backpropTicks > 1; link-derivative noise comes after the batch).  With
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -66,7 +66,8 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 # phases of a kernel call
 FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
 
-_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
+# (DERIV_NOISE runs after the batch, in training.py: nothing here draws for it)
+_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.ADAPTIVE_GAIN)
 
 
 if HAVE_NUMBA:
