@@ -244,9 +244,12 @@ def test_deriv_noise_after_the_batch_on_every_incoming_link(tmp_path):
 
 
 def test_noise_nets_train_on_the_per_example_path_only(tmp_path, monkeypatch):
+    # (example by example: in Lens's loop here, or compiled when allowed,
+    # test_compiled_noise.py)
     from lens_py.engine import training, vectorised
-    from lens_py.engine.compiled import batch as fastpath, exampleloop
-    lens = linear_net(tmp_path, "LOGISTIC OUT_NOISE", "setObj batchSize 2")
+    from lens_py.engine.compiled import batch as fastpath
+    lens = linear_net(tmp_path, "LOGISTIC OUT_NOISE", "setObj batchSize 2\n"
+                      "setObj executionPath numpy")
     for path in ("train_batch", "train_updates"):
         monkeypatch.setattr(fastpath, path, lambda *a, **k: None)
     called = []
@@ -254,8 +257,6 @@ def test_noise_nets_train_on_the_per_example_path_only(tmp_path, monkeypatch):
     monkeypatch.setattr(training, "run_example",
                         lambda *a, **k: called.append(1) or real(*a, **k))
     assert vectorised.batch_blocker(lens.net, lens.net.training_set, True) is not None
-    assert exampleloop.run_examples(lens.session, lens.net, lens.net.training_set, 2,
-                                    True) is None
     lens("train 2")
     assert len(called) == 4
 

@@ -119,6 +119,15 @@ class LensRandom:
         """Lens's randInt(n) = random() % n."""
         return self.random() % n
 
+    @property
+    def drand48_position(self) -> int:
+        """The 48-bit drand48 state (compiled/rng.py draws on from it)."""
+        return self._x
+
+    @drand48_position.setter
+    def drand48_position(self, x: int) -> None:
+        self._x = int(x) & _MASK48
+
     # -- state (for snapshots / tests) ------------------------------------
     def getstate(self):
         return (self._x, list(self._state), self._f, self._r, self.last_seed,

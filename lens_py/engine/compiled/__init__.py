@@ -6,6 +6,8 @@ has its kernels here, and only here.
 * `example.py`    one tick of the per-example path, and whole example loops;
 * `exampleloop.py` the per-example loop's data (events tabled once) and calls;
 * `continuous.py` a CONTINUOUS example;
+* `noise.py`      the tick's noise procedures, drawing through `rng.py`
+                  (Lens's drand48 stream, compiled);
 * `cache.py`      compiling once and loading from numba's disk cache.
 
 A new kernel module registers its kernels with one line, after its kernels

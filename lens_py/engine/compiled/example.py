@@ -6,7 +6,9 @@ Covered: float32 networks whose groups have no input procedure or a dense
 DOT_PRODUCT (one projection per sender), output procedures among LINEAR,
 LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
-unit-history group types, no adaptive gain, noise or integrators.  With
+unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
+the derivatives' and the external inputs' noise through compiled/noise.py (not
+with backpropTicks > 1; link-derivative noise comes after the batch).  With
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -24,6 +26,8 @@ import numpy as np
 from .. import activations as A
 from . import cache as kernelcache
 from . import groupprocs as cgp
+from . import noise as cnoise
+from . import rng as crng
 from .. import types as T
 from ..forward import EXACT_LIMIT, _backprop_through_time, history_index
 
@@ -36,9 +40,11 @@ except ImportError:
 
 ENABLED = HAVE_NUMBA
 
-LINEAR, LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP, ELMAN_CLAMP = range(1, 8)
+(LINEAR, LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP, ELMAN_CLAMP, OUT_NOISE,
+ OUT_DERIV_NOISE) = range(1, 10)
 _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: SOFT_MAX,
-              T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP, T.ELMAN_CLAMP: ELMAN_CLAMP}
+              T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP, T.ELMAN_CLAMP: ELMAN_CLAMP,
+              T.OUT_NOISE: OUT_NOISE, T.OUT_DERIV_NOISE: OUT_DERIV_NOISE}
 SSE, CE, DIV = 1, 2, 3
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
 _MAX_PROCS = 4
@@ -47,9 +53,12 @@ _IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: c
 (G_SIZE, G_DOT, G_HARD, G_BACK_NONE, G_ZERO_OUT, G_NPROCS, G_PROC0) = range(7)
 (G_COST, G_ADJUST, G_P0, G_NP, G_ELMAN, G_ELMAN_SIZE) = range(G_PROC0 + _MAX_PROCS,
                                                                 G_PROC0 + _MAX_PROCS + 6)
-G_COLS = G_ELMAN_SIZE + 1
-F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE = range(5)
-F_COLS = 5
+# compiled/noise.py's: the noise procedure, input noise bits, the stream's and the
+# clean outputs' addresses
+G_NOISE, G_IN_NOISE, G_RNG, G_CLEAN = range(G_ELMAN_SIZE + 1, G_ELMAN_SIZE + 5)
+G_COLS = G_CLEAN + 1
+F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE, F_NOISE_RANGE = range(6)
+F_COLS = 6
 
 # rows of a group's state array (group.UNIT_ARRAYS)
 IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
@@ -61,7 +70,8 @@ FORWARD, TRAIN_FORWARD, TRAIN_BACKWARD, TRAIN_ALL = 0, 1, 2, 3
 # (the row-by-row loop's set-up per receiver costs more than it saves)
 FEW_SENDERS = 4
 
-_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE)
+# (DERIV_NOISE runs after the batch, in training.py: nothing here draws for it)
+_UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.ADAPTIVE_GAIN)
 
 
 if HAVE_NUMBA:
@@ -105,6 +115,12 @@ if HAVE_NUMBA:
 
     _f32_view = _view_of(numba.types.float32, 4)
     _u8_view = _view_of(numba.types.uint8, 1)
+    _f64_view = _view_of(numba.types.float64, 8)
+
+    @_view_njit
+    def _stream(gi, k):
+        """Group k's drand48 stream state (compiled/rng.py)."""
+        return _f64_view(gi[k, G_RNG], 1, crng.STATE_SIZE)[0]
 
     @_view_njit
     def _state(address, n):
@@ -357,9 +373,11 @@ if HAVE_NUMBA:
                 else:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
-            if clamped:
-                for u in range(n):
-                    st[IN, u] = f32(0.0)
+        if gi[k, G_IN_NOISE] & cnoise.IN_VALUES:
+            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+        if clamped and (kind or gi[k, G_IN_NOISE]):
+            for u in range(n):
+                st[IN, u] = f32(0.0)
         # computeOutput
         if gi[k, G_ZERO_OUT]:
             for u in range(n):
@@ -391,6 +409,9 @@ if HAVE_NUMBA:
                     ss = _state(saddr[src], gi[k, G_ELMAN_SIZE])
                     for u in range(n):
                         st[OUT, u] = f32(st[OUT, u] + ss[OC, u])
+            elif code == OUT_NOISE:
+                cnoise.out_noise(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0], _stream(gi, k),
+                                 gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
         for u in range(n):
             st[OC, u] = st[OUT, u]
         # computeCost (the error value) and, training, computeCostBack
@@ -439,6 +460,14 @@ if HAVE_NUMBA:
                     for u in range(n):
                         ss[DC, u] = f32(ss[DC, u] + st[OD, u])
                         st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
+            elif code == OUT_NOISE:
+                cnoise.out_noise_back(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0])
+            elif code == OUT_DERIV_NOISE:
+                cnoise.row_noise(st, n, OD, _stream(gi, k), gi[k, G_NOISE],
+                                 f32(gf[k, F_NOISE_RANGE]))
+        if gi[k, G_IN_NOISE] & cnoise.IN_DERIVS and not gi[k, G_BACK_NONE] \
+                and not (gi[k, G_HARD] != 0 and _clamped(st, n)):
+            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
         if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and _clamped(st, n)
@@ -688,6 +717,7 @@ if HAVE_NUMBA:
             freq = ex_freq[x]
             event = 0
             _load_event(first, saddr, gi, wr_first, wr_group, wr_field, wr_unit, wr_val)
+            _external_noise(gi, gf, saddr)
             ticks_on_event = 0
             max_t, min_t, grace_t = ev_times[first, 0], ev_times[first, 1], ev_times[first, 2]
             grace = grace_t > f32(0.0)
@@ -760,6 +790,7 @@ if HAVE_NUMBA:
                         ev = first + event
                         _load_event(ev, saddr, gi, wr_first, wr_group, wr_field, wr_unit,
                                     wr_val)
+                        _external_noise(gi, gf, saddr)
                         ticks_on_event = 0
                         max_t, min_t, grace_t = ev_times[ev, 0], ev_times[ev, 1], \
                             ev_times[ev, 2]
@@ -797,6 +828,14 @@ if HAVE_NUMBA:
             k = wr_group[w]
             st = _state(saddr[k], gi[k, G_SIZE])
             st[wr_field[w], wr_unit[w]] = wr_val[w]
+
+    @_njit
+    def _external_noise(gi, gf, saddr):
+        """EXT_INPUT_NOISE groups' noise on the event's external inputs."""
+        for k in range(gi.shape[0]):
+            if gi[k, G_IN_NOISE] & cnoise.EXT_VALUES:
+                cnoise.external_noise(_state(saddr[k], gi[k, G_SIZE]), gi[k, G_SIZE], EXT,
+                                      _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
 
 
 def ready(net=None, wait: bool = False) -> bool:
@@ -843,7 +882,7 @@ def _examples_kernel_types() -> tuple:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
-                                  depends=(cgp.__file__,), what="the per-example kernels",
+                                  depends=(cgp.__file__, cnoise.__file__, crng.__file__), what="the per-example kernels",
                                   compile_seconds=20.0)
 
 
@@ -858,10 +897,14 @@ def _blocker(net, writer_ok: bool = False):
         return "lesioned units"
     if net.exact_arithmetic is False:
         return "arithmetic"
+    reason = cnoise.blocker(net)
+    if reason:
+        return reason
     for g in net.groups:
         if g.type & _UNSUPPORTED_GROUP:
             return "group type"
-        if len(g.input_procs) > 1 or any(p not in _IN_CODES for p in g.input_procs):
+        procs = cnoise.input_procs(g)
+        if len(procs) > 1 or any(p not in _IN_CODES for p in procs):
             return "input type"
         if len(g.output_procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in g.output_procs):
             return "output type"
@@ -911,7 +954,8 @@ class TickPlan:
         for k, g in enumerate(groups):
             ot = g.output_type
             gi[k, G_SIZE] = g.size
-            gi[k, G_DOT] = _IN_CODES[g.input_procs[0]] if g.input_procs else cgp.IN_NONE
+            procs = cnoise.input_procs(g)
+            gi[k, G_DOT] = _IN_CODES[procs[0]] if procs else cgp.IN_NONE
             gi[k, G_HARD] = 1 if ot & T.HARD_CLAMP else 0
             gi[k, G_BACK_NONE] = 1 if ot == T.HARD_CLAMP else 0
             gi[k, G_ZERO_OUT] = 0 if ot & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP) else 1
@@ -949,6 +993,7 @@ class TickPlan:
                             if g.output_type & (T.LOGISTIC | T.TANH)]
         self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
         self.hard_groups = [g for g in groups if g.output_type & T.HARD_CLAMP]
+        self.noise = cnoise.NoiseTables(groups)
 
     @staticmethod
     def _key(net):
@@ -972,7 +1017,8 @@ class TickPlan:
         between hooks ask before each)."""
         given = ([g.choose("gain") for _, g in self.gain_groups],
                  [(g.choose("target_radius"), g.choose("zero_error_radius"), g.error_scale)
-                  for _, g in self.cost_groups], net.ticks_per_interval)
+                  for _, g in self.cost_groups], net.ticks_per_interval,
+                 self.noise.params())
         if given == getattr(self, "_params_given", None):
             return
         self._params_given = given
@@ -986,6 +1032,7 @@ class TickPlan:
             self.gi[k, G_ADJUST] = 1 if (tr != 0.0 or zr != 0.0) else 0
             gf[k, F_SCALE] = np.float64(d(d(g.error_scale) / d(net.ticks_per_interval)))
             gf[k, F_BACK_SCALE] = np.float64(d(g.error_scale))
+        self.noise.fill(self.gi, gf, G_NOISE, G_IN_NOISE, G_RNG, G_CLEAN, F_NOISE_RANGE)
 
 
 def plan_for(net, writer_ok: bool = False):
@@ -1017,9 +1064,11 @@ def run_tick(net, plan, freq: float, training: bool) -> None:
         for g in plan.hard_groups:
             g.proc_state[("HARD_CLAMP", idx)] = g.external_input.copy()
     grace = bool(net.in_grace_period)
+    plan.noise.take(net.rng)
     tick_kernel(TRAIN_ALL if training else FORWARD, plan.gi, plan.gf, plan.saddr, plan.psend,
                 plan.paddr, plan.pshape, plan.vals, freq, bool(net.pseudo_example_freq), grace,
                 False)
+    plan.noise.give(net.rng)
     if not grace and plan.cost_groups:
         _finish_errors(net, plan)
     if training and net.backprop_ticks > 1:

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from . import example as fastexample
+from . import noise as cnoise
 from .. import events
 from .. import vectorised
 from .. import types as T
@@ -90,6 +91,9 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
     if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
             or getattr(exset, "version", None) is None:
         return "example set"
+    reason = cnoise.loop_blocker(net, exset)
+    if reason:
+        return reason
     if any(g.type & T.RESET_ON_EXAMPLE and (g.proc_state.get("IN_INTEGR") is not None
                                            or g.proc_state.get("OUT_INTEGR") is not None)
            for g in net.groups):
@@ -195,7 +199,9 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
         idx = draw_indices(exset, count, session.rng)
     a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
                              _memo_key(net, exset, one_by_one))
+    plan.noise.take(net.rng)
     fastexample.examples_kernel(is_training, idx, *a.args)
+    plan.noise.give(net.rng)
     a.bptt.keep(net)
     io = a.io
     net.error = float(io[0])        # (a float32's value)
