@@ -405,6 +405,9 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
     # examples for the derivative caches, units for the link derivatives),
     # against the NumPy path; 50 and 37 units split unevenly, 9 not at all
     monkeypatch.setattr(fastpath, "PARALLEL_WORK", 0)
+    # every run of batches on all threads (not one when that measured faster)
+    monkeypatch.setattr(fastpath, "_threads_for",
+                        lambda plan, kind: (fastpath.numba.get_num_threads(), False))
 
     def build(s):
         net = s.add_net("n", groups=[(23, []), (50, ["TANH"]), (37, []), (9, []), (3, [])])
@@ -414,6 +417,28 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
     fast, slow = train_both(build, updates=6, report=2, algorithm="momentum", dtype=dtype)
     assert fast["used_fast"]
     assert_same(fast, slow, exact=dtype == np.float32)
+
+
+@needs_numba
+def test_the_thread_count_measured_faster_is_kept_and_the_other_tried_again():
+    class Plan:
+        pace, trials = {}, 0
+
+        def threads_pay(self, rows=None):
+            return True
+    n = fastpath.numba.get_num_threads()
+    if n < 2:
+        pytest.skip("one thread here")
+    plan = Plan()
+    assert fastpath._threads_for(plan, "burst") == (1, False)     # one first: never slow
+    plan.pace[("burst", 1)] = 0.004
+    assert fastpath._threads_for(plan, "burst") == (n, True)      # then a short trial of all
+    plan.pace[("burst", n)] = 0.020
+    picks = [fastpath._threads_for(plan, "burst") for _ in range(2 * fastpath.PROBE_EVERY)]
+    assert picks.count((n, True)) == 2 and picks.count((1, False)) == len(picks) - 2
+    plan.pace[("burst", n)] = 0.002
+    assert fastpath._threads_for(plan, "burst") == (n, False)
+    assert fastpath._threads_for(plan, "test") == (1, False)      # each kind on its own
 
 
 def _spy_on_declined_updates(monkeypatch) -> list:
