@@ -363,6 +363,35 @@ def test_runs_of_updates_stop_at_the_error_criterion(monkeypatch, mode, report):
 
 
 @needs_numba
+@pytest.mark.parametrize("alg", ["dougsMomentum", "deltaBarDelta"])
+@pytest.mark.parametrize("report", [0, 7])
+def test_runs_of_updates_with_matrix_products(monkeypatch, alg, report):
+    # exactSums 0: runs of updates with the products in NumPy between the
+    # compiled steps (several batches per call), the NumPy path's bits; the
+    # criterion ends training inside a run
+    calls = []
+    real = fastpath._updates_with_products
+    monkeypatch.setattr(fastpath, "_updates_with_products",
+                        lambda plan, uplan, idx, *a: (calls.append(len(idx)),
+                                                      real(plan, uplan, idx, *a))[1])
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+
+    def setup(net):
+        net.exact_arithmetic = False
+        net.criterion = 2.9
+        net.min_crit_batches = 4
+    runs = []
+    for fast in (True, False):
+        s, net, text = _train_twice(three_layer(batch=5, mode=ExampleSet.PERMUTED,
+                                                sizes=(6, 9, 4), setup=setup),
+                                    fast, 300, report, alg)
+        runs.append(_result(s, net, text))
+    assert max(calls) > 4
+    assert 4 < runs[0]["total"] <= 300
+    _assert_same_result(*runs)
+
+
+@needs_numba
 @pytest.mark.parametrize("mode", [ExampleSet.ORDERED, ExampleSet.PERMUTED])
 def test_ctrl_c_during_a_compiled_run_stops_after_the_updates_it_completed(monkeypatch, mode):
     real = fastpath.train_updates_kernel

@@ -51,6 +51,20 @@ def matmul(a, b):
         _SET_THREADS(previous)
 
 
+class OneThread:
+    """`with OneThread():` products inside run on one thread (for a run of
+    several, where setting it per product would cost more than small ones)."""
+
+    def __enter__(self):
+        self.previous = None if _SET_THREADS is None else _SET_THREADS(1)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            _SET_THREADS(self.previous)
+        return False
+
+
 def one_thread() -> bool:
     """Does matmul run on one thread here (False: as NumPy chooses)?"""
     return _SET_THREADS is not None

@@ -18,7 +18,9 @@ per-block parameters (frozen rows, masked projections and update schedules
 included).
 `train_updates` runs whole stretches of `train` (batch, criterion count,
 weight update, again) in one compiled call when nothing between the updates
-needs Python: no epoch/update hooks, no schedule, no report on them.
+needs Python: no epoch/update hooks, no schedule, no report on them (with
+`exactSums 0`, one Python loop: the products run in NumPy between the
+compiled steps).
 
 Large sums are shared between threads (numba.prange, PARALLEL_WORK products
 or more): examples split for unit inputs and derivative caches, receiving
@@ -1474,8 +1476,6 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     _fill_params(plan, net)
     if plan.rows != n or plan.decided_for != n:
         plan.size_for(n, net)
-    if not plan.all_exact:
-        return None         # matrix products run in NumPy, batch by batch
     par = kernels_for(net, plan)
     if par is False:
         return None
@@ -1491,14 +1491,19 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     t0 = time.perf_counter()
     try:        # (a Ctrl-C while drawing gives the draws back too)
         idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
-        train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
-                             int(batches_at_crit), counter, plan.programs[False][0], plan.gi,
-                             plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
-                             plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq,
-                             bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
-                             algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
-                             uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
-                             par, proto)
+        if plan.all_exact:
+            train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
+                                 int(batches_at_crit), counter, plan.programs[False][0],
+                                 plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape,
+                                 plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq,
+                                 bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
+                                 algorithm, uplan.granges, uplan.addr, uplan.shape,
+                                 uplan.gparams, uplan.faddr, uplan.baddr, uplan.all_learn, inc,
+                                 dec, uplan.stats, par, proto)
+        else:       # matrix products in NumPy between the compiled steps
+            _updates_with_products(plan, uplan, idx_all, float(net.criterion),
+                                   int(net.min_crit_batches), int(batches_at_crit), counter,
+                                   algorithm, bool(net.pseudo_example_freq), par, proto)
     except KeyboardInterrupt:
         interrupted = True
     elapsed = time.perf_counter() - t0
@@ -1519,6 +1524,38 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     if done:
         _store_stats(net, uplan.stats)
     return done, bac, interrupted, pending
+
+
+def _updates_with_products(plan, uplan, idx_all, crit, min_crit, bac, counter, algorithm,
+                           pseudo, par, proto):
+    """train_updates_kernel's loop for a plan whose batches multiply matrices
+    in NumPy (`exactSums 0`): the same steps, each batch's program run from
+    Python around the products (_run_program), each update compiled."""
+    inc, dec, _ = uplan.rates
+    threads = int(plan.io[1])
+    counter[0] = 0
+    counter[1] = 0
+    counter[2] = bac
+    for t in range(idx_all.shape[0]):
+        before = (float(plan.io[0]), plan.gerr.copy())
+        try:
+            err = _run_program(plan, idx_all[t], pseudo, proto, par, threads=threads)
+        except KeyboardInterrupt:
+            # (Ctrl-C between two steps: the errors of the last whole batch stand)
+            plan.io[0], plan.gerr[:] = before
+            raise
+        b = bac + 1 if err < crit else 0
+        if min_crit > 0 and b >= min_crit:
+            counter[1] = 1
+            return
+        if not update(algorithm, False, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
+                      uplan.faddr, uplan.baddr, uplan.all_learn, 1.0, inc, dec, uplan.stats,
+                      proto):
+            counter[1] = 1
+            return
+        bac = b
+        counter[0] = t + 1
+        counter[2] = bac
 
 
 def draw_indices(exset, count, rng):
@@ -1570,23 +1607,29 @@ def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, writ
     io[0] = net_err
     io[1] = numba.get_num_threads() if threads is None else threads
     io[2] = PARALLEL_WORK
-    for step in steps:
-        if len(step) == 2:
-            run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
-                    plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
-                    plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
-                    write_state, par, proto)
-            continue
-        op, k, p, _ = ops[step[0]]
-        sender = plan.blocks[plan.psend[p]]
-        arrays = plan.projs[p].arrays
-        if op == OP_MM_FWD:
-            inp = plan.blocks[k][IN]
-            np.add(inp, blas.matmul(sender[OUT], arrays.weight.T), out=inp)
-        elif plan.active[k]:
-            D = plan.blocks[k][DB]
-            np.add(sender[DC], blas.matmul(D, arrays.weight), out=sender[DC])
-            np.add(arrays.deriv, blas.matmul(D.T, sender[OUT]), out=arrays.deriv)
+    if len(steps) == 1:         # Lens-order sums only
+        run_ops(ops, 0, len(ops), plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape,
+                plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq, idx, pseudo,
+                plan.gerr, plan.active, io, testing, write_state, par, proto)
+        return io[0]
+    with blas.OneThread():      # (blas.matmul's one thread, set once for the batch)
+        for step in steps:
+            if len(step) == 2:
+                run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
+                        plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
+                        plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
+                        write_state, par, proto)
+                continue
+            op, k, p, _ = ops[step[0]]
+            sender = plan.blocks[plan.psend[p]]
+            arrays = plan.projs[p].arrays
+            if op == OP_MM_FWD:
+                inp = plan.blocks[k][IN]
+                np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
+            elif plan.active[k]:
+                D = plan.blocks[k][DB]
+                np.add(sender[DC], D @ arrays.weight, out=sender[DC])
+                np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
     return io[0]
 
 
