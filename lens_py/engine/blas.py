@@ -18,14 +18,16 @@ from __future__ import annotations
 import ctypes
 
 
-def _find_setter():
-    """openblas_set_num_threads_local of the OpenBLAS numpy has loaded, or None."""
+def _find_setters():
+    """openblas_set_num_threads_local of each OpenBLAS loaded (numpy's, and
+    scipy's if it brings its own)."""
     try:
         with open("/proc/self/maps") as f:
             paths = {line.split()[-1] for line in f if "blas" in line.lower()
                      and ".so" in line}
     except OSError:
-        return None
+        return []
+    setters = []
     for path in sorted(paths):
         try:
             setter = ctypes.CDLL(path).openblas_set_num_threads_local
@@ -33,22 +35,32 @@ def _find_setter():
             continue
         setter.restype = ctypes.c_int
         setter.argtypes = [ctypes.c_int]
-        return setter
-    return None
+        setters.append(setter)
+    return setters
 
 
-_SET_THREADS = _find_setter()
+_SETTERS = _find_setters()
+
+
+def _set_threads(n):
+    """Set each OpenBLAS's thread count for this thread; the previous ones."""
+    return [setter(n) for setter in _SETTERS]
+
+
+def _restore(previous) -> None:
+    for setter, n in zip(_SETTERS, previous):
+        setter(n)
 
 
 def matmul(a, b):
     """a @ b on one OpenBLAS thread."""
-    if _SET_THREADS is None:
+    if not _SETTERS:
         return a @ b
-    previous = _SET_THREADS(1)
+    previous = _set_threads(1)
     try:
         return a @ b
     finally:
-        _SET_THREADS(previous)
+        _restore(previous)
 
 
 class OneThread:
@@ -56,16 +68,10 @@ class OneThread:
     several, where setting it per product would cost more than small ones)."""
 
     def __enter__(self):
-        self.previous = None if _SET_THREADS is None else _SET_THREADS(1)
+        self.previous = _set_threads(1)
         return self
 
     def __exit__(self, *exc):
-        if self.previous is not None:
-            _SET_THREADS(self.previous)
+        _restore(self.previous)
         return False
-
-
-def one_thread() -> bool:
-    """Does matmul run on one thread here (False: as NumPy chooses)?"""
-    return _SET_THREADS is not None
 
