@@ -363,6 +363,35 @@ def test_runs_of_updates_stop_at_the_error_criterion(monkeypatch, mode, report):
 
 
 @needs_numba
+@pytest.mark.parametrize("alg", ["dougsMomentum", "deltaBarDelta"])
+@pytest.mark.parametrize("report", [0, 7])
+def test_runs_of_updates_with_matrix_products(monkeypatch, alg, report):
+    # exactSums 0: runs of updates with the products in NumPy between the
+    # compiled steps (several batches per call), the NumPy path's bits; the
+    # criterion ends training inside a run
+    calls = []
+    real = fastpath._updates_with_products
+    monkeypatch.setattr(fastpath, "_updates_with_products",
+                        lambda plan, uplan, idx, *a: (calls.append(len(idx)),
+                                                      real(plan, uplan, idx, *a))[1])
+    monkeypatch.setattr(fastpath, "BURST_SECONDS", 10.0)
+
+    def setup(net):
+        net.exact_arithmetic = False
+        net.criterion = 2.9
+        net.min_crit_batches = 4
+    runs = []
+    for fast in (True, False):
+        s, net, text = _train_twice(three_layer(batch=5, mode=ExampleSet.PERMUTED,
+                                                sizes=(6, 9, 4), setup=setup),
+                                    fast, 300, report, alg)
+        runs.append(_result(s, net, text))
+    assert max(calls) > 4
+    assert 4 < runs[0]["total"] <= 300
+    _assert_same_result(*runs)
+
+
+@needs_numba
 @pytest.mark.parametrize("mode", [ExampleSet.ORDERED, ExampleSet.PERMUTED])
 def test_ctrl_c_during_a_compiled_run_stops_after_the_updates_it_completed(monkeypatch, mode):
     real = fastpath.train_updates_kernel
@@ -405,6 +434,9 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
     # examples for the derivative caches, units for the link derivatives),
     # against the NumPy path; 50 and 37 units split unevenly, 9 not at all
     monkeypatch.setattr(fastpath, "PARALLEL_WORK", 0)
+    # every run of batches on all threads (not one when that measured faster)
+    monkeypatch.setattr(fastpath, "_threads_for",
+                        lambda plan, kind: (fastpath.numba.get_num_threads(), False))
 
     def build(s):
         net = s.add_net("n", groups=[(23, []), (50, ["TANH"]), (37, []), (9, []), (3, [])])
@@ -414,6 +446,28 @@ def test_sums_shared_between_threads_give_the_same_bits(monkeypatch, batch, dtyp
     fast, slow = train_both(build, updates=6, report=2, algorithm="momentum", dtype=dtype)
     assert fast["used_fast"]
     assert_same(fast, slow, exact=dtype == np.float32)
+
+
+@needs_numba
+def test_the_thread_count_measured_faster_is_kept_and_the_other_tried_again():
+    class Plan:
+        pace, trials = {}, 0
+
+        def threads_pay(self, rows=None):
+            return True
+    n = fastpath.numba.get_num_threads()
+    if n < 2:
+        pytest.skip("one thread here")
+    plan = Plan()
+    assert fastpath._threads_for(plan, "burst") == (1, False)     # one first: never slow
+    plan.pace[("burst", 1)] = 0.004
+    assert fastpath._threads_for(plan, "burst") == (n, True)      # then a short trial of all
+    plan.pace[("burst", n)] = 0.020
+    picks = [fastpath._threads_for(plan, "burst") for _ in range(2 * fastpath.PROBE_EVERY)]
+    assert picks.count((n, True)) == 2 and picks.count((1, False)) == len(picks) - 2
+    plan.pace[("burst", n)] = 0.002
+    assert fastpath._threads_for(plan, "burst") == (n, False)
+    assert fastpath._threads_for(plan, "test") == (1, False)      # each kind on its own
 
 
 def _spy_on_declined_updates(monkeypatch) -> list:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations as A
+from . import blas
 from . import costs as C
 from . import noise
 from . import types as T
@@ -153,7 +154,7 @@ def dot_product_input(net, g) -> None:
             O = np.broadcast_to(O, (rows, O.shape[1]))
         W = p.weight
         if not exact_for(net, rows, p):
-            acc = acc + (O @ W.T).astype(net.dtype)
+            acc = acc + blas.matmul(O, W.T).astype(net.dtype)
         elif p.mask is None:
             acc = _block_sum_exact(acc, O, W)
         else:
@@ -234,8 +235,8 @@ def dot_product_back(net, g, skip_rows) -> None:
             for a, b in _slabs(rows, R * S):
                 deriv = _fold(deriv, D[a:b, :, None] * O[a:b, None, :])
         else:
-            cache = cache + (D @ W).astype(net.dtype)
-            deriv = p.deriv + (D.T @ O).astype(net.dtype)
+            cache = cache + blas.matmul(D, W).astype(net.dtype)
+            deriv = p.deriv + blas.matmul(D.T, O).astype(net.dtype)
         if p.mask is not None:
             deriv = np.where(p.mask, deriv, net.dtype(0))
         p.arrays.deriv[...] = deriv

@@ -18,7 +18,9 @@ per-block parameters (frozen rows, masked projections and update schedules
 included).
 `train_updates` runs whole stretches of `train` (batch, criterion count,
 weight update, again) in one compiled call when nothing between the updates
-needs Python: no epoch/update hooks, no schedule, no report on them.
+needs Python: no epoch/update hooks, no schedule, no report on them (with
+`exactSums 0`, one Python loop: the products run in NumPy between the
+compiled steps).
 
 Large sums are shared between threads (numba.prange, PARALLEL_WORK products
 or more): examples split for unit inputs and derivative caches, receiving
@@ -40,6 +42,7 @@ import time
 import numpy as np
 
 from .. import activations as A
+from .. import blas
 from . import cache as kernelcache
 from .. import types as T
 
@@ -588,6 +591,44 @@ if HAVE_NUMBA:
             _fwd_units(w, out, inp, wt, acc, 0, n)
 
     @_njit
+    def _bits_only(t_row, n):
+        """Are all of a row's targets exactly 0 or 1?"""
+        for u in range(n):
+            t = t_row[u]
+            if t != _like(t, 0.0) and t != _like(t, 1.0):
+                return False
+        return True
+
+    @_njit
+    def _ce_row(o_row, t_row, adj_row, od_row, terms, n, bs, training):
+        """A row of CROSS_ENTROPY terms and derivatives whose targets are all 0
+        or 1, unadjusted: _ce_term and _ce_deriv's values, computed for both
+        targets and selected, because branching on random bits mispredicts
+        half the time; the error still added up unit after unit.  Returns the
+        row's error."""
+        for u in range(n):
+            o = o_row[u]
+            o64 = np.float64(o)
+            zero = t_row[u] == _like(o, 0.0)
+            lg = -np.float64(_like(o, math.log((1.0 - o64) if zero else o64)))
+            edge = o == (_like(o, 1.0) if zero else _like(o, 0.0))
+            terms[u] = _LARGE64 if edge else lg
+        err = _like(o_row[0], 0.0)
+        for u in range(n):
+            adj_row[u] = t_row[u]
+            err = _cast(np.float64(err) + terms[u], err)
+        if training:
+            small = _like(bs, _SMALL)
+            for u in range(n):
+                o = o_row[u]
+                one_m = 1.0 - np.float64(o)
+                d0 = _LARGE64 if _like(o, one_m) <= small else np.float64(_like(o, 1.0)) / one_m
+                d1 = -_LARGE64 if o <= small else np.float64(_like(o, _like(o, -1.0) / o))
+                d = d0 if t_row[u] == _like(o, 0.0) else d1
+                od_row[u] = _cast(np.float64(od_row[u]) + np.float64(bs) * d, bs)
+        return err
+
+    @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
         """Clamped rows, the output procedures, the error and (training) its
         derivatives."""
@@ -639,7 +680,18 @@ if HAVE_NUMBA:
         scale = _cast(gf[k, F_SCALE], proto)
         back = np.float64(gf[k, F_BACK_SCALE])
         factor = 2.0 if cost == SSE else 1.0
+        terms = np.empty(n if cost == CE and not gi[k, G_ADJUST] else 0, np.float64)
         for r in range(rows):
+            freq = freq_all[idx[r]]
+            if terms.shape[0] and n and _bits_only(tgt[r], n):
+                bs = _cast((np.float64(freq) if pseudo else 1.0) * back, proto)
+                err = _ce_row(out[r], tgt[r], adj[r], od[r], terms, n, bs, not testing)
+                if pseudo:
+                    vals[r, k] = _cast(np.float64(err) * (np.float64(scale) * np.float64(freq)),
+                                       proto)
+                else:
+                    vals[r, k] = _cast(err * scale, proto)
+                continue
             err = _cast(0.0, proto)
             for u in range(n):
                 t = tgt[r, u]
@@ -663,7 +715,6 @@ if HAVE_NUMBA:
                     err = _cast(err + _cast(d * d, proto), proto)
                 else:
                     err = _cast(np.float64(err) + _ce_term(o, t), proto)
-            freq = freq_all[idx[r]]
             if pseudo:
                 # error * (errorScale/ticks * freq): the factor in double, rounded once
                 vals[r, k] = _cast(np.float64(err) * (np.float64(scale) * np.float64(freq)),
@@ -1147,6 +1198,8 @@ class _Plan:
         self.rows = -1
         self.decided_for = -1
         self.link_work = int(max((S * n for n, S in self.pshape), default=0))
+        self.pace = {}          # (kind, threads) -> seconds per batch last time (_threads_for)
+        self.trials = 0
 
     def size_for(self, rows, net, decide_rows=None, slots=9) -> None:
         """Work space for batches of `rows` examples, and which projections sum
@@ -1342,9 +1395,40 @@ def train_batch(session, net, exset):
     idx = np.asarray(exset.next_indices(n, session.rng), dtype=np.int64)
     pseudo = bool(net.pseudo_example_freq)
     proto = net.dtype(0)
-    err = _run_program(plan, idx, pseudo, proto, par)
+    threads, _ = _threads_for(plan, "batch")
+    t0 = time.perf_counter()
+    err = _run_program(plan, idx, pseudo, proto, par, threads=threads)
+    plan.pace[("batch", threads)] = time.perf_counter() - t0
     _finish(net, plan, idx, float(err))
     return False
+
+
+# Sharing the sums between threads pays on an idle machine and costs many
+# times over on a busy one (a thread descheduled mid-section holds up the
+# others: a 200-100-200 batch took 13 ms on two threads, 1.3 on one, while
+# other programs ran).  The bits do not depend on it, so each plan measures
+# both and keeps the faster, trying the other again now and then.
+PROBE_EVERY = 16
+
+
+def _threads_for(plan, kind: str):
+    """(threads, trial): the threads the sums of the next batches (of `kind`:
+    "batch", "burst" or "test") may share -- all of numba's, or one when one
+    was faster -- and whether this is a trial of the other choice (a run of
+    updates then keeps to one or two: the slower choice may be very slow)."""
+    n = numba.get_num_threads()
+    if n < 2 or not plan.threads_pay():
+        return n, False     # (sums under PARALLEL_WORK run on one thread anyway)
+    pace = plan.pace
+    plan.trials += 1
+    if (kind, 1) not in pace:
+        return 1, False
+    if (kind, n) not in pace:
+        return n, True
+    best = 1 if pace[(kind, 1)] <= pace[(kind, n)] else n
+    if plan.trials % PROBE_EVERY == 0:
+        return (n if best == 1 else 1), True
+    return best, False
 
 
 BURST_SECONDS = 0.03        # longest run of updates without Python (Ctrl-C waits for it)
@@ -1392,30 +1476,34 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     _fill_params(plan, net)
     if plan.rows != n or plan.decided_for != n:
         plan.size_for(n, net)
-    if not plan.all_exact:
-        return None         # matrix products run in NumPy, batch by batch
     par = kernels_for(net, plan)
     if par is False:
         return None
-    count = min(last - i + 1, getattr(plan, "burst", 4))
+    threads, trial = _threads_for(plan, "burst")
+    count = min(last - i + 1, 2 if trial else getattr(plan, "burst", 4))
     rng = session.rng
     saved = (rng.getstate(), exset.current, list(exset.perm), exset.current_example)
     inc, dec, proto = uplan.rates
     counter = np.zeros(3, dtype=np.int64)
-    plan.io[1] = numba.get_num_threads()
+    plan.io[1] = threads
     plan.io[2] = PARALLEL_WORK
     interrupted = False
     t0 = time.perf_counter()
     try:        # (a Ctrl-C while drawing gives the draws back too)
         idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
-        train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
-                             int(batches_at_crit), counter, plan.programs[False][0], plan.gi,
-                             plan.gf, plan.psend, plan.paddr, plan.pshape, plan.saddr,
-                             plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq,
-                             bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
-                             algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
-                             uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
-                             par, proto)
+        if plan.all_exact:
+            train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
+                                 int(batches_at_crit), counter, plan.programs[False][0],
+                                 plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape,
+                                 plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq,
+                                 bool(net.pseudo_example_freq), plan.gerr, plan.active, plan.io,
+                                 algorithm, uplan.granges, uplan.addr, uplan.shape,
+                                 uplan.gparams, uplan.faddr, uplan.baddr, uplan.all_learn, inc,
+                                 dec, uplan.stats, par, proto)
+        else:       # matrix products in NumPy between the compiled steps
+            _updates_with_products(plan, uplan, idx_all, float(net.criterion),
+                                   int(net.min_crit_batches), int(batches_at_crit), counter,
+                                   algorithm, bool(net.pseudo_example_freq), par, proto)
     except KeyboardInterrupt:
         interrupted = True
     elapsed = time.perf_counter() - t0
@@ -1428,12 +1516,46 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
         if batches:
             draw_indices(exset, batches * n, rng)
     if done == count and not interrupted:
+        plan.pace[("burst", threads)] = elapsed / count
+    if done == count and not interrupted and not trial:
         plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
     if batches:
         _finish(net, plan, idx_all[batches - 1], float(plan.io[0]), batches=batches)
     if done:
         _store_stats(net, uplan.stats)
     return done, bac, interrupted, pending
+
+
+def _updates_with_products(plan, uplan, idx_all, crit, min_crit, bac, counter, algorithm,
+                           pseudo, par, proto):
+    """train_updates_kernel's loop for a plan whose batches multiply matrices
+    in NumPy (`exactSums 0`): the same steps, each batch's program run from
+    Python around the products (_run_program), each update compiled."""
+    inc, dec, _ = uplan.rates
+    threads = int(plan.io[1])
+    counter[0] = 0
+    counter[1] = 0
+    counter[2] = bac
+    for t in range(idx_all.shape[0]):
+        before = (float(plan.io[0]), plan.gerr.copy())
+        try:
+            err = _run_program(plan, idx_all[t], pseudo, proto, par, threads=threads)
+        except KeyboardInterrupt:
+            # (Ctrl-C between two steps: the errors of the last whole batch stand)
+            plan.io[0], plan.gerr[:] = before
+            raise
+        b = bac + 1 if err < crit else 0
+        if min_crit > 0 and b >= min_crit:
+            counter[1] = 1
+            return
+        if not update(algorithm, False, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
+                      uplan.faddr, uplan.baddr, uplan.all_learn, 1.0, inc, dec, uplan.stats,
+                      proto):
+            counter[1] = 1
+            return
+        bac = b
+        counter[0] = t + 1
+        counter[2] = bac
 
 
 def draw_indices(exset, count, rng):
@@ -1476,31 +1598,38 @@ def _program(runs, testing):
     return np.array(ops, dtype=np.int64), steps
 
 
-def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, write_state=True):
+def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, write_state=True,
+                 threads=None):
     """Run a batch program; the matrix products are forward.py's own (same
     operands, same layouts, so the same rounding).  Returns the net's error."""
     ops, steps = plan.programs[testing]
     io = plan.io
     io[0] = net_err
-    io[1] = numba.get_num_threads()
+    io[1] = numba.get_num_threads() if threads is None else threads
     io[2] = PARALLEL_WORK
-    for step in steps:
-        if len(step) == 2:
-            run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
-                    plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
-                    plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
-                    write_state, par, proto)
-            continue
-        op, k, p, _ = ops[step[0]]
-        sender = plan.blocks[plan.psend[p]]
-        arrays = plan.projs[p].arrays
-        if op == OP_MM_FWD:
-            inp = plan.blocks[k][IN]
-            np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
-        elif plan.active[k]:
-            D = plan.blocks[k][DB]
-            np.add(sender[DC], D @ arrays.weight, out=sender[DC])
-            np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
+    if len(steps) == 1:         # Lens-order sums only
+        run_ops(ops, 0, len(ops), plan.gi, plan.gf, plan.psend, plan.paddr, plan.pshape,
+                plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt, plan.freq, idx, pseudo,
+                plan.gerr, plan.active, io, testing, write_state, par, proto)
+        return io[0]
+    with blas.OneThread():      # (blas.matmul's one thread, set once for the batch)
+        for step in steps:
+            if len(step) == 2:
+                run_ops(ops, step[0], step[1], plan.gi, plan.gf, plan.psend, plan.paddr,
+                        plan.pshape, plan.saddr, plan.wbuf, plan.vals, plan.ext, plan.tgt,
+                        plan.freq, idx, pseudo, plan.gerr, plan.active, io, testing,
+                        write_state, par, proto)
+                continue
+            op, k, p, _ = ops[step[0]]
+            sender = plan.blocks[plan.psend[p]]
+            arrays = plan.projs[p].arrays
+            if op == OP_MM_FWD:
+                inp = plan.blocks[k][IN]
+                np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
+            elif plan.active[k]:
+                D = plan.blocks[k][DB]
+                np.add(sender[DC], D @ arrays.weight, out=sender[DC])
+                np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
     return io[0]
 
 
@@ -1535,12 +1664,15 @@ def test_batch(session, net, exset, n: int) -> bool:
     for k, g in enumerate(plan.groups):
         gerr[k] = g.error
     err = net.error
+    threads, _ = _threads_for(plan, "test")
+    t0 = time.perf_counter()
     for start in range(0, n, chunk):
         idx = idx_all[start:start + chunk]
         if len(idx) != plan.rows:
             plan.size_for(len(idx), net, decide_rows=n, slots=TEST_SLOTS)
         err = float(_run_program(plan, idx, pseudo, proto, par, testing=True, net_err=err,
-                                 write_state=start + chunk >= n))
+                                 write_state=start + chunk >= n, threads=threads))
+    plan.pace[("test", threads)] = (time.perf_counter() - t0) / n
     _finish(net, plan, idx_all, err, testing=True)
     plan.rows = -1          # the next training batch sizes its own work space
     return True
