@@ -132,6 +132,9 @@ def get_bool(s: str) -> bool:
     return b
 
 
+_G_FORMATS = tuple(f"%.{p}g" for p in range(18))
+
+
 def format_double(x: float, precision: int = 0) -> str:
     """Print a double as Tcl 8.6's Tcl_PrintDouble does under tcl_precision.
 
@@ -139,6 +142,21 @@ def format_double(x: float, precision: int = 0) -> str:
     significant digits with trailing zeros dropped; then fixed notation unless
     the decimal exponent is below -4 or above 16.
     """
+    # Where C's %g (or repr, for the shortest form) writes fixed notation
+    # it writes what Tcl does, but for a ".0" on a whole number; its
+    # exponent form and the special values go the long way.
+    if 0 < precision < 18:
+        s = _G_FORMATS[precision] % x
+    elif precision == 0:
+        s = repr(x)
+    else:
+        s = "e"
+    if "e" not in s and "n" not in s:
+        return s if "." in s else s + ".0"
+    return _format_double(x, precision)
+
+
+def _format_double(x: float, precision: int) -> str:
     if x != x:
         return "NaN"
     if x in (math.inf, -math.inf):

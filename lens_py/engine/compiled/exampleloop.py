@@ -153,35 +153,69 @@ def run_examples(session, net, exset, count: int, is_training: bool, idx=None,
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
     a = _LoopArrays.for_call(net, plan, table, is_training, len(idx))
-    groups = plan.groups
+    _run_kernel(net, exset, plan, table, a, is_training, idx, int(idx[-1]))
+    return a.ticks.copy(), a.correct.copy()
+
+
+def draw_one(exset, rng) -> int:
+    """draw_indices(exset, 1, rng)[0], without making an array: the example
+    the next one-at-a-time call runs."""
+    n = len(exset.examples)
+    if exset.mode == T.ORDERED and n > 0:
+        i = (exset.current + 1) % n
+        exset.current = i
+        exset.current_example = exset.examples[i]
+        return i
+    return int(exset.next_indices(1, rng)[0])
+
+
+def run_one(net, exset, index: int, is_training: bool, prepared, key=None):
+    """Example `index` of the set compiled (examples run one at a time with
+    the example hooks between them); whether it met the criteria (None
+    would mean it did not run: training.run_example runs it).
+    `prepared`: prepare()'s answer for now.  `key`: what that answer was
+    kept under (training._prepared_one_by_one), or None; while it is the
+    key of the previous call, nothing can have changed the groups'
+    parameters or histories, so only the state the kernel carries from
+    example to example is read from the network again."""
+    plan, table = prepared
+    a = net.__dict__.get("_loop_arrays")
+    key = None if key is None else (key, is_training)
+    if a is None or key is None or a.static_key != key or a.plan is not plan \
+            or a.table is not table or a.count != 1:
+        a = _LoopArrays.for_call(net, plan, table, is_training, 1)
+        a.static_key = key
+    else:
+        a.refill_state(net)
+        a.bptt.take_hard_clamp(net)
+    idx = a.one
+    idx[0] = index
+    _run_kernel(net, exset, plan, table, a, is_training, idx, index)
+    return a.correct.item(0)
+
+
+def _run_kernel(net, exset, plan, table, a, is_training: bool, idx, last: int) -> None:
+    """The kernel over `idx` (whose last example is `last`) with the arrays
+    `a` (filled from the network), then what it leaves in them put back on
+    the network."""
+    fastexample.examples_kernel(*a.kernel_args(net, plan, table, is_training, idx))
     bptt = a.bptt
-    fastexample.examples_kernel(
-        is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
-        table.wr_group, table.wr_field, table.wr_unit, table.wr_val, a.reset_val, a.crit_kind,
-        a.crit_val, a.cost_k, net.max_ticks, net.ticks_per_interval,
-        bool(net.group_crit_required), bool(net.pseudo_example_freq), plan.gi, plan.gf,
-        plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals, a.gerr, a.event_hist,
-        a.ticks, a.correct, a.io, a.hist, a.reset_flags, net.backprop_ticks, bptt.haddr,
-        bptt.hard_addr, bptt.hard_valid, bptt.span, bptt.reset_group,
-        bool(net.type & T.SRBPTT), net.example_writer is not None)
-    bptt.keep(net, groups)
-    io = a.io
-    net.error = float(np.float32(io[0]))
+    if bptt.hard:
+        bptt.keep(net, plan.groups)
+    err, grace = a.io.tolist()
+    net.error = err                 # (the kernel's sum: a float32 value already)
     for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
         g.error = v
-    net.in_grace_period = bool(io[1])
+    net.in_grace_period = grace != 0.0
     net.event_history[:] = a.event_hist.tolist()
-    net.example_history_start = int(a.hist[0])
+    net.example_history_start = a.hist.item(0)
     if a.reset_flags.shape[0]:
-        net.reset_history[:] = [bool(v) for v in a.reset_flags]
-    last = int(idx[-1])
+        net.reset_history[:] = [v != 0 for v in a.reset_flags.tolist()]
     net.current_example = exset.examples[last]
-    ticks, correct = a.ticks, a.correct
-    last_ticks = int(ticks[-1])
+    last_ticks = a.ticks.item(-1)
     # (srbptt_example_back leaves the current tick at the first)
     net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
     net.ticks_on_example = last_ticks
-    return ticks.copy(), correct.copy()
 
 
 class _LoopArrays:
@@ -199,6 +233,7 @@ class _LoopArrays:
             kept = net._loop_arrays = cls(net, plan, table, count)
         kept.refill(net, is_training)
         kept.bptt.take_hard_clamp(net)
+        kept.static_key = None
         return kept
 
     def __init__(self, net, plan, table, count: int):
@@ -216,6 +251,10 @@ class _LoopArrays:
         self.hist = np.zeros(2, dtype=np.int64)
         self.reset_flags = np.zeros(len(net.reset_history), dtype=np.uint8)
         self.bptt = _BackpropThroughTime(net, groups)
+        self.one = np.zeros(1, dtype=np.int64)      # run_one's index
+        self.static_key = None      # run_one: the key the parameters were read under
+        self._args = None
+        self._args_key = None
 
     def refill(self, net, is_training: bool) -> None:
         dtype = net.dtype
@@ -230,15 +269,43 @@ class _LoopArrays:
                 self.crit_kind[k] = 2 if kind == T.MAX_CRIT else 1
                 self.crit_val[k] = g.choose("train_group_crit" if is_training
                                             else "test_group_crit")
+        self.refill_state(net)
+
+    def refill_state(self, net) -> None:
+        """What the kernel carries from one example to the next, as the
+        network holds it now (training resets the errors between batches)."""
+        gerr = self.gerr
         for c, (_, g) in enumerate(self.plan.cost_groups):
-            self.gerr[c] = g.error
+            gerr[c] = g.error
         self.event_hist[:] = net.event_history
-        self.io[0] = net.error
-        self.io[1] = 1.0 if net.in_grace_period else 0.0
-        self.hist[0] = net.example_history_start
-        self.hist[1] = net.ticks_on_example
+        io = self.io
+        io[0] = net.error
+        io[1] = 1.0 if net.in_grace_period else 0.0
+        hist = self.hist
+        hist[0] = net.example_history_start
+        hist[1] = net.ticks_on_example
         if self.reset_flags.shape[0]:
             self.reset_flags[:] = net.reset_history
+
+    def kernel_args(self, net, plan, table, is_training: bool, idx) -> tuple:
+        """examples_kernel's arguments: the same arrays every call, so the
+        tuple is kept while the network's few scalars and `idx` stay."""
+        key = (is_training, net.max_ticks, net.ticks_per_interval,
+               bool(net.group_crit_required), bool(net.pseudo_example_freq),
+               net.backprop_ticks, bool(net.type & T.SRBPTT), net.example_writer is not None)
+        if self._args is not None and self._args_key == key and self._args[1] is idx:
+            return self._args
+        bptt = self.bptt
+        self._args = (
+            is_training, idx, table.ex_first, table.freq, table.times, table.wr_first,
+            table.wr_group, table.wr_field, table.wr_unit, table.wr_val, self.reset_val,
+            self.crit_kind, self.crit_val, self.cost_k, key[1], key[2], key[3], key[4],
+            plan.gi, plan.gf, plan.saddr, plan.psend, plan.paddr, plan.pshape, plan.vals,
+            self.gerr, self.event_hist, self.ticks, self.correct, self.io, self.hist,
+            self.reset_flags, key[5], bptt.haddr, bptt.hard_addr, bptt.hard_valid, bptt.span,
+            bptt.reset_group, key[6], key[7])
+        self._args_key = key
+        return self._args
 
 
 class _BackpropThroughTime:
