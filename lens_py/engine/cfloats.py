@@ -43,6 +43,20 @@ def _real_property(name: str):
     return property(get, put)
 
 
+def exact_setter(name: str):
+    """A store of real field `name` for values that are already of the
+    object's real type (a float32 kernel's results): what assigning them
+    does, without rounding them again."""
+    key = "_real_" + name
+    given_key = key + "_given"
+
+    def store(obj, value: float) -> None:
+        d = obj.__dict__
+        d[key] = value
+        d[given_key] = value
+    return store
+
+
 def reround(obj) -> None:
     """Round every real field again from the value it was given (after the
     network's precision changed)."""
@@ -74,12 +88,18 @@ except ImportError:         # another NumPy: always enter
 _ENTERED = [None]           # the state object as_in_c's last entry made
 
 
+def in_c() -> bool:
+    """Is the state as_in_c enters in force now (so entering it again
+    changes nothing)?"""
+    return _ERRSTATE is not None and _ENTERED[0] is not None \
+        and _ERRSTATE.get() is _ENTERED[0]
+
+
 class _InC:
     __slots__ = ("inner",)
 
     def __enter__(self):
-        if _ERRSTATE is not None and _ENTERED[0] is not None \
-                and _ERRSTATE.get() is _ENTERED[0]:
+        if in_c():
             self.inner = None
             return self
         inner = self.inner = np.errstate(all="ignore")

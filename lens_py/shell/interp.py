@@ -421,9 +421,11 @@ class Interp:
         for cmd in commands:
             words = cmd.words
             try:
-                if words is None:
+                if cmd.literal:
+                    argv = list(words)
+                elif words is None:
                     raise TclError(cmd.expand)
-                if cmd.expand is None:
+                elif cmd.expand is None:
                     argv = [w if type(w) is str else self.subst_word(w) for w in words]
                 else:
                     from .tcllist import parse_list
@@ -602,7 +604,7 @@ class Interp:
         if handler is not None:
             if handler.func is builtin_unknown:
                 name = argv[0]
-                if not self.aliases:
+                if name not in self.aliases:
                     # the usual case, an abbreviation (`getObj`): its cached command
                     kind, found = self.resolver.resolve(name)
                     if kind is COMMAND:

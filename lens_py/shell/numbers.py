@@ -59,9 +59,16 @@ def parse_int(s: str):
     return v
 
 
+# The usual spelling of a real (what getObject and format print): Python's
+# float reads it as Tcl does.
+_PLAIN_REAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
 def parse_double(s: str):
     if type(s) is TclDouble:
         return s.value
+    if _PLAIN_REAL.match(s):
+        return float(s)
     if _DOUBLE.match(s) and not _BAD_OCTAL.match(s):
         t = s.strip().lower()
         if "nan" in t:
@@ -74,9 +81,10 @@ def parse_number(s: str):
     """int, float, or None when s is not a Tcl number."""
     if type(s) is TclDouble:
         return s.value
-    v = parse_int(s)
-    if v is not None:
-        return v
+    if "." not in s:        # (no integer of Tcl's has one)
+        v = parse_int(s)
+        if v is not None:
+            return v
     return parse_double(s)
 
 

@@ -21,6 +21,7 @@ from .. import events
 from .. import vectorised
 from .. import types as T
 from .batch import draw_indices
+from ..cfloats import exact_setter
 
 MAX_TABLE_WRITES = 20_000_000      # unit values of all events (memory: 20 bytes each)
 
@@ -68,6 +69,8 @@ class _TooBig(Exception):
 
 
 EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
+
+_store_error = exact_setter("error")
 
 
 def _blocker(net, exset, example_hooks_ok: bool = False):
@@ -203,9 +206,10 @@ def _run_kernel(net, exset, plan, table, a, is_training: bool, idx, last: int) -
     if bptt.hard:
         bptt.keep(net, plan.groups)
     err, grace = a.io.tolist()
-    net.error = err                 # (the kernel's sum: a float32 value already)
+    # (the kernel's sums are float32 values: stored as they are)
+    _store_error(net, err)
     for (_, g), v in zip(plan.cost_groups, a.gerr.tolist()):
-        g.error = v
+        _store_error(g, v)
     net.in_grace_period = grace != 0.0
     net.event_history[:] = a.event_hist.tolist()
     net.example_history_start = a.hist.item(0)
