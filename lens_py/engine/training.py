@@ -18,6 +18,7 @@ from . import continuous
 from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
+from .cfloats import exact_setter
 from .compiled import exampleloop
 from .compiled import cache as kernelcache
 from .compiled import continuous as fastcontinuous
@@ -216,14 +217,24 @@ def announce(session, net, exset, training: bool, path) -> None:
     session.print(paths.describe(net, exset, training))
 
 
+_zero_error = exact_setter("error")             # (0.0 needs no rounding)
+_zero_output_cost = exact_setter("output_cost")
+
+
 def _reset_batch_errors(net) -> None:
-    net.error = 0.0
-    net.output_cost = 0.0
+    _zero_error(net, 0.0)
+    _zero_output_cost(net, 0.0)
     for g in net.groups:
-        g.error = 0.0
-        g.output_cost = 0.0
+        _zero_error(g, 0.0)
+        _zero_output_cost(g, 0.0)
         # resetLinkDerivs passes over lesioned units (their links keep their derivs)
-        live = slice(None) if g.skipped is None else ~g.skipped
+        skipped = g.skipped
+        if skipped is None:
+            g.gain_deriv.fill(0)
+            for p in g.incoming:
+                p.deriv.fill(0)
+            continue
+        live = ~skipped
         g.gain_deriv[:, live] = 0
         for p in g.incoming:
             p.deriv[live] = 0
