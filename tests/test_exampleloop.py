@@ -134,6 +134,13 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
             used.append((args[-1], result is not None))
         return result
     monkeypatch.setattr(exampleloop, "run_examples", spy)
+    real_one = exampleloop.run_one
+
+    def spy_one(net, exset, index, is_training, prepared, key=None):
+        result = real_one(net, exset, index, is_training, prepared, key) if compiled else None
+        used.append((is_training, result is not None))
+        return result
+    monkeypatch.setattr(exampleloop, "run_one", spy_one)
     out = io.StringIO()
     lens = Lens(stdout=out)
     outfile = tmp_path / f"out-{compiled}.txt"

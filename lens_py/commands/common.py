@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..engine.cfloats import as_in_c
+from ..engine.cfloats import as_in_c, in_c
 from ..engine.lensfiles import LensFileError
 from ..engine.network import NetworkError
 from ..engine.objects import ObjectError
@@ -85,6 +85,8 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
             if n < min_args or (max_args is not None and n > max_args):
                 raise TclError(f"usage: {usage}")
             try:
+                if in_c():          # (a hook's command inside train or test)
+                    return func(interp, args)
                 with as_in_c():
                     return func(interp, args)
             except NoCurrentNetwork:

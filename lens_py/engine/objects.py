@@ -80,12 +80,9 @@ def atof(text: str) -> float:
 
 
 def format_real(x: float) -> str:
-    x = float(x)
-    if math.isnan(x):
-        return "-"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return "%.7g" % x
+    # (C's %g spells the infinities as Lens prints them; a NaN is "-")
+    text = "%.7g" % float(x)
+    return "-" if text == "nan" or text == "-nan" else text
 
 
 def format_value(kind: str, value: Any) -> str:

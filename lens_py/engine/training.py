@@ -18,6 +18,7 @@ from . import continuous
 from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
+from .cfloats import exact_setter
 from .compiled import exampleloop
 from .compiled import cache as kernelcache
 from .compiled import continuous as fastcontinuous
@@ -216,14 +217,24 @@ def announce(session, net, exset, training: bool, path) -> None:
     session.print(paths.describe(net, exset, training))
 
 
+_zero_error = exact_setter("error")             # (0.0 needs no rounding)
+_zero_output_cost = exact_setter("output_cost")
+
+
 def _reset_batch_errors(net) -> None:
-    net.error = 0.0
-    net.output_cost = 0.0
+    _zero_error(net, 0.0)
+    _zero_output_cost(net, 0.0)
     for g in net.groups:
-        g.error = 0.0
-        g.output_cost = 0.0
+        _zero_error(g, 0.0)
+        _zero_output_cost(g, 0.0)
         # resetLinkDerivs passes over lesioned units (their links keep their derivs)
-        live = slice(None) if g.skipped is None else ~g.skipped
+        skipped = g.skipped
+        if skipped is None:
+            g.gain_deriv.fill(0)
+            for p in g.incoming:
+                p.deriv.fill(0)
+            continue
+        live = ~skipped
         g.gain_deriv[:, live] = 0
         for p in g.incoming:
             p.deriv[live] = 0
@@ -299,35 +310,39 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     prepared = _prepared_one_by_one(session, net, exset)
     if prepared is None:
         return None
-    idx = fastpath.draw_indices(exset, 1, session.rng)
-    ex = exset.examples[int(idx[0])]
+    i = exampleloop.draw_one(exset, session.rng)
+    ex = exset.examples[i]
     net.current_example = ex
-    if net.hooks.get("preExampleProc"):
+    hooks = net.hooks
+    if hooks.get("preExampleProc"):
         hook("preExampleProc")
         prepared = _prepared_one_by_one(session, net, exset)
-    done = None if prepared is None else \
-        exampleloop.run_examples(session, net, exset, 1, training, idx=idx, prepared=prepared)
-    if done is None:        # the hook changed something: the example runs in Python
+    ok = None if prepared is None else \
+        exampleloop.run_one(net, exset, i, training, prepared, net._prepared_memo[0])
+    if ok is None:          # the hook changed something: the example runs in Python
         ok = run_example(session, net, exset, ex, training)
     else:
-        ok = bool(done[1][0])
         graphs.after_example(session, net)
-    hook("postExampleProc")
+    if hooks.get("postExampleProc"):
+        hook("postExampleProc")
     _example_written(session, net, ex)
     return ok
 
 
 def _prepared_one_by_one(session, net, exset):
     """exampleloop.prepare's answer for one example at a time, kept while
-    the same task runs on the same set and nothing has edited the net."""
+    the same task runs on the same set and nothing has edited the net (the
+    key it is kept under is net._prepared_memo[0]; None when it cannot be
+    kept)."""
     serials = session.task_serials
     key = (serials[-1] if serials else None, session.net_edits, id(exset),
            getattr(exset, "version", None))
-    kept = getattr(net, "_prepared_memo", None)
+    kept = net.__dict__.get("_prepared_memo")
     if key[0] is not None and kept is not None and kept[0] == key:
         return kept[1]
     prepared = exampleloop.prepare(net, exset, one_by_one=True)
-    net._prepared_memo = (key, prepared) if prepared is not None else None
+    net._prepared_memo = ((key if key[0] is not None else None), prepared) \
+        if prepared is not None else None
     return prepared
 
 

@@ -8,7 +8,7 @@ from . import numbers, parser
 from .errors import TclBreak, TclContinue, TclError, wrong_args
 from .expr import expr_string
 from .globmatch import glob_match
-from .interp import split_var_name
+from .interp import Var, split_var_name
 from .options import match_option
 from .registry import CommandTable
 from .tcllist import format_list
@@ -54,6 +54,15 @@ def _integer(s: str) -> int:
 @cmd("incr", "incr varName ?increment?", 1, 2)
 def _incr(interp, args):
     name = args[0]
+    if len(args) == 1 and name[-1:] != ")" and name[:2] != "::" and name != "tcl_precision":
+        # the counter of a hook, `incr n`: a scalar of this frame holding an integer
+        var = interp.frame.vars.get(name)
+        if var is not None and var.array is None:
+            v = numbers.parse_int(var.value) if var.value is not None else None
+            if v is not None:
+                text = str(v + 1)
+                var.value = text
+                return text
     if len(args) == 2:
         try:
             step = _integer(args[1])
@@ -88,7 +97,17 @@ def _append(interp, args):
 def _global(interp, args):
     if interp.frame is interp.global_frame:
         return ""
+    gvars, fvars = interp.global_frame.vars, interp.frame.vars
     for name in args:
+        if ":" not in name and "(" not in name:
+            # a plain name: the global cell, made if need be, linked here
+            var = gvars.get(name)
+            if var is None:
+                var = gvars[name] = Var()
+            existing = fvars.get(name)
+            if existing is None or existing is var or not existing.exists():
+                fvars[name] = var
+                continue
         local = name.rsplit("::", 1)[-1]
         interp.link_var(local, interp.global_frame, name.lstrip(":"))
     return ""

@@ -11,6 +11,7 @@ import sys
 from . import boundary, parser
 from .errors import (TclBreak, TclContinue, TclError, TclExit, TclReturn, channel_error,
                      wrong_args)
+from .numbers import TclDouble, format_double
 from .parser import CmdSub, VarRef
 from .registry import Command
 from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver
@@ -240,7 +241,6 @@ class Interp:
             raise TclError('can\'t set "tcl_precision": improper value for precision')
 
     def format_double(self, x: float) -> str:
-        from .numbers import TclDouble, format_double
         return TclDouble(format_double(x, self.tcl_precision), x)
 
     # -- registration ----------------------------------------------------------
@@ -421,9 +421,11 @@ class Interp:
         for cmd in commands:
             words = cmd.words
             try:
-                if words is None:
+                if cmd.literal:
+                    argv = list(words)
+                elif words is None:
                     raise TclError(cmd.expand)
-                if cmd.expand is None:
+                elif cmd.expand is None:
                     argv = [w if type(w) is str else self.subst_word(w) for w in words]
                 else:
                     from .tcllist import parse_list
@@ -497,22 +499,24 @@ class Interp:
         name = argv[0]
         cmd = self.commands.get(name)
         if cmd is not None:
-            args = argv[1:]
-            n = len(args)
-            if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
-                raise wrong_args(cmd.usage)
-            try:
-                result = cmd.func(self, args)
-            except BaseException as e:
-                # The one boundary: any other Python exception is a Tcl error.
-                if boundary.must_pass(e):
-                    raise
-                raise boundary.as_tcl_error(e, name) from None
-            return "" if result is None else result
+            return self._run_command(cmd, name, argv[1:])
         proc = self.procs.get(name)
         if proc is not None:
             return self.call_proc(proc, argv)
         return self._unknown(argv)
+
+    def _run_command(self, cmd: Command, name: str, args: list) -> str:
+        n = len(args)
+        if n < cmd.min_args or (cmd.max_args is not None and n > cmd.max_args):
+            raise wrong_args(cmd.usage)
+        try:
+            result = cmd.func(self, args)
+        except BaseException as e:
+            # The one boundary: any other Python exception is a Tcl error.
+            if boundary.must_pass(e):
+                raise
+            raise boundary.as_tcl_error(e, name) from None
+        return "" if result is None else result
 
     def call_proc(self, proc: Proc, argv: list) -> str:
         if self.depth >= self.max_depth:
@@ -599,6 +603,14 @@ class Interp:
         handler = self.commands.get("unknown")
         if handler is not None:
             if handler.func is builtin_unknown:
+                name = argv[0]
+                if name not in self.aliases:
+                    # the usual case, an abbreviation (`getObj`): its cached command
+                    kind, found = self.resolver.resolve(name)
+                    if kind is COMMAND:
+                        cmd = self.commands.get(found)
+                        if cmd is not None:
+                            return self._run_command(cmd, found, argv[1:])
                 return self.resolve_unknown(argv)
             return self.call(["unknown"] + list(argv))
         proc = self.procs.get("unknown")

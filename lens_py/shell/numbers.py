@@ -59,9 +59,16 @@ def parse_int(s: str):
     return v
 
 
+# The usual spelling of a real (what getObject and format print): Python's
+# float reads it as Tcl does.
+_PLAIN_REAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
 def parse_double(s: str):
     if type(s) is TclDouble:
         return s.value
+    if _PLAIN_REAL.match(s):
+        return float(s)
     if _DOUBLE.match(s) and not _BAD_OCTAL.match(s):
         t = s.strip().lower()
         if "nan" in t:
@@ -74,9 +81,10 @@ def parse_number(s: str):
     """int, float, or None when s is not a Tcl number."""
     if type(s) is TclDouble:
         return s.value
-    v = parse_int(s)
-    if v is not None:
-        return v
+    if "." not in s:        # (no integer of Tcl's has one)
+        v = parse_int(s)
+        if v is not None:
+            return v
     return parse_double(s)
 
 
@@ -132,6 +140,9 @@ def get_bool(s: str) -> bool:
     return b
 
 
+_G_FORMATS = tuple(f"%.{p}g" for p in range(18))
+
+
 def format_double(x: float, precision: int = 0) -> str:
     """Print a double as Tcl 8.6's Tcl_PrintDouble does under tcl_precision.
 
@@ -139,6 +150,21 @@ def format_double(x: float, precision: int = 0) -> str:
     significant digits with trailing zeros dropped; then fixed notation unless
     the decimal exponent is below -4 or above 16.
     """
+    # Where C's %g (or repr, for the shortest form) writes fixed notation
+    # it writes what Tcl does, but for a ".0" on a whole number; its
+    # exponent form and the special values go the long way.
+    if 0 < precision < 18:
+        s = _G_FORMATS[precision] % x
+    elif precision == 0:
+        s = repr(x)
+    else:
+        s = "e"
+    if "e" not in s and "n" not in s:
+        return s if "." in s else s + ".0"
+    return _format_double(x, precision)
+
+
+def _format_double(x: float, precision: int) -> str:
     if x != x:
         return "NaN"
     if x in (math.inf, -math.inf):

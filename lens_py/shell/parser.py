@@ -47,13 +47,16 @@ class CmdSub:
 
 
 class Command:
-    __slots__ = ("words", "expand", "line", "text")
+    __slots__ = ("words", "expand", "line", "text", "literal")
 
     def __init__(self, words, expand, line, text):
         self.words = words      # tuple of words
         self.expand = expand    # None, or tuple of bools ({*} words)
         self.line = line        # 1-based line of the command within its script
         self.text = text        # the command's source text (for errorInfo)
+        # every word plain text, none expanded: its words are its arguments
+        self.literal = words is not None and expand is None and \
+            all(type(w) is str for w in words)
 
 
 def backslash(text: str, i: int) -> tuple[str, int]:

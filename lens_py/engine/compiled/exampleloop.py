@@ -221,6 +221,32 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     return a
 
 
+def draw_one(exset, rng) -> int:
+    """draw_indices(exset, 1, rng)[0], without making an array: the example
+    the next one-at-a-time call runs."""
+    n = len(exset.examples)
+    if exset.mode == T.ORDERED and n > 0:
+        i = (exset.current + 1) % n
+        exset.current = i
+        exset.current_example = exset.examples[i]
+        return i
+    return int(exset.next_indices(1, rng)[0])
+
+
+def run_one(net, exset, index: int, is_training: bool, prepared):
+    """Example `index` of the set compiled (examples run one at a time with
+    the example hooks between them): whether it met the criteria, or None
+    (nothing changed) when training.run_example must run it.  `prepared`:
+    prepare()'s answer for now.  (The kernel's arguments are kept while
+    prepare's memo key holds: see _LoopArrays.for_call.)"""
+    idx = net.__dict__.get("_one_index")
+    if idx is None:
+        idx = net._one_index = np.zeros(1, dtype=np.int64)
+    idx[0] = index
+    a = _run(None, net, exset, 1, is_training, idx, prepared)
+    return None if a is None else a.correct.item(0)
+
+
 class _LoopArrays:
     """The kernel's per-call arrays, kept between calls for one plan and
     event table (examples compiled one at a time call it once per example):
