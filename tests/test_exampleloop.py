@@ -136,8 +136,8 @@ def run(name, tmp_path, compiled: bool, monkeypatch):
     monkeypatch.setattr(exampleloop, "run_examples", spy)
     real_one = exampleloop.run_one
 
-    def spy_one(net, exset, index, is_training, prepared, key=None):
-        result = real_one(net, exset, index, is_training, prepared, key) if compiled else None
+    def spy_one(net, exset, index, is_training, prepared):
+        result = real_one(net, exset, index, is_training, prepared) if compiled else None
         used.append((is_training, result is not None))
         return result
     monkeypatch.setattr(exampleloop, "run_one", spy_one)

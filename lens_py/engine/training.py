@@ -318,7 +318,7 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
         hook("preExampleProc")
         prepared = _prepared_one_by_one(session, net, exset)
     ok = None if prepared is None else \
-        exampleloop.run_one(net, exset, i, training, prepared, net._prepared_memo[0])
+        exampleloop.run_one(net, exset, i, training, prepared)
     if ok is None:          # the hook changed something: the example runs in Python
         ok = run_example(session, net, exset, ex, training)
     else:
