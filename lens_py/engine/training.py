@@ -310,7 +310,7 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     prepared = _prepared_one_by_one(session, net, exset)
     if prepared is None:
         return None
-    i = exampleloop.draw_one(exset, session.rng)
+    i = fastpath.draw_one(exset, session.rng)
     ex = exset.examples[i]
     net.current_example = ex
     hooks = net.hooks
@@ -331,9 +331,7 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
 
 def _prepared_one_by_one(session, net, exset):
     """exampleloop.prepare's answer for one example at a time, kept while
-    the same task runs on the same set and nothing has edited the net (the
-    key it is kept under is net._prepared_memo[0]; None when it cannot be
-    kept)."""
+    the same task runs on the same set and nothing has edited the net."""
     serials = session.task_serials
     key = (serials[-1] if serials else None, session.net_edits, id(exset),
            getattr(exset, "version", None))
@@ -341,8 +339,7 @@ def _prepared_one_by_one(session, net, exset):
     if key[0] is not None and kept is not None and kept[0] == key:
         return kept[1]
     prepared = exampleloop.prepare(net, exset, one_by_one=True)
-    net._prepared_memo = ((key if key[0] is not None else None), prepared) \
-        if prepared is not None else None
+    net._prepared_memo = (key, prepared) if prepared is not None else None
     return prepared
 
 

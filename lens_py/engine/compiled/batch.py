@@ -1564,10 +1564,25 @@ def draw_indices(exset, count, rng):
     n = len(exset.examples)
     if exset.mode == T.ORDERED and n > 0 and count > 0:
         idx = (exset.current + 1 + np.arange(count, dtype=np.int64)) % n
-        exset.current = int(idx[-1])
-        exset.current_example = exset.examples[idx[-1]]
+        _ordered_at(exset, int(idx[-1]))
         return idx
     return np.asarray(exset.next_indices(count, rng), dtype=np.int64)
+
+
+def draw_one(exset, rng) -> int:
+    """draw_indices(exset, 1, rng)[0] without making an array (examples run
+    one at a time between example hooks)."""
+    n = len(exset.examples)
+    if exset.mode == T.ORDERED and n > 0:
+        return _ordered_at(exset, (exset.current + 1) % n)
+    return int(exset.next_indices(1, rng)[0])
+
+
+def _ordered_at(exset, i: int) -> int:
+    """An ORDERED set's position moved to example i (as next_example does)."""
+    exset.current = i
+    exset.current_example = exset.examples[i]
+    return i
 
 
 def _program(runs, testing):

@@ -221,18 +221,6 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     return a
 
 
-def draw_one(exset, rng) -> int:
-    """draw_indices(exset, 1, rng)[0], without making an array: the example
-    the next one-at-a-time call runs."""
-    n = len(exset.examples)
-    if exset.mode == T.ORDERED and n > 0:
-        i = (exset.current + 1) % n
-        exset.current = i
-        exset.current_example = exset.examples[i]
-        return i
-    return int(exset.next_indices(1, rng)[0])
-
-
 def run_one(net, exset, index: int, is_training: bool, prepared):
     """Example `index` of the set compiled (examples run one at a time with
     the example hooks between them): whether it met the criteria, or None
