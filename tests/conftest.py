@@ -4,6 +4,12 @@ import io
 import pytest
 
 from lens_py.assemble import make_interp
+from lens_py.engine.compiled import cache as kernelcache
+
+# The tests look at the compiled paths from their first batch: kernels on
+# disk load at once here instead of when a run shows it pays for them
+# (tests/test_kernelcache.py tests that rule on its own).
+kernelcache.LOAD_WHEN_PAYS = False
 
 
 @pytest.fixture

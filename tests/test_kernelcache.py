@@ -275,3 +275,64 @@ def test_runs_that_each_end_soon_compile_once_they_have_waited_half_a_compile(
     # (more than 10 / 4) and compiles once it has waited the 2 s any run waits
     assert process == 1 and calls == ["v32"] and done == 20
     kernelcache.new_run()
+
+
+@pytest.fixture
+def numba_down(monkeypatch):
+    """A process that has not set numba up yet, loading when it pays."""
+    monkeypatch.setattr(kernelcache, "LOAD_WHEN_PAYS", True)
+    monkeypatch.setattr(kernelcache, "_NUMBA_UP", [False])
+
+
+def test_a_short_train_does_not_wait_for_numba_to_set_up(tmp_path, auto, numba_down,
+                                                         monkeypatch):
+    clock = Clock(monkeypatch)
+    k, calls = kernels(tmp_path)
+    k.mark_cached("v32")
+    assert not k.ready("v32") and k.deferred("v32")
+    kernelcache.new_run(6)              # six updates of 0.05 s: 0.2 s left at the 2nd
+    for done in range(6):
+        kernelcache.progress(done)
+        assert not k.charge("v32")
+        clock.now += 0.05
+    assert calls == [] and k.deferred("v32")
+    kernelcache.new_run(100)            # a longer one: 4.95 s left after its first update
+    assert not k.charge("v32")          # (no pace known yet at the first)
+    clock.now += 0.05
+    kernelcache.progress(1)
+    assert k.charge("v32") and calls == ["v32"] and not k.deferred("v32")
+
+
+def test_short_runs_load_once_they_add_up(tmp_path, auto, numba_down, monkeypatch):
+    clock = Clock(monkeypatch)
+    k, calls = kernels(tmp_path)
+    k.mark_cached("v32")
+    runs = 0
+    while not calls:
+        kernelcache.new_run(3)          # three 0.05 s updates each, as in a Tcl loop
+        for done in range(3):
+            kernelcache.progress(done)
+            k.charge("v32")
+            clock.now += 0.05
+        runs += 1
+        assert runs < 10
+    # 0.1 s charged per run (the gaps between its three asks): loaded at 0.3 s
+    assert runs == 3 and calls == ["v32"]
+
+
+def test_a_test_loads_at_once_and_then_every_variant_does(tmp_path, auto, numba_down):
+    k, calls = kernels(tmp_path)
+    k.mark_cached("v32")
+    k.mark_cached("v64")
+    kernelcache.new_run()               # a test: its length is not known
+    assert not k.ready("v32")
+    assert k.charge("v32") and calls == ["v32"]
+    assert k.ready("v64") and calls == ["v32", "v64"]   # numba is up now: at once
+
+
+def test_deferred_kernels_say_why_in_the_path_choice(tmp_path, auto, numba_down):
+    from lens_py.engine import paths
+    k, _ = kernels(tmp_path)
+    k.mark_cached("v32")
+    assert "not loaded yet" in paths.NotCompiled(k, "v32")
+    assert "not compiled yet" in paths.NotCompiled(k, "v64")

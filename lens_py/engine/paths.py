@@ -57,12 +57,17 @@ class Path:
 # -- why each path cannot run a network ----------------------------------------------------
 
 class NotCompiled(str):
-    """Why a compiled path cannot run: its kernels are not compiled yet.
+    """Why a compiled path cannot run: its kernels are not compiled, or not
+    loaded, yet.
     Carries which kernels, for `choose` to charge the time the slower path
     takes to them (compiled/cache.py compiles them once that pays)."""
 
     def __new__(cls, kernels, variant):
-        reason = super().__new__(cls, f"its kernels ({variant}) are not compiled yet")
+        text = (f"its kernels ({variant}) are not loaded yet (they load once the run "
+                f"shows it lasts long enough to pay for setting numba up)"
+                if kernels.deferred(variant)
+                else f"its kernels ({variant}) are not compiled yet")
+        reason = super().__new__(cls, text)
         reason.kernels, reason.variant = kernels, variant
         return reason
 

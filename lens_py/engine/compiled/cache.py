@@ -11,10 +11,18 @@ has spent COMPILE_AFTER_SECONDS running what it would run on the NumPy path
 and, besides, either the run has more than a compile's time left at its pace
 or earlier runs on this machine have waited a quarter of that for the
 kernels (a file beside the marker keeps count); then it compiles there and then,
-with one line on stderr, and the run goes on compiled.  A variant on disk loads as soon as a run needs it.  The
-environment variable LENS_PY_COMPILE says otherwise: `now` compiles at the
-first need, `never` only loads what is on disk.  `python -m
-lens_py.engine.compiled.cache` compiles the usual variants up front.
+with one line on stderr, and the run goes on compiled.
+
+A variant on disk loads in a fraction of a second, but the first load in a
+process also sets numba itself up, which costs about a second: more than a
+short script spends computing.  So the first variant a process loads waits,
+like a compile, until the run has shown it pays: a test, or a train that
+has more than LOAD_SECONDS left at its first batch's pace, or LOAD_AFTER_SECONDS
+spent on a slower path.  Once numba is up, other variants load at the first
+need.  The environment variable LENS_PY_COMPILE says otherwise: `now`
+compiles (or loads) at the first need, `never` only loads what is on disk.
+`python -m lens_py.engine.compiled.cache` compiles the usual variants up
+front.
 
 A marker file beside numba's cache says a variant is there: its name carries
 a hash of the module's source and of the sources its kernels call, numba's
@@ -33,6 +41,13 @@ COMPILE_AFTER_SECONDS = 2.0
 # asks for a variant follow each other within a run (one per batch at least):
 # a longer gap is counted as this much, so an idle REPL never compiles
 GAP_CAP_SECONDS = 2.0
+# setting numba up in a process (its first load from disk) costs about this
+LOAD_SECONDS = 1.0
+LOAD_AFTER_SECONDS = 0.3
+# False: variants on disk load at the first need, even the process's first
+# (the test suite, whose tests look at the compiled paths from the start)
+LOAD_WHEN_PAYS = True
+_NUMBA_UP = [False]     # a variant has been loaded or compiled in this process
 
 
 def _host_cpu() -> str:
@@ -174,10 +189,18 @@ class Kernels:
             return True
         if variant in self.broken:
             return False
-        if wait or self.cached(variant) or (compile_mode() == "now"
-                                            and not self.failed(variant)):
+        if wait or (compile_mode() == "now" and not self.failed(variant)):
+            return self.load(variant)
+        if self.cached(variant) and (_NUMBA_UP[0] or not LOAD_WHEN_PAYS):
             return self.load(variant)
         return False
+
+    def deferred(self, variant: str | None = None) -> bool:
+        """On disk, but not loaded yet: this process has not set numba up
+        and the run has not yet shown that it pays (see the module's notes)."""
+        variant = variant or self.variants[0]
+        return variant not in self.loaded and variant not in self.broken \
+            and self.cached(variant)
 
     def charge(self, variant: str | None = None) -> bool:
         """A run went a slower way for want of this variant: count the time
@@ -186,14 +209,19 @@ class Kernels:
         variant = variant or self.variants[0]
         if self.ready(variant):
             return True
-        if variant in self.broken or self.failed(variant) or compile_mode() == "never":
+        on_disk = self.cached(variant)
+        if variant in self.broken or (not on_disk and (self.failed(variant)
+                                                        or compile_mode() == "never")):
             return False
         now = time.monotonic()
         if self.last_ask is not None:
             gap = min(now - self.last_ask, GAP_CAP_SECONDS)
             self.numpy_seconds += gap
-            self._note_wait(variant, gap)
+            if not on_disk:
+                self._note_wait(variant, gap)
         self.last_ask = now
+        if on_disk:
+            return self._load_pays(now) and self.load(variant)
         if self.numpy_seconds < COMPILE_AFTER_SECONDS:
             return False
         # it pays when this run has a compile's time left, or when earlier
@@ -203,6 +231,15 @@ class Kernels:
                 and self.waited_before(variant) < self.compile_seconds / 4:
             return False
         return self.load(variant)
+
+    def _load_pays(self, now: float) -> bool:
+        """Does setting numba up pay for the run under way?  A test (or any
+        run of unknown length) is taken to; a train once its pace says it has
+        more than LOAD_SECONDS left, or it has spent LOAD_AFTER_SECONDS on the
+        slower path."""
+        if _RUN["total"] <= 0 or self.numpy_seconds >= LOAD_AFTER_SECONDS:
+            return True
+        return _RUN["done"] > 0 and _run_left(now) >= LOAD_SECONDS
 
     def _wait_file(self, variant: str) -> str:
         return self.marker(variant) + ".waited"
@@ -278,6 +315,7 @@ class Kernels:
                 self.mark_cached(variant, ok=False)
             return False
         self.loaded.add(variant)
+        _NUMBA_UP[0] = True
         if compiling:
             self.mark_cached(variant)
         return True
