@@ -320,14 +320,39 @@ def test_short_runs_load_once_they_add_up(tmp_path, auto, numba_down, monkeypatc
     assert runs == 3 and calls == ["v32"]
 
 
-def test_a_test_loads_at_once_and_then_every_variant_does(tmp_path, auto, numba_down):
+def test_a_run_reckoned_long_loads_at_once_and_then_every_variant_does(
+        tmp_path, auto, numba_down):
     k, calls = kernels(tmp_path)
     k.mark_cached("v32")
     k.mark_cached("v64")
     kernelcache.new_run()               # a test: its length is not known
     assert not k.ready("v32")
-    assert k.charge("v32") and calls == ["v32"]
+    assert not k.charge("v32", slow_seconds=0.2) and calls == []
+    assert k.charge("v32", slow_seconds=kernelcache.LOAD_SECONDS) and calls == ["v32"]
     assert k.ready("v64") and calls == ["v32", "v64"]   # numba is up now: at once
+
+
+def test_the_path_choice_reckons_what_the_slower_path_would_take(tmp_path):
+    """Lens's loop pays per example and tick, a NumPy batch per batch: a
+    script whose examples take a moment never waits for numba, a long one
+    does not start on the slow path."""
+    from lens_py.api import Lens
+    from lens_py.engine import paths
+    (tmp_path / "x.ex").write_text("".join(f"name: e{i}\nI: 1 0 T: 1;\n" for i in range(40)))
+    lens = Lens(quiet=True)
+    lens(f"cd {tmp_path}; addNet a 2 3 1; loadExamples x.ex")
+    net, exset = lens.net, lens.net.training_set
+    kernelcache.new_run(10)
+    short = paths._slow_seconds(net, exset, True, paths.NUMPY_BATCH)
+    kernelcache.new_run(100000)
+    long = paths._slow_seconds(net, exset, True, paths.NUMPY_BATCH)
+    kernelcache.new_run()
+    assert short < kernelcache.LOAD_SECONDS < long
+    lens("addNet c -i 4 -t 5 CONTINUOUS 2 30 1; loadExamples x.ex")
+    # a test of 40 examples, 21 ticks each, in Python: about the load's time
+    test = paths._slow_seconds(lens.net, lens.net.testing_set or lens.net.training_set,
+                               False, paths.LENS_LOOP)
+    assert abs(test - 40 * 21 * paths.LOOP_SECONDS_PER_EXAMPLE_TICK) < 1e-12
 
 
 def test_deferred_kernels_say_why_in_the_path_choice(tmp_path, auto, numba_down):

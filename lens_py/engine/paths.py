@@ -246,6 +246,30 @@ def _first_path(net, exset, training: bool, table):
     return None, missing
 
 
+# What examples cost on the slower paths, roughly, on a small machine: Lens's
+# loop in Python pays per example and tick (0.1-1.5 ms), a NumPy batch per
+# batch and per link.  Only good enough to tell a script that computes for a
+# moment from one that would take longer than setting numba up.
+LOOP_SECONDS_PER_EXAMPLE_TICK = 2e-4
+BATCH_SECONDS = 1e-4
+BATCH_SECONDS_PER_LINK_ROW = 1e-9
+
+
+def _slow_seconds(net, exset, training: bool, path) -> float:
+    """What the rest of this train (or this test) would take on `path`."""
+    n = len(getattr(exset, "examples", None) or ())
+    if training:
+        rows = net.batch_size if net.batch_size > 0 else n
+        batches = kernelcache.updates_left()
+    else:
+        rows, batches = n, 1
+    if path.batch:
+        per_batch = BATCH_SECONDS + rows * net.num_links * BATCH_SECONDS_PER_LINK_ROW
+    else:
+        per_batch = rows * max(1, net.max_ticks) * LOOP_SECONDS_PER_EXAMPLE_TICK
+    return batches * per_batch
+
+
 def _memo_key(net, exset, training: bool, table):
     """What a choice depends on that can change inside one train or test
     without the net being edited: nothing.  So within one task, while no
@@ -277,7 +301,8 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
     path, missing = _first_path(net, exset, training, table)
     # the kernels of a faster path compile once this slower one has run long
     # enough to pay for them
-    if path is not None and missing is not None and missing.kernels.charge(missing.variant):
+    if path is not None and missing is not None and missing.kernels.charge(
+            missing.variant, _slow_seconds(net, exset, training, path)):
         path, missing = _first_path(net, exset, training, table)
     if path is not None:
         if key is not None and missing is None:

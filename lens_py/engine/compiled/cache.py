@@ -16,9 +16,10 @@ with one line on stderr, and the run goes on compiled.
 A variant on disk loads in a fraction of a second, but the first load in a
 process also sets numba itself up, which costs about a second: more than a
 short script spends computing.  So the first variant a process loads waits,
-like a compile, until the run has shown it pays: a test, or a train that
-has more than LOAD_SECONDS left at its first batch's pace, or LOAD_AFTER_SECONDS
-spent on a slower path.  Once numba is up, other variants load at the first
+like a compile, until it pays: when the caller reckons the rest of the run
+would take longer than LOAD_SECONDS the slower way, when a train has that
+long left at its pace so far, or once LOAD_AFTER_SECONDS have gone on slower
+paths.  Once numba is up, other variants load at the first
 need.  The environment variable LENS_PY_COMPILE says otherwise: `now`
 compiles (or loads) at the first need, `never` only loads what is on disk.
 `python -m lens_py.engine.compiled.cache` compiles the usual variants up
@@ -202,10 +203,13 @@ class Kernels:
         return variant not in self.loaded and variant not in self.broken \
             and self.cached(variant)
 
-    def charge(self, variant: str | None = None) -> bool:
+    def charge(self, variant: str | None = None, slow_seconds: float = 0.0) -> bool:
         """A run went a slower way for want of this variant: count the time
         since the last charge (within the run) and, once it is
-        COMPILE_AFTER_SECONDS, compile the variant.  Is it ready now?"""
+        COMPILE_AFTER_SECONDS, compile the variant.  `slow_seconds`: what the
+        rest of the run would take the slower way, roughly, as the caller
+        sees it (a variant on disk loads at once when that is more than
+        setting numba up costs).  Is it ready now?"""
         variant = variant or self.variants[0]
         if self.ready(variant):
             return True
@@ -221,7 +225,8 @@ class Kernels:
                 self._note_wait(variant, gap)
         self.last_ask = now
         if on_disk:
-            return self._load_pays(now) and self.load(variant)
+            return (slow_seconds >= LOAD_SECONDS or self._load_pays(now)) \
+                and self.load(variant)
         if self.numpy_seconds < COMPILE_AFTER_SECONDS:
             return False
         # it pays when this run has a compile's time left, or when earlier
@@ -233,13 +238,13 @@ class Kernels:
         return self.load(variant)
 
     def _load_pays(self, now: float) -> bool:
-        """Does setting numba up pay for the run under way?  A test (or any
-        run of unknown length) is taken to; a train once its pace says it has
-        more than LOAD_SECONDS left, or it has spent LOAD_AFTER_SECONDS on the
-        slower path."""
-        if _RUN["total"] <= 0 or self.numpy_seconds >= LOAD_AFTER_SECONDS:
+        """Has the run shown that setting numba up pays?  A train once its
+        pace says it has more than LOAD_SECONDS left; any run once this
+        process has spent LOAD_AFTER_SECONDS on slower paths for want of
+        these kernels."""
+        if self.numpy_seconds >= LOAD_AFTER_SECONDS:
             return True
-        return _RUN["done"] > 0 and _run_left(now) >= LOAD_SECONDS
+        return _RUN["total"] > 0 and _RUN["done"] > 0 and _run_left(now) >= LOAD_SECONDS
 
     def _wait_file(self, variant: str) -> str:
         return self.marker(variant) + ".waited"
@@ -342,6 +347,12 @@ def new_run(total: int = 0) -> None:
 def progress(done: int) -> None:
     """Updates of the current train done so far."""
     _RUN["done"] = done
+
+
+def updates_left() -> int:
+    """Updates the current train has still to do (1 outside a train)."""
+    total, done = _RUN["total"], _RUN["done"]
+    return max(1, total - done) if total > 0 else 1
 
 
 def _run_left(now: float) -> float:
