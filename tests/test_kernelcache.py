@@ -279,9 +279,10 @@ def test_runs_that_each_end_soon_compile_once_they_have_waited_half_a_compile(
 
 @pytest.fixture
 def numba_down(monkeypatch):
-    """A process that has not set numba up yet, loading when it pays."""
+    """A process that has not set numba up yet, and sets it up when it pays."""
     monkeypatch.setattr(kernelcache, "LOAD_WHEN_PAYS", True)
-    monkeypatch.setattr(kernelcache, "_NUMBA_UP", [False])
+    monkeypatch.setattr(kernelcache, "_GATE", {"open": False, "seconds": 0.0, "last": None,
+                                               "run_seconds": 0.0, "run_gaps": 0})
 
 
 def test_a_short_train_does_not_wait_for_numba_to_set_up(tmp_path, auto, numba_down,
@@ -289,47 +290,53 @@ def test_a_short_train_does_not_wait_for_numba_to_set_up(tmp_path, auto, numba_d
     clock = Clock(monkeypatch)
     k, calls = kernels(tmp_path)
     k.mark_cached("v32")
-    assert not k.ready("v32") and k.deferred("v32")
-    kernelcache.new_run(6)              # six updates of 0.05 s: 0.2 s left at the 2nd
-    for done in range(6):
+    assert not k.ready("v32") and calls == []     # on disk, but numba is not allowed
+    kernelcache.new_run(4)              # four updates of 0.05 s: 0.05 s left at the pace
+    for done in range(4):
         kernelcache.progress(done)
-        assert not k.charge("v32")
+        assert not kernelcache.charge_numba()
         clock.now += 0.05
-    assert calls == [] and k.deferred("v32")
-    kernelcache.new_run(100)            # a longer one: 4.95 s left after its first update
-    assert not k.charge("v32")          # (no pace known yet at the first)
-    clock.now += 0.05
-    kernelcache.progress(1)
-    assert k.charge("v32") and calls == ["v32"] and not k.deferred("v32")
+    assert not k.ready("v32") and calls == []
+    kernelcache.new_run(100)            # a longer one: its pace says 1.9 s are left
+    for done in range(4):
+        kernelcache.progress(done)
+        opened = kernelcache.charge_numba()
+        clock.now += 0.02
+        if opened:
+            break
+    # the pace is taken from three gaps between batches (the first batch builds things)
+    assert opened and done == kernelcache.PACE_AFTER_UPDATES
+    assert k.ready("v32") and calls == ["v32"]
 
 
-def test_short_runs_load_once_they_add_up(tmp_path, auto, numba_down, monkeypatch):
+def test_short_runs_set_numba_up_once_they_add_up(tmp_path, auto, numba_down, monkeypatch):
     clock = Clock(monkeypatch)
-    k, calls = kernels(tmp_path)
-    k.mark_cached("v32")
     runs = 0
-    while not calls:
-        kernelcache.new_run(3)          # three 0.05 s updates each, as in a Tcl loop
+    while not kernelcache.numba_allowed():
+        kernelcache.new_run(3)          # three 0.07 s updates each, as in a Tcl loop
         for done in range(3):
             kernelcache.progress(done)
-            k.charge("v32")
-            clock.now += 0.05
+            kernelcache.charge_numba()
+            clock.now += 0.07
         runs += 1
         assert runs < 10
-    # 0.1 s charged per run (the gaps between its three asks): loaded at 0.3 s
-    assert runs == 3 and calls == ["v32"]
+    # 0.14 s charged per run (the gaps between its three asks): allowed past 0.3 s
+    assert runs == 3
 
 
-def test_a_run_reckoned_long_loads_at_once_and_then_every_variant_does(
-        tmp_path, auto, numba_down):
+def test_a_run_reckoned_long_sets_numba_up_at_once(tmp_path, auto, numba_down):
     k, calls = kernels(tmp_path)
     k.mark_cached("v32")
     k.mark_cached("v64")
     kernelcache.new_run()               # a test: its length is not known
-    assert not k.ready("v32")
-    assert not k.charge("v32", slow_seconds=0.2) and calls == []
-    assert k.charge("v32", slow_seconds=kernelcache.LOAD_SECONDS) and calls == ["v32"]
-    assert k.ready("v64") and calls == ["v32", "v64"]   # numba is up now: at once
+    assert not kernelcache.charge_numba(slow_seconds=0.2) and not k.ready("v32")
+    assert kernelcache.charge_numba(slow_seconds=kernelcache.LOAD_SECONDS)
+    assert k.ready("v32") and k.ready("v64") and calls == ["v32", "v64"]
+
+
+def test_loading_or_compiling_kernels_sets_numba_up(tmp_path, auto, numba_down):
+    k, calls = kernels(tmp_path)
+    assert k.ready("v32", wait=True) and kernelcache.numba_allowed()
 
 
 def test_the_path_choice_reckons_what_the_slower_path_would_take(tmp_path):
@@ -350,14 +357,12 @@ def test_the_path_choice_reckons_what_the_slower_path_would_take(tmp_path):
     assert short < kernelcache.LOAD_SECONDS < long
     lens("addNet c -i 4 -t 5 CONTINUOUS 2 30 1; loadExamples x.ex")
     # a test of 40 examples, 21 ticks each, in Python: about the load's time
-    test = paths._slow_seconds(lens.net, lens.net.testing_set or lens.net.training_set,
-                               False, paths.LENS_LOOP)
+    test = paths._slow_seconds(lens.net, lens.net.training_set, False, paths.LENS_LOOP)
     assert abs(test - 40 * 21 * paths.LOOP_SECONDS_PER_EXAMPLE_TICK) < 1e-12
 
 
-def test_deferred_kernels_say_why_in_the_path_choice(tmp_path, auto, numba_down):
+def test_a_closed_gate_says_why_in_the_path_choice(tmp_path, auto, numba_down):
     from lens_py.engine import paths
     k, _ = kernels(tmp_path)
-    k.mark_cached("v32")
-    assert "not loaded yet" in paths.NotCompiled(k, "v32")
+    assert "numba is not set up in this process yet" in paths._numba_gate()
     assert "not compiled yet" in paths.NotCompiled(k, "v64")

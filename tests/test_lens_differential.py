@@ -132,11 +132,14 @@ KNOWN_DIFFERENCES = [
     pytest.param(
         _case("jets-n-sharks-units", "seed 12", "source jets-n-sharks.in", "test",
               "dumpNet 300"),
-        marks=pytest.mark.xfail(strict=True, reason=(
+        # not strict: the addresses, so Lens's own order, vary with the heap's
+        # layout (seen both ways on one machine, with the same commands)
+        marks=pytest.mark.xfail(strict=False, reason=(
             "issue 12: Lens orders a unit's links of one type from different groups by "
             "the sender units' memory addresses (connectUnits in connect.c); lens_py "
-            "takes the groups' order, so Don-in's Marital and Job links are summed in "
-            "the other order and one output differs in the 7th digit after 1037 ticks")),
+            "takes the groups' order, so when the heap puts them the other way Don-in's "
+            "Marital and Job links are summed in the other order and one output "
+            "differs in the 7th digit after 1037 ticks")),
         id="jets-n-sharks-units"),
 ]
 

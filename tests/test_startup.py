@@ -36,6 +36,17 @@ def test_a_lens_command_loads_the_engine():
     assert "lens_py.engine.session" in mods and "lens_py.commands.net_cmds" in mods
 
 
+def test_a_short_train_does_not_set_numba_up(tmp_path):
+    """Importing numba and loading kernels costs a second or two; a train and
+    test that take a moment on the NumPy path never pay it."""
+    (tmp_path / "x.ex").write_text("I: 0 0 T: 0;\nI: 0 1 T: 1;\nI: 1 0 T: 1;\nI: 1 1 T: 0;\n")
+    out, mods = imported_after("-c", f"cd {{{tmp_path}}}; seed 1; addNet a 2 3 1; "
+                                     "loadExamples x.ex; train 20; test; puts [getObj error]")
+    assert float(out.split()[-1]) > 0
+    assert "numba" not in mods
+    assert not any(m.startswith(("numba.", "llvmlite")) for m in mods)
+
+
 def test_the_command_lists_match_the_modules_tables():
     for module, names in LENS_COMMANDS.items():
         table = importlib.import_module(module).TABLE

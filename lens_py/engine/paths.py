@@ -27,12 +27,14 @@ from typing import Callable, Optional
 from . import graphs
 from . import types as T
 from . import vectorised
-from .compiled import batch as compiled_batch
 from .compiled import cache as kernelcache
-from .compiled import continuous as compiled_continuous
-from .compiled import example as compiled_example
-from .compiled import exampleloop
 from .network import NetworkError
+
+# imported at their first use: they import numba, which a short run never needs
+compiled_batch = kernelcache.lazy_module("lens_py.engine.compiled.batch")
+compiled_continuous = kernelcache.lazy_module("lens_py.engine.compiled.continuous")
+compiled_example = kernelcache.lazy_module("lens_py.engine.compiled.example")
+exampleloop = kernelcache.lazy_module("lens_py.engine.compiled.exampleloop")
 
 COMPILED, NUMPY, PYTHON = "compiled", "numpy", "python"
 SETTINGS = {"auto": (COMPILED, NUMPY, PYTHON), "compiled": (COMPILED,),
@@ -57,19 +59,26 @@ class Path:
 # -- why each path cannot run a network ----------------------------------------------------
 
 class NotCompiled(str):
-    """Why a compiled path cannot run: its kernels are not compiled, or not
-    loaded, yet.
-    Carries which kernels, for `choose` to charge the time the slower path
-    takes to them (compiled/cache.py compiles them once that pays)."""
+    """Why a compiled path cannot run: its kernels are not compiled yet, or
+    numba is not set up in this process yet (`kernels` None).  Carries which
+    kernels, for `choose` to charge the time the slower path takes to them
+    (compiled/cache.py sets numba up, or compiles them, once that pays)."""
 
-    def __new__(cls, kernels, variant):
-        text = (f"its kernels ({variant}) are not loaded yet (they load once the run "
-                f"shows it lasts long enough to pay for setting numba up)"
-                if kernels.deferred(variant)
-                else f"its kernels ({variant}) are not compiled yet")
+    def __new__(cls, kernels, variant=""):
+        text = (f"its kernels ({variant}) are not compiled yet" if kernels is not None
+                else "numba is not set up in this process yet (it is once the run shows "
+                     "it lasts long enough to pay for that)")
         reason = super().__new__(cls, text)
         reason.kernels, reason.variant = kernels, variant
         return reason
+
+
+def _numba_gate() -> Optional[str]:
+    """Why no compiled path may run yet, asked before any compiled module is
+    looked at (that imports numba)."""
+    if not kernelcache.numba_installed():
+        return "numba is not installed"
+    return None if kernelcache.numba_allowed() else NotCompiled(None)
 
 
 def _numba_reason(module, variant=None) -> Optional[str]:
@@ -167,6 +176,10 @@ def _followed(net, signals: int):
 
 
 def _why_not(path, net, exset, training: bool):
+    if path.kind == COMPILED:
+        gate = _numba_gate()
+        if gate:
+            return gate
     return path.why_not(net, exset, training) or _followed(net, path.silent)
 
 
@@ -228,6 +241,7 @@ def explain(net, exset, training: bool, table=TABLE) -> list:
 
 def _wait_for_kernels(net) -> None:
     """A network forced onto compiled paths waits for the kernels to load."""
+    kernelcache.open_numba()
     for module in (compiled_batch, compiled_example) + (
             (compiled_continuous,) if net.type & T.CONTINUOUS else ()):
         if module.HAVE_NUMBA:
@@ -295,14 +309,15 @@ def choose(net, exset, training: bool, table=TABLE) -> Path:
         return memo[1]
     net._path_memo = None
     net.choice_serial = getattr(net, "choice_serial", 0) + 1
-    kernelcache.numpy_notice(compiled_batch.HAVE_NUMBA)
+    kernelcache.numpy_notice(kernelcache.numba_installed())
     if getattr(net, "execution_path", "auto") == "compiled":
         _wait_for_kernels(net)
     path, missing = _first_path(net, exset, training, table)
     # the kernels of a faster path compile once this slower one has run long
     # enough to pay for them
-    if path is not None and missing is not None and missing.kernels.charge(
-            missing.variant, _slow_seconds(net, exset, training, path)):
+    if path is not None and missing is not None and (
+            kernelcache.charge_numba(_slow_seconds(net, exset, training, path))
+            if missing.kernels is None else missing.kernels.charge(missing.variant)):
         path, missing = _first_path(net, exset, training, table)
     if path is not None:
         if key is not None and missing is None:
@@ -342,8 +357,8 @@ def compiled_allowed(net) -> bool:
 def update_weights(net, algorithm: int, do_stats: bool, learning=None) -> None:
     """algorithms.update_weights, compiled when the network allows it and the
     kernel covers its links (the same numbers)."""
-    if compiled_allowed(net) and compiled_batch.try_update_weights(net, algorithm, do_stats,
-                                                                  learning):
+    if compiled_allowed(net) and kernelcache.numba_allowed() \
+            and compiled_batch.try_update_weights(net, algorithm, do_stats, learning):
         return
     from .algorithms import update_weights as numpy_update
     numpy_update(net, algorithm, do_stats, learning)

@@ -19,11 +19,7 @@ from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
 from .cfloats import exact_setter
-from .compiled import exampleloop
 from .compiled import cache as kernelcache
-from .compiled import continuous as fastcontinuous
-from .compiled import example as fastexample
-from .compiled import batch as fastpath
 from . import forward as F
 from . import graphs
 from . import noise
@@ -34,6 +30,12 @@ from .report import HEADER, ReportClock, report_line, test_report
 from .schedule import schedule_run
 
 _REGISTERS_TYPES = (kohonen, groupprocs)  # imported for the group types they register
+
+# the compiled paths' modules, imported when a compiled path first runs (paths.py)
+exampleloop = paths.exampleloop
+fastcontinuous = paths.compiled_continuous
+fastexample = paths.compiled_example
+fastpath = paths.compiled_batch
 
 SMALL_VAL = np.float32(1e-8)
 

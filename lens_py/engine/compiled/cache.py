@@ -13,17 +13,17 @@ or earlier runs on this machine have waited a quarter of that for the
 kernels (a file beside the marker keeps count); then it compiles there and then,
 with one line on stderr, and the run goes on compiled.
 
-A variant on disk loads in a fraction of a second, but the first load in a
-process also sets numba itself up, which costs about a second: more than a
-short script spends computing.  So the first variant a process loads waits,
-like a compile, until it pays: when the caller reckons the rest of the run
-would take longer than LOAD_SECONDS the slower way, when a train has that
-long left at its pace so far, or once LOAD_AFTER_SECONDS have gone on slower
-paths.  Once numba is up, other variants load at the first
-need.  The environment variable LENS_PY_COMPILE says otherwise: `now`
-compiles (or loads) at the first need, `never` only loads what is on disk.
-`python -m lens_py.engine.compiled.cache` compiles the usual variants up
-front.
+Setting numba up in a process (importing it, and its first load or compile)
+costs a second or two: more than a short script spends computing.  So no
+compiled module is even imported (they are imported lazily, lazy_module)
+until the run shows that it pays (charge_numba): when the caller reckons the
+rest of the run would take longer than LOAD_SECONDS the slower way, when a
+train has that long left at its pace so far, or once LOAD_AFTER_SECONDS
+have gone on slower paths in this process.  From then on a variant on disk
+loads at its first need.  The environment variable LENS_PY_COMPILE says
+otherwise: `now` sets numba up and compiles (or loads) at the first need,
+`never` only loads what is on disk.  `python -m lens_py.engine.compiled.cache`
+compiles the usual variants up front.
 
 A marker file beside numba's cache says a variant is there: its name carries
 a hash of the module's source and of the sources its kernels call, numba's
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.util
 import os
 import sys
 import time
@@ -42,13 +43,77 @@ COMPILE_AFTER_SECONDS = 2.0
 # asks for a variant follow each other within a run (one per batch at least):
 # a longer gap is counted as this much, so an idle REPL never compiles
 GAP_CAP_SECONDS = 2.0
-# setting numba up in a process (its first load from disk) costs about this
+# setting numba up in a process (importing it, its first load from disk)
+# costs about this on a small machine
 LOAD_SECONDS = 1.0
 LOAD_AFTER_SECONDS = 0.3
-# False: variants on disk load at the first need, even the process's first
-# (the test suite, whose tests look at the compiled paths from the start)
+# a train's pace is taken from this many gaps between its batches
+PACE_AFTER_UPDATES = 3
+# False: numba is set up at the first need (the test suite, whose tests
+# look at the compiled paths from their first batch)
 LOAD_WHEN_PAYS = True
-_NUMBA_UP = [False]     # a variant has been loaded or compiled in this process
+# open: this process may set numba up; seconds spent on slower paths while
+# it was closed, and when it was last asked (within the current run)
+_GATE = {"open": False, "seconds": 0.0, "last": None, "run_seconds": 0.0, "run_gaps": 0}
+_HAVE = {}
+
+
+def numba_installed() -> bool:
+    """Is numba there (without importing it)?"""
+    if "numba" not in _HAVE:
+        try:
+            _HAVE["numba"] = importlib.util.find_spec("numba") is not None
+        except (ImportError, ValueError):
+            _HAVE["numba"] = False
+    return _HAVE["numba"]
+
+
+def numba_allowed() -> bool:
+    """May this process set numba up now (import the compiled modules, load
+    or compile kernels)?"""
+    return _GATE["open"] or not LOAD_WHEN_PAYS or compile_mode() == "now"
+
+
+def open_numba() -> None:
+    _GATE["open"] = True
+
+
+def charge_numba(slow_seconds: float = 0.0) -> bool:
+    """A run goes a slower way because numba is not set up in this process:
+    count the time since the last ask within the run, and allow numba once
+    it pays.  `slow_seconds`: what the rest of the run would take the slower
+    way, roughly, as the caller reckons it.  Is numba allowed now?"""
+    if numba_allowed():
+        return True
+    now = time.monotonic()
+    if _GATE["last"] is not None:
+        gap = min(now - _GATE["last"], GAP_CAP_SECONDS)
+        _GATE["seconds"] += gap
+        _GATE["run_seconds"] += gap
+        _GATE["run_gaps"] += 1
+    _GATE["last"] = now
+    # the train's pace: the gaps between its asks (one per batch), not its
+    # first batch, which builds things
+    gaps = _GATE["run_gaps"]
+    pace_left = (_GATE["run_seconds"] / gaps * updates_left()
+                 if _RUN["total"] > 0 and gaps >= PACE_AFTER_UPDATES else 0.0)
+    if max(slow_seconds, pace_left) >= LOAD_SECONDS or _GATE["seconds"] >= LOAD_AFTER_SECONDS:
+        _GATE["open"] = True
+    return _GATE["open"]
+
+
+def lazy_module(name: str):
+    """The module `name`, imported at its first use (importlib's LazyLoader):
+    the compiled modules import numba, which a short run never needs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
 
 
 def _host_cpu() -> str:
@@ -192,41 +257,25 @@ class Kernels:
             return False
         if wait or (compile_mode() == "now" and not self.failed(variant)):
             return self.load(variant)
-        if self.cached(variant) and (_NUMBA_UP[0] or not LOAD_WHEN_PAYS):
+        if self.cached(variant) and numba_allowed():
             return self.load(variant)
         return False
 
-    def deferred(self, variant: str | None = None) -> bool:
-        """On disk, but not loaded yet: this process has not set numba up
-        and the run has not yet shown that it pays (see the module's notes)."""
-        variant = variant or self.variants[0]
-        return variant not in self.loaded and variant not in self.broken \
-            and self.cached(variant)
-
-    def charge(self, variant: str | None = None, slow_seconds: float = 0.0) -> bool:
+    def charge(self, variant: str | None = None) -> bool:
         """A run went a slower way for want of this variant: count the time
         since the last charge (within the run) and, once it is
-        COMPILE_AFTER_SECONDS, compile the variant.  `slow_seconds`: what the
-        rest of the run would take the slower way, roughly, as the caller
-        sees it (a variant on disk loads at once when that is more than
-        setting numba up costs).  Is it ready now?"""
+        COMPILE_AFTER_SECONDS, compile the variant.  Is it ready now?"""
         variant = variant or self.variants[0]
         if self.ready(variant):
             return True
-        on_disk = self.cached(variant)
-        if variant in self.broken or (not on_disk and (self.failed(variant)
-                                                        or compile_mode() == "never")):
+        if variant in self.broken or self.failed(variant) or compile_mode() == "never":
             return False
         now = time.monotonic()
         if self.last_ask is not None:
             gap = min(now - self.last_ask, GAP_CAP_SECONDS)
             self.numpy_seconds += gap
-            if not on_disk:
-                self._note_wait(variant, gap)
+            self._note_wait(variant, gap)
         self.last_ask = now
-        if on_disk:
-            return (slow_seconds >= LOAD_SECONDS or self._load_pays(now)) \
-                and self.load(variant)
         if self.numpy_seconds < COMPILE_AFTER_SECONDS:
             return False
         # it pays when this run has a compile's time left, or when earlier
@@ -236,15 +285,6 @@ class Kernels:
                 and self.waited_before(variant) < self.compile_seconds / 4:
             return False
         return self.load(variant)
-
-    def _load_pays(self, now: float) -> bool:
-        """Has the run shown that setting numba up pays?  A train once its
-        pace says it has more than LOAD_SECONDS left; any run once this
-        process has spent LOAD_AFTER_SECONDS on slower paths for want of
-        these kernels."""
-        if self.numpy_seconds >= LOAD_AFTER_SECONDS:
-            return True
-        return _RUN["total"] > 0 and _RUN["done"] > 0 and _run_left(now) >= LOAD_SECONDS
 
     def _wait_file(self, variant: str) -> str:
         return self.marker(variant) + ".waited"
@@ -320,7 +360,7 @@ class Kernels:
                 self.mark_cached(variant, ok=False)
             return False
         self.loaded.add(variant)
-        _NUMBA_UP[0] = True
+        _GATE["open"] = True
         if compiling:
             self.mark_cached(variant)
         return True
@@ -340,6 +380,7 @@ atexit.register(flush_waits)
 def new_run(total: int = 0) -> None:
     """A train (of `total` updates, if known) or test begins."""
     _RUN.update(start=time.monotonic(), total=total, done=0)
+    _GATE.update(last=None, run_seconds=0.0, run_gaps=0)
     for kernels in REGISTERED:
         kernels.new_run()
 
