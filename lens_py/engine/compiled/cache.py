@@ -435,7 +435,8 @@ def _kernel_modules():
     folder = os.path.dirname(os.path.abspath(__file__))
     for info in pkgutil.iter_modules([folder]):
         if info.name != "cache":
-            importlib.import_module(f"{package}.{info.name}")
+            # (reading an attribute runs a module paths.py imported lazily)
+            getattr(importlib.import_module(f"{package}.{info.name}"), "HAVE_NUMBA", None)
     return [(k, sys.modules[k.warm.__module__]) for k in REGISTERED]
 
 
