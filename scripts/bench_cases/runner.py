@@ -94,6 +94,34 @@ def startup_report(folder: Path, lens: str | None, repeat: int) -> None:
              f"lens_py/Lens {fmt(ratio(ours, theirs), '.1f', 0)}" if ref else ""))
 
 
+SHORT_SCRIPT = """seed 1
+addNet short 4 5 4
+loadExamples bench40.ex
+train 30
+test
+puts [getObj error]
+"""
+
+
+def short_script_report(folder: Path, lens: str | None, repeat: int) -> None:
+    """A whole short script -- build a 4-5-4 net, load 40 examples, train 30
+    updates, test -- through each program, process and all: what a user
+    running many small scripts waits for."""
+    suite.DATA["bench40.ex"](folder / "bench40.ex")
+    script = folder / "short.in"
+    script.write_text(SHORT_SCRIPT)
+    py = suite.lens_py_command() + [script.name]
+    times = {"lens_py": [], "Lens": []}
+    for _ in range(repeat):
+        times["lens_py"].append(timed(py, folder, suite.lens_py_env()))
+        if lens:
+            times["Lens"].append(timed([lens, script.name], folder))
+    ours, theirs = best(times["lens_py"]), best(times["Lens"])
+    print(f"short script (best of {repeat}, whole process): lens_py {fmt(ours, width=0)} s"
+          + (f", Lens {fmt(theirs, width=0)} s, lens_py/Lens {fmt(ratio(ours, theirs), '.1f', 0)}"
+             if lens else ""))
+
+
 # -- the cases ---------------------------------------------------------------------------
 
 # The cases time training in its steady state: each script's short warm-up
@@ -333,6 +361,7 @@ def main(args) -> int:
     with tempfile.TemporaryDirectory(prefix="lens_bench_") as tmp:
         folder = Path(tmp)
         startup_report(folder, lens, max(repeat, STARTUP_REPEAT))
+        short_script_report(folder, lens, max(repeat, STARTUP_REPEAT))
         print("\n" + HEADER)
         for case in cases:
             row = time_case(case, folder, lens, repeat, args.scale)

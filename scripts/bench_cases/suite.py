@@ -203,6 +203,9 @@ def lens_py_env(extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"]
                                      if env.get("PYTHONPATH") else "")
+    # byte code kept, as an installation has it (numpy's, the baseline, is):
+    # compiling lens_py's sources anew in every process costs ~0.7 s
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra or {})
     return env
 
