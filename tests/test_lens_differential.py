@@ -126,6 +126,48 @@ CASES.append(_case(
     "puts [getObj hidden.polarityNum]", "polarity reset hidden",
     "puts [polarity repo hidden]", "puts \"<[polarity rep hidden]>\""))
 
+# Feature mixes of published models, on the distribution's digits (20 inputs,
+# 3 outputs): each runs on the fastest path lens_py has for it.
+CASES += [
+    _case("model-attractor-noise", "seed 31", "addNet attr -i 3 -t 4 CONTINUOUS",
+          "addGroup input 20 INPUT", "addGroup hidden 30 OUT_NOISE",
+          "addGroup output 3 OUTPUT IN_INTEGR", "connectGroups input hidden",
+          "connectGroups hidden output -bidirectional", "connectGroups output output",
+          "setObj hidden.noiseRange 0.05", "setObj dt 0.25", "setObj clampStrength 0.8",
+          "loadExamples digits.ex", "setObj learningRate 0.05", "setObj momentum 0.8",
+          "setObj reportInterval 10", "setObj batchSize 5", "train 30", "test", "dumpNet 300",
+          "puts [rand]"),
+    _case("model-lesions", "seed 32", "addNet rd 20 15 3", "loadExamples digits.ex",
+          "setObj learningRate 0.2", "setObj reportInterval 50", "train 100", "test",
+          "lesionUnits hidden 0.3", "test", "dumpNet 400", "healUnits",
+          "lesionUnits {hidden:0 hidden:3}", "test", "healUnits",
+          "lesionLinks hidden -proportion 0.2", "test", "train 20", "test", "dumpNet 400"),
+    _case("model-hook-logger", "seed 34", "addNet lg 20 15 3", "loadExamples digits.ex",
+          "set log {}",
+          "proc logit {} { global log; lappend log [getObj output.unit(0).output]; "
+          "if {[getObj currentExample.num] == 3} "
+          "{setObj learningRate [expr {[getObj learningRate] * 0.99}]} }",
+          "setObj postExampleProc logit", "setObj learningRate 0.1", "setObj batchSize 5",
+          "setObj reportInterval 10", "train 30", "puts [lrange $log 0 40]",
+          "puts [llength $log]", "puts [getObj learningRate]", "test", "dumpNet"),
+    _case("model-softmax-dbd", "seed 41", "addNet sm", "addGroup input 20 INPUT",
+          "addGroup hidden 12 TANH", "addGroup output 3 OUTPUT SOFT_MAX DIVERGENCE",
+          "connectGroups input hidden output", "loadExamples digits.ex",
+          "setObj learningRate 0.05", "setObj weightDecay 0.001",
+          "setObj hidden.learningRate 0.1", "setObj reportInterval 25", "deltaBarDelta 100",
+          "test", "freezeWeights -group hidden", "momentum 20", "test", "dumpNet",
+          "thawWeights", "saveWeights w1.wt", "resetNet", "loadWeights w1.wt", "test",
+          "dumpNet"),
+    _case("model-soft-clamp", "seed 43", "addNet cl -i 2 -t 5 CONTINUOUS",
+          "addGroup input 20 INPUT SOFT_CLAMP", "addGroup hidden 25",
+          "addGroup output 3 OUTPUT INTERACT_INTEGR", "connectGroups input hidden output",
+          "connectGroups output hidden", "setObj input.clampStrength 0.6", "setObj dt 0.2",
+          "setObj output.dtScale 1.5", "loadExamples digits.ex", "setObj learningRate 0.02",
+          "setObj reportInterval 20", "setObj batchSize 5", "train 40", "test", "dumpNet 300",
+          "openNetOutputFile out.txt", "test", "closeNetOutputFile",
+          "set f [open out.txt]", "puts [string length [read $f]]", "close $f"),
+]
+
 SKIPPED: dict = {}
 
 KNOWN_DIFFERENCES = [
