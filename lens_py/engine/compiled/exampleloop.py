@@ -69,6 +69,10 @@ class _TooBig(Exception):
 
 
 EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
+# Lens runs these inside one example, where a compiled example cannot stop
+# (the example hooks run around it: examples compiled one at a time)
+HOOKS_IN_ONE_EXAMPLE = tuple(h for h in vectorised.HOOKS_INSIDE_EXAMPLES
+                             if h not in EXAMPLE_HOOKS)
 
 
 def _blocker(net, exset, example_hooks_ok: bool = False):
@@ -84,9 +88,9 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
                 for g in net.groups for h in (g.input_history, g.output_history,
                                               g.target_history, g.output_deriv_history))):
         return "histories"
-    for h in vectorised.HOOKS_INSIDE_EXAMPLES:
-        if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
-            return "hook"
+    hooks = HOOKS_IN_ONE_EXAMPLE if example_hooks_ok else vectorised.HOOKS_INSIDE_EXAMPLES
+    if any(net.hooks.get(h) for h in hooks):
+        return "hook"
     mode = getattr(exset, "mode", T.ORDERED)
     if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
             or getattr(exset, "version", None) is None:
@@ -153,12 +157,9 @@ def _memo_key(net, exset, one_by_one: bool):
     """What prepare's answer depends on that can change within one train or
     test without an edit of the net (Session.net_edits): nothing, as for
     paths.choose.  None outside a task."""
-    session = getattr(net, "session", None)
-    serials = getattr(session, "task_serials", None)
-    if not serials:
-        return None
-    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
-            one_by_one)
+    key = net.task_key()
+    return None if key is None else (key, id(exset), getattr(exset, "version", None),
+                                     one_by_one)
 
 
 def _prepare(net, exset, one_by_one: bool):
