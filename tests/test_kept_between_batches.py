@@ -5,7 +5,6 @@ auto path, with hooks changing the learning rate, momentum, weight decay, a
 group's own parameters or its noise range between batches, and compares
 every weight's bits and the errors with Lens's loop in Python
 (executionPath python), which keeps nothing."""
-import numpy as np
 import pytest
 
 from lens_py.assemble import make_interp
@@ -13,6 +12,7 @@ from lens_py.commands.common import session as session_of
 from lens_py.engine.compiled import batch as fastbatch
 from lens_py.engine.compiled import continuous as fastcontinuous
 from lens_py.engine.compiled import example as fastexample
+from tests.test_path_choice_kept import example_file
 
 pytestmark = pytest.mark.skipif(not fastbatch.HAVE_NUMBA, reason="numba not installed")
 
@@ -23,20 +23,6 @@ UPDATES = 9
 def kernels():
     assert fastbatch.ready(wait=True) and fastexample.wait_ready() \
         and fastcontinuous.wait_ready(120), "the kernels did not compile"
-
-
-def _example_file(path, events: int):
-    rng = np.random.default_rng(11)
-    lines = []
-    for e in range(6):
-        parts = []
-        for _ in range(events):
-            i = " ".join(str(int(v)) for v in rng.integers(0, 2, 4))
-            t = " ".join(str(int(v)) for v in rng.integers(0, 2, 3))
-            parts.append(f"I: {i} T: {t}")
-        lines.append(f"name: e{e} {events} " + " ".join(parts) + ";")
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 # (how the net is built, events per example): one-event examples run as
@@ -70,7 +56,7 @@ def _train(tmp_path, net_name, hook, setting, schedule=""):
     build, events = NETS[net_name]
     it = make_interp()
     session_of(it).write = lambda text: None
-    ex = _example_file(tmp_path / f"e{events}.ex", events)
+    ex = example_file(tmp_path / f"e{events}.ex", 6, events, 11)
     it.eval(f"seed 7; {build}; loadExamples {ex} -s set; setObj batchSize 3; resetNet; "
             f"setObj executionPath {setting}\n{hook}")
     it.eval(f"train {UPDATES} -report 3" + (f" -schedule {{{schedule}}}" if schedule else ""))

@@ -23,16 +23,17 @@ def kernel():
     assert fastcontinuous.wait_ready(120), "the kernel did not compile"
 
 
-def _example_file(path):
-    rng = np.random.default_rng(5)
+def example_file(path, examples=EXAMPLES, events=3, seed=5):
+    """`examples` random examples of `events` events, 4 inputs and 3 targets each."""
+    rng = np.random.default_rng(seed)
     lines = []
-    for e in range(EXAMPLES):
-        events = []
-        for _ in range(3):
+    for e in range(examples):
+        parts = []
+        for _ in range(events):
             i = " ".join(str(int(v)) for v in rng.integers(0, 2, 4))
             t = " ".join(str(int(v)) for v in rng.integers(0, 2, 3))
-            events.append(f"I: {i} T: {t}")
-        lines.append(f"name: e{e} 3 " + " ".join(events) + ";")
+            parts.append(f"I: {i} T: {t}")
+        lines.append(f"name: e{e} {events} " + " ".join(parts) + ";")
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -42,7 +43,7 @@ def _run(tmp_path, setting, extra="", before=None):
     path choices the train made, the interpreter)."""
     it = make_interp()
     session_of(it).write = lambda text: None
-    ex = _example_file(tmp_path / "c.ex")
+    ex = example_file(tmp_path / "c.ex")
     it.eval(f"seed 3; addNet n -i 2 -t 3 CONTINUOUS 4 6 3; loadExamples {ex} -s set; "
             f"resetNet; setObj executionPath {setting}; set ::n 0\n{extra}")
     net = session_of(it).net
@@ -136,7 +137,7 @@ def _run_one_by_one(tmp_path, setting, hook):
     from lens_py.engine.compiled import exampleloop
     it = make_interp()
     session_of(it).write = lambda text: None
-    ex = _example_file(tmp_path / "s.ex")
+    ex = example_file(tmp_path / "s.ex")
     it.eval(f"seed 3; addNet s 4 6 3; loadExamples {ex} -s set; setObj batchSize 2; "
             f"resetNet; setObj executionPath {setting}; set ::n 0\n"
             f"setObj postExampleProc {{{hook}}}")
