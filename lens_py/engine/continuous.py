@@ -239,17 +239,21 @@ def scale_link_derivs(net) -> None:
     derivatives × (float)1/ticksPerInterval (each shared array once)."""
     d = net.dtype
     scale = d(d(1.0) / d(net.ticks_per_interval))
-    seen = set()
     multiply = np.multiply
+    for deriv in net.kept("scaled_derivs", _scaled_derivs):
+        multiply(deriv, scale, out=deriv)       # in place: no temporary
+
+
+def _scaled_derivs(net) -> list:
+    """The arrays scale_link_derivs scales, in its order."""
+    out, seen = [], set()
     for g in net.groups:
-        multiply(g.gain_deriv, scale, out=g.gain_deriv)     # in place: no temporary
+        out.append(g.gain_deriv)
         for p in g.incoming:
-            arrays = p.arrays
-            if id(arrays) in seen:
-                continue
-            seen.add(id(arrays))
-            deriv = arrays.deriv
-            multiply(deriv, scale, out=deriv)
+            if id(p.arrays) not in seen:
+                seen.add(id(p.arrays))
+                out.append(p.arrays.deriv)
+    return out
 
 
 # -- the example ---------------------------------------------------------------------------

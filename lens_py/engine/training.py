@@ -281,9 +281,13 @@ def train_batch(session, net, path=None) -> bool:
         all_correct = _train_examples(session, net, exset, n, path)
     if net.type & T.CONTINUOUS:
         continuous.scale_link_derivs(net)
-    if net.noise_groups:
+    if net.kept("deriv_noise", _deriv_noise):
         noise.link_deriv_noise(net)
     return all_correct
+
+
+def _deriv_noise(net) -> bool:
+    return any(g.type & T.DERIV_NOISE for g in net.groups)
 
 
 def _train_examples(session, net, exset, n: int, path) -> bool:

@@ -22,6 +22,9 @@ from .. import events
 from .. import vectorised
 from .. import types as T
 from .batch import draw_indices
+from ..cfloats import exact_setter
+
+_store_error = exact_setter("error")
 
 MAX_TABLE_WRITES = 20_000_000      # unit values of all events (memory: 20 bytes each)
 
@@ -139,18 +142,26 @@ def prepare(net, exset, one_by_one: bool = False):
     something may have edited the net (each batch would otherwise check
     every group and projection again)."""
     key = _memo_key(net, exset, one_by_one)
-    kept = getattr(net, "_prepared", None)
-    # (the plan and table must still be the net's own: a copied or restored
-    # net drops both, and may meet a key that looks the same)
-    if key is not None and kept is not None and kept[0] == key \
-            and kept[1][0] is getattr(net, "_tick_plan", None) \
-            and kept[1][1] is getattr(net, "_event_table", (None, None))[1]:
-        return kept[1]
+    kept = _kept(net, key)
+    if kept is not None:
+        return kept
     net._prepared = None
     prepared = _prepare(net, exset, one_by_one)
     if key is not None and prepared is not None:
         net._prepared = (key, prepared)
     return prepared
+
+
+def _kept(net, key):
+    """prepare's answer kept under `key`, or None."""
+    kept = net.__dict__.get("_prepared")
+    # (the plan and table must still be the net's own: a copied or restored
+    # net drops both, and may meet a key that looks the same)
+    if key is not None and kept is not None and kept[0] == key \
+            and kept[1][0] is net.__dict__.get("_tick_plan") \
+            and kept[1][1] is net.__dict__.get("_event_table", (None, None))[1]:
+        return kept[1]
+    return None
 
 
 def _memo_key(net, exset, one_by_one: bool):
@@ -191,23 +202,23 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     if count <= 0:
         return None
     one_by_one = idx is not None
+    key = _memo_key(net, exset, one_by_one)
     if prepared is None:
-        prepared = prepare(net, exset, one_by_one=one_by_one)
+        prepared = _kept(net, key) or prepare(net, exset, one_by_one=one_by_one)
         if prepared is None:
             return None
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
-    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
-                             _memo_key(net, exset, one_by_one))
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx), key)
     plan.noise.take(net.rng)
     fastexample.examples_kernel(is_training, idx, *a.args)
     plan.noise.give(net.rng)
     a.bptt.keep(net)
     io = a.io
-    net.error = float(io[0])        # (a float32's value)
+    _store_error(net, float(io[0]))         # (float32 values: no rounding again)
     for g, v in zip(a.cost_groups, a.gerr.tolist()):
-        g.error = v
+        _store_error(g, v)
     net.in_grace_period = bool(io[1])
     net.event_history[:] = a.event_hist.tolist()
     hist = a.hist.tolist()
