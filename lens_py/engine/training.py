@@ -19,6 +19,7 @@ from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
 from .cfloats import exact_setter
+from .compiled import bulk
 from .compiled import exampleloop
 from .compiled import cache as kernelcache
 from .compiled import continuous as fastcontinuous
@@ -224,20 +225,19 @@ _zero_output_cost = exact_setter("output_cost")
 def _reset_batch_errors(net) -> None:
     _zero_error(net, 0.0)
     _zero_output_cost(net, 0.0)
-    groups, whole, live = net.kept("batch_reset", _batch_reset_plan)
+    groups, whole, live, compiled = net.kept("batch_reset", _batch_reset_plan)
     for g in groups:
         _zero_error(g, 0.0)
         _zero_output_cost(g, 0.0)
-    for a in whole:
-        a.fill(0)
+    bulk.zero(whole, compiled)
     for a, units in live:
         a[units] = 0
 
 
 def _batch_reset_plan(net):
     """(the groups, the derivative arrays zeroed whole, (array, units) pairs
-    zeroed in part): resetLinkDerivs passes over lesioned units, whose links
-    keep their derivatives."""
+    zeroed in part, whether compiled code may zero them): resetLinkDerivs
+    passes over lesioned units, whose links keep their derivatives."""
     whole, live = [], []
     for g in net.groups:
         skipped = g.skipped
@@ -248,7 +248,7 @@ def _batch_reset_plan(net):
             units = ~skipped
             live.append((g.gain_deriv, (slice(None), units)))
             live += [(a, units) for a in arrays[1:]]
-    return list(net.groups), whole, live
+    return list(net.groups), bulk.Arrays(whole), live, paths.compiled_allowed(net)
 
 
 def train_batch(session, net, path=None) -> bool:
@@ -280,7 +280,7 @@ def train_batch(session, net, path=None) -> bool:
     if all_correct is None:
         all_correct = _train_examples(session, net, exset, n, path)
     if net.type & T.CONTINUOUS:
-        continuous.scale_link_derivs(net)
+        continuous.scale_link_derivs(net, paths.compiled_allowed(net))
     if net.kept("deriv_noise", _deriv_noise):
         noise.link_deriv_noise(net)
     return all_correct
