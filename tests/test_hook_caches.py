@@ -18,7 +18,7 @@ from lens_py.engine import cfloats
 from lens_py.engine.compiled import example as fastexample
 from lens_py.engine.compiled import exampleloop
 from lens_py.shell import numbers
-from tests.test_path_choice_kept import _example_file as _examples
+from tests.test_path_choice_kept import example_file as _examples
 
 UPDATES = 10
 

@@ -24,6 +24,7 @@ import numpy as np
 from . import forward as F
 from . import types as T
 from .activations import LARGE_VAL, log_real
+from .compiled import bulk
 
 class IntegratorState:
     """One integrator proc's data: `value` [1, units] (state or accumulator)
@@ -234,22 +235,25 @@ def example_back(net) -> None:
         _restore_outputs(net, g, last)
 
 
-def scale_link_derivs(net) -> None:
+def scale_link_derivs(net, compiled: bool = False) -> None:
     """scaleLinkDerivsByDt, at the end of a training batch: link and gain
-    derivatives × (float)1/ticksPerInterval (each shared array once)."""
+    derivatives × (float)1/ticksPerInterval (each shared array once);
+    `compiled`: in one compiled call when it can (the same products)."""
     d = net.dtype
     scale = d(d(1.0) / d(net.ticks_per_interval))
-    seen = set()
-    multiply = np.multiply
+    bulk.scale(net.kept("scaled_derivs", _scaled_derivs), scale, compiled)
+
+
+def _scaled_derivs(net):
+    """The arrays scale_link_derivs scales, in its order."""
+    out, seen = [], set()
     for g in net.groups:
-        multiply(g.gain_deriv, scale, out=g.gain_deriv)     # in place: no temporary
+        out.append(g.gain_deriv)
         for p in g.incoming:
-            arrays = p.arrays
-            if id(arrays) in seen:
-                continue
-            seen.add(id(arrays))
-            deriv = arrays.deriv
-            multiply(deriv, scale, out=deriv)
+            if id(p.arrays) not in seen:
+                seen.add(id(p.arrays))
+                out.append(p.arrays.deriv)
+    return bulk.Arrays(out)
 
 
 # -- the example ---------------------------------------------------------------------------

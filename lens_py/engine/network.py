@@ -57,11 +57,16 @@ class NetworkError(Exception):
     """A structural request Lens would refuse (the message is Lens's)."""
 
 
+def _adds_noise(net) -> bool:
+    return any(g.type & noise.GROUP_FLAGS or g.input_type & noise.INPUT_PROCS
+               or g.output_type & noise.OUTPUT_PROCS for g in net.groups)
+
+
 # what the compiled and vectorised paths keep on a network between runs
 # (rebuilt on demand; keyed by object ids, so never carried into a copy)
 _CACHES = ("_fast_plan", "_fast_plans", "_tick_plan", "_event_table", "_event_times_cache",
            "_event_writes", "_example_cache", "_fast_update_plan", "_continuous_plan",
-           "_continuous_events")
+           "_continuous_events", "_task_kept")
 
 
 class Network(RealFields):
@@ -153,6 +158,34 @@ class Network(RealFields):
     def num_units(self) -> int:
         return sum(g.size for g in self.groups)
 
+    # -- what a task may keep ----------------------------------------------------------
+    def task_key(self):
+        """(the running task's serial, Session.net_edits), or None outside a
+        task: while it is the same, nothing can have edited this net (every
+        command but the pure readings, each `python` call and each callable
+        hook bumps net_edits), so what was worked out from the net's
+        structure and parameters still holds."""
+        session = self.__dict__.get("session")
+        serials = getattr(session, "task_serials", None)
+        if not serials:
+            return None
+        return serials[-1], session.net_edits
+
+    def kept(self, name: str, compute):
+        """compute(self), worked out again only when task_key() changes (every
+        time outside a task).  For answers the per-batch loops ask for."""
+        key = self.task_key()
+        memo = self.__dict__.get("_task_kept")
+        if memo is None:
+            memo = self._task_kept = {}
+        elif key is not None:
+            entry = memo.get(name)
+            if entry is not None and entry[0] == key:
+                return entry[1]
+        value = compute(self)
+        memo[name] = (key, value)
+        return value
+
     @property
     def has_lesions(self) -> bool:
         """Do some groups have units their unit loops pass over (lesions)?"""
@@ -161,8 +194,7 @@ class Network(RealFields):
     @property
     def noise_groups(self) -> bool:
         """Does some group add noise (noise.py)?"""
-        return any(g.type & noise.GROUP_FLAGS or g.input_type & noise.INPUT_PROCS
-                   or g.output_type & noise.OUTPUT_PROCS for g in self.groups)
+        return self.kept("noise_groups", _adds_noise)
 
     @property
     def num_links(self) -> int:

@@ -289,12 +289,9 @@ def _memo_key(net, exset, training: bool, table):
     without the net being edited: nothing.  So within one task, while no
     command that may change a net and no Python code has run since (hooks
     that only read keep it), the last choice holds."""
-    session = getattr(net, "session", None)
-    serials = getattr(session, "task_serials", None)
-    if not serials:
-        return None
-    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
-            training, table)
+    key = net.task_key()
+    return None if key is None else (key, id(exset), getattr(exset, "version", None),
+                                     training, table)
 
 
 def choose(net, exset, training: bool, table=TABLE) -> Path:

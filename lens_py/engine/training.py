@@ -19,6 +19,7 @@ from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
 from .cfloats import exact_setter
+from .compiled import bulk
 from .compiled import cache as kernelcache
 from . import forward as F
 from . import graphs
@@ -226,20 +227,30 @@ _zero_output_cost = exact_setter("output_cost")
 def _reset_batch_errors(net) -> None:
     _zero_error(net, 0.0)
     _zero_output_cost(net, 0.0)
-    for g in net.groups:
+    groups, whole, live, compiled = net.kept("batch_reset", _batch_reset_plan)
+    for g in groups:
         _zero_error(g, 0.0)
         _zero_output_cost(g, 0.0)
-        # resetLinkDerivs passes over lesioned units (their links keep their derivs)
+    bulk.zero(whole, compiled)
+    for a, units in live:
+        a[units] = 0
+
+
+def _batch_reset_plan(net):
+    """(the groups, the derivative arrays zeroed whole, (array, units) pairs
+    zeroed in part, whether compiled code may zero them): resetLinkDerivs
+    passes over lesioned units, whose links keep their derivatives."""
+    whole, live = [], []
+    for g in net.groups:
         skipped = g.skipped
+        arrays = [g.gain_deriv] + [p.deriv for p in g.incoming]
         if skipped is None:
-            g.gain_deriv.fill(0)
-            for p in g.incoming:
-                p.deriv.fill(0)
-            continue
-        live = ~skipped
-        g.gain_deriv[:, live] = 0
-        for p in g.incoming:
-            p.deriv[live] = 0
+            whole += arrays
+        else:
+            units = ~skipped
+            live.append((g.gain_deriv, (slice(None), units)))
+            live += [(a, units) for a in arrays[1:]]
+    return list(net.groups), bulk.Arrays(whole), live, paths.compiled_allowed(net)
 
 
 def train_batch(session, net, path=None) -> bool:
@@ -271,10 +282,14 @@ def train_batch(session, net, path=None) -> bool:
     if all_correct is None:
         all_correct = _train_examples(session, net, exset, n, path)
     if net.type & T.CONTINUOUS:
-        continuous.scale_link_derivs(net)
-    if net.noise_groups:
+        continuous.scale_link_derivs(net, paths.compiled_allowed(net))
+    if net.kept("deriv_noise", _deriv_noise):
         noise.link_deriv_noise(net)
     return all_correct
+
+
+def _deriv_noise(net) -> bool:
+    return any(g.type & T.DERIV_NOISE for g in net.groups)
 
 
 def _train_examples(session, net, exset, n: int, path) -> bool:
@@ -308,8 +323,8 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     postExampleProc around it: whether it met the criteria (None: it cannot
     run compiled, and nothing was drawn).  A hook may change what can run
     compiled, so the example after it asks again -- unless nothing that could
-    change the net has run since (Session.net_edits, within this task)."""
-    prepared = _prepared_one_by_one(session, net, exset)
+    change the net has run since (prepare keeps its answer for that long)."""
+    prepared = exampleloop.prepare(net, exset, one_by_one=True)
     if prepared is None:
         return None
     i = fastpath.draw_one(exset, session.rng)
@@ -318,7 +333,7 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     hooks = net.hooks
     if hooks.get("preExampleProc"):
         hook("preExampleProc")
-        prepared = _prepared_one_by_one(session, net, exset)
+        prepared = exampleloop.prepare(net, exset, one_by_one=True)
     ok = None if prepared is None else \
         exampleloop.run_one(net, exset, i, training, prepared)
     if ok is None:          # the hook changed something: the example runs in Python
@@ -329,20 +344,6 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
         hook("postExampleProc")
     _example_written(session, net, ex)
     return ok
-
-
-def _prepared_one_by_one(session, net, exset):
-    """exampleloop.prepare's answer for one example at a time, kept while
-    the same task runs on the same set and nothing has edited the net."""
-    serials = session.task_serials
-    key = (serials[-1] if serials else None, session.net_edits, id(exset),
-           getattr(exset, "version", None))
-    kept = net.__dict__.get("_prepared_memo")
-    if key[0] is not None and kept is not None and kept[0] == key:
-        return kept[1]
-    prepared = exampleloop.prepare(net, exset, one_by_one=True)
-    net._prepared_memo = (key, prepared) if prepared is not None else None
-    return prepared
 
 
 def _now_ms() -> int:

@@ -1742,6 +1742,7 @@ class _UpdatePlan:
         self.recv = [(k, p.receiver) for k, p in enumerate(projs)]
         self.receivers = list(dict.fromkeys(p.receiver for p in projs))
         self.param_key = None
+        self.checked = None         # the task key under which every check passed
         self.all_learn = np.ones(len(projs), dtype=np.uint8)
         # what the kernel reaches by address (kept alive here, checked by valid())
         self.arrays = [(p, p.arrays, p.arrays.weight, p.arrays.deriv, p.arrays.last_delta,
@@ -1827,13 +1828,32 @@ def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bo
     update has its group's or the network's parameters (no per-block values,
     no frozen groups, no adaptive gains, no shared arrays); False, having
     changed nothing, otherwise."""
-    if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen
-            and algorithm in _ALGORITHMS) or net.has_lesions or kernels_for(net) is False:
+    if algorithm not in _ALGORITHMS:
         return False
+    # a plan that passed every check under this task key passes them still
+    # (an edit of the net, a parameter set by a hook included, changes the key)
+    key = net.task_key()
+    plan = net.__dict__.get("_fast_update_plan")
+    if key is None or plan is None or plan.checked != key:
+        plan = _checked_update_plan(net)
+        if plan is None:
+            return False
+        plan.checked = key
+    return _run_update(plan, net, algorithm, do_stats, learning)
+
+
+def _checked_update_plan(net):
+    """The network's update plan with its parameters filled, or None when the
+    compiled update cannot run it now."""
+    if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen) \
+            or net.has_lesions or kernels_for(net) is False:
+        return None
     plan = getattr(net, "_fast_update_plan", None)
     if plan is None or not plan.valid(net):
         plan = net._fast_update_plan = _build_update_plan(net)
-    return plan is not None and _run_update(plan, net, algorithm, do_stats, learning)
+    if plan is None or not _update_params(plan, net):
+        return None
+    return plan
 
 
 _ALGORITHMS = (T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM, T.DELTA_BAR_DELTA)
@@ -1873,8 +1893,7 @@ def _store_stats(net, stats) -> None:
 
 
 def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
-    if not _update_params(plan, net):
-        return False
+    """The compiled update on a plan whose parameters are filled for now."""
     inc, dec, proto = plan.rates
     stats = plan.stats
     if learning is None:

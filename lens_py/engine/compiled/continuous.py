@@ -658,14 +658,9 @@ def wait_ready(timeout: float | None = None) -> bool:
 _INTEGRATORS = ("IN_INTEGR", "OUT_INTEGR", "INTERACT_INTEGR")
 
 
-# Lens runs these inside one example, where a compiled example cannot stop;
-# pre/postExampleProc run around it (Lens's loop in Python calls them), so
-# they keep only the whole batch (run_batch) off the kernel.
-HOOKS_IN_ONE_EXAMPLE = tuple(h for h in vectorised.HOOKS_INSIDE_EXAMPLES
-                             if h not in exampleloop.EXAMPLE_HOOKS)
-
-
-def _hook_inside(net, hooks=HOOKS_IN_ONE_EXAMPLE):
+# (pre/postExampleProc run around a compiled example, from Lens's loop in
+# Python, so they keep only the whole batch, run_batch, off the kernel)
+def _hook_inside(net, hooks=exampleloop.HOOKS_IN_ONE_EXAMPLE):
     return next((h for h in hooks if net.hooks.get(h)), None)
 
 

@@ -22,6 +22,9 @@ from .. import events
 from .. import vectorised
 from .. import types as T
 from .batch import draw_indices
+from ..cfloats import exact_setter
+
+_store_error = exact_setter("error")
 
 MAX_TABLE_WRITES = 20_000_000      # unit values of all events (memory: 20 bytes each)
 
@@ -69,6 +72,10 @@ class _TooBig(Exception):
 
 
 EXAMPLE_HOOKS = ("preExampleProc", "postExampleProc")
+# Lens runs these inside one example, where a compiled example cannot stop
+# (the example hooks run around it: examples compiled one at a time)
+HOOKS_IN_ONE_EXAMPLE = tuple(h for h in vectorised.HOOKS_INSIDE_EXAMPLES
+                             if h not in EXAMPLE_HOOKS)
 
 
 def _blocker(net, exset, example_hooks_ok: bool = False):
@@ -84,9 +91,9 @@ def _blocker(net, exset, example_hooks_ok: bool = False):
                 for g in net.groups for h in (g.input_history, g.output_history,
                                               g.target_history, g.output_deriv_history))):
         return "histories"
-    for h in vectorised.HOOKS_INSIDE_EXAMPLES:
-        if net.hooks.get(h) and not (example_hooks_ok and h in EXAMPLE_HOOKS):
-            return "hook"
+    hooks = HOOKS_IN_ONE_EXAMPLE if example_hooks_ok else vectorised.HOOKS_INSIDE_EXAMPLES
+    if any(net.hooks.get(h) for h in hooks):
+        return "hook"
     mode = getattr(exset, "mode", T.ORDERED)
     if mode & (T.PIPE | T.CUSTOM) or not hasattr(exset, "next_indices") \
             or getattr(exset, "version", None) is None:
@@ -135,13 +142,9 @@ def prepare(net, exset, one_by_one: bool = False):
     something may have edited the net (each batch would otherwise check
     every group and projection again)."""
     key = _memo_key(net, exset, one_by_one)
-    kept = getattr(net, "_prepared", None)
-    # (the plan and table must still be the net's own: a copied or restored
-    # net drops both, and may meet a key that looks the same)
-    if key is not None and kept is not None and kept[0] == key \
-            and kept[1][0] is getattr(net, "_tick_plan", None) \
-            and kept[1][1] is getattr(net, "_event_table", (None, None))[1]:
-        return kept[1]
+    kept = _kept(net, key)
+    if kept is not None:
+        return kept
     net._prepared = None
     prepared = _prepare(net, exset, one_by_one)
     if key is not None and prepared is not None:
@@ -149,16 +152,25 @@ def prepare(net, exset, one_by_one: bool = False):
     return prepared
 
 
+def _kept(net, key):
+    """prepare's answer kept under `key`, or None."""
+    kept = net.__dict__.get("_prepared")
+    # (the plan and table must still be the net's own: a copied or restored
+    # net drops both, and may meet a key that looks the same)
+    if key is not None and kept is not None and kept[0] == key \
+            and kept[1][0] is net.__dict__.get("_tick_plan") \
+            and kept[1][1] is net.__dict__.get("_event_table", (None, None))[1]:
+        return kept[1]
+    return None
+
+
 def _memo_key(net, exset, one_by_one: bool):
     """What prepare's answer depends on that can change within one train or
     test without an edit of the net (Session.net_edits): nothing, as for
     paths.choose.  None outside a task."""
-    session = getattr(net, "session", None)
-    serials = getattr(session, "task_serials", None)
-    if not serials:
-        return None
-    return (serials[-1], session.net_edits, id(exset), getattr(exset, "version", None),
-            one_by_one)
+    key = net.task_key()
+    return None if key is None else (key, id(exset), getattr(exset, "version", None),
+                                     one_by_one)
 
 
 def _prepare(net, exset, one_by_one: bool):
@@ -190,23 +202,23 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     if count <= 0:
         return None
     one_by_one = idx is not None
+    key = _memo_key(net, exset, one_by_one)
     if prepared is None:
-        prepared = prepare(net, exset, one_by_one=one_by_one)
+        prepared = _kept(net, key) or prepare(net, exset, one_by_one=one_by_one)
         if prepared is None:
             return None
     plan, table = prepared
     if idx is None:
         idx = draw_indices(exset, count, session.rng)
-    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx),
-                             _memo_key(net, exset, one_by_one))
+    a = _LoopArrays.for_call(net, plan, table, is_training, len(idx), key)
     plan.noise.take(net.rng)
     fastexample.examples_kernel(is_training, idx, *a.args)
     plan.noise.give(net.rng)
     a.bptt.keep(net)
     io = a.io
-    net.error = float(io[0])        # (a float32's value)
+    _store_error(net, float(io[0]))         # (float32 values: no rounding again)
     for g, v in zip(a.cost_groups, a.gerr.tolist()):
-        g.error = v
+        _store_error(g, v)
     net.in_grace_period = bool(io[1])
     net.event_history[:] = a.event_hist.tolist()
     hist = a.hist.tolist()
