@@ -197,34 +197,60 @@ class ObjectSpace:
 
     def __init__(self, type_of: Callable[[Any], ObjectType],
                  root: Callable[[], Any], current: Callable[[], Any],
-                 names: Callable[[str], Any]):
+                 names: Callable[[str], Any], stamp: Callable[[], Any] | None = None):
         self.type_of = type_of
         self.root = root
         self.current = current
         self.names = names
+        # `stamp()`: a value that stays equal while no name can come to mean
+        # another object (None: no such promise now).  While it holds, where a
+        # path starts is remembered: hooks read the same few paths for every
+        # example, and finding a unit by name is most of the cost.  The walk
+        # from there is always redone (fields such as currentExample move).
+        self.stamp = stamp
+        self._starts: dict = {}
+        self._starts_stamp = None
 
     def resolve(self, path: str) -> Ref:
+        stamp = self.stamp() if self.stamp is not None else None
+        if stamp is not None:
+            if stamp != self._starts_stamp:
+                self._starts.clear()
+                self._starts_stamp = stamp
+            start = self._starts.get(path)
+            if start is not None:
+                return self._walk(start[0], start[1], path)
+        base, steps = self._start(path)
+        if stamp is not None:
+            if len(self._starts) > 1000:
+                self._starts.clear()
+            self._starts[path] = (base, steps)
+        return self._walk(base, steps, path)
+
+    def _start(self, path: str) -> tuple:
+        """The object a path starts from and the steps to walk from it (a
+        path naming no object: (the object, ()))."""
         path = path.strip()
         if path == "":
             cur = self.current()
             if cur is None:
                 raise ObjectError("lookupObject: there is no current network")
-            return Ref(cur)
+            return cur, ()
         steps = _steps(path)
         first = steps[0][1] if steps[0][0] == "field" else None
         if first is None:
             raise ObjectError(f'lookupObject: bad path "{path}"')
         if first == "root":
-            return self._walk(self.root(), steps[1:], path)
+            return self.root(), steps[1:]
         for base in (self.current(), self.root()):
             if base is None:
                 continue
             if first in self.type_of(base).fields:
-                return self._walk(base, steps, path)
+                return base, steps
         obj = self.names(first)
         if obj is not None:
             # Lens commits to the first name that matches, even if the rest fails.
-            return self._walk(obj, steps[1:], path)
+            return obj, steps[1:]
         base = self.current()
         if base is None:
             base = self.root()
