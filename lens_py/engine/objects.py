@@ -207,16 +207,26 @@ class ObjectSpace:
         # path starts is remembered: hooks read the same few paths for every
         # example, and finding a unit by name is most of the cost.  The walk
         # from there is always redone (fields such as currentExample move).
+        # A path that ends one plain field after its start (`error`,
+        # `output:0.output`) is kept as that (object, field).
         self.stamp = stamp
         self._starts: dict = {}
-        self._starts_stamp = None
+        self._fields: dict = {}
+        self._kept_stamp = None
+
+    def _stamp_now(self):
+        """The stamp now (None: nothing may be kept); a new one forgets
+        what was kept under the last."""
+        stamp = self.stamp() if self.stamp is not None else None
+        if stamp is not None and stamp != self._kept_stamp:
+            self._starts.clear()
+            self._fields.clear()
+            self._kept_stamp = stamp
+        return stamp
 
     def resolve(self, path: str) -> Ref:
-        stamp = self.stamp() if self.stamp is not None else None
+        stamp = self._stamp_now()
         if stamp is not None:
-            if stamp != self._starts_stamp:
-                self._starts.clear()
-                self._starts_stamp = stamp
             start = self._starts.get(path)
             if start is not None:
                 return self._walk(start[0], start[1], path)
@@ -294,19 +304,35 @@ class ObjectSpace:
 
     # -- the two commands ----------------------------------------------------
     def get(self, path: str, depth: int = 1) -> str:
+        stamp = self._stamp_now()
+        if stamp is not None:
+            kept = self._fields.get(path)
+            if kept is not None:
+                return format_value(kept[1].kind, kept[1].get(kept[0]))
         # The common case first, with no Ref built: a plain field of the
         # current network (`getObj error`), as resolve would find it.
         field = self._plain_field_of_current(path)
         if field is not None:
+            if stamp is not None:
+                self._keep_field(path, self.current(), field)
             return format_value(field.kind, field.get(self.current()))
         ref = self.resolve(path)
         if ref.is_simple:
             if ref.field.is_array and ref.index is None:
                 return self._list_array(ref.obj, ref.field)
+            if stamp is not None and ref.index is None:
+                start = self._starts.get(path)
+                if start is not None and len(start[1]) == 1:
+                    self._keep_field(path, ref.obj, ref.field)
             return format_value(ref.field.kind, ref.value())
         if ref.field is not None:  # an array of objects
             return self._list_array(ref.obj, ref.field)
         return self.listing(ref.obj, depth)
+
+    def _keep_field(self, path: str, obj, field: Field) -> None:
+        if len(self._fields) > 1000:
+            self._fields.clear()
+        self._fields[path] = (obj, field)
 
     def _plain_field_of_current(self, path: str):
         steps = _STEPS_CACHE.get(path)
