@@ -11,7 +11,7 @@ import sys
 from . import boundary, parser
 from .errors import (TclBreak, TclContinue, TclError, TclExit, TclReturn, channel_error,
                      wrong_args)
-from .numbers import TclDouble, format_double
+from .numbers import format_double, tcl_double
 from .parser import CmdSub, VarRef
 from .registry import Command
 from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver, current_path
@@ -73,12 +73,13 @@ class Frame:
 
 
 class Proc:
-    __slots__ = ("name", "params", "body", "arg_text", "origin")
+    __slots__ = ("name", "params", "body", "arg_text", "origin", "commands")
 
     def __init__(self, name: str, params: list, body: str, arg_text: str, origin=None):
         self.name = name
         self.params = params   # list of (name, default or None)
         self.body = body
+        self.commands = None   # the body parsed, on its first call
         self.arg_text = arg_text
         # (file, line of the body's first line) when defined by a sourced file
         self.origin = origin
@@ -248,7 +249,7 @@ class Interp:
             raise TclError('can\'t set "tcl_precision": improper value for precision')
 
     def format_double(self, x: float) -> str:
-        return TclDouble(format_double(x, self.tcl_precision), x)
+        return tcl_double(format_double(x, self.tcl_precision), x)
 
     # -- registration ----------------------------------------------------------
     def register(self, cmd: Command) -> None:
@@ -532,7 +533,7 @@ class Interp:
         saved = self.frame
         self.frame = frame
         try:
-            return self.eval(script)
+            return self.run_commands(parser.parse_script(script), script)
         finally:
             self.frame = saved
 
@@ -587,7 +588,10 @@ class Interp:
         self.frames.append(frame)
         self.depth += 1
         try:
-            return self.eval(proc.body)
+            commands = proc.commands
+            if commands is None:
+                commands = proc.commands = parser.parse_script(proc.body)
+            return self.run_commands(commands, proc.body)
         except TclReturn as r:
             if r.level == 0:
                 raise
