@@ -200,6 +200,10 @@ def _hook_log(tmp_path, hook, kept: bool, before=""):
     "incr ::n; lappend ::log [catch {getObj output.numUnits} m] $m "
     "[catch {getObj out.numUnits} m] $m [catch {getObj output:1.output} m]; "
     "if {$::n == 3} {setObj output.name out}",
+    # plain fields, of the net and of a unit, kept as (object, field): read
+    # afresh each time
+    "lappend ::log [getObj error] [getObj output:0.output] [getObj totalUpdates] "
+    "[getObj hidden.numUnits]",
     # a path through a field that moves every example
     "lappend ::log [getObj currentExample.name] [getObj a.currentExample.num]",
     # a unit renamed, another net made current in the middle
