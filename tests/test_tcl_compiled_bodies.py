@@ -200,6 +200,10 @@ def _hook_log(tmp_path, hook, kept: bool, before=""):
     "incr ::n; lappend ::log [catch {getObj output.numUnits} m] $m "
     "[catch {getObj out.numUnits} m] $m [catch {getObj output:1.output} m]; "
     "if {$::n == 3} {setObj output.name out}",
+    # a group renamed between two reads of the same path in one hook call
+    "incr ::n; if {$::n == 2} {lappend ::log [getObj output.name]; "
+    "setObj output.name out; lappend ::log [catch {getObj output.name} m] $m "
+    "[getObj out.name]}",
     # plain fields, of the net and of a unit, kept as (object, field): read
     # afresh each time
     "lappend ::log [getObj error] [getObj output:0.output] [getObj totalUpdates] "
