@@ -103,9 +103,13 @@ def _count_python_as_edits(interp) -> None:
 
         def counted(interp, args, inner=cmd.func):
             s = interp.ext.get("lens")
-            if isinstance(s, Session):      # (with no session yet, no task runs)
-                s.net_edits += 1
-            return inner(interp, args)
+            if not isinstance(s, Session):      # (with no session yet, no task runs)
+                return inner(interp, args)
+            s.net_edits += 1
+            try:
+                return inner(interp, args)
+            finally:
+                s.net_edits += 1        # (what was kept while it ran is not kept past it)
         cmd.func = counted
 
 

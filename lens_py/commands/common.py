@@ -76,8 +76,17 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
     def register(func):
         @functools.wraps(func)
         def run(interp, args):
-            if edits:
-                session(interp).net_edits += 1
+            s = session(interp)
+            s.net_edits += 1
+            try:
+                return checked(interp, args)
+            finally:
+                # again when done: what was kept while it ran (getObject's
+                # paths, say, for a setObj) is not kept past its edit
+                s.net_edits += 1
+
+        @functools.wraps(func)
+        def checked(interp, args):
             n = len(args)
             if n and args[0] == "-h":
                 from .help_cmds import show_command
@@ -93,7 +102,7 @@ def lens_command(table: CommandTable, name: str, usage: str, min_args: int = 0,
                 raise TclError(f"{name}: no current network") from None
             except ENGINE_ERRORS as e:
                 raise TclError(str(e)) from None
-        table.add(Command(name, run, usage, 0, None, help))
+        table.add(Command(name, run if edits else checked, usage, 0, None, help))
         return func
     return register
 

@@ -197,34 +197,70 @@ class ObjectSpace:
 
     def __init__(self, type_of: Callable[[Any], ObjectType],
                  root: Callable[[], Any], current: Callable[[], Any],
-                 names: Callable[[str], Any]):
+                 names: Callable[[str], Any], stamp: Callable[[], Any] | None = None):
         self.type_of = type_of
         self.root = root
         self.current = current
         self.names = names
+        # `stamp()`: a value that stays equal while no name can come to mean
+        # another object (None: no such promise now).  While it holds, where a
+        # path starts is remembered: hooks read the same few paths for every
+        # example, and finding a unit by name is most of the cost.  The walk
+        # from there is always redone (fields such as currentExample move).
+        # A path that ends one plain field after its start (`error`,
+        # `output:0.output`) is kept as that (object, field).
+        self.stamp = stamp
+        self._starts: dict = {}
+        self._fields: dict = {}
+        self._kept_stamp = None
+
+    def _stamp_now(self):
+        """The stamp now (None: nothing may be kept); a new one forgets
+        what was kept under the last."""
+        stamp = self.stamp() if self.stamp is not None else None
+        if stamp is not None and stamp != self._kept_stamp:
+            self._starts.clear()
+            self._fields.clear()
+            self._kept_stamp = stamp
+        return stamp
 
     def resolve(self, path: str) -> Ref:
+        stamp = self._stamp_now()
+        if stamp is not None:
+            start = self._starts.get(path)
+            if start is not None:
+                return self._walk(start[0], start[1], path)
+        base, steps = self._start(path)
+        if stamp is not None:
+            if len(self._starts) > 1000:
+                self._starts.clear()
+            self._starts[path] = (base, steps)
+        return self._walk(base, steps, path)
+
+    def _start(self, path: str) -> tuple:
+        """The object a path starts from and the steps to walk from it (a
+        path naming no object: (the object, ()))."""
         path = path.strip()
         if path == "":
             cur = self.current()
             if cur is None:
                 raise ObjectError("lookupObject: there is no current network")
-            return Ref(cur)
+            return cur, ()
         steps = _steps(path)
         first = steps[0][1] if steps[0][0] == "field" else None
         if first is None:
             raise ObjectError(f'lookupObject: bad path "{path}"')
         if first == "root":
-            return self._walk(self.root(), steps[1:], path)
+            return self.root(), steps[1:]
         for base in (self.current(), self.root()):
             if base is None:
                 continue
             if first in self.type_of(base).fields:
-                return self._walk(base, steps, path)
+                return base, steps
         obj = self.names(first)
         if obj is not None:
             # Lens commits to the first name that matches, even if the rest fails.
-            return self._walk(obj, steps[1:], path)
+            return obj, steps[1:]
         base = self.current()
         if base is None:
             base = self.root()
@@ -268,19 +304,35 @@ class ObjectSpace:
 
     # -- the two commands ----------------------------------------------------
     def get(self, path: str, depth: int = 1) -> str:
+        stamp = self._stamp_now()
+        if stamp is not None:
+            kept = self._fields.get(path)
+            if kept is not None:
+                return format_value(kept[1].kind, kept[1].get(kept[0]))
         # The common case first, with no Ref built: a plain field of the
         # current network (`getObj error`), as resolve would find it.
         field = self._plain_field_of_current(path)
         if field is not None:
+            if stamp is not None:
+                self._keep_field(path, self.current(), field)
             return format_value(field.kind, field.get(self.current()))
         ref = self.resolve(path)
         if ref.is_simple:
             if ref.field.is_array and ref.index is None:
                 return self._list_array(ref.obj, ref.field)
+            if stamp is not None and ref.index is None:
+                start = self._starts.get(path)
+                if start is not None and len(start[1]) == 1:
+                    self._keep_field(path, ref.obj, ref.field)
             return format_value(ref.field.kind, ref.value())
         if ref.field is not None:  # an array of objects
             return self._list_array(ref.obj, ref.field)
         return self.listing(ref.obj, depth)
+
+    def _keep_field(self, path: str, obj, field: Field) -> None:
+        if len(self._fields) > 1000:
+            self._fields.clear()
+        self._fields[path] = (obj, field)
 
     def _plain_field_of_current(self, path: str):
         steps = _STEPS_CACHE.get(path)

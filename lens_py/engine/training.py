@@ -55,7 +55,10 @@ def run_hook(session, net, name: str) -> None:
         return
     if callable(hook):
         session.net_edits += 1
-        hook()
+        try:
+            hook()
+        finally:
+            session.net_edits += 1      # (what was kept while it ran is not kept past it)
     else:
         session.script(hook, name)
 

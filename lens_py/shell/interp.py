@@ -11,10 +11,10 @@ import sys
 from . import boundary, parser
 from .errors import (TclBreak, TclContinue, TclError, TclExit, TclReturn, channel_error,
                      wrong_args)
-from .numbers import TclDouble, format_double
+from .numbers import format_double, tcl_double
 from .parser import CmdSub, VarRef
 from .registry import Command
-from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver
+from .unknown import AMBIGUOUS, COMMAND, PROGRAM, NameTable, Resolver, current_path
 
 
 class Var:
@@ -73,12 +73,13 @@ class Frame:
 
 
 class Proc:
-    __slots__ = ("name", "params", "body", "arg_text", "origin")
+    __slots__ = ("name", "params", "body", "arg_text", "origin", "commands")
 
     def __init__(self, name: str, params: list, body: str, arg_text: str, origin=None):
         self.name = name
         self.params = params   # list of (name, default or None)
         self.body = body
+        self.commands = None   # the body parsed, on its first call
         self.arg_text = arg_text
         # (file, line of the body's first line) when defined by a sourced file
         self.origin = origin
@@ -172,8 +173,12 @@ class Interp:
     def __init__(self, stdout=None, stderr=None, stdin=None):
         # Command and proc names feed the cached resolution of unknown words.
         self.resolver = Resolver(self.command_names)
-        self.commands: dict[str, Command] = NameTable(self.resolver.forget)
-        self.procs: dict[str, Proc] = NameTable(self.resolver.forget)
+        # What a parsed command's word runs is kept on the command with this
+        # token (see run_commands); any change of a name's meaning makes a
+        # new token, which voids every binding at once.
+        self._binding = object()
+        self.commands: dict[str, Command] = NameTable(self.resolver.forget, self._unbind)
+        self.procs: dict[str, Proc] = NameTable(self.resolver.forget, self._unbind)
         self.global_frame = Frame(0)
         self.frame = self.global_frame
         self.frames = [self.global_frame]
@@ -185,7 +190,7 @@ class Interp:
             "stdin": StreamChannel("stdin", stdin if stdin is not None else sys.stdin,
                                    readable=True),
         }
-        self.aliases: dict[str, str] = {}
+        self.aliases: dict[str, str] = NameTable(_nothing, self._unbind)
         self.verbosity = 1
         self.ext: dict = {}
         self.script_file: str | None = None
@@ -204,6 +209,9 @@ class Interp:
         self.set_global("tcl_precision", "8")
         self.set_global("errorInfo", "")
         self.set_global("errorCode", "NONE")
+
+    def _unbind(self) -> None:
+        self._binding = object()
 
     def reset_frames(self) -> None:
         """Back to the global level (after an error escaped to the top)."""
@@ -241,7 +249,7 @@ class Interp:
             raise TclError('can\'t set "tcl_precision": improper value for precision')
 
     def format_double(self, x: float) -> str:
-        return TclDouble(format_double(x, self.tcl_precision), x)
+        return tcl_double(format_double(x, self.tcl_precision), x)
 
     # -- registration ----------------------------------------------------------
     def register(self, cmd: Command) -> None:
@@ -439,11 +447,45 @@ class Interp:
                     if not argv:
                         continue
                 self.current_cmd = cmd
-                result = self.call(argv)
+                bound = cmd.bound
+                if bound is not None and bound[0] is self._binding and \
+                        (bound[4] is None or bound[4] == current_path()):
+                    if bound[1] is None:
+                        result = self._run_command(bound[2], bound[3], argv[1:])
+                    else:
+                        result = self.call_proc(bound[1], argv)
+                else:
+                    result = self._bind_and_call(cmd, argv)
             except TclError as e:
                 self._add_error_info(e, cmd, script)
                 raise
         return result
+
+    def _bind_and_call(self, cmd, argv: list) -> str:
+        """call(argv), first keeping on `cmd` what its command word names
+        when that word is written out (not substituted or expanded): the
+        command, the proc, or the command an abbreviation stands for (then
+        with PATH as it was, since a program found on it would come first)."""
+        word = cmd.words[0]
+        if type(word) is str and (cmd.expand is None or not cmd.expand[0]):
+            bound = None
+            found = self.commands.get(word)
+            if found is not None:
+                bound = (self._binding, None, found, word, None)
+            else:
+                proc = self.procs.get(word)
+                if proc is not None:
+                    bound = (self._binding, proc, None, word, None)
+                else:
+                    handler = self.commands.get("unknown")
+                    if handler is not None and handler.func is builtin_unknown \
+                            and word not in self.aliases:
+                        kind, name = self.resolver.resolve(word)
+                        found = self.commands.get(name) if kind is COMMAND else None
+                        if found is not None:
+                            bound = (self._binding, None, found, name, self.resolver.path)
+            cmd.bound = bound
+        return self.call(argv)
 
     def _add_error_info(self, e: TclError, cmd, script: str) -> None:
         e.error_line = cmd.line
@@ -491,7 +533,7 @@ class Interp:
         saved = self.frame
         self.frame = frame
         try:
-            return self.eval(script)
+            return self.run_commands(parser.parse_script(script), script)
         finally:
             self.frame = saved
 
@@ -546,7 +588,10 @@ class Interp:
         self.frames.append(frame)
         self.depth += 1
         try:
-            return self.eval(proc.body)
+            commands = proc.commands
+            if commands is None:
+                commands = proc.commands = parser.parse_script(proc.body)
+            return self.run_commands(commands, proc.body)
         except TclReturn as r:
             if r.level == 0:
                 raise
@@ -668,6 +713,10 @@ class Interp:
                 os.chdir(old_cwd)
             except OSError:
                 pass
+
+
+def _nothing() -> None:
+    pass
 
 
 def builtin_unknown(interp, args):

@@ -21,12 +21,16 @@ class TclDouble(str):
     Tcl keeps an expr result's binary value alongside its string, so with
     tcl_precision 8 `set x [expr {1.0/7}]; expr {$x*7}` gives 1.0, not the
     value of the printed digits.  Any new string made from it is a plain str,
-    which loses the value exactly as Tcl's objects do when they shimmer."""
+    which loses the value exactly as Tcl's objects do when they shimmer.
+    Made by `tcl_double` (a __new__ of its own would cost a Python call on
+    every expr result)."""
+    value: float
 
-    def __new__(cls, text: str, value: float):
-        self = super().__new__(cls, text)
-        self.value = value
-        return self
+
+def tcl_double(text: str, value: float) -> TclDouble:
+    d = TclDouble(text)
+    d.value = value
+    return d
 
 
 def parse_int(s: str):

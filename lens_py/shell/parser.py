@@ -47,7 +47,7 @@ class CmdSub:
 
 
 class Command:
-    __slots__ = ("words", "expand", "line", "text", "literal")
+    __slots__ = ("words", "expand", "line", "text", "literal", "bound")
 
     def __init__(self, words, expand, line, text):
         self.words = words      # tuple of words
@@ -57,6 +57,9 @@ class Command:
         # every word plain text, none expanded: its words are its arguments
         self.literal = words is not None and expand is None and \
             all(type(w) is str for w in words)
+        # (interpreter's binding token, what the command word runs): kept by
+        # Interp.run_commands while no command, proc or alias changes
+        self.bound = None
 
 
 def backslash(text: str, i: int) -> tuple[str, int]:

@@ -18,44 +18,68 @@ PROGRAM, COMMAND, AMBIGUOUS, NOTHING = "program", "command", "ambiguous", "nothi
 
 
 class NameTable(dict):
-    """A dict of commands or procs that calls `on_change()` when a name is
-    added or removed (replacing the value of a name changes no resolution)."""
-    __slots__ = ("on_change",)
+    """A dict of commands, procs or aliases that calls `on_change()` when a
+    name is added or removed (replacing the value of a name changes no
+    resolution) and `on_write()` after any change at all (what a name is
+    bound to: see Interp.run_commands)."""
+    __slots__ = ("on_change", "on_write")
 
-    def __init__(self, on_change):
+    def __init__(self, on_change, on_write=None):
         super().__init__()
         self.on_change = on_change
+        self.on_write = on_write
+
+    def _wrote(self):
+        if self.on_write is not None:
+            self.on_write()
 
     def __setitem__(self, key, value):
         if key not in self:
             self.on_change()
         super().__setitem__(key, value)
+        self._wrote()
 
     def __delitem__(self, key):
         super().__delitem__(key)
         self.on_change()
+        self._wrote()
 
     def pop(self, key, *default):
         if key in self:
             self.on_change()
-        return super().pop(key, *default)
+        try:
+            return super().pop(key, *default)
+        finally:
+            self._wrote()
 
     def popitem(self):
         self.on_change()
-        return super().popitem()
+        try:
+            return super().popitem()
+        finally:
+            self._wrote()
 
     def setdefault(self, key, default=None):
         if key not in self:
             self.on_change()
-        return super().setdefault(key, default)
+        try:
+            return super().setdefault(key, default)
+        finally:
+            self._wrote()
 
     def update(self, *args, **kwargs):
         self.on_change()
         super().update(*args, **kwargs)
+        self._wrote()
 
     def clear(self):
         self.on_change()
         super().clear()
+        self._wrote()
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
 
 # Reading os.environ["PATH"] decodes it on every call (a quarter of a
@@ -65,7 +89,7 @@ _RAW_ENV = getattr(os.environ, "_data", None)
 _RAW_PATH_KEY = os.environ.encodekey("PATH") if hasattr(os.environ, "encodekey") else None
 
 
-def _current_path():
+def current_path():
     if _RAW_ENV is not None and _RAW_PATH_KEY is not None:
         return _RAW_ENV.get(_RAW_PATH_KEY)
     return os.environ.get("PATH")
@@ -90,13 +114,13 @@ class Resolver:
     def __init__(self, names):
         self.names = names          # callable: all command and proc names
         self.cache: dict = {}
-        self.path = _current_path()
+        self.path = current_path()
 
     def forget(self) -> None:
         self.cache.clear()
 
     def resolve(self, name: str) -> tuple:
-        path = _current_path()
+        path = current_path()
         if path != self.path:
             self.path = path
             self.cache.clear()
