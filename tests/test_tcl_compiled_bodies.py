@@ -18,7 +18,7 @@ from lens_py.assemble import make_interp
 from lens_py.commands.common import session as session_of
 from lens_py.engine import fields
 from lens_py.shell.interp import Interp
-from tests.test_path_choice_kept import _example_file as _examples
+from tests.test_path_choice_kept import example_file as _examples
 
 TCLSH = shutil.which("tclsh")
 
