@@ -262,9 +262,9 @@ if HAVE_NUMBA:
 
     @_inline
     def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs):
-        """compute_input: the input procedures in order (IN_INTEGR not in a
-        fully clamped group; IN_NOISE draws even there, as forward.py), the
-        input zeroed when fully clamped; kept in the history."""
+        """compute_input: the input procedures in order (IN_INTEGR and
+        IN_NOISE not in a fully clamped group), the input zeroed when fully
+        clamped; kept in the history."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
         clamped = gi[k, C_HARD] != 0 and _clamped(st, n)
@@ -278,7 +278,8 @@ if HAVE_NUMBA:
             elif code == I_SOFT:
                 _soft_clamp(k, gf, st, n)
             elif code == I_NOISE:
-                row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                if not clamped:
+                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
             elif code == I_INTEG and not clamped:
                 v = _row(ga[k, A_INV], n)
                 uds = _row(ga[k, A_UDT], n)
