@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import lens_reference
+from test_compiled_noise import _examples
 from lens_py.assemble import make_interp
 from lens_py.commands.common import session as session_of
 from lens_py.engine import continuous
@@ -30,19 +31,6 @@ ONE_BY_ONE = "Lens's loop, compiled ticks"
 @pytest.fixture(scope="module", autouse=True)
 def kernel():
     assert fastcontinuous.wait_ready(600), "the continuous kernel did not compile"
-
-
-def _examples(path, n=8, ni=5, no=4, seed=3, events=1):
-    r = np.random.RandomState(seed)
-    lines = []
-    for k in range(n):
-        body = []
-        for _ in range(events):
-            i = " ".join(str(int(v)) for v in r.randint(0, 2, ni))
-            t = " ".join(str(int(v)) for v in r.randint(0, 2, no))
-            body.append(f"I: {i} T: {t}")
-        lines.append(f"name: e{k} {events} " + " ".join(body) + ";")
-    path.write_text("\n".join(lines) + "\n")
 
 
 # Examples of two events, an interval each: the backward pass reaches back far
@@ -135,7 +123,7 @@ def _snapshot(net):
 
 def _run(tmp_path, net: dict, setup: str, path: str):
     ex = tmp_path / "cnoise.ex"
-    _examples(ex, events=net["events"])
+    _examples(ex, n=8, ni=5, no=4, events=net["events"])
     it = make_interp()
     printed = []
     session_of(it).write = printed.append
@@ -150,15 +138,18 @@ def _run(tmp_path, net: dict, setup: str, path: str):
     return "".join(printed), snap, it.eval("rand"), it.eval("getObj error") + drawn
 
 
+def _report(printed):
+    """The printed lines both paths must print alike (not the path's name)."""
+    return [line for line in lens_reference.comparable_lines(printed)
+            if not line.startswith("Execution path")]
+
+
 def _compare(tmp_path, net, setup, expected):
     printed, snap, nxt, err = _run(tmp_path, net, setup, "auto")
     printed_py, snap_py, nxt_py, err_py = _run(tmp_path, net, setup, "python")
     assert f"Execution path: {expected} (" in printed, printed
-    lines = [line for line in lens_reference.comparable_lines(printed)
-             if not line.startswith("Execution path")]
-    lines_py = [line for line in lens_reference.comparable_lines(printed_py)
-                if not line.startswith("Execution path")]
-    assert lines == lines_py and len(lines) > 8
+    lines = _report(printed)
+    assert lines == _report(printed_py) and len(lines) > 8
     assert snap.keys() == snap_py.keys()
     for key in snap:
         assert snap[key] == snap_py[key], key
