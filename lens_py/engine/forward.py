@@ -595,7 +595,16 @@ def _in_deriv_noise_back(net, g, skip_rows):
 
 
 def _in_noise(net, g):
+    # Lens runs no input procedure of a fully clamped HARD_CLAMP group, so
+    # draws nothing for it (the input is zeroed after anyway)
     live = _live(g)
+    if g.output_type & T.HARD_CLAMP:
+        open_rows = ~_fully_clamped_rows(g)
+        if not open_rows.all():
+            cols = np.flatnonzero(np.ones(g.size, dtype=bool)[live])
+            idx = np.ix_(np.flatnonzero(open_rows), cols)
+            g.input[idx] = noise.group_noise(net, g, g.input[idx])
+            return
     g.input[:, live] = noise.group_noise(net, g, g.input[:, live])
 
 

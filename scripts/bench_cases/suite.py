@@ -85,6 +85,7 @@ DATA = {
     "sequence60.ex": write_sequences,
     "task192.ex": write_task,
     "noise50.ex": lambda p: _binary_pairs(p, 50, 20, 20, 46),
+    "noise20x30.ex": lambda p: _binary_pairs(p, 30, 20, 20, 47),
 }
 
 
@@ -148,6 +149,8 @@ CASES = [
     Case("big net", "bignet.in", {"updates": 150}, ("big5000.ex",),
          quick={"updates": 4}),
     Case("noise", "noise.in", {"updates": 500}, ("noise50.ex",), quick={"updates": 4}),
+    Case("cont noise", "continuous_noise.in", {"updates": 1000}, ("noise20x30.ex",),
+         quick={"updates": 4}),
     # lens_py's opt-in matrix products (Lens ignores the setting: exact sums)
     Case("big net blas", "bignet.in", {"updates": 150, "exactSums": 0}, ("big5000.ex",),
          quick={"updates": 4, "exactSums": 0}),

@@ -4,13 +4,20 @@ events, and when training the example's backward pass -- with the same
 float32 operations in the same order, so the same bits.
 
 Covered: float32 networks whose groups' input procedures are DOT_PRODUCT,
-SOFT_CLAMP and IN_INTEGR (each at most once, any order, or none); output
-procedures among LINEAR,
-LOGISTIC, TANH, HARD_CLAMP and BIAS_CLAMP, optionally followed by OUT_INTEGR;
-at most one error procedure, SUM_SQUARED or CROSS_ENTROPY; dense projections,
-one per sender, not shared; no hooks, no example or event procs, no output
-file, no noise, no lesions, a stored example set (not PIPE or CUSTOM), and a
-history at least as long as the example.  Anything else (and everything until
+SOFT_CLAMP, IN_INTEGR, IN_NOISE and IN_DERIV_NOISE (each at most once, any
+order, or none); output procedures among LINEAR, LOGISTIC, TANH, HARD_CLAMP,
+BIAS_CLAMP, OUT_NOISE, OUT_DERIV_NOISE and OUT_INTEGR (the last three at most
+once each, any order); at most one error procedure, SUM_SQUARED or
+CROSS_ENTROPY; dense projections, one per sender, not shared; no hooks, no
+example or event procs, no output file, no lesions, a stored example set (not
+PIPE or CUSTOM), and a history at least as long as the example.
+
+Noise (EXT_INPUT_NOISE too) is drawn as continuous.py draws it, through
+compiled/noise.py and rng.py on a copy of the LensRandom's stream taken
+before each call and given back after.  OUT_NOISE keeps each tick's clean
+outputs, which the example's backward pass puts back tick by tick; a whole
+batch in one call declines PROBABILISTIC examples with noise (their choices
+come from the same stream); DERIV_NOISE is training.py's, after the batch.  Anything else (and everything until
 the kernel is compiled, compiled/cache.py) runs in continuous.py: then
 `run_example` returns None having changed nothing.
 
@@ -31,6 +38,8 @@ from .batch import draw_indices
 from . import cache as kernelcache
 from . import example as fastexample
 from . import groupprocs as compiled_groupprocs
+from . import noise as cnoise
+from . import rng as crng
 from .. import forward as F
 from .. import types as T
 from .. import vectorised
@@ -38,14 +47,20 @@ from .. import vectorised
 HAVE_NUMBA = fastexample.HAVE_NUMBA
 ENABLED = HAVE_NUMBA
 
-_MAX_PROCS = 4
+_MAX_PROCS = 5
 _OUT_CODES = {T.LINEAR: fastexample.LINEAR, T.LOGISTIC: fastexample.LOGISTIC,
               T.TANH: fastexample.TANH, T.HARD_CLAMP: fastexample.HARD_CLAMP,
-              T.BIAS_CLAMP: fastexample.BIAS_CLAMP}
+              T.BIAS_CLAMP: fastexample.BIAS_CLAMP, T.OUT_NOISE: fastexample.OUT_NOISE,
+              T.OUT_DERIV_NOISE: fastexample.OUT_DERIV_NOISE}
+# OUT_INTEGR in its place among the output procedures (a code of none of
+# fastexample's): noise given after it comes after it
+O_INTEG = 100
+_OUT_CODES[T.OUT_INTEGR] = O_INTEG
 _COST_CODES = {T.SUM_SQUARED: fastexample.SSE, T.CROSS_ENTROPY: fastexample.CE}
-I_DOT, I_SOFT, I_INTEG = 1, 2, 3
-_IN_CODES = {T.DOT_PRODUCT: I_DOT, T.SOFT_CLAMP: I_SOFT, T.IN_INTEGR: I_INTEG}
-_MAX_IN = 3
+I_DOT, I_SOFT, I_INTEG, I_NOISE, I_DERIV_NOISE = 1, 2, 3, 4, 5
+_IN_CODES = {T.DOT_PRODUCT: I_DOT, T.SOFT_CLAMP: I_SOFT, T.IN_INTEGR: I_INTEG,
+             T.IN_NOISE: I_NOISE, T.IN_DERIV_NOISE: I_DERIV_NOISE}
+_MAX_IN = 5
 
 # columns of the group tables: gi (int64), gf (float64), ga (addresses)
 (C_SIZE, C_DOT, C_IN_INTEG, C_HAS_IN, C_HARD, C_BACK_NONE, C_ZERO_OUT, C_OUT_INTEG,
@@ -53,12 +68,19 @@ _MAX_IN = 3
  C_NPROCS, C_PROC0) = range(18)
 C_NIN = C_PROC0 + _MAX_PROCS           # the input procedures, in order
 C_IN0 = C_NIN + 1
-GI_COLS = C_IN0 + _MAX_IN
+# the group's noise procedure (compiled/rng.py's code) and whether its
+# external inputs get noise when an event is loaded (EXT_INPUT_NOISE)
+C_NOISE = C_IN0 + _MAX_IN
+C_EXT_NOISE = C_NOISE + 1
+GI_COLS = C_EXT_NOISE + 1
 (F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE, F_DT, F_INIT_OUT, F_RESET_IN,
- F_CRIT, F_ERR, F_CLAMP) = range(11)
-GF_COLS = 11
-(A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT) = range(10)
-GA_COLS = 10
+ F_CRIT, F_ERR, F_CLAMP, F_NOISE_RANGE) = range(12)
+GF_COLS = 12
+# A_CLEAN: OUT_NOISE's clean outputs, one row per tick (the example's backward
+# pass puts each tick's back)
+(A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT,
+ A_CLEAN) = range(11)
+GA_COLS = 11
 # columns of the projection table.  P_M: the link mask, 0 if none; P_U0: where
 # a masked projection's receiving units' runs of links start in the run
 # offsets; P_SPARSE: whether its absent links' weights are all 0 (the kernel
@@ -98,6 +120,9 @@ if HAVE_NUMBA:
         fastexample.LINEAR, fastexample.LOGISTIC, fastexample.TANH, fastexample.HARD_CLAMP,
         fastexample.BIAS_CLAMP)
     SSE = fastexample.SSE
+    OUT_NOISE, OUT_DERIV_NOISE = fastexample.OUT_NOISE, fastexample.OUT_DERIV_NOISE
+    row_noise, out_noise = cnoise.row_noise, cnoise.out_noise
+    out_noise_back, external_noise = cnoise.out_noise_back, cnoise.external_noise
     _SMALL32 = np.float32(1e-8)
     _LARGE32 = np.float32(1e8)
 
@@ -236,10 +261,10 @@ if HAVE_NUMBA:
             st[IN, u] = f32(st[IN, u] + term)
 
     @_inline
-    def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H):
-        """compute_input: the input procedures in order (IN_INTEGR not in a
-        fully clamped group), the input zeroed when fully clamped; kept in
-        the history."""
+    def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs):
+        """compute_input: the input procedures in order (IN_INTEGR and
+        IN_NOISE not in a fully clamped group), the input zeroed when fully
+        clamped; kept in the history."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
         clamped = gi[k, C_HARD] != 0 and _clamped(st, n)
@@ -252,7 +277,10 @@ if HAVE_NUMBA:
                 _dot_input(k, gi, ga, pt, ru, rr, st, n)
             elif code == I_SOFT:
                 _soft_clamp(k, gf, st, n)
-            elif not clamped:
+            elif code == I_NOISE:
+                if not clamped:
+                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            elif code == I_INTEG and not clamped:
                 v = _row(ga[k, A_INV], n)
                 uds = _row(ga[k, A_UDT], n)
                 dt = f32(gf[k, F_DT])
@@ -268,9 +296,24 @@ if HAVE_NUMBA:
             hin[tick, u] = st[IN, u]
 
     @_inline
-    def _output_forward(k, gi, gf, ga, tick, H):
-        """compute_output, OUT_INTEGR last (keeping its input for the
-        backward pass); HARD_CLAMP's external inputs kept per tick."""
+    def _integrate_output(k, gf, ga, st, n, tick, H):
+        """OUT_INTEGR forward: its input kept for the tick, the output the
+        integrator's state moved dt of the way to it."""
+        v = _row(ga[k, A_OUTV], n)
+        inst = _matrix(ga[k, A_INST], H, n)
+        uds = _row(ga[k, A_UDT], n)
+        dt = f32(gf[k, F_DT])
+        for u in range(n):
+            inst[tick, u] = st[OUT, u]
+            step = f32(dt * uds[u])
+            v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
+            st[OUT, u] = v[u]
+
+    @_inline
+    def _output_forward(k, gi, gf, ga, tick, H, rs):
+        """compute_output, the procedures in order (OUT_INTEGR keeping its
+        input for the backward pass); HARD_CLAMP's external inputs and
+        OUT_NOISE's clean outputs kept per tick."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
         if gi[k, C_ZERO_OUT]:
@@ -279,21 +322,18 @@ if HAVE_NUMBA:
         gain = f32(gf[k, F_GAIN])
         for q in range(gi[k, C_NPROCS]):
             code = gi[k, C_PROC0 + q]
+            if code == OUT_NOISE:
+                out_noise(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick], rs,
+                          gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                continue
+            if code == O_INTEG:
+                _integrate_output(k, gf, ga, st, n, tick, H)
+                continue
             if code == HARD_CLAMP:          # its external inputs, kept for the tick
                 hext = _matrix(ga[k, A_HEXT], H, n)
                 for u in range(n):
                     hext[tick, u] = st[EXT, u]
             output_proc(st, n, code, gain)
-        if gi[k, C_OUT_INTEG]:
-            v = _row(ga[k, A_OUTV], n)
-            inst = _matrix(ga[k, A_INST], H, n)
-            uds = _row(ga[k, A_UDT], n)
-            dt = f32(gf[k, F_DT])
-            for u in range(n):
-                inst[tick, u] = st[OUT, u]
-                step = f32(dt * uds[u])
-                v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
-                st[OUT, u] = v[u]
         hout = _matrix(ga[k, A_HOUT], H, n)
         for u in range(n):
             st[OC, u] = st[OUT, u]
@@ -336,35 +376,42 @@ if HAVE_NUMBA:
             hod[tick, u] = st[OD, u]
 
     @_inline
-    def _output_back(k, gi, gf, ga, tick, H):
-        """compute_output_back: OUT_INTEGR's accumulator first (its input
-        restored as the output), then the procedures in reverse."""
+    def _output_back(k, gi, gf, ga, tick, H, rs):
+        """compute_output_back: the procedures in reverse (OUT_INTEGR's
+        accumulator, its input restored as the output)."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
         for u in range(n):
             st[OD, u] = f32(st[OD, u] + st[DC, u])
             st[DC, u] = f32(0.0)
-        if gi[k, C_OUT_INTEG]:
-            v = _row(ga[k, A_OUTV], n)
-            inst = _matrix(ga[k, A_INST], H, n)
-            uds = _row(ga[k, A_UDT], n)
-            dt = f32(gf[k, F_DT])
-            for u in range(n):
-                d = f32(f32(dt * uds[u]) * v[u])
-                st[OUT, u] = inst[tick, u]
-                v[u] = f32(v[u] + f32(st[OD, u] - d))
-                st[OD, u] = d
         gain = f32(gf[k, F_GAIN])
         # HARD_CLAMP uses the external inputs kept for the tick
         ext = _matrix(ga[k, A_HEXT], H, n)[tick] if gi[k, C_HARD] else st[EXT]
         for q in range(gi[k, C_NPROCS] - 1, -1, -1):
-            output_proc_back(st, n, gi[k, C_PROC0 + q], gain, ext)
+            code = gi[k, C_PROC0 + q]
+            if code == O_INTEG:
+                v = _row(ga[k, A_OUTV], n)
+                inst = _matrix(ga[k, A_INST], H, n)
+                uds = _row(ga[k, A_UDT], n)
+                dt = f32(gf[k, F_DT])
+                for u in range(n):
+                    d = f32(f32(dt * uds[u]) * v[u])
+                    st[OUT, u] = inst[tick, u]
+                    v[u] = f32(v[u] + f32(st[OD, u] - d))
+                    st[OD, u] = d
+            elif code == OUT_NOISE:
+                out_noise_back(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick])
+            elif code == OUT_DERIV_NOISE:
+                row_noise(st, n, OD, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            else:
+                output_proc_back(st, n, code, gain, ext)
 
     @_inline
-    def _input_back(k, gi, gf, ga, pt, ru, rr, first):
+    def _input_back(k, gi, gf, ga, pt, ru, rr, first, rs):
         """compute_input_back: the input procedures in reverse -- IN_INTEGR's
-        accumulator, DOT_PRODUCT's sender and link derivatives (nothing from
-        a fully clamped group), SOFT_CLAMP none."""
+        accumulator, IN_DERIV_NOISE's draws, DOT_PRODUCT's sender and link
+        derivatives (nothing from a fully clamped group), SOFT_CLAMP and
+        IN_NOISE none."""
         if not gi[k, C_HAS_IN]:
             return
         n = gi[k, C_SIZE]
@@ -376,7 +423,10 @@ if HAVE_NUMBA:
             skip = _clamped(st, n)
         for q in range(gi[k, C_NIN] - 1, -1, -1):
             code = gi[k, C_IN0 + q]
-            if code == I_INTEG:
+            if code == I_DERIV_NOISE:
+                if not skip:
+                    row_noise(st, n, ID, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            elif code == I_INTEG:
                 if skip:
                     continue
                 v = _row(ga[k, A_INV], n)
@@ -414,7 +464,7 @@ if HAVE_NUMBA:
                 st[IN, u] = hin[tick, u]
 
     @_njit
-    def _example_back(gi, gf, ga, pt, ru, rr, last, H):
+    def _example_back(gi, gf, ga, pt, ru, rr, last, H, rs):
         """continuous.example_back."""
         ng = gi.shape[0]
         for k in range(ng):
@@ -442,20 +492,27 @@ if HAVE_NUMBA:
                     for u in range(n):
                         st[OD, u] = f32(0.0)
             for k in range(ng):
-                _output_back(k, gi, gf, ga, tick, H)
+                _output_back(k, gi, gf, ga, tick, H, rs)
             for k in range(ng):
                 _restore(k, gi, ga, tick - 1, H, True)
             for k in range(ng):
-                _input_back(k, gi, gf, ga, pt, ru, rr, tick == last)
+                _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs)
         for k in range(ng):
             _restore(k, gi, ga, last, H, False)
 
     @_inline
-    def _load(ev, gi, ga, wr_first, wr_gfu, wr_val):
+    def _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs):
+        """training.load_event: the event's writes, then EXT_INPUT_NOISE
+        groups' noise on their external inputs that are set."""
         for w in range(wr_first[ev], wr_first[ev + 1]):
             k = wr_gfu[w, 0]
             st = _state(ga[k, A_STATE], gi[k, C_SIZE])
             st[wr_gfu[w, 1], wr_gfu[w, 2]] = wr_val[w]
+        for k in range(gi.shape[0]):
+            if gi[k, C_EXT_NOISE]:
+                n = gi[k, C_SIZE]
+                external_noise(_state(ga[k, A_STATE], n), n, EXT, rs, gi[k, C_NOISE],
+                               f32(gf[k, F_NOISE_RANGE]))
 
     @_inline
     def _criteria(gi, gf, ga):
@@ -472,10 +529,11 @@ if HAVE_NUMBA:
 
     @_njit
     def example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val, vals,
-                       terms, event_hist, H):
+                       terms, event_hist, H, rs):
         """continuous.run_example for one example (events from the write
         table, starting at event ctl[K_FIRST]), then when training and
-        asked for, its backward pass.  Out: ctl[K_TICKS] (ticksOnExample),
+        asked for, its backward pass; the noise drawn from the stream rs
+        (compiled/rng.py).  Out: ctl[K_TICKS] (ticksOnExample),
         ctl[K_CORRECT], io[X_ERR], io[X_GRACE], the group errors in gf."""
         training = ctl[K_TRAIN] != 0
         first, n_events = ctl[K_FIRST], ctl[K_EVENTS]
@@ -489,7 +547,7 @@ if HAVE_NUMBA:
         ctl[K_ADDED] = 0
         if ctl[K_SPARSE_SET] == 0:
             _set_sparse(pt)
-        _load(first, gi, ga, wr_first, wr_gfu, wr_val)
+        _load(first, gi, gf, ga, wr_first, wr_gfu, wr_val, rs)
         ticks_on_event = 0
         max_t, min_t, grace_t = times[first, 0], times[first, 1], times[first, 2]
         grace = grace_t > f32(0.0)
@@ -528,9 +586,9 @@ if HAVE_NUMBA:
             current = tick
             event_hist[tick] = event
             for k in range(ng):
-                _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H)
+                _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs)
             for k in range(ng):
-                _output_forward(k, gi, gf, ga, tick, H)
+                _output_forward(k, gi, gf, ga, tick, H, rs)
             for k in range(ng):
                 _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H)
             if not grace:
@@ -568,7 +626,7 @@ if HAVE_NUMBA:
                 event += 1
                 if event < n_events:
                     ev = first + event
-                    _load(ev, gi, ga, wr_first, wr_gfu, wr_val)
+                    _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs)
                     ticks_on_event = 0
                     max_t, min_t, grace_t = times[ev, 0], times[ev, 1], times[ev, 2]
                     grace = grace_t > f32(0.0)
@@ -578,14 +636,14 @@ if HAVE_NUMBA:
         io[X_ERR] = f64(net_err)
         io[X_GRACE] = 1.0 if grace else 0.0
         if training and ctl[K_BACK] != 0:
-            _example_back(gi, gf, ga, pt, ru, rr, current, H)
+            _example_back(gi, gf, ga, pt, ru, rr, current, H, rs)
 
 
 # -- loading the kernel ------------------------------------------------------------------
 
     @_njit
     def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first,
-                     wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out, correct_out):
+                     wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out, correct_out, rs):
         """example_kernel for the examples idx, one after another, as the
         per-example loop calls it (the errors carried from one to the next);
         each example's ticks and whether it met its criteria out; ctl[K_ADDED]
@@ -600,7 +658,7 @@ if HAVE_NUMBA:
             ctl[K_EVENTS] = ex_first[x + 1] - ex_first[x]
             io[X_FREQ] = freqs[x]
             example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val,
-                           vals, terms, event_hist, H)
+                           vals, terms, event_hist, H, rs)
             ticks_out[r] = ctl[K_TICKS]
             if ctl[K_TICKS] > most:
                 most = ctl[K_TICKS]
@@ -635,10 +693,11 @@ def _warm(variant: str) -> None:
     tables = (times, np.zeros(2, dtype=np.int64), np.zeros((0, 3), dtype=np.int64),
               np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
               np.zeros(2, dtype=np.int64), H)
-    example_kernel(ctl, io, gi, gf, ga, pt, *runs, *tables)
+    rs = crng.new_state()
+    example_kernel(ctl, io, gi, gf, ga, pt, *runs, *tables, rs)
     batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
                  np.ones(1), ctl, io, gi, gf, ga, pt, *runs, *tables,
-                 np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+                 np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), rs)
 
 
 def ready(net=None, wait: bool = False) -> bool:
@@ -674,8 +733,8 @@ def _blocker(net):
         return f"a {hook} (it runs inside an example)"
     if net.example_writer is not None:
         return "output file"
-    if net.has_lesions or net.noise_groups:
-        return "lesions or noise"
+    if net.has_lesions:
+        return "lesions"
     if net.exact_arithmetic is False:
         return "arithmetic"
     H = net.history_length
@@ -684,16 +743,18 @@ def _blocker(net):
     if len(net.event_history) < net.max_ticks or len(net.reset_history) < H:
         return "history"
     for g in net.groups:
-        if g.type & (T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN | T.DERIV_NOISE | T.LESIONED):
+        if g.type & (T.ADAPTIVE_GAIN | T.LESIONED):
             return "group type"
         if len(g.input_procs) > _MAX_IN or len(set(g.input_procs)) != len(g.input_procs) \
                 or any(p not in _IN_CODES for p in g.input_procs):
             return "input type"
         procs = g.output_procs
-        if procs and procs[-1] == T.OUT_INTEGR:
-            procs = procs[:-1]
-        if len(procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in procs):
+        if len(procs) > _MAX_PROCS or any(p not in _OUT_CODES for p in procs) \
+                or procs.count(T.OUT_INTEGR) > 1:
             return "output type"
+        if any(procs.count(p) > 1 for p in (T.OUT_NOISE, T.OUT_DERIV_NOISE)):
+            # (forward.py keeps one clean output per tick for the group, Lens one per proc)
+            return "OUT_NOISE or OUT_DERIV_NOISE twice in one group"
         if len(g.cost_procs) > 1 or any(p not in _COST_CODES for p in g.cost_procs):
             return "cost type"
         for kind, proc in (("IN_INTEGR", T.IN_INTEGR), ("OUT_INTEGR", T.OUT_INTEGR)):
@@ -757,12 +818,12 @@ class ContinuousPlan:
         projs = []
         self.integrators = []       # (group, kind, IntegratorState)
         self.hard = []              # (group, proc_state keys, rows kept per tick)
+        self.clean = []             # the same for OUT_NOISE's clean outputs
+        self.noise = cnoise.NoiseTables(groups)     # the stream, taken and given back
         for k, g in enumerate(groups):
             ot = g.output_type
             procs = list(g.output_procs)
-            out_integ = bool(procs) and procs[-1] == T.OUT_INTEGR
-            if out_integ:
-                procs = procs[:-1]
+            out_integ = T.OUT_INTEGR in procs
             gi[k, C_SIZE] = g.size
             gi[k, C_DOT] = 1 if T.DOT_PRODUCT in g.input_procs else 0
             gi[k, C_IN_INTEG] = 1 if T.IN_INTEGR in g.input_procs else 0
@@ -804,6 +865,13 @@ class ContinuousPlan:
                 self.keep += [st.value, st.instant]
                 ga[k, A_OUTV] = st.value.ctypes.data
                 ga[k, A_INST] = st.instant.ctypes.data
+            if T.OUT_NOISE in procs:
+                clean = np.zeros((H, g.size), dtype=np.float32)
+                # what forward._out_noise keeps per tick, as views of the kernel's rows
+                keys = [("OUT_NOISE", t) for t in range(H)]
+                self.clean.append((g, keys, [clean[t:t + 1] for t in range(H)]))
+                self.keep.append(clean)
+                ga[k, A_CLEAN] = clean.ctypes.data
             if gi[k, C_HARD]:
                 ext = np.full((H, g.size), np.nan, dtype=np.float32)
                 # what forward._hard_clamp keeps per tick, as views of the kernel's rows
@@ -878,6 +946,10 @@ class ContinuousPlan:
             gf[k, F_RESET_IN] = d(g.initial_input())
         for k, g in self.soft_groups:
             gf[k, F_CLAMP] = d(g.choose("clamp_strength"))
+        for k, g in self.noise.groups:
+            gi[k, C_NOISE] = crng.proc_code(g.noise_proc)
+            gi[k, C_EXT_NOISE] = 1 if g.type & T.EXT_INPUT_NOISE else 0
+            gf[k, F_NOISE_RANGE] = d(g.choose("noise_range"))
         self._table_runs()
         self.refresh_errors()
         crit = "train_group_crit" if training else "test_group_crit"
@@ -1003,9 +1075,11 @@ def run_example(session, net, exset, example, training: bool,
     ctl, io = _controls(net, plan, training, example_back)
     ctl[K_FIRST], ctl[K_EVENTS] = first, n_events
     io[X_FREQ] = float(np.float32(getattr(example, "frequency", 1.0)))
+    plan.noise.take(net.rng)
     example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, plan.ru, plan.rr, events.times,
                    events.wr_first, events.wr_gfu, events.wr_val, plan.vals, plan.terms,
-                   plan.event_hist, plan.H)
+                   plan.event_hist, plan.H, plan.noise.rs)
+    plan.noise.give(net.rng)
     _after(net, plan, training and example_back, int(ctl[K_TICKS]))
     return bool(ctl[K_CORRECT])
 
@@ -1038,7 +1112,7 @@ def _after(net, plan, went_back: bool, ticks: int, most_ticks: int | None = None
     net.event_history[:reached] = plan.event_hist[:reached].tolist()
     net.reset_history[:reached] = [True] + [False] * (reached - 1)
     net.example_history_start = 0
-    for g, keys, rows in plan.hard:
+    for g, keys, rows in plan.hard + plan.clean:
         g.proc_state.update(zip(keys[1:reached], rows[1:reached]))
     net.ticks_on_example = ticks
     net.current_tick = 0 if went_back else last
@@ -1058,6 +1132,9 @@ def _batch_tables(net, exset):
         return None, None, "its examples (scripts, a pipe, a CUSTOM mode or too many to table)"
     if events.has_empty:
         return None, None, "an example with no events"
+    reason = cnoise.loop_blocker(net, exset)
+    if reason:
+        return None, None, reason
     return plan, events, None
 
 
@@ -1090,9 +1167,12 @@ def run_batch(session, net, exset, count: int, training: bool):
     ctl, io = _controls(net, plan, training, True)
     ticks = np.zeros(len(idx), dtype=np.int64)
     correct = np.zeros(len(idx), dtype=np.int64)
+    plan.noise.take(net.rng)
     batch_kernel(idx, events.ex_first, events.freq, ctl, io, plan.gi, plan.gf, plan.ga,
                  plan.pt, plan.ru, plan.rr, events.times, events.wr_first, events.wr_gfu,
-                 events.wr_val, plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct)
+                 events.wr_val, plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct,
+                 plan.noise.rs)
+    plan.noise.give(net.rng)
     net.current_example = exset.examples[int(idx[-1])]
     _after(net, plan, training, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
     return ticks, correct.astype(bool)
@@ -1100,5 +1180,6 @@ def run_batch(session, net, exset, count: int, training: bool):
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
-                                  depends=(fastexample.__file__, compiled_groupprocs.__file__),
+                                  depends=(fastexample.__file__, compiled_groupprocs.__file__,
+                                           cnoise.__file__, crng.__file__),
                                   what="the continuous kernels", compile_seconds=15.0)

@@ -373,7 +373,7 @@ if HAVE_NUMBA:
                 else:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
-        if gi[k, G_IN_NOISE] & cnoise.IN_VALUES:
+        if gi[k, G_IN_NOISE] & cnoise.IN_VALUES and not clamped:
             cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
         if clamped and (kind or gi[k, G_IN_NOISE]):
             for u in range(n):

@@ -5,7 +5,8 @@ from the drand48 stream through compiled/rng.py in the same order (unit
 after unit, group after group, at the moment Lens's procedure runs).
 
 * IN_NOISE: after the input procedure, each unit's input gets the group's
-  noise (before a fully clamped group's inputs are zeroed: Lens draws anyway).
+  noise, except in a fully clamped HARD_CLAMP group (Lens runs none of its
+  input procedures: no draws).
 * OUT_NOISE: in its place among the output procedures, the clean output is
   kept and each unit's output gets the noise; the backward step puts the
   clean output back, so the activation derivative uses it while the error
