@@ -518,7 +518,11 @@ def _elman_clamp(net, g):
 def _elman_clamp_back(net, g):
     src = g.elman_source
     if src is not None:
-        src.deriv_cache[:, :g.size] += g.output_deriv
+        # (a lesioned unit passes nothing back: its derivative here is only
+        # what _Untouched will put back)
+        live = _live(g)
+        cache = src.deriv_cache[:, :g.size]
+        cache[:, live] += g.output_deriv[:, live]
         g.output -= src.output_cache[:, :g.size]
 
 

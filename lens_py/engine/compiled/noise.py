@@ -22,7 +22,7 @@ after unit, group after group, at the moment Lens's procedure runs).
 
 The clean outputs are kept for one tick only, so networks that backpropagate
 through earlier ticks (backpropTicks > 1, SRBPTT) stay on forward.py; so do
-lesioned units (noise.py's draws skip them).  DERIV_NOISE (link
+groups with lesioned units (noise.py's draws skip them).  DERIV_NOISE (link
 derivatives) needs nothing here: training.py adds it after the batch, on
 every path.  An example loop that chooses
 PROBABILISTIC examples draws them in advance from the same stream, so noise
