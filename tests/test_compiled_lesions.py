@@ -2,11 +2,11 @@
 kernels that call it).
 
 Nets with units lesioned (lesionUnits on input, hidden and output groups,
-healUnits after), links lesioned (lesionLinks: deleted, set, noisy), SOFT_MAX
-and criteria over lesioned units, Elman nets with backpropTicks > 1, trained
+healUnits after), links lesioned (lesionLinks: deleted, set, noisy), noise
+(lesioned units draw nothing), SOFT_MAX and criteria over lesioned units, Elman nets with backpropTicks > 1, trained
 and tested on the path `auto` chooses against `executionPath python`: every
-weight, link derivative, unit state and printed number bit for bit.  Two
-scripts run in the original Lens too."""
+weight, link derivative, unit state and printed number bit for bit, and the
+random stream's place after.  Three scripts run in the original Lens too."""
 from __future__ import annotations
 
 import pytest
@@ -62,6 +62,16 @@ CASES = {
                      "changeGroupType output +MAX_CRIT\nlesionUnits output 0.4\n",
     "frozen too": "freezeWeights -g output\nlesionUnits hidden 0.4\nlesionUnits output 0.4\n",
     "algorithms": "lesionUnits hidden 0.4\ntrain 3 -a momentum\ntrain 3 -a deltaBarDelta\n",
+    # noise: lesioned units draw nothing
+    "OUT_NOISE": "changeGroupType hidden OUT_NOISE\nsetObj hidden.noiseRange 0.2\n"
+                 "lesionUnits hidden 0.4\n",
+    "IN_NOISE, OUT_DERIV_NOISE": "changeGroupType hidden IN_NOISE\nsetObj noiseRange 0.3\n"
+                                 "changeGroupType output OUT_DERIV_NOISE\n"
+                                 "lesionUnits hidden 0.4\nlesionUnits output 0.4\n",
+    "IN_DERIV_NOISE": "changeGroupType output IN_DERIV_NOISE\nsetObj output.noiseRange 0.1\n"
+                      "noiseType output -multiply\nlesionUnits output 0.4\n",
+    "EXT_INPUT_NOISE": "changeGroupType input +EXT_INPUT_NOISE\nsetObj input.noiseRange 0.3\n"
+                       "lesionUnits input 0.5\n",
     "batches": "setObj batchSize 3\nexampleSetMode t PERMUTED\nlesionUnits hidden 0.4\n",
     "hook between": "set log {}\nproc p {} {global log; lappend log [getObj error]}\n"
                     "setObj postExampleProc p\nlesionUnits hidden 0.4\n",
@@ -95,7 +105,7 @@ def _run(tmp_path, base, setup: str, path: str, events: int = 1):
     it.eval("train 20\ntest\ndoExample -s t\ntrain 3 -a steepest\ntest\n")
     net = session_of(it).net
     logged = it.eval("set log") if "proc p" in setup else ""
-    return "".join(printed), _state(net), it.eval("getObj error") + logged
+    return "".join(printed), _state(net), it.eval("getObj error") + logged + it.eval("rand")
 
 
 def _compare(tmp_path, base, setup, events=1, path="compiled example loop"):
@@ -165,6 +175,19 @@ test
 puts "[getObj hidden:2.output] [getObj output:1.output]"
 """,
 }
+
+
+LENS_SCRIPTS["noise"] = BASE + """changeGroupType hidden OUT_NOISE
+setObj hidden.noiseRange 0.2
+changeGroupType input +EXT_INPUT_NOISE
+setObj input.noiseRange 0.1
+train 10
+lesionUnits hidden 0.3
+lesionUnits input 0.3
+train 20
+test
+puts "[getObj hidden:1.output] [getObj output:2.output] [format %.4f [rand]]"
+"""
 
 
 @pytest.mark.parametrize("name", list(LENS_SCRIPTS))

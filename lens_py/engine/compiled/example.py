@@ -9,8 +9,7 @@ error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
 unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
 the derivatives' and the external inputs' noise through compiled/noise.py (not
 with backpropTicks > 1; link-derivative noise comes after the batch); lesioned
-units through compiled/lesioned.py (not with an output file or SRBPTT, nor
-with noise in a lesioned group).  On Lens's loop with compiled ticks and
+units through compiled/lesioned.py (not with an output file or SRBPTT).  On Lens's loop with compiled ticks and
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -406,7 +405,8 @@ if HAVE_NUMBA:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
         if gi[k, G_IN_NOISE] & cnoise.IN_VALUES:
-            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                             les)
         if clamped and (kind or gi[k, G_IN_NOISE]):
             for u in range(n):
                 st[IN, u] = f32(0.0)
@@ -429,7 +429,7 @@ if HAVE_NUMBA:
                         st[OUT, u] = f32(st[OUT, u] + ss[OC, u])
             elif code == OUT_NOISE:
                 cnoise.out_noise(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0], _stream(gi, k),
-                                 gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                                 gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
         for u in range(n):
             st[OC, u] = st[OUT, u]
         # computeCost (the error value) and, training, computeCostBack
@@ -494,7 +494,7 @@ if HAVE_NUMBA:
                 cnoise.out_noise_back(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0])
             elif code == OUT_DERIV_NOISE:
                 cnoise.row_noise(st, n, OD, _stream(gi, k), gi[k, G_NOISE],
-                                 f32(gf[k, F_NOISE_RANGE]))
+                                 f32(gf[k, F_NOISE_RANGE]), les)
 
     @_njit
     def _input_back(k, gi, gf, saddr, psend, paddr, pshape, st, n, les):
@@ -502,7 +502,8 @@ if HAVE_NUMBA:
         procedure's backward step."""
         if gi[k, G_IN_NOISE] & cnoise.IN_DERIVS and not gi[k, G_BACK_NONE] \
                 and not (gi[k, G_HARD] != 0 and les_.clamped(st, n, les)):
-            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                             les)
         if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
             return
         skip = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
@@ -886,8 +887,10 @@ if HAVE_NUMBA:
         """EXT_INPUT_NOISE groups' noise on the event's external inputs."""
         for k in range(gi.shape[0]):
             if gi[k, G_IN_NOISE] & cnoise.EXT_VALUES:
-                cnoise.external_noise(_state(saddr[k], gi[k, G_SIZE]), gi[k, G_SIZE], EXT,
-                                      _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                n = gi[k, G_SIZE]
+                cnoise.external_noise(_state(saddr[k], n), n, EXT, _stream(gi, k),
+                                      gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                                      _lesions(gi, k, n))
 
 
 def ready(net=None, wait: bool = False) -> bool:
@@ -987,14 +990,9 @@ def _blocker(net, writer_ok: bool = False):
 
 def _lesion_blocker(net):
     """Why the kernels cannot pass over this network's lesioned units: what
-    keeps histories whole (an output file, SRBPTT) and noise drawn in a
-    lesioned group (its draws skip those units) stay with forward.py."""
-    if not net.has_lesions:
-        return None
-    if net.example_writer is not None or net.type & T.SRBPTT:
+    keeps histories whole (an output file, SRBPTT) stays with forward.py."""
+    if net.has_lesions and (net.example_writer is not None or net.type & T.SRBPTT):
         return "lesioned units with an output file or SRBPTT"
-    if any(g.skipped is not None and cnoise.has_noise(g) for g in net.groups):
-        return "noise in a group with lesioned units"
     return None
 
 
