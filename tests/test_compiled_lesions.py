@@ -3,10 +3,11 @@ kernels that call it).
 
 Nets with units lesioned (lesionUnits on input, hidden and output groups,
 healUnits after), links lesioned (lesionLinks: deleted, set, noisy), noise
-(lesioned units draw nothing), SOFT_MAX and criteria over lesioned units, Elman nets with backpropTicks > 1, trained
-and tested on the path `auto` chooses against `executionPath python`: every
-weight, link derivative, unit state and printed number bit for bit, and the
-random stream's place after.  Three scripts run in the original Lens too."""
+(lesioned units draw nothing), SOFT_MAX and criteria over lesioned units,
+Elman nets with backpropTicks > 1 and SRBPTT, trained and tested on the path
+`auto` chooses against `executionPath python`: every weight, link
+derivative, unit state and printed number bit for bit, and the random
+stream's place after.  Four scripts run in the original Lens too."""
 from __future__ import annotations
 
 import pytest
@@ -78,11 +79,13 @@ CASES = {
 }
 # nets other than BASE, with events per example
 NETS = {"srn": (SRN, 3), "srn bpt3": (SRN + "setObj backpropTicks 3\n", 3),
-        "two events": (BASE, 2)}
+        "two events": (BASE, 2),
+        "srbptt": (SRN.replace("-i 3 6", "-i 3 SRBPTT 6"), 3)}
 SRN_CASES = {
     "srn": "lesionUnits hidden 0.3\nlesionUnits context 0.3\n",
     "srn bpt3": "lesionUnits hidden 0.3\nlesionUnits context 0.5\n",
     "two events": "lesionUnits hidden 0.4\nlesionUnits output 0.2\n",
+    "srbptt": "lesionUnits hidden 0.3\nlesionUnits context 0.4\nlesionUnits output 0.2\n",
 }
 PATH_OF = {"hook between": "compiled examples, hooks between"}
 
@@ -190,8 +193,18 @@ puts "[getObj hidden:1.output] [getObj output:2.output] [format %.4f [rand]]"
 """
 
 
+# (Lens's restoreOutputDerivs and restoreOutputs pass over lesioned units)
+LENS_SCRIPTS["srbptt"] = NETS["srbptt"][0] + """train 10
+lesionUnits hidden 0.3
+lesionUnits context 0.4
+train 20
+test
+puts "[getObj hidden:2.output] [getObj output:1.output]"
+"""
+
+
 @pytest.mark.parametrize("name", list(LENS_SCRIPTS))
 def test_the_printed_numbers_equal_lens(tmp_path, name):
     lens_reference.require_lens()
-    _examples(tmp_path / "lesion.ex", events=3 if name == "srn" else 1)
+    _examples(tmp_path / "lesion.ex", events=3 if name in ("srn", "srbptt") else 1)
     same_as_lens_on(LENS_SCRIPTS[name].replace("{EX}", str(tmp_path / "lesion.ex")), tmp_path)

@@ -900,14 +900,16 @@ def srbptt_example_back(net) -> None:
         net.current_tick = tick
         idx = history_index(net, tick)
         for g in net.groups:
+            live = _live(g)             # (restoreOutputDerivs passes over lesioned units)
             if g.cost_procs:
-                g.output_deriv[0] = g.output_deriv_history[idx]
+                g.output_deriv[0, live] = g.output_deriv_history[idx][live]
             else:
-                g.output_deriv[...] = 0
+                g.output_deriv[:, live] = 0
             _restore_tick(net, g, tick)
         for g in reversed(net.groups):
             backprop(net, g)
     for g in net.groups:
         idx = history_index(net, last)
-        g.output[0] = g.output_history[idx]
-        g.output_cache[...] = g.output
+        live = _live(g)
+        g.output[0, live] = g.output_history[idx][live]
+        g.output_cache[:, live] = g.output[:, live]

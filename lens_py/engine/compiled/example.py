@@ -9,7 +9,7 @@ error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
 unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
 the derivatives' and the external inputs' noise through compiled/noise.py (not
 with backpropTicks > 1; link-derivative noise comes after the batch); lesioned
-units through compiled/lesioned.py (not with an output file or SRBPTT).  On Lens's loop with compiled ticks and
+units through compiled/lesioned.py (not with an output file).  On Lens's loop with compiled ticks and
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -599,13 +599,16 @@ if HAVE_NUMBA:
                 continue
             n = gi[k, G_SIZE]
             st = _state(saddr[k], n)
+            les = _lesions(gi, k, n)
             htgt = _matrix(haddr[k, 2], H, n)
             for u in range(n):
-                htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
+                if les_.live(les, u):
+                    htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
             if derivs:
                 hod = _matrix(haddr[k, 3], H, n)
                 for u in range(n):
-                    hod[slot, u] = st[OD, u]
+                    if les_.live(les, u):
+                        hod[slot, u] = st[OD, u]
 
     @_njit
     def srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, last,
@@ -624,14 +627,16 @@ if HAVE_NUMBA:
                 for k in range(ng):
                     n = gi[k, G_SIZE]
                     st = _state(saddr[k], n)
+                    les = _lesions(gi, k, n)
                     hin = _matrix(haddr[k, 0], H, n)
                     hout = _matrix(haddr[k, 1], H, n)
                     hod = _matrix(haddr[k, 3], H, n)
                     for u in range(n):
-                        st[OD, u] = hod[idx, u] if gi[k, G_COST] else f32(0.0)
-                        st[OUT, u] = hout[idx, u]
-                        st[OC, u] = hout[idx, u]
-                        st[IN, u] = hin[idx, u]
+                        if les_.live(les, u):
+                            st[OD, u] = hod[idx, u] if gi[k, G_COST] else f32(0.0)
+                            st[OUT, u] = hout[idx, u]
+                            st[OC, u] = hout[idx, u]
+                            st[IN, u] = hin[idx, u]
             for k in range(ng - 1, -1, -1):
                 _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H)
         _restore_outputs(gi, saddr, haddr, ng, (last + start) % H, H)
@@ -989,10 +994,10 @@ def _blocker(net, writer_ok: bool = False):
 
 
 def _lesion_blocker(net):
-    """Why the kernels cannot pass over this network's lesioned units: what
-    keeps histories whole (an output file, SRBPTT) stays with forward.py."""
-    if net.has_lesions and (net.example_writer is not None or net.type & T.SRBPTT):
-        return "lesioned units with an output file or SRBPTT"
+    """Why the kernels cannot pass over this network's lesioned units: an
+    output file stays with forward.py."""
+    if net.has_lesions and net.example_writer is not None:
+        return "lesioned units with an output file"
     return None
 
 
