@@ -368,20 +368,10 @@ if HAVE_NUMBA:
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
         les = _lesions(gi, k, n)
-        if les.shape[0] == 0:
-            _forward_step(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
-                          training, wt_ready, st, n, les)
-            return
-        kept = _kept(gi, k, n)
-        les_.keep(st, kept, les)
-        les_.hide_targets(st, les)
-        _forward_step(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
-                      training, wt_ready, st, n, les)
-        les_.after_forward(st, kept, les)
-
-    @_njit
-    def _forward_step(k, gi, gf, saddr, psend, paddr, pshape, vals, freq, pseudo, grace,
-                      training, wt_ready, st, n, les):
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept(gi, k, n), les)
+            les_.hide_targets(st, les)
         clamped = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
         # computeInput
         for u in range(n):
@@ -441,13 +431,15 @@ if HAVE_NUMBA:
             if training:
                 for u in range(n):
                     st[DC, u] = f32(0.0)
-            return
-        vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
-                              f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
-        if training:
-            error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
-            for u in range(n):
-                st[DC, u] = f32(0.0)
+        else:
+            vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
+                                  f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
+            if training:
+                error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
+                for u in range(n):
+                    st[DC, u] = f32(0.0)
+        if lesioned:
+            les_.after_forward(st, _kept(gi, k, n), les)
 
     @_njit
     def _backward_group(k, gi, gf, saddr, psend, paddr, pshape, ext_then):
@@ -456,21 +448,10 @@ if HAVE_NUMBA:
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
         les = _lesions(gi, k, n)
-        if les.shape[0] == 0:
-            _output_back(k, gi, gf, saddr, ext_then, st, n, les)
-            _input_back(k, gi, gf, saddr, psend, paddr, pshape, st, n, les)
-            return
-        kept = _kept(gi, k, n)
-        les_.keep(st, kept, les)
-        _output_back(k, gi, gf, saddr, ext_then, st, n, les)
-        les_.after_output_back(st, kept, les)
-        _input_back(k, gi, gf, saddr, psend, paddr, pshape, st, n, les)
-        les_.put_back(st, kept, les, ID)
-
-    @_njit
-    def _output_back(k, gi, gf, saddr, ext_then, st, n, les):
-        """computeOutputBack: the derivative cache added in, the output
-        procedures' backward steps."""
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept(gi, k, n), les)
+        # computeOutputBack
         for u in range(n):
             st[OD, u] = f32(st[OD, u] + st[DC, u])
             st[DC, u] = f32(0.0)
@@ -495,37 +476,35 @@ if HAVE_NUMBA:
             elif code == OUT_DERIV_NOISE:
                 cnoise.row_noise(st, n, OD, _stream(gi, k), gi[k, G_NOISE],
                                  f32(gf[k, F_NOISE_RANGE]), les)
-
-    @_njit
-    def _input_back(k, gi, gf, saddr, psend, paddr, pshape, st, n, les):
-        """computeInputBack: the input derivatives' noise, the input
-        procedure's backward step."""
+        if lesioned:
+            les_.after_output_back(st, _kept(gi, k, n), les)
+        # computeInputBack
         if gi[k, G_IN_NOISE] & cnoise.IN_DERIVS and not gi[k, G_BACK_NONE] \
                 and not (gi[k, G_HARD] != 0 and les_.clamped(st, n, les)):
             cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
                              les)
-        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
-            return
-        skip = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
-        kind = gi[k, G_DOT]
-        if skip and kind != cgp.IN_DOT:
-            return
-        for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
-            R, S = pshape[p, 0], pshape[p, 1]
-            w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
-            ss = _state(saddr[psend[p]], S)
-            mask = _links(paddr[p, 2], R, S)
-            if kind == cgp.IN_PRODUCT:
-                cgp.product_back(st, n, w, dv, mask, ss, S)
-            elif kind == cgp.IN_DISTANCE:
-                cgp.distance_back(st, n, w, dv, mask, ss, S)
-            else:
-                if S <= FEW_SENDERS:
-                    cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
-                else:
-                    cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
-                if mask.shape[0]:
-                    cgp.clear_absent(dv, mask, R, S)
+        if gi[k, G_DOT] and not gi[k, G_BACK_NONE]:
+            skip = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
+            kind = gi[k, G_DOT]
+            if not (skip and kind != cgp.IN_DOT):
+                for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+                    R, S = pshape[p, 0], pshape[p, 1]
+                    w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
+                    ss = _state(saddr[psend[p]], S)
+                    mask = _links(paddr[p, 2], R, S)
+                    if kind == cgp.IN_PRODUCT:
+                        cgp.product_back(st, n, w, dv, mask, ss, S)
+                    elif kind == cgp.IN_DISTANCE:
+                        cgp.distance_back(st, n, w, dv, mask, ss, S)
+                    else:
+                        if S <= FEW_SENDERS:
+                            cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
+                        else:
+                            cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
+                        if mask.shape[0]:
+                            cgp.clear_absent(dv, mask, R, S)
+        if lesioned:
+            les_.put_back(st, _kept(gi, k, n), les, ID)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
