@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import lens_reference
-from lens_py.assemble import make_interp
 from lens_py.commands.common import session as session_of
 from lens_py.engine import noise
 from lens_py.engine.compiled import example as fastexample
 from lens_py.engine.compiled import rng as crng
 from lens_py.engine.rng import LensRandom
+from path_runs import compared_lines, printing_interp, same_as_lens_on
 
 pytestmark = pytest.mark.skipif(not crng.HAVE_NUMBA, reason="numba not installed")
 f32 = np.float32
@@ -153,12 +153,7 @@ PATH_OF = {"probabilistic": "Lens's loop, compiled ticks",
 def _run(tmp_path, setup: str, path: str, events: int = 1):
     ex = tmp_path / "noise.ex"
     _examples(ex, events=events)
-    it = make_interp()
-    printed = []
-    session_of(it).write = printed.append
-    # (one stream per process, as in Lens: a value kept by the run before
-    # would outlive its `seed`)
-    session_of(it).rng.gaussian_kept = None
+    it, printed = printing_interp()
     it.eval(BASE.replace("{EX}", str(ex)) + setup + f"setObj executionPath {path}\n")
     it.eval("train 1 -why")
     it.eval("train 30\ntest\ndoExample -s t\ntrain 3 -a steepest\n")
@@ -177,10 +172,7 @@ def test_noise_runs_compiled_with_the_bits_of_lens_loop(tmp_path, case):
     printed_py, state_py, nxt_py, err_py = _run(tmp_path, CASES[case], "python", events)
     expected = PATH_OF.get(case, "compiled example loop")
     assert f"Execution path: {expected} (" in printed, printed
-    strip = [line for line in lens_reference.comparable_lines(printed)
-             if not line.startswith("Execution path")]
-    strip_py = [line for line in lens_reference.comparable_lines(printed_py)
-                if not line.startswith("Execution path")]
+    strip, strip_py = compared_lines(printed), compared_lines(printed_py)
     assert strip == strip_py and len(strip) > 10
     assert state == state_py
     assert (nxt, err) == (nxt_py, err_py)
@@ -217,13 +209,6 @@ puts "[getObj hidden:2.output] [format %.4f [rand]]"
 def test_the_printed_numbers_equal_lens(tmp_path, script):
     lens_reference.require_lens()
     _examples(tmp_path / "noise.ex")
-    script = script.replace("{EX}", str(tmp_path / "noise.ex"))
-    lens = lens_reference.run_lens(script, tmp_path)
-    ours = lens_reference.run_lens_py(script + "train 1 -why\n", tmp_path)
-    assert "Execution path: compiled example loop" in ours.stdout
-    difference = lens_reference.first_difference(lens.stdout, ours.stdout.rsplit(
-        "Performing 1 updates", 1)[0])
-    assert difference is None, difference
-    assert len(lens_reference.numbers_in(lens.stdout)) > 15
+    same_as_lens_on(script.replace("{EX}", str(tmp_path / "noise.ex")), tmp_path)
     # (Lens's `rand` is a float randReal printed with %g, lens_py's a double:
     # four places say where the stream is)

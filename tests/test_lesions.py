@@ -174,9 +174,10 @@ def test_no_noise_is_drawn_for_lesioned_units(tmp_path):
     from lens_py.engine import noise
     o = lens.net.group("output")
     # one noise value, for output:1 only
-    clean = o.proc_state[("OUT_NOISE", 0)][0]
+    clean = o.input[0]          # (LINEAR: the output before its noise, on every path)
     assert o.output[0, 0] == 0
     assert o.output[0, 1] == noise.apply(state, noise.ADD_GAUSSIAN, clean[1:], 0.1, f32)[0]
+    assert lens.session.rng.drand48() == state.drand48()
 
 
 # -- lesionLinks --------------------------------------------------------------------------

@@ -518,7 +518,11 @@ def _elman_clamp(net, g):
 def _elman_clamp_back(net, g):
     src = g.elman_source
     if src is not None:
-        src.deriv_cache[:, :g.size] += g.output_deriv
+        # (a lesioned unit passes nothing back: its derivative here is only
+        # what _Untouched will put back)
+        live = _live(g)
+        cache = src.deriv_cache[:, :g.size]
+        cache[:, live] += g.output_deriv[:, live]
         g.output -= src.output_cache[:, :g.size]
 
 
@@ -905,14 +909,16 @@ def srbptt_example_back(net) -> None:
         net.current_tick = tick
         idx = history_index(net, tick)
         for g in net.groups:
+            live = _live(g)             # (restoreOutputDerivs passes over lesioned units)
             if g.cost_procs:
-                g.output_deriv[0] = g.output_deriv_history[idx]
+                g.output_deriv[0, live] = g.output_deriv_history[idx][live]
             else:
-                g.output_deriv[...] = 0
+                g.output_deriv[:, live] = 0
             _restore_tick(net, g, tick)
         for g in reversed(net.groups):
             backprop(net, g)
     for g in net.groups:
         idx = history_index(net, last)
-        g.output[0] = g.output_history[idx]
-        g.output_cache[...] = g.output
+        live = _live(g)
+        g.output[0, live] = g.output_history[idx][live]
+        g.output_cache[:, live] = g.output[:, live]

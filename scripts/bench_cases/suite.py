@@ -151,6 +151,8 @@ CASES = [
     Case("noise", "noise.in", {"updates": 500}, ("noise50.ex",), quick={"updates": 4}),
     Case("cont noise", "continuous_noise.in", {"updates": 1000}, ("noise20x30.ex",),
          quick={"updates": 4}),
+    Case("lesion", "lesion.in", {"repeats": 100, "updates": 100}, ("noise50.ex",),
+         quick={"repeats": 3, "updates": 4}),
     # lens_py's opt-in matrix products (Lens ignores the setting: exact sums)
     Case("big net blas", "bignet.in", {"updates": 150, "exactSums": 0}, ("big5000.ex",),
          quick={"updates": 4, "exactSums": 0}),

@@ -8,6 +8,7 @@ has its kernels here, and only here.
 * `continuous.py` a CONTINUOUS example;
 * `noise.py`      the tick's noise procedures, drawing through `rng.py`
                   (Lens's drand48 stream, compiled);
+* `lesioned.py`   how the tick passes over lesioned units;
 * `cache.py`      compiling once and loading from numba's disk cache.
 
 A new kernel module registers its kernels with one line, after its kernels

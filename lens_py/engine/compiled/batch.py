@@ -1465,9 +1465,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     plan = _plan(net, exset)
     if plan is None:
         return None
-    uplan = getattr(net, "_fast_update_plan", None)
-    if uplan is None or not uplan.valid(net):
-        uplan = net._fast_update_plan = _build_update_plan(net)
+    uplan = _update_plan(net)
     if uplan is None or not _update_params(uplan, net):
         return None
     n = net.batch_size if net.batch_size > 0 else len(exset.examples)
@@ -1763,6 +1761,7 @@ class _UpdatePlan:
                                  for p in projs], len(_UPDATE_BLOCK_PARAMS))
         self.gparams = np.zeros((len(projs), 3))
         self.stats = np.zeros(2)
+        self.stopped = {}       # receiving group -> its frozen or lesioned units (kept alive)
 
     def valid(self, net) -> bool:
         if net.groups != self.groups or net.dtype is not self.dtype:
@@ -1831,7 +1830,8 @@ def try_update_weights(net, algorithm: int, do_stats: bool, learning=None) -> bo
     if algorithm not in _ALGORITHMS:
         return False
     # a plan that passed every check under this task key passes them still
-    # (an edit of the net, a parameter set by a hook included, changes the key)
+    # (an edit of the net, a parameter set by a hook, a lesion included,
+    # changes the key)
     key = net.task_key()
     plan = net.__dict__.get("_fast_update_plan")
     if key is None or plan is None or plan.checked != key:
@@ -1846,14 +1846,43 @@ def _checked_update_plan(net):
     """The network's update plan with its parameters filled, or None when the
     compiled update cannot run it now."""
     if not (ENABLED and getattr(net, "fast_path", True) and not net.frozen) \
-            or net.has_lesions or kernels_for(net) is False:
+            or kernels_for(net) is False:
         return None
-    plan = getattr(net, "_fast_update_plan", None)
-    if plan is None or not plan.valid(net):
-        plan = net._fast_update_plan = _build_update_plan(net)
+    plan = _update_plan(net)
     if plan is None or not _update_params(plan, net):
         return None
     return plan
+
+
+def _update_plan(net):
+    """The network's _UpdatePlan (None: the kernel cannot update it)."""
+    plan = getattr(net, "_fast_update_plan", None)
+    if plan is None or not plan.valid(net):
+        plan = net._fast_update_plan = _build_update_plan(net)
+    if plan is not None:
+        lesioned = net.has_lesions
+        if lesioned or plan.stopped:
+            _stop_lesioned_rows(plan, lesioned)
+    return plan
+
+
+def _stop_lesioned_rows(plan, lesioned: bool) -> None:
+    """Lesioned receivers learn nothing and count in no statistic, as frozen
+    units (algorithms._updatable): the kernel's frozen-unit flags of their
+    projections are theirs or'd with the lesions (set again whenever the
+    plan is checked: freezing and lesioning change them in place, and both
+    count as edits)."""
+    plan.stopped = {}
+    for k, p in enumerate(plan.projs):
+        g = p.receiver
+        skip = g.skipped if lesioned else None
+        if skip is None:
+            plan.faddr[k, 1] = g.unit_frozen.ctypes.data
+            continue
+        rows = plan.stopped.get(id(g))
+        if rows is None:
+            rows = plan.stopped[id(g)] = g.unit_frozen | skip
+        plan.faddr[k, 1] = rows.ctypes.data
 
 
 _ALGORITHMS = (T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM, T.DELTA_BAR_DELTA)

@@ -123,6 +123,8 @@ if HAVE_NUMBA:
     OUT_NOISE, OUT_DERIV_NOISE = fastexample.OUT_NOISE, fastexample.OUT_DERIV_NOISE
     row_noise, out_noise = cnoise.row_noise, cnoise.out_noise
     out_noise_back, external_noise = cnoise.out_noise_back, cnoise.external_noise
+    # (lesioned nets take other paths: here every unit draws)
+    _NO_LESIONS = np.zeros(0, np.uint8)
     _SMALL32 = np.float32(1e-8)
     _LARGE32 = np.float32(1e8)
 
@@ -279,7 +281,7 @@ if HAVE_NUMBA:
                 _soft_clamp(k, gf, st, n)
             elif code == I_NOISE:
                 if not clamped:
-                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
             elif code == I_INTEG and not clamped:
                 v = _row(ga[k, A_INV], n)
                 uds = _row(ga[k, A_UDT], n)
@@ -324,7 +326,7 @@ if HAVE_NUMBA:
             code = gi[k, C_PROC0 + q]
             if code == OUT_NOISE:
                 out_noise(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick], rs,
-                          gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                          gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
                 continue
             if code == O_INTEG:
                 _integrate_output(k, gf, ga, st, n, tick, H)
@@ -402,7 +404,7 @@ if HAVE_NUMBA:
             elif code == OUT_NOISE:
                 out_noise_back(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick])
             elif code == OUT_DERIV_NOISE:
-                row_noise(st, n, OD, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                row_noise(st, n, OD, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
             else:
                 output_proc_back(st, n, code, gain, ext)
 
@@ -425,7 +427,8 @@ if HAVE_NUMBA:
             code = gi[k, C_IN0 + q]
             if code == I_DERIV_NOISE:
                 if not skip:
-                    row_noise(st, n, ID, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                    row_noise(st, n, ID, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                              _NO_LESIONS)
             elif code == I_INTEG:
                 if skip:
                     continue
@@ -512,7 +515,7 @@ if HAVE_NUMBA:
             if gi[k, C_EXT_NOISE]:
                 n = gi[k, C_SIZE]
                 external_noise(_state(ga[k, A_STATE], n), n, EXT, rs, gi[k, C_NOISE],
-                               f32(gf[k, F_NOISE_RANGE]))
+                               f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
 
     @_inline
     def _criteria(gi, gf, ga):

@@ -8,7 +8,8 @@ LOGISTIC, TANH, SOFT_MAX, HARD_CLAMP, BIAS_CLAMP and ELMAN_CLAMP, at most one
 error procedure (SUM_SQUARED, CROSS_ENTROPY, DIVERGENCE), no output file, no
 unit-history group types, no adaptive gain or integrators; OUT_NOISE, IN_NOISE
 the derivatives' and the external inputs' noise through compiled/noise.py (not
-with backpropTicks > 1; link-derivative noise comes after the batch).  With
+with backpropTicks > 1; link-derivative noise comes after the batch); lesioned
+units through compiled/lesioned.py (not with an output file).  On Lens's loop with compiled ticks and
 backpropTicks > 1 the extra backward steps still run in forward.py.
 Anything else, and everything until the kernel is compiled (compiled/cache.py;
 numba keeps it on disk), runs in forward.py.
@@ -26,6 +27,7 @@ import numpy as np
 from .. import activations as A
 from . import cache as kernelcache
 from . import groupprocs as cgp
+from . import lesioned as les_
 from . import noise as cnoise
 from . import rng as crng
 from .. import types as T
@@ -56,7 +58,9 @@ _IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: c
 # compiled/noise.py's: the noise procedure, input noise bits, the stream's and the
 # clean outputs' addresses
 G_NOISE, G_IN_NOISE, G_RNG, G_CLEAN = range(G_ELMAN_SIZE + 1, G_ELMAN_SIZE + 5)
-G_COLS = G_CLEAN + 1
+# lesioned.py's: the group's lesion mask (bytes) and scratch rows, 0 without lesions
+G_LESION, G_KEEP = G_CLEAN + 1, G_CLEAN + 2
+G_COLS = G_KEEP + 1
 F_GAIN, F_RADIUS, F_ZERO_RADIUS, F_SCALE, F_BACK_SCALE, F_NOISE_RANGE = range(6)
 F_COLS = 6
 
@@ -126,6 +130,16 @@ if HAVE_NUMBA:
     def _state(address, n):
         """A group's [field, units] state (its one row)."""
         return _f32_view(address, 11, n)
+
+    @_view_njit
+    def _lesions(gi, k, n):
+        """Group k's lesion mask (empty when it has no lesioned units)."""
+        address = gi[k, G_LESION]
+        return _u8_view(address, 1, n if address else 0)[0]
+
+    @_view_njit
+    def _kept(gi, k, n):
+        return _f32_view(gi[k, G_KEEP], les_.KEEP_ROWS, n)
 
     @_view_njit
     def _matrix(address, rows, cols):
@@ -233,6 +247,8 @@ if HAVE_NUMBA:
 
     @_njit
     def _clamped(st, n):
+        # (continuous.py's; the tick asks lesioned.clamped, which passes over
+        # lesioned units)
         for u in range(n):
             if st[EXT, u] != st[EXT, u]:
                 return False
@@ -351,7 +367,12 @@ if HAVE_NUMBA:
                        training, wt_ready):
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
-        clamped = gi[k, G_HARD] != 0 and _clamped(st, n)
+        les = _lesions(gi, k, n)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept(gi, k, n), les)
+            les_.hide_targets(st, les)
+        clamped = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
         # computeInput
         for u in range(n):
             st[IN, u] = f32(0.0)
@@ -374,7 +395,8 @@ if HAVE_NUMBA:
                     cgp.dense_dot_input(st, n, w, so, S)
                 first = False
         if gi[k, G_IN_NOISE] & cnoise.IN_VALUES and not clamped:
-            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+            cnoise.row_noise(st, n, IN, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                             les)
         if clamped and (kind or gi[k, G_IN_NOISE]):
             for u in range(n):
                 st[IN, u] = f32(0.0)
@@ -388,21 +410,7 @@ if HAVE_NUMBA:
             if output_proc(st, n, code, gain):
                 continue
             if code == SOFT_MAX:
-                m = 0.0
-                for u in range(n):
-                    x = f64(st[IN, u])
-                    if x != x or m != m:
-                        m = np.nan
-                    elif x > m:
-                        m = x
-                total = 0.0
-                for u in range(n):
-                    e = f32(np.exp(f64(st[IN, u]) - m))
-                    st[OUT, u] = e
-                    total = f64(e) if u == 0 else total + f64(e)   # NumPy's cumsum
-                scale = 1.0 / total
-                for u in range(n):
-                    st[OUT, u] = f32(f64(st[OUT, u]) * scale)
+                les_.softmax(st, n, les)
             elif code == ELMAN_CLAMP:
                 src = gi[k, G_ELMAN]
                 if src >= 0:
@@ -411,7 +419,7 @@ if HAVE_NUMBA:
                         st[OUT, u] = f32(st[OUT, u] + ss[OC, u])
             elif code == OUT_NOISE:
                 cnoise.out_noise(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0], _stream(gi, k),
-                                 gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                                 gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
         for u in range(n):
             st[OC, u] = st[OUT, u]
         # computeCost (the error value) and, training, computeCostBack
@@ -423,13 +431,15 @@ if HAVE_NUMBA:
             if training:
                 for u in range(n):
                     st[DC, u] = f32(0.0)
-            return
-        vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
-                              f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
-        if training:
-            error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
-            for u in range(n):
-                st[DC, u] = f32(0.0)
+        else:
+            vals[k] = group_error(st, n, cost, gi[k, G_ADJUST] != 0, f32(gf[k, F_RADIUS]),
+                                  f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
+            if training:
+                error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
+                for u in range(n):
+                    st[DC, u] = f32(0.0)
+        if lesioned:
+            les_.after_forward(st, _kept(gi, k, n), les)
 
     @_njit
     def _backward_group(k, gi, gf, saddr, psend, paddr, pshape, ext_then):
@@ -437,6 +447,11 @@ if HAVE_NUMBA:
         saw at the tick being backpropagated (an empty row: the current ones)."""
         n = gi[k, G_SIZE]
         st = _state(saddr[k], n)
+        les = _lesions(gi, k, n)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept(gi, k, n), les)
+        # computeOutputBack
         for u in range(n):
             st[OD, u] = f32(st[OD, u] + st[DC, u])
             st[DC, u] = f32(0.0)
@@ -447,49 +462,49 @@ if HAVE_NUMBA:
             if output_proc_back(st, n, code, gain, ext):
                 continue
             if code == SOFT_MAX:
-                s = 0.0
-                for u in range(n):
-                    x = f64(f32(st[OD, u] * st[OUT, u]))
-                    s = x if u == 0 else s + x
-                for u in range(n):
-                    st[ID, u] = f32(f64(st[OUT, u]) * (f64(st[OD, u]) - s))
+                les_.softmax_back(st, n, les)
             elif code == ELMAN_CLAMP:
                 src = gi[k, G_ELMAN]
                 if src >= 0:
                     ss = _state(saddr[src], gi[k, G_ELMAN_SIZE])
                     for u in range(n):
-                        ss[DC, u] = f32(ss[DC, u] + st[OD, u])
+                        if les_.live(les, u):
+                            ss[DC, u] = f32(ss[DC, u] + st[OD, u])
                         st[OUT, u] = f32(st[OUT, u] - ss[OC, u])
             elif code == OUT_NOISE:
                 cnoise.out_noise_back(st, n, OUT, _f32_view(gi[k, G_CLEAN], 1, n)[0])
             elif code == OUT_DERIV_NOISE:
                 cnoise.row_noise(st, n, OD, _stream(gi, k), gi[k, G_NOISE],
-                                 f32(gf[k, F_NOISE_RANGE]))
+                                 f32(gf[k, F_NOISE_RANGE]), les)
+        if lesioned:
+            les_.after_output_back(st, _kept(gi, k, n), les)
+        # computeInputBack
         if gi[k, G_IN_NOISE] & cnoise.IN_DERIVS and not gi[k, G_BACK_NONE] \
-                and not (gi[k, G_HARD] != 0 and _clamped(st, n)):
-            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
-        if not gi[k, G_DOT] or gi[k, G_BACK_NONE]:
-            return
-        skip = gi[k, G_HARD] != 0 and _clamped(st, n)
-        kind = gi[k, G_DOT]
-        if skip and kind != cgp.IN_DOT:
-            return
-        for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
-            R, S = pshape[p, 0], pshape[p, 1]
-            w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
-            ss = _state(saddr[psend[p]], S)
-            mask = _links(paddr[p, 2], R, S)
-            if kind == cgp.IN_PRODUCT:
-                cgp.product_back(st, n, w, dv, mask, ss, S)
-            elif kind == cgp.IN_DISTANCE:
-                cgp.distance_back(st, n, w, dv, mask, ss, S)
-            else:
-                if S <= FEW_SENDERS:
-                    cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
-                else:
-                    cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
-                if mask.shape[0]:
-                    cgp.clear_absent(dv, mask, R, S)
+                and not (gi[k, G_HARD] != 0 and les_.clamped(st, n, les)):
+            cnoise.row_noise(st, n, ID, _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                             les)
+        if gi[k, G_DOT] and not gi[k, G_BACK_NONE]:
+            skip = gi[k, G_HARD] != 0 and les_.clamped(st, n, les)
+            kind = gi[k, G_DOT]
+            if not (skip and kind != cgp.IN_DOT):
+                for p in range(gi[k, G_P0], gi[k, G_P0] + gi[k, G_NP]):
+                    R, S = pshape[p, 0], pshape[p, 1]
+                    w, dv = _matrix(paddr[p, 0], R, S), _matrix(paddr[p, 1], R, S)
+                    ss = _state(saddr[psend[p]], S)
+                    mask = _links(paddr[p, 2], R, S)
+                    if kind == cgp.IN_PRODUCT:
+                        cgp.product_back(st, n, w, dv, mask, ss, S)
+                    elif kind == cgp.IN_DISTANCE:
+                        cgp.distance_back(st, n, w, dv, mask, ss, S)
+                    else:
+                        if S <= FEW_SENDERS:
+                            cgp.dense_dot_back_few(st, w, dv, ss, R, S, skip)
+                        else:
+                            cgp.dense_dot_back(st, w, dv, ss, R, S, skip)
+                        if mask.shape[0]:
+                            cgp.clear_absent(dv, mask, R, S)
+        if lesioned:
+            les_.put_back(st, _kept(gi, k, n), les, ID)
 
     @_njit
     def _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H):
@@ -509,10 +524,12 @@ if HAVE_NUMBA:
         for k in range(groups):
             n = gi[k, G_SIZE]
             st = _state(saddr[k], n)
+            les = _lesions(gi, k, n)
             hout = _matrix(haddr[k, 1], H, n)
             for u in range(n):
-                st[OUT, u] = hout[idx, u]
-                st[OC, u] = hout[idx, u]
+                if les_.live(les, u):
+                    st[OUT, u] = hout[idx, u]
+                    st[OC, u] = hout[idx, u]
 
     @_njit
     def bptt_kernel(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, span,
@@ -530,20 +547,24 @@ if HAVE_NUMBA:
             for k in range(span - 1, -1, -1):
                 n = gi[k, G_SIZE]
                 st = _state(saddr[k], n)
+                les = _lesions(gi, k, n)
                 hin = _matrix(haddr[k, 0], H, n)
                 hout = _matrix(haddr[k, 1], H, n)
                 for u in range(n):
-                    st[OUT, u] = hout[idx, u]
-                    st[OC, u] = hout[idx, u]
-                    st[IN, u] = hin[idx, u]
+                    if les_.live(les, u):
+                        st[OUT, u] = hout[idx, u]
+                        st[OC, u] = hout[idx, u]
+                        st[IN, u] = hin[idx, u]
                 if was_reset and reset_group[k]:
                     for u in range(n):
                         st[DC, u] = f32(0.0)
             for k in range(span - 1, -1, -1):
                 n = gi[k, G_SIZE]
                 st = _state(saddr[k], n)
+                les = _lesions(gi, k, n)
                 for u in range(n):
-                    st[OD, u] = f32(0.0)
+                    if les_.live(les, u):
+                        st[OD, u] = f32(0.0)
                 _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H)
         _restore_outputs(gi, saddr, haddr, span, (tick + start) % H, H)
 
@@ -557,13 +578,16 @@ if HAVE_NUMBA:
                 continue
             n = gi[k, G_SIZE]
             st = _state(saddr[k], n)
+            les = _lesions(gi, k, n)
             htgt = _matrix(haddr[k, 2], H, n)
             for u in range(n):
-                htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
+                if les_.live(les, u):
+                    htgt[slot, u] = np.float32(np.nan) if grace else st[TGT, u]
             if derivs:
                 hod = _matrix(haddr[k, 3], H, n)
                 for u in range(n):
-                    hod[slot, u] = st[OD, u]
+                    if les_.live(les, u):
+                        hod[slot, u] = st[OD, u]
 
     @_njit
     def srbptt_back(gi, gf, saddr, psend, paddr, pshape, haddr, hard_ext, hard_valid, last,
@@ -582,14 +606,16 @@ if HAVE_NUMBA:
                 for k in range(ng):
                     n = gi[k, G_SIZE]
                     st = _state(saddr[k], n)
+                    les = _lesions(gi, k, n)
                     hin = _matrix(haddr[k, 0], H, n)
                     hout = _matrix(haddr[k, 1], H, n)
                     hod = _matrix(haddr[k, 3], H, n)
                     for u in range(n):
-                        st[OD, u] = hod[idx, u] if gi[k, G_COST] else f32(0.0)
-                        st[OUT, u] = hout[idx, u]
-                        st[OC, u] = hout[idx, u]
-                        st[IN, u] = hin[idx, u]
+                        if les_.live(les, u):
+                            st[OD, u] = hod[idx, u] if gi[k, G_COST] else f32(0.0)
+                            st[OUT, u] = hout[idx, u]
+                            st[OC, u] = hout[idx, u]
+                            st[IN, u] = hin[idx, u]
             for k in range(ng - 1, -1, -1):
                 _backward_at(k, gi, gf, saddr, psend, paddr, pshape, hard_ext, hard_valid, idx, H)
         _restore_outputs(gi, saddr, haddr, ng, (last + start) % H, H)
@@ -603,11 +629,13 @@ if HAVE_NUMBA:
             n = gi[k, G_SIZE]
             st = _state(saddr[k], n)
             if training:
+                les = _lesions(gi, k, n)
                 hin = _matrix(haddr[k, 0], H, n)
                 hout = _matrix(haddr[k, 1], H, n)
                 for u in range(n):
-                    hin[slot, u] = st[IN, u]
-                    hout[slot, u] = st[OC, u]
+                    if les_.live(les, u):
+                        hin[slot, u] = st[IN, u]
+                        hout[slot, u] = st[OC, u]
             if gi[k, G_HARD] and hard_ext[k] != 0:
                 ext = _matrix(hard_ext[k], H, n)
                 for u in range(n):
@@ -673,7 +701,18 @@ if HAVE_NUMBA:
         met = False
         for k in range(gi.shape[0]):
             if crit_kind[k]:
-                if not _group_met(crit_kind[k], crit_val[k], _state(saddr[k], gi[k, G_SIZE])):
+                n = gi[k, G_SIZE]
+                st = _state(saddr[k], n)
+                les = _lesions(gi, k, n)
+                if les.shape[0]:        # (the criteria pass over lesioned units)
+                    kept = _kept(gi, k, n)
+                    les_.keep(st, kept, les)
+                    les_.hide_targets(st, les)
+                    ok = _group_met(crit_kind[k], crit_val[k], st)
+                    les_.put_back(st, kept, les, TGT)
+                else:
+                    ok = _group_met(crit_kind[k], crit_val[k], st)
+                if not ok:
                     return False
                 met = True
         return met
@@ -726,11 +765,9 @@ if HAVE_NUMBA:
                 reset_flags[start % H] = 1
             for k in range(gi.shape[0]):
                 if reset_val[k] == reset_val[k]:
-                    st = _state(saddr[k], gi[k, G_SIZE])
-                    v = f32(reset_val[k])
-                    for u in range(st.shape[1]):
-                        st[OUT, u] = v
-                        st[OC, u] = v
+                    n = gi[k, G_SIZE]
+                    les_.reset_outputs(_state(saddr[k], n), n, _lesions(gi, k, n),
+                                       f32(reset_val[k]))
             tick = 0
             current = 0
             while tick < max_ticks and event < n_events:
@@ -834,8 +871,10 @@ if HAVE_NUMBA:
         """EXT_INPUT_NOISE groups' noise on the event's external inputs."""
         for k in range(gi.shape[0]):
             if gi[k, G_IN_NOISE] & cnoise.EXT_VALUES:
-                cnoise.external_noise(_state(saddr[k], gi[k, G_SIZE]), gi[k, G_SIZE], EXT,
-                                      _stream(gi, k), gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]))
+                n = gi[k, G_SIZE]
+                cnoise.external_noise(_state(saddr[k], n), n, EXT, _stream(gi, k),
+                                      gi[k, G_NOISE], f32(gf[k, F_NOISE_RANGE]),
+                                      _lesions(gi, k, n))
 
 
 def ready(net=None, wait: bool = False) -> bool:
@@ -882,7 +921,8 @@ def _examples_kernel_types() -> tuple:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
-                                  depends=(cgp.__file__, cnoise.__file__, crng.__file__), what="the per-example kernels",
+                                  depends=(cgp.__file__, cnoise.__file__, crng.__file__,
+                                           les_.__file__), what="the per-example kernels",
                                   compile_seconds=20.0)
 
 
@@ -893,8 +933,9 @@ def _blocker(net, writer_ok: bool = False):
         return "network"
     if net.example_writer is not None and not writer_ok:
         return "output file"
-    if net.has_lesions:
-        return "lesioned units"
+    reason = _lesion_blocker(net)
+    if reason:
+        return reason
     if net.exact_arithmetic is False:
         return "arithmetic"
     reason = cnoise.blocker(net)
@@ -928,6 +969,14 @@ def _blocker(net, writer_ok: bool = False):
                 return "projection"
             if net.exact_arithmetic is None and p.weight.size > EXACT_LIMIT:
                 return "arithmetic"
+    return None
+
+
+def _lesion_blocker(net):
+    """Why the kernels cannot pass over this network's lesioned units: an
+    output file stays with forward.py."""
+    if net.has_lesions and net.example_writer is not None:
+        return "lesioned units with an output file"
     return None
 
 
@@ -994,6 +1043,13 @@ class TickPlan:
         self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
         self.hard_groups = [g for g in groups if g.output_type & T.HARD_CLAMP]
         self.noise = cnoise.NoiseTables(groups)
+        self.lesions = []           # (mask, scratch) of each lesioned group, kept alive
+        for k, g in enumerate(groups):
+            mask = les_.mask_of(g)
+            if mask is not None:
+                kept = np.zeros((les_.KEEP_ROWS, g.size), dtype=np.float32)
+                self.lesions.append((mask, kept))
+                gi[k, G_LESION], gi[k, G_KEEP] = mask.ctypes.data, kept.ctypes.data
 
     @staticmethod
     def _key(net):
@@ -1003,6 +1059,7 @@ class TickPlan:
                 net.example_writer is None,
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
                        tuple(g.cost_procs), id(g.state), g.elman_source,
+                       None if g.skipped is None else g.unit_lesioned.tobytes(),
                        tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
                               id(p.mask))
                              for p in g.incoming))
@@ -1077,8 +1134,9 @@ def run_tick(net, plan, freq: float, training: bool) -> None:
         if net.history_length > 0:
             idx = history_index(net, net.current_tick)
             for g in plan.groups:
-                g.input_history[idx] = g.input[0]
-                g.output_history[idx] = g.output_cache[0]
+                live = slice(None) if g.skipped is None else ~g.skipped
+                g.input_history[idx, live] = g.input[0, live]
+                g.output_history[idx, live] = g.output_cache[0, live]
         _backprop_through_time(net)
 
 

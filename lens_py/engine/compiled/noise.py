@@ -23,7 +23,7 @@ after unit, group after group, at the moment Lens's procedure runs).
 
 The clean outputs are kept for one tick only, so networks that backpropagate
 through earlier ticks (backpropTicks > 1, SRBPTT) stay on forward.py; so do
-lesioned units (noise.py's draws skip them).  DERIV_NOISE (link
+lesioned units draw nothing (as in noise.py).  DERIV_NOISE (link
 derivatives) needs nothing here: training.py adds it after the batch, on
 every path.  An example loop that chooses
 PROBABILISTIC examples draws them in advance from the same stream, so noise
@@ -127,24 +127,28 @@ if HAVE_NUMBA:
     _njit = crng._njit
     f32 = np.float32
 
-    @_njit
-    def row_noise(st, n, row, rs, proc, rng_range):
-        """The noise on each unit's value in a row of the group's state."""
-        for u in range(n):
-            st[row, u] = crng.noisy(rs, proc, st[row, u], rng_range)
+    # `les`: the group's lesioned units (empty when none), which draw nothing
 
     @_njit
-    def external_noise(st, n, row, rs, proc, rng_range):
+    def row_noise(st, n, row, rs, proc, rng_range, les):
+        """The noise on each unit's value in a row of the group's state."""
+        for u in range(n):
+            if les.shape[0] == 0 or les[u] == 0:
+                st[row, u] = crng.noisy(rs, proc, st[row, u], rng_range)
+
+    @_njit
+    def external_noise(st, n, row, rs, proc, rng_range, les):
         for u in range(n):
             v = st[row, u]
-            if v == v:
+            if v == v and (les.shape[0] == 0 or les[u] == 0):
                 st[row, u] = crng.noisy(rs, proc, v, rng_range)
 
     @_njit
-    def out_noise(st, n, row, clean, rs, proc, rng_range):
+    def out_noise(st, n, row, clean, rs, proc, rng_range, les):
         for u in range(n):
             clean[u] = st[row, u]
-            st[row, u] = crng.noisy(rs, proc, st[row, u], rng_range)
+            if les.shape[0] == 0 or les[u] == 0:
+                st[row, u] = crng.noisy(rs, proc, st[row, u], rng_range)
 
     @_njit
     def out_noise_back(st, n, row, clean):
