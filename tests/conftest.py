@@ -1,14 +1,17 @@
 """Fixtures shared by the test files."""
 import io
+import os
 
 import pytest
 
 from lens_py.assemble import make_interp
 from lens_py.engine.compiled import cache as kernelcache
 
-# The tests look at the compiled paths from their first batch: kernels on
-# disk load at once here instead of when a run shows it pays for them
-# (tests/test_kernelcache.py tests that rule on its own).
+# The tests look at the compiled paths from their first batch: numba is set
+# up at the first need here and in the programs the tests start, instead of
+# when a run shows it pays (tests/test_kernelcache.py and test_startup.py
+# test that rule on their own).
+os.environ[kernelcache.NUMBA_ENV] = "eager"
 kernelcache.LOAD_WHEN_PAYS = False
 
 

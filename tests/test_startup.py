@@ -15,9 +15,11 @@ def imported_after(*cli_args):
             "except SystemExit:\n    pass\n"
             "sys.stderr.write(json.dumps(sorted(sys.modules)))\n")
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=repo)
+    env.pop("LENS_PY_NUMBA", None)      # numba set up when it pays, as a user's run
     out = subprocess.run([sys.executable, "-c", code, json.dumps(list(cli_args))],
                          capture_output=True, text=True, timeout=120, check=True, cwd=repo,
-                         env=dict(os.environ, PYTHONPATH=repo))
+                         env=env)
     return out.stdout, set(json.loads(out.stderr.strip().splitlines()[-1]))
 
 

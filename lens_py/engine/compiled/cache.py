@@ -50,8 +50,10 @@ LOAD_AFTER_SECONDS = 0.3
 # a train's pace is taken from this many gaps between its batches
 PACE_AFTER_UPDATES = 3
 # False: numba is set up at the first need (the test suite, whose tests
-# look at the compiled paths from their first batch)
-LOAD_WHEN_PAYS = True
+# look at the compiled paths from their first batch, sets
+# LENS_PY_NUMBA=eager for itself and the programs it starts)
+NUMBA_ENV = "LENS_PY_NUMBA"
+LOAD_WHEN_PAYS = os.environ.get(NUMBA_ENV, "").strip().lower() != "eager"
 # open: this process may set numba up; seconds spent on slower paths while
 # it was closed, and when it was last asked (within the current run)
 _GATE = {"open": False, "seconds": 0.0, "last": None, "run_seconds": 0.0, "run_gaps": 0}
