@@ -1,5 +1,6 @@
 """What the tests that run one script on two execution paths share: an
-interpreter whose printing is kept, and the printed lines to compare."""
+interpreter whose printing is kept, the printed lines to compare, and the
+trained numbers to compare bit for bit."""
 from __future__ import annotations
 
 import lens_reference
@@ -35,3 +36,16 @@ def same_as_lens_on(script: str, folder, path: str = "compiled example loop") ->
         "Performing 1 updates", 1)[0])
     assert difference is None, difference
     assert len(lens_reference.numbers_in(lens.stdout)) > 15
+
+
+def trained_numbers(net) -> tuple:
+    """(copies of every projection's weights, [the net's error, each group's])."""
+    return ([p.weight.copy() for g in net.groups for p in g.incoming],
+            [net.error] + [g.error for g in net.groups])
+
+
+def same_numbers(a, b) -> None:
+    """Two runs whose first two entries are trained_numbers agree bit for bit."""
+    assert a[1] == b[1]
+    for x, y in zip(a[0], b[0]):
+        assert x.tobytes() == y.tobytes()

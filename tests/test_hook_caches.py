@@ -18,6 +18,7 @@ from lens_py.engine import cfloats
 from lens_py.engine.compiled import example as fastexample
 from lens_py.engine.compiled import exampleloop
 from lens_py.shell import numbers
+from path_runs import same_numbers, trained_numbers
 from tests.test_path_choice_kept import example_file as _examples
 
 UPDATES = 10
@@ -40,14 +41,11 @@ def _train(tmp_path, setting, hook, spy=None):
         it.eval(f"train {UPDATES} -report 5")
     finally:
         exampleloop.run_one = real
-    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
-    return weights, [net.error] + [g.error for g in net.groups], it
+    return trained_numbers(net) + (it,)
 
 
 def _same(a, b):
-    assert a[1] == b[1]
-    for x, y in zip(a[0], b[0]):
-        assert x.tobytes() == y.tobytes()
+    same_numbers(a, b)
     assert a[2].eval("set ::log") == b[2].eval("set ::log")
 
 

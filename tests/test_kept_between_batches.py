@@ -12,6 +12,7 @@ from lens_py.commands.common import session as session_of
 from lens_py.engine.compiled import batch as fastbatch
 from lens_py.engine.compiled import continuous as fastcontinuous
 from lens_py.engine.compiled import example as fastexample
+from path_runs import same_numbers, trained_numbers
 from tests.test_path_choice_kept import example_file
 
 pytestmark = pytest.mark.skipif(not fastbatch.HAVE_NUMBA, reason="numba not installed")
@@ -61,14 +62,7 @@ def _train(tmp_path, net_name, hook, setting, schedule=""):
             f"setObj executionPath {setting}\n{hook}")
     it.eval(f"train {UPDATES} -report 3" + (f" -schedule {{{schedule}}}" if schedule else ""))
     net = session_of(it).net
-    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
-    return weights, [net.error] + [g.error for g in net.groups], net
-
-
-def _same(ref, got):
-    assert got[1] == ref[1]
-    for a, b in zip(ref[0], got[0]):
-        assert a.tobytes() == b.tobytes()
+    return trained_numbers(net) + (net,)
 
 
 @pytest.mark.parametrize("net_name", list(NETS))
@@ -80,7 +74,7 @@ def test_a_hook_changing_parameters_between_batches_is_honoured(tmp_path, net_na
     hook = HOOKS[hook_name]
     ref = _train(tmp_path, net_name, hook, "python")
     got = _train(tmp_path, net_name, hook, "auto")
-    _same(ref, got)
+    same_numbers(ref, got)
     plan = got[2].__dict__.get("_fast_update_plan")
     assert plan is not None and plan.checked is not None    # the compiled update ran
 
@@ -91,7 +85,7 @@ def test_a_schedule_with_changing_rates_is_honoured(tmp_path, net_name):
     schedule = "hidden output {_ -> 2}"
     ref = _train(tmp_path, net_name, hook, "python", schedule)
     got = _train(tmp_path, net_name, hook, "auto", schedule)
-    _same(ref, got)
+    same_numbers(ref, got)
 
 
 def test_kept_answers_are_worked_out_again_after_an_edit(tmp_path):

@@ -11,6 +11,7 @@ from lens_py.assemble import make_interp
 from lens_py.commands.common import session as session_of
 from lens_py.engine import paths
 from lens_py.engine.compiled import continuous as fastcontinuous
+from path_runs import same_numbers, trained_numbers
 
 pytestmark = pytest.mark.skipif(not fastcontinuous.HAVE_NUMBA, reason="numba not installed")
 
@@ -52,21 +53,13 @@ def _run(tmp_path, setting, extra="", before=None):
     serial = getattr(net, "choice_serial", 0)
     it.eval(f"train {UPDATES} -report 3")
     choices = net.choice_serial - serial
-    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
-    errors = [net.error] + [g.error for g in net.groups]
-    return weights, errors, choices, it
-
-
-def _same_numbers(a, b):
-    assert a[1] == b[1]
-    for x, y in zip(a[0], b[0]):
-        assert x.tobytes() == y.tobytes()
+    return trained_numbers(net) + (choices, it)
 
 
 def test_one_choice_per_train_when_nothing_edits_the_net(tmp_path):
     ref = _run(tmp_path, "python")
     got = _run(tmp_path, "auto")
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == 1
     net = session_of(got[3]).net
     assert paths.choose(net, net.training_set, True) is paths.COMPILED_CONTINUOUS
@@ -77,7 +70,7 @@ def test_a_hook_that_changes_parameters_each_update_is_seen(tmp_path):
             "; setObj output.targetRadius [expr {0.01 * [getObj totalUpdates]}]}")
     ref = _run(tmp_path, "python", hook)
     got = _run(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == UPDATES        # the hook ran: each batch chooses again
 
 
@@ -87,7 +80,7 @@ def test_a_hook_that_adds_an_example_hook_moves_the_net_off_the_batch_path(tmp_p
             "{setObj postExampleProc {incr ::n}}}")
     ref = _run(tmp_path, "python", hook)
     got = _run(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     counted = int(got[3].eval("set ::n"))
     assert counted == int(ref[3].eval("set ::n")) == (UPDATES - 5) * EXAMPLES
 
@@ -99,7 +92,7 @@ def test_a_python_callable_hook_is_seen(tmp_path):
         net.hooks["postUpdateProc"] = bump
     ref = _run(tmp_path, "python", "set ::g 1.0", before=wire)
     got = _run(tmp_path, "auto", "set ::g 1.0", before=wire)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == UPDATES
 
 
@@ -107,7 +100,7 @@ def test_a_graph_that_only_reads_keeps_the_choice(tmp_path):
     graph = "graphObject error -u WEIGHT_UPDATES"
     ref = _run(tmp_path, "python", graph)
     got = _run(tmp_path, "auto", graph)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == 1
 
 
@@ -115,7 +108,7 @@ def test_a_hook_that_only_reads_keeps_the_choice(tmp_path):
     hook = "setObj postUpdateProc {lappend ::seen [getObj error] [getObj hidden.gain]}"
     ref = _run(tmp_path, "python", hook)
     got = _run(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == 1
     assert got[3].eval("set ::seen") == ref[3].eval("set ::seen")
 
@@ -126,7 +119,7 @@ def test_an_edit_made_in_python_code_is_seen(tmp_path):
             "1.0 + 0.05 * net.total_updates}}")
     ref = _run(tmp_path, "python", hook)
     got = _run(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[2] == UPDATES
 
 
@@ -152,15 +145,14 @@ def _run_one_by_one(tmp_path, setting, hook):
         it.eval(f"train {UPDATES} -report 3")
     finally:
         exampleloop._prepare = real
-    weights = [p.weight.copy() for g in net.groups for p in g.incoming]
-    return weights, [net.error] + [g.error for g in net.groups], len(calls), it
+    return trained_numbers(net) + (len(calls), it)
 
 
 def test_examples_one_by_one_keep_their_preparation_while_hooks_only_read(tmp_path):
     hook = "incr ::n; lappend ::seen [getObj output:0.output]"
     ref = _run_one_by_one(tmp_path, "python", hook)
     got = _run_one_by_one(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     assert got[3].eval("set ::seen") == ref[3].eval("set ::seen")
     assert int(got[3].eval("set ::n")) == UPDATES * 2
     assert got[2] <= 2                  # once per train, not per batch or example
@@ -171,7 +163,7 @@ def test_examples_one_by_one_see_each_edit_a_hook_makes(tmp_path):
             "if {$::n % 5 == 0} {setObj output.targetRadius [expr {0.002 * $::n}]}")
     ref = _run_one_by_one(tmp_path, "python", hook)
     got = _run_one_by_one(tmp_path, "auto", hook)
-    _same_numbers(ref, got)
+    same_numbers(ref, got)
     edits = sum(1 for n in range(1, 2 * UPDATES + 1) if n % 3 == 0 or n % 5 == 0)
     assert got[2] >= edits          # prepared again after each edit
 

@@ -528,9 +528,6 @@ def object_space(session) -> ObjectSpace:
     def stamp():
         # Within a task nothing renames or replaces an object without a
         # command that counts an edit (Session.net_edits, as the path choice).
-        serials = session.task_serials
-        if not serials:
-            return None
-        return serials[-1], session.net_edits, id(session.net)
+        return session.task_key(id(session.net))
 
     return ObjectSpace(type_of, lambda: root, lambda: session.net, names, stamp)

@@ -159,17 +159,11 @@ class Network(RealFields):
         return sum(g.size for g in self.groups)
 
     # -- what a task may keep ----------------------------------------------------------
-    def task_key(self):
-        """(the running task's serial, Session.net_edits), or None outside a
-        task: while it is the same, nothing can have edited this net (every
-        command but the pure readings, each `python` call and each callable
-        hook bumps net_edits), so what was worked out from the net's
-        structure and parameters still holds."""
+    def task_key(self, *more):
+        """Session.task_key(*more) of the net's session (None outside a task
+        or with no session)."""
         session = self.__dict__.get("session")
-        serials = getattr(session, "task_serials", None)
-        if not serials:
-            return None
-        return serials[-1], session.net_edits
+        return None if session is None else session.task_key(*more)
 
     def kept(self, name: str, compute):
         """compute(self), worked out again only when task_key() changes (every

@@ -289,9 +289,7 @@ def _memo_key(net, exset, training: bool, table):
     without the net being edited: nothing.  So within one task, while no
     command that may change a net and no Python code has run since (hooks
     that only read keep it), the last choice holds."""
-    key = net.task_key()
-    return None if key is None else (key, id(exset), getattr(exset, "version", None),
-                                     training, table)
+    return net.task_key(id(exset), getattr(exset, "version", None), training, table)
 
 
 def choose(net, exset, training: bool, table=TABLE) -> Path:

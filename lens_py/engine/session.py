@@ -48,6 +48,16 @@ class Session:
             self.tasks.pop()
             self.task_serials.pop()
 
+    def task_key(self, *more):
+        """(the running task's serial, net_edits, *more), or None outside a
+        task: while it is the same, nothing can have edited a net (every
+        command but the pure readings, each `python` call and each callable
+        hook bumps net_edits), so what was worked out from a net's structure,
+        parameters and names still holds."""
+        if not self.task_serials:
+            return None
+        return (self.task_serials[-1], self.net_edits) + more
+
     def refuse_during_tasks(self, command: str) -> None:
         """Commands that change what a running train or test walks over are
         refused from its hooks, in Lens's words."""

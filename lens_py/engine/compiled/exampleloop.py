@@ -168,9 +168,7 @@ def _memo_key(net, exset, one_by_one: bool):
     """What prepare's answer depends on that can change within one train or
     test without an edit of the net (Session.net_edits): nothing, as for
     paths.choose.  None outside a task."""
-    key = net.task_key()
-    return None if key is None else (key, id(exset), getattr(exset, "version", None),
-                                     one_by_one)
+    return net.task_key(id(exset), getattr(exset, "version", None), one_by_one)
 
 
 def _prepare(net, exset, one_by_one: bool):
