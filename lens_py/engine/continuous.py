@@ -241,10 +241,10 @@ def scale_link_derivs(net, compiled: bool = False) -> None:
     `compiled`: in one compiled call when it can (the same products)."""
     d = net.dtype
     scale = d(d(1.0) / d(net.ticks_per_interval))
-    bulk.scale(net.kept("scaled_derivs", _scaled_derivs), scale, compiled)
+    bulk.scale(net.kept("scaled_derivs", scaled_derivs), scale, compiled)
 
 
-def _scaled_derivs(net):
+def scaled_derivs(net):
     """The arrays scale_link_derivs scales, in its order."""
     out, seen = [], set()
     for g in net.groups:

@@ -144,6 +144,11 @@ def external_input_noise(net) -> None:
                 ext[on] = group_noise(net, g, ext[on])
 
 
+def has_deriv_noise(net) -> bool:
+    """Does some group add noise to its links' derivatives after a batch?"""
+    return any(g.type & T.DERIV_NOISE for g in net.groups)
+
+
 def link_deriv_noise(net) -> None:
     """DERIV_NOISE groups at the end of a training batch: every incoming link's
     derivative, unit after unit, its links in order (bias first, then the

@@ -13,13 +13,12 @@ import time
 
 import numpy as np
 
+from . import batchstart
 from . import boltzmann
 from . import continuous
 from . import kohonen, groupprocs
 from . import paths
 from . import vectorised
-from .cfloats import exact_setter
-from .compiled import bulk
 from .compiled import cache as kernelcache
 from . import forward as F
 from . import graphs
@@ -223,39 +222,6 @@ def announce(session, net, exset, training: bool, path) -> None:
     session.print(paths.describe(net, exset, training))
 
 
-_zero_error = exact_setter("error")             # (0.0 needs no rounding)
-_zero_output_cost = exact_setter("output_cost")
-
-
-def _reset_batch_errors(net) -> None:
-    _zero_error(net, 0.0)
-    _zero_output_cost(net, 0.0)
-    groups, whole, live, compiled = net.kept("batch_reset", _batch_reset_plan)
-    for g in groups:
-        _zero_error(g, 0.0)
-        _zero_output_cost(g, 0.0)
-    bulk.zero(whole, compiled)
-    for a, units in live:
-        a[units] = 0
-
-
-def _batch_reset_plan(net):
-    """(the groups, the derivative arrays zeroed whole, (array, units) pairs
-    zeroed in part, whether compiled code may zero them): resetLinkDerivs
-    passes over lesioned units, whose links keep their derivatives."""
-    whole, live = [], []
-    for g in net.groups:
-        skipped = g.skipped
-        arrays = [g.gain_deriv] + [p.deriv for p in g.incoming]
-        if skipped is None:
-            whole += arrays
-        else:
-            units = ~skipped
-            live.append((g.gain_deriv, (slice(None), units)))
-            live += [(a, units) for a in arrays[1:]]
-    return list(net.groups), bulk.Arrays(whole), live, paths.compiled_allowed(net)
-
-
 def train_batch(session, net, path=None) -> bool:
     """standardNetTrainBatch on the path paths.py chooses (or `path`, chosen
     just before with nothing run since); returns allCorrect."""
@@ -270,7 +236,7 @@ def train_batch(session, net, path=None) -> bool:
         if done is not None:
             return done
         path = paths.LENS_LOOP          # (it declined after all: the same numbers)
-    _reset_batch_errors(net)
+    batchstart.reset_batch(net)
     n = net.batch_size if net.batch_size > 0 else _num_examples(exset)
     if n == 0 and getattr(exset, "mode", 0) == T.PIPE:
         raise NetworkError("You must specify a non-zero batch size when reading from a pipe.")
@@ -286,13 +252,9 @@ def train_batch(session, net, path=None) -> bool:
         all_correct = _train_examples(session, net, exset, n, path)
     if net.type & T.CONTINUOUS:
         continuous.scale_link_derivs(net, paths.compiled_allowed(net))
-    if net.kept("deriv_noise", _deriv_noise):
+    if net.kept("deriv_noise", noise.has_deriv_noise):
         noise.link_deriv_noise(net)
     return all_correct
-
-
-def _deriv_noise(net) -> bool:
-    return any(g.type & T.DERIV_NOISE for g in net.groups)
 
 
 def _train_examples(session, net, exset, n: int, path) -> bool:
@@ -349,6 +311,10 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
     return ok
 
 
+# the paths that run whole stretches of updates in one call, and their modules
+_BURSTS = {paths.COMPILED_BATCH: fastpath, paths.COMPILED_CONTINUOUS: fastcontinuous}
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -398,13 +364,14 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
         kernelcache.progress(i - 1)
         path = paths.choose(net, net.training_set, True)
         burst = None
-        if path is paths.COMPILED_BATCH and not graphs.listening(session, graphs.ON_UPDATE):
+        runs = _BURSTS.get(path)
+        if runs is not None and not graphs.listening(session, graphs.ON_UPDATE):
             # runs of updates with no Python between them go in one call
             # (not while a graph or recording follows each update)
             announce(session, net, net.training_set, True, path)
-            burst = fastpath.train_updates(session, net, alg, run, i, batches_at_crit)
+            burst = runs.train_updates(session, net, alg, run, i, batches_at_crit)
         if burst is not None and (burst[0] or burst[2] or burst[3]):
-            count, batches_at_crit, halted, pending = burst
+            count, batches_at_crit, halted, pending, met = burst
             net.total_updates += count
             graphs.note_error(session, net)
             i += count
@@ -413,7 +380,7 @@ def train(session, net, num_updates=None, report=None, algorithm=None,
             if not pending:
                 done = i > net.num_updates
                 continue
-            group_crit = False      # the batch of update i has run
+            group_crit = met        # the batch of update i has run
         else:
             try:
                 if net.hooks.get("preEpochProc"):

@@ -1440,28 +1440,17 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     between them needs Python: no epoch or update hooks, no update schedule,
     no report (reporting updates run one by one), every batch and update
     compiled.  Returns None (nothing done) or (updates done, batches at
-    criterion, interrupted, pending): `pending` -- the batch of update
+    criterion, interrupted, pending, met): `pending` -- the batch of update
     i + done has run (net.error set) and the caller goes on from there
     (criterion check, weight update, report) as after training.train_batch.
     The examples, random draws and positions are those of the update-by-update
     loop; a Ctrl-C during the call stops after the updates it completed."""
-    if not ENABLED or not getattr(net, "fast_path", True) \
-            or _quick_blocker(net) or net.frozen or algorithm not in _ALGORITHMS:
+    if not ENABLED or not getattr(net, "fast_path", True) or _quick_blocker(net):
         return None
-    hooks = net.hooks
-    for name in _EPOCH_HOOKS:
-        if hooks.get(name):
-            return None
-    if getattr(run, "schedule", None) is not None or (
-            getattr(run, "own", True) and net.update_schedule_object is not None):
+    last = burst_last(net, algorithm, run, i)
+    if last is None:
         return None
-    ri = net.report_interval
-    last = net.num_updates
-    if ri:      # the reporting updates (every ri-th and the last) run one by one
-        last = min(last - 1, (i + ri - 1) // ri * ri - 1)
     exset = net.training_set
-    if last < i or exset is None:
-        return None
     plan = _plan(net, exset)
     if plan is None:
         return None
@@ -1480,7 +1469,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     threads, trial = _threads_for(plan, "burst")
     count = min(last - i + 1, 2 if trial else getattr(plan, "burst", 4))
     rng = session.rng
-    saved = (rng.getstate(), exset.current, list(exset.perm), exset.current_example)
+    saved = saved_draws(exset, rng)
     inc, dec, proto = uplan.rates
     counter = np.zeros(3, dtype=np.int64)
     plan.io[1] = threads
@@ -1505,23 +1494,69 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     except KeyboardInterrupt:
         interrupted = True
     elapsed = time.perf_counter() - t0
-    done, pending, bac = int(counter[0]), bool(counter[1]), int(counter[2])
-    batches = done + pending
-    if batches < count:
-        # give back the draws of the batches that did not run
-        rng.setstate(saved[0])
-        exset.current, exset.perm[:], exset.current_example = saved[1:]
-        if batches:
-            draw_indices(exset, batches * n, rng)
+    done, pending, bac, batches = burst_outcome(counter, count, exset, rng, saved, n)
     if done == count and not interrupted:
         plan.pace[("burst", threads)] = elapsed / count
-    if done == count and not interrupted and not trial:
-        plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
+        if not trial:
+            pace_bursts(plan, count, elapsed)
     if batches:
         _finish(net, plan, idx_all[batches - 1], float(plan.io[0]), batches=batches)
     if done:
         _store_stats(net, uplan.stats)
-    return done, bac, interrupted, pending
+    return done, bac, interrupted, pending, False     # (no group criteria here)
+
+
+def burst_last(net, algorithm, run, i):
+    """The last update a run of updates from update i may take in one
+    compiled call (None: update i cannot): no epoch or update hooks, no
+    update schedule, an algorithm the compiled update has, and the reporting
+    updates (every reportInterval-th and the last) left to run one by one."""
+    if net.frozen or algorithm not in _ALGORITHMS or net.training_set is None:
+        return None
+    hooks = net.hooks
+    for name in _EPOCH_HOOKS:
+        if hooks.get(name):
+            return None
+    if getattr(run, "schedule", None) is not None or (
+            getattr(run, "own", True) and net.update_schedule_object is not None):
+        return None
+    ri = net.report_interval
+    last = net.num_updates
+    if ri:
+        last = min(last - 1, (i + ri - 1) // ri * ri - 1)
+    return last if last >= i else None
+
+
+def saved_draws(exset, rng):
+    """What drawing a run's examples ahead changes (give_back_draws)."""
+    return rng.getstate(), exset.current, list(exset.perm), exset.current_example
+
+
+def burst_outcome(counter, count: int, exset, rng, saved, n: int):
+    """(updates done, pending, batches at criterion, batches run) from a
+    run's counter, the draws of the `count` - run batches (of n examples)
+    that did not run given back."""
+    done, pending, bac = int(counter[0]), bool(counter[1]), int(counter[2])
+    batches = done + pending
+    if batches < count:
+        give_back_draws(exset, rng, saved, batches * n)
+    return done, pending, bac, batches
+
+
+def give_back_draws(exset, rng, saved, kept: int) -> None:
+    """The draws made ahead given back but the first `kept` (the examples of
+    the batches that ran), so the stream is where the batch-by-batch loop
+    leaves it."""
+    rng.setstate(saved[0])
+    exset.current, exset.perm[:], exset.current_example = saved[1:]
+    if kept:
+        draw_indices(exset, kept, rng)
+
+
+def pace_bursts(plan, count: int, elapsed: float) -> None:
+    """The next run's length: about BURST_SECONDS of updates (growing at
+    most fourfold), measured on a run of `count` updates that all ran."""
+    plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
 
 
 def _updates_with_products(plan, uplan, idx_all, crit, min_crit, bac, counter, algorithm,

@@ -21,6 +21,12 @@ come from the same stream); DERIV_NOISE is training.py's, after the batch.  Anyt
 the kernel is compiled, compiled/cache.py) runs in continuous.py: then
 `run_example` returns None having changed nothing.
 
+`run_batch` runs a training batch's examples in one call; `train_updates`
+runs whole stretches of `train` -- each batch's reset, its examples, the
+1/ticksPerInterval scaling, the criterion count and the weight update
+(compiled/batch.py's update) -- in one call, as batch.train_updates does
+for standard networks.
+
 The events are loaded from exampleloop.EventTable (what training.load_event
 writes, tabled once per version of the set), so one call runs the example.
 The kernel calls fastexample's compiled unit functions; numba's cache does
@@ -32,7 +38,13 @@ from __future__ import annotations
 
 import numpy as np
 
+import time
+
+from .. import batchstart
 from .. import continuous
+from .. import noise
+from . import batch as fastbatch
+from . import bulkkernels
 from . import exampleloop
 from .batch import draw_indices
 from . import cache as kernelcache
@@ -123,6 +135,10 @@ if HAVE_NUMBA:
     OUT_NOISE, OUT_DERIV_NOISE = fastexample.OUT_NOISE, fastexample.OUT_DERIV_NOISE
     row_noise, out_noise = cnoise.row_noise, cnoise.out_noise
     out_noise_back, external_noise = cnoise.out_noise_back, cnoise.external_noise
+    from .batch import update as update_weights
+    # (the weight update keeps lists of its arrays: numba's reference counting on)
+    from .batch import _njit as _njit_counted
+    from .bulkkernels import scale_all, zero_all
     # (lesioned nets take other paths: here every unit draws)
     _NO_LESIONS = np.zeros(0, np.uint8)
     _SMALL32 = np.float32(1e-8)
@@ -672,6 +688,54 @@ if HAVE_NUMBA:
         ctl[K_SPARSE_SET] = 0
         ctl[K_MOST_TICKS] = most
 
+    @_njit_counted
+    def train_updates_kernel(idx_all, crit, min_crit, bac, counter, zaddr, zsize, saddr, ssize,
+                             scale, cost_rows, ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr,
+                             times, wr_first, wr_gfu, wr_val, vals, terms, event_hist, H,
+                             ticks_out, correct_out, rs, algorithm, granges, uaddr, ushape,
+                             gparams, faddr, baddr, learns, rate_inc, rate_dec, stats, proto):
+        """Whole updates of `train` for a CONTINUOUS net, one per row of
+        idx_all: the batch's reset (derivatives and errors 0), its examples
+        (batch_kernel), the derivatives scaled by 1/ticksPerInterval, the
+        criterion count (the error under the criterion, or every example
+        correct) and the weight update.  counter as batch.train_updates_kernel's;
+        ctl[K_MOST_TICKS] the most ticks of any example run."""
+        counter[0] = 0
+        counter[1] = 0
+        counter[2] = bac
+        most = 0
+        for t in range(idx_all.shape[0]):
+            zero_all(zaddr, zsize)
+            io[X_ERR] = 0.0
+            for k in cost_rows:
+                gf[k, F_ERR] = 0.0
+            batch_kernel(idx_all[t], ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr, times,
+                         wr_first, wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out,
+                         correct_out, rs)
+            if ctl[K_MOST_TICKS] > most:
+                most = ctl[K_MOST_TICKS]
+            ctl[K_MOST_TICKS] = most
+            scale_all(saddr, ssize, scale)
+            met = io[X_ERR] < crit
+            if not met:
+                met = True
+                for r in range(correct_out.shape[0]):
+                    if correct_out[r] == 0:
+                        met = False
+                        break
+            b = bac + 1 if met else 0
+            if min_crit > 0 and b >= min_crit:
+                counter[1] = 1
+                return
+            if not update_weights(algorithm, np.bool_(False), granges, uaddr, ushape, gparams,
+                                  faddr, baddr, learns, np.float64(1.0), rate_inc, rate_dec,
+                                  stats, proto):
+                counter[1] = 1
+                return
+            bac = b
+            counter[0] = t + 1
+            counter[2] = bac
+
 
 def _warm(variant: str) -> None:
     """Compile (or load from numba's cache) the kernel on a one-unit net."""
@@ -701,6 +765,18 @@ def _warm(variant: str) -> None:
     batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
                  np.ones(1), ctl, io, gi, gf, ga, pt, *runs, *tables,
                  np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), rs)
+    # (no updates: what matters is the argument types of train_updates' call)
+    none = np.zeros(0, dtype=np.int64)
+    two = np.zeros((0, 2), dtype=np.int64)
+    f32 = np.float32
+    train_updates_kernel(np.zeros((0, 1), dtype=np.int64), 0.0, 0, 0,
+                         np.zeros(3, dtype=np.int64), none, none, none, none, f32(1.0), none,
+                         np.array([0, 1], dtype=np.int64), np.ones(1), ctl, io, gi, gf, ga, pt,
+                         *runs, *tables, np.zeros(1, dtype=np.int64),
+                         np.zeros(1, dtype=np.int64), rs, int(T.MOMENTUM), two, two, two,
+                         np.zeros((0, 3)), np.zeros((0, 3), dtype=np.int64),
+                         np.zeros((0, 5), dtype=np.int64), np.zeros(0, dtype=np.uint8),
+                         f32(1.0), f32(1.0), np.zeros(2), f32(0))
 
 
 def ready(net=None, wait: bool = False) -> bool:
@@ -904,6 +980,7 @@ class ContinuousPlan:
         self.soft_groups = [(k, g) for k, g in enumerate(groups)
                             if T.SOFT_CLAMP in g.input_procs]
         self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
+        self.cost_rows = np.array([k for k, _ in self.cost_groups], dtype=np.int64)
         self.dt_groups = [(k, g) for k, g in enumerate(groups)
                           if gi[k, C_IN_INTEG] or gi[k, C_OUT_INTEG]]
         self.reset_groups = [(k, g) for k, g in enumerate(groups)
@@ -1146,13 +1223,9 @@ def batch_blocker(net, exset):
     return _batch_tables(net, exset)[2]
 
 
-def run_batch(session, net, exset, count: int, training: bool):
-    """`count` examples of Lens's loop (chosen now) in one compiled call, as
-    run_example would run them one after another: (ticks, correct) per
-    example, or None, with nothing drawn, when they must run one by one."""
-    if count <= 0:
-        return None
-    # checked and filled once per path choice, as run_example
+def _filled(session, net, exset, training: bool):
+    """(plan, events) filled for running the set's examples in one call, or
+    (None, None).  Checked and filled once per path choice, as run_example."""
     stamp = (getattr(net, "choice_serial", None), training, getattr(session, "net_edits", None))
     tables = getattr(net, "_continuous_batch", None)
     if stamp[0] is not None and tables is not None and tables[0] == stamp \
@@ -1162,10 +1235,22 @@ def run_batch(session, net, exset, count: int, training: bool):
     else:
         plan, events, reason = _batch_tables(net, exset)
         if reason is not None:
-            return None
+            return None, None
         plan.fill(net, training)
         net._continuous_batch = (stamp, exset, plan, events)
     net._continuous_stamp = stamp
+    return plan, events
+
+
+def run_batch(session, net, exset, count: int, training: bool):
+    """`count` examples of Lens's loop (chosen now) in one compiled call, as
+    run_example would run them one after another: (ticks, correct) per
+    example, or None, with nothing drawn, when they must run one by one."""
+    if count <= 0:
+        return None
+    plan, events = _filled(session, net, exset, training)
+    if plan is None:
+        return None
     idx = draw_indices(exset, count, session.rng)
     ctl, io = _controls(net, plan, training, True)
     ticks = np.zeros(len(idx), dtype=np.int64)
@@ -1181,8 +1266,77 @@ def run_batch(session, net, exset, count: int, training: bool):
     return ticks, correct.astype(bool)
 
 
+def train_updates(session, net, algorithm, run, i, batches_at_crit):
+    """batch.train_updates for a CONTINUOUS network: updates i, i+1, ... of
+    `train` in one compiled call (train_updates_kernel), when nothing between
+    them needs Python and every batch would run in run_batch.  Returns what
+    batch.train_updates returns, `met` -- whether every example of the
+    pending batch met its criteria; the examples, draws and noise are those
+    of the update-by-update loop."""
+    if not ENABLED or not getattr(net, "fast_path", True):
+        return None
+    last = fastbatch.burst_last(net, algorithm, run, i)
+    if last is None:
+        return None
+    exset = net.training_set
+    n = net.batch_size if net.batch_size > 0 else len(exset.examples)
+    groups, zeroed, live, compiled = batchstart.reset_plan(net)
+    scaled = net.kept("scaled_derivs", continuous.scaled_derivs)
+    # (lesioned units' derivatives are kept; DERIV_NOISE runs in Python)
+    if n <= 0 or live or not (compiled and zeroed.ok and scaled.ok) \
+            or net.kept("deriv_noise", noise.has_deriv_noise):
+        return None
+    plan, events = _filled(session, net, exset, True)
+    if plan is None:
+        return None
+    uplan = fastbatch._update_plan(net)
+    if uplan is None or not fastbatch._update_params(uplan, net):
+        return None
+    count = min(last - i + 1, getattr(plan, "burst", 4))
+    rng = session.rng
+    saved = fastbatch.saved_draws(exset, rng)
+    ctl, io = _controls(net, plan, True, True)
+    ticks = np.zeros(n, dtype=np.int64)
+    correct = np.zeros(n, dtype=np.int64)
+    counter = np.zeros(3, dtype=np.int64)
+    d = np.float32
+    inc, dec, proto = uplan.rates
+    taken = interrupted = False
+    t0 = time.perf_counter()
+    try:        # (a Ctrl-C while drawing gives the draws back too)
+        idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
+        plan.noise.take(net.rng)
+        taken = True
+        train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
+                             int(batches_at_crit), counter, zeroed.addr, zeroed.size,
+                             scaled.addr, scaled.size, d(d(1.0) / d(net.ticks_per_interval)),
+                             plan.cost_rows, events.ex_first, events.freq, ctl, io, plan.gi,
+                             plan.gf, plan.ga, plan.pt, plan.ru, plan.rr, events.times,
+                             events.wr_first, events.wr_gfu, events.wr_val, plan.vals,
+                             plan.terms, plan.event_hist, plan.H, ticks, correct, plan.noise.rs,
+                             algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
+                             uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
+                             proto)
+    except KeyboardInterrupt:
+        interrupted = True
+    elapsed = time.perf_counter() - t0
+    done, pending, bac, batches = fastbatch.burst_outcome(counter, count, exset, rng, saved, n)
+    if taken:       # (after the give-back: the examples' draws and the noise's are apart)
+        plan.noise.give(net.rng)
+    if done == count and not interrupted:
+        fastbatch.pace_bursts(plan, count, elapsed)
+    if batches:
+        net.current_example = exset.examples[int(idx_all[batches - 1, -1])]
+        batchstart.reset_errors(net)
+        _after(net, plan, True, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
+    if done:
+        fastbatch._store_stats(net, uplan.stats)
+    return done, bac, interrupted, pending, pending and bool(correct.all())
+
+
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
                                   depends=(fastexample.__file__, compiled_groupprocs.__file__,
-                                           cnoise.__file__, crng.__file__),
+                                           cnoise.__file__, crng.__file__, fastbatch.__file__,
+                                           bulkkernels.__file__),
                                   what="the continuous kernels", compile_seconds=15.0)
