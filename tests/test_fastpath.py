@@ -545,3 +545,24 @@ def test_the_kernels_compile():
     from lens_py.engine.compiled import example as fastexample
     assert fastpath.ready(wait=True) and fastpath.ENABLED
     assert fastexample.wait_ready() and fastexample.ENABLED
+
+
+@needs_numba
+def test_training_and_testing_in_turn_keep_their_work_spaces(monkeypatch):
+    # a lesion study's loop: test, train, test...  Each kind of call builds
+    # its work space once, and the numbers are the NumPy path's
+    built = []
+    real = fastpath._Plan._layout
+    monkeypatch.setattr(fastpath._Plan, "_layout",
+                        lambda self, *a: (built.append(a[1:]), real(self, *a))[1])
+
+    def after(s, net):
+        texts = []
+        for _ in range(4):
+            texts.append(s.test()[1])
+            s.train(3, report=0)
+        net.test_text = repr(texts)
+    fast, slow = train_both(three_layer(batch=4), after=after)
+    assert fast["used_fast"]
+    assert_same(fast, slow)
+    assert len(built) == 2          # one training batch's, one test's

@@ -1197,23 +1197,42 @@ class _Plan:
         self.projs = projs
         self.rows = -1
         self.decided_for = -1
+        self.layouts = {}       # size_for's key -> a layout
+        self.layout_key = None
         self.link_work = int(max((S * n for n, S in self.pshape), default=0))
         self.pace = {}          # (kind, threads) -> seconds per batch last time (_threads_for)
         self.trials = 0
 
+    LAYOUTS_KEPT = 2        # a training batch's and a test's
+
     def size_for(self, rows, net, decide_rows=None, slots=9) -> None:
-        """Work space for batches of `rows` examples, and which projections sum
-        in Lens's order there (forward.exact_for) -- runs of consecutive ones
-        per group, the others one by one as matrix products."""
+        """Work space for batches of `rows` examples with `slots` values per
+        unit, and which projections sum in Lens's order there (decided for
+        batches of decide_rows, forward.exact_for).  The last LAYOUTS_KEPT
+        are kept: training and testing in turn (a lesion study) switch
+        between two without building either again."""
+        decide = rows if decide_rows is None else decide_rows
+        key = (rows, decide, slots, net.exact_arithmetic, _exact_limit(), net.dtype)
+        if key == self.layout_key:
+            return
+        layout = self.layouts.get(key)
+        if layout is None:
+            while len(self.layouts) >= self.LAYOUTS_KEPT:
+                del self.layouts[next(iter(self.layouts))]
+            layout = self.layouts[key] = self._layout(rows, net, decide, slots)
+        (self.wbuf, self.vals, self.blocks, self.runs, self.all_exact,
+         self.programs) = layout
+        self.rows, self.decided_for, self.layout_key = rows, decide, key
+
+    def _layout(self, rows, net, decide, slots) -> tuple:
+        """(work space, vals, its blocks per group, runs, all exact, programs)."""
         total = int(self.gi[:, G_SIZE].sum())
-        self.wbuf = None        # free the old one first
-        self.wbuf = np.zeros(slots * rows * total, dtype=net.dtype)
-        self.vals = np.zeros((rows, len(self.groups)), dtype=net.dtype)
-        self.blocks = [self.wbuf[slots * rows * off:slots * rows * (off + n)]
-                       .reshape(slots, rows, n) for off, n in self.gi[:, [G_OFF, G_SIZE]]]
+        wbuf = np.zeros(slots * rows * total, dtype=net.dtype)
+        vals = np.zeros((rows, len(self.groups)), dtype=net.dtype)
+        blocks = [wbuf[slots * rows * off:slots * rows * (off + n)].reshape(slots, rows, n)
+                  for off, n in self.gi[:, [G_OFF, G_SIZE]]]
         limit = _exact_limit()
         forced = net.exact_arithmetic
-        self.decided_for = decide = rows if decide_rows is None else decide_rows
         runs = []
         for k in range(len(self.groups)):
             group_runs = []
@@ -1226,10 +1245,9 @@ class _Plan:
                 else:
                     group_runs.append((bool(exact), p, p + 1))
             runs.append(group_runs)
-        self.runs = runs
-        self.all_exact = all(e for group_runs in runs for e, _, _ in group_runs)
-        self.programs = {False: _program(runs, False), True: _program(runs, True)}
-        self.rows = rows
+        all_exact = all(e for group_runs in runs for e, _, _ in group_runs)
+        programs = {False: _program(runs, False), True: _program(runs, True)}
+        return wbuf, vals, blocks, runs, all_exact, programs
 
     def threads_pay(self, rows=None) -> bool:
         """Are some sums of a batch (of `rows` examples, or of the rows sized
@@ -1387,8 +1405,7 @@ def train_batch(session, net, exset):
     if n <= 0:
         return None
     _fill_params(plan, net)
-    if plan.rows != n or plan.decided_for != n:
-        plan.size_for(n, net)
+    plan.size_for(n, net)
     par = kernels_for(net, plan)
     if par is False:
         return None
@@ -1461,8 +1478,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     if n <= 0:
         return None
     _fill_params(plan, net)
-    if plan.rows != n or plan.decided_for != n:
-        plan.size_for(n, net)
+    plan.size_for(n, net)
     par = kernels_for(net, plan)
     if par is False:
         return None
@@ -1722,7 +1738,6 @@ def test_batch(session, net, exset, n: int) -> bool:
                                  write_state=start + chunk >= n, threads=threads))
     plan.pace[("test", threads)] = (time.perf_counter() - t0) / n
     _finish(net, plan, idx_all, err, testing=True)
-    plan.rows = -1          # the next training batch sizes its own work space
     return True
 
 
