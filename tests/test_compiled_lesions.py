@@ -208,3 +208,20 @@ def test_the_printed_numbers_equal_lens(tmp_path, name):
     lens_reference.require_lens()
     _examples(tmp_path / "lesion.ex", events=3 if name in ("srn", "srbptt") else 1)
     same_as_lens_on(LENS_SCRIPTS[name].replace("{EX}", str(tmp_path / "lesion.ex")), tmp_path)
+
+
+def test_the_kept_tick_blocker_follows_the_network(tmp_path):
+    # what the compiled ticks cannot run is kept between calls, and found
+    # again after whatever it depends on changes: a group type, a lesion, a
+    # projection's arrays replaced through the Python API
+    it, _ = printing_interp()
+    it.eval("seed 1; addNet n 3 4 2")
+    net = session_of(it).net
+    assert fastexample._blocker(net) is None
+    it.eval("changeGroupType hidden +ADAPTIVE_GAIN")
+    assert fastexample._blocker(net) == "group type"
+    it.eval("changeGroupType hidden -ADAPTIVE_GAIN")
+    assert fastexample._blocker(net) is None
+    p = net.group("hidden").incoming[-1]
+    p.arrays.weight = p.arrays.weight.astype("float64")
+    assert fastexample._blocker(net) == "projection"

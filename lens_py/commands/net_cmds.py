@@ -546,11 +546,9 @@ def _by_proportion(interp, net, args, cmd, act) -> None:
     rng = session(interp).rng
     for g in groups_one_by_one(net, args[0], cmd):
         skip = g.skipped            # read once, before the units
-        for u in range(g.size):
-            if skip is not None and skip[u]:
-                continue
-            if np.float32(rng.drand48()) < p:
-                act(g, u)
+        visited = np.arange(g.size) if skip is None else np.flatnonzero(~skip)
+        draws = rng.drand48_array(len(visited)).astype(np.float32)   # one per unit, in order
+        act(g, visited[draws < p])
 
 
 def _on_units(interp, args, cmd: str, act) -> str:
@@ -560,7 +558,7 @@ def _on_units(interp, args, cmd: str, act) -> str:
     net = current_net(interp)
     if len(args) == 1:
         for g, u in _lesion_units_in_list(net, args[0], cmd):
-            act(g, u)
+            act(g, [u])
     else:
         _by_proportion(interp, net, args, cmd, act)
     return ""
@@ -568,7 +566,7 @@ def _on_units(interp, args, cmd: str, act) -> str:
 
 @lens_command(TABLE, "lesionUnits", LESION_USAGE, 1, 2)
 def _lesion_units(interp, args):
-    return _on_units(interp, args, "lesionUnits", lambda g, u: g.lesion_unit(u))
+    return _on_units(interp, args, "lesionUnits", lambda g, units: g.lesion_units(units))
 
 
 @lens_command(TABLE, "healUnits", HEAL_USAGE, 0, 2)
@@ -578,10 +576,9 @@ def _heal_units(interp, args):
     likewise; no arguments heals every lesioned unit."""
     if not args:
         for g in current_net(interp).groups:
-            for u in np.flatnonzero(g.unit_lesioned):
-                g.heal_unit(int(u))
+            g.heal_units(np.flatnonzero(g.unit_lesioned))
         return ""
-    return _on_units(interp, args, "healUnits", lambda g, u: g.heal_unit(u))
+    return _on_units(interp, args, "healUnits", lambda g, units: g.heal_units(units))
 
 
 LESION_LINKS_USAGE = ("lesionLinks <group-list> [-proportion <proportion> |\n"

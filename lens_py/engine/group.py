@@ -58,6 +58,7 @@ class Group(RealFields):
         self.unit_names = [f"{name}:{u}" for u in range(size)]
         self.unit_frozen = np.zeros(size, dtype=bool)
         self.unit_lesioned = np.zeros(size, dtype=bool)
+        self.lesioned_count = 0       # of unit_lesioned (asked for on every batch)
         for p in INHERITED:
             setattr(self, p, math.nan)
         for p, v in OWN_DEFAULTS.items():
@@ -82,26 +83,32 @@ class Group(RealFields):
     def skipped(self):
         """The units Lens's unit loops pass over: lesioned units, while the
         group carries the LESIONED flag (None when there are none)."""
-        if self.type & T.LESIONED and self.unit_lesioned.any():
+        if self.type & T.LESIONED and self.lesioned_count:
             return self.unit_lesioned
         return None
 
-    def lesion_unit(self, u: int) -> None:
-        """lesionUnit: output and its caches 0, input, derivative, targets and
-        histories NaN; the unit and the group flagged."""
+    def lesion_units(self, units) -> None:
+        """lesionUnit for each of `units` (indices): output and its caches
+        0, input, derivative, targets and histories NaN; the units and (if
+        any) the group flagged."""
+        if not len(units):
+            return
         for name in ("output", "output_deriv", "output_cache", "deriv_cache"):
-            getattr(self, name)[:, u] = 0
-        for name in ("input", "input_deriv", "target", "adjusted_target"):
-            getattr(self, name)[:, u] = np.nan
-        for name in HISTORIES:
-            getattr(self, name)[:, u] = np.nan
-        self.unit_lesioned[u] = True
+            getattr(self, name)[:, units] = 0
+        for name in ("input", "input_deriv", "target", "adjusted_target") + HISTORIES:
+            getattr(self, name)[:, units] = np.nan
+        self.unit_lesioned[units] = True
+        self.lesioned_count = int(np.count_nonzero(self.unit_lesioned))
         self.type |= T.LESIONED
 
-    def heal_unit(self, u: int) -> None:
-        """healUnit: only the flags (the group's when no unit is left lesioned)."""
-        self.unit_lesioned[u] = False
-        if not self.unit_lesioned.any():
+    def heal_units(self, units) -> None:
+        """healUnit for each of `units`: only the flags (the group's when no
+        unit is left lesioned)."""
+        if not len(units):
+            return
+        self.unit_lesioned[units] = False
+        self.lesioned_count = int(np.count_nonzero(self.unit_lesioned))
+        if not self.lesioned_count:
             self.type &= ~T.LESIONED
 
     # -- state arrays ------------------------------------------------------------

@@ -929,6 +929,23 @@ if HAVE_NUMBA:
 # -- plans ---------------------------------------------------------------------------------
 
 def _blocker(net, writer_ok: bool = False):
+    """Why the kernels cannot run this network's ticks (None: they can).
+    Kept on the net while nothing it depends on changes (a doExample or a
+    test in a Tcl loop asks before every call): the structure TickPlan keys
+    on, and the integrators' state."""
+    key = (TickPlan._key(net), writer_ok, EXACT_LIMIT,
+           tuple("IN_INTEGR" in g.proc_state or "OUT_INTEGR" in g.proc_state
+                 for g in net.groups))
+    kept = net.__dict__.get("_tick_blocker")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    reason = _find_blocker(net, writer_ok)
+    # (the key names arrays by id: keeping them keeps the ids from reuse)
+    net._tick_blocker = (key, reason, TickPlan.key_arrays_of(net))
+    return reason
+
+
+def _find_blocker(net, writer_ok: bool):
     if net.dtype != np.float32 or net.type & (T.CONTINUOUS | T.BOLTZMANN):
         return "network"
     if net.example_writer is not None and not writer_ok:
@@ -995,9 +1012,7 @@ class TickPlan:
         self.net = net
         self.groups = groups
         self.key = self._key(net)
-        self.key_arrays = [g.state for g in net.groups] + [
-            a for g in net.groups for p in g.incoming
-            for a in (p.arrays.weight, p.arrays.deriv, p.mask) if a is not None]
+        self.key_arrays = self.key_arrays_of(net)
         gi = np.zeros((len(groups), G_COLS), dtype=np.int64)
         projs, psend = [], []
         for k, g in enumerate(groups):
@@ -1050,6 +1065,12 @@ class TickPlan:
                 kept = np.zeros((les_.KEEP_ROWS, g.size), dtype=np.float32)
                 self.lesions.append((mask, kept))
                 gi[k, G_LESION], gi[k, G_KEEP] = mask.ctypes.data, kept.ctypes.data
+
+    @staticmethod
+    def key_arrays_of(net) -> list:
+        return [g.state for g in net.groups] + [
+            a for g in net.groups for p in g.incoming
+            for a in (p.arrays.weight, p.arrays.deriv, p.mask) if a is not None]
 
     @staticmethod
     def _key(net):
