@@ -4,15 +4,10 @@ once on Lens's loop in Python (`executionPath numpy`), and both must leave
 the same printed reports, link arrays, errors, random streams and example
 positions, bit for bit -- with reports, criteria ending training inside a
 run, noise, every example mode and Ctrl-C."""
-import re
-
-import numpy as np
 import pytest
 
-from lens_py.commands.common import session as session_of
 from lens_py.engine.compiled import continuous as fastcontinuous
-from lens_py.shell.errors import TclError
-from path_runs import printing_interp
+from update_runs import binary_events, counted_calls, interrupt_after, same, trained
 
 pytestmark = pytest.mark.skipif(not fastcontinuous.HAVE_NUMBA, reason="numba not installed")
 
@@ -24,27 +19,7 @@ def kernel():
 
 @pytest.fixture
 def calls(monkeypatch):
-    """The updates asked of each compiled run (several per call, or the test
-    proves nothing)."""
-    asked = []
-    real = fastcontinuous.train_updates_kernel
-    monkeypatch.setattr(fastcontinuous, "train_updates_kernel",
-                        lambda idx, *a: (asked.append(len(idx)), real(idx, *a))[1])
-    monkeypatch.setattr(fastcontinuous.fastbatch, "BURST_SECONDS", 10.0)
-    return asked
-
-
-def _examples(path, n_in, n_out, n, seed, events=2):
-    rng = np.random.default_rng(seed)
-    with open(path, "w") as f:
-        for e in range(n):
-            parts = [f"name: e{e} freq: {1 + 0.25 * (e % 3)} {events}"]
-            for _ in range(events):
-                i = " ".join(str(int(v)) for v in rng.integers(0, 2, n_in))
-                t = " ".join(str(int(v)) for v in rng.integers(0, 2, n_out))
-                parts.append(f"I: {i} T: {t}")
-            f.write(" ".join(parts) + ";\n")
-    return path
+    return counted_calls(monkeypatch, fastcontinuous)
 
 
 NET = """seed 7
@@ -68,40 +43,11 @@ setObj reportInterval {report}
 
 
 def _run(tmp_path, path, updates=60, mode="PERMUTED", batch=5, report=0, hidden="",
-         extra="", algorithm="momentum", interrupt=None):
-    ex = _examples(tmp_path / "burst.ex", 4, 3, 12, 3)
-    it, printed = printing_interp()
-    it.eval(NET.format(ex=ex, mode=mode, batch=batch, report=report, hidden=hidden,
-                       extra=extra))
-    it.eval(f"setObj executionPath {path}")
-    try:
-        result = it.eval(f"train {updates} -a {algorithm}")
-        halted = None
-    except TclError as e:
-        result = halted = str(e)
-    s = session_of(it)
-    net = s.net
-    text = re.sub(r"Total time elapsed: \S+", "", "".join(printed) + result)
-    text = re.sub(r" +\d+s +\d+s\n", "\n", text)
-    return {"text": text, "halted": halted,
-            "links": [net.gather_links(f) for f in ("weight", "last_delta", "deriv")],
-            "state": [g.state.copy() for g in net.groups],
-            "errors": [net.error, net.weight_cost, net.gradient_linearity]
-            + [g.error for g in net.groups],
-            "rng": s.rng.getstate(),
-            "position": (net.training_set.current, list(net.training_set.perm)),
-            "total": net.total_updates, "ticks": net.ticks_on_example,
-            "example": net.current_example.num}
-
-
-def _same(a, b):
-    assert a["text"] == b["text"]
-    assert a["halted"] == b["halted"]
-    for k in ("rng", "position", "total", "ticks", "example"):
-        assert a[k] == b[k], k
-    for x, y in zip(a["links"] + a["state"], b["links"] + b["state"]):
-        assert x.tobytes() == y.tobytes()
-    np.testing.assert_array_equal(np.array(a["errors"]), np.array(b["errors"]))
+         extra="", algorithm="momentum"):
+    ex = binary_events(tmp_path / "burst.ex", 4, 3, 12, 3, events=2)
+    setup = NET.format(ex=ex, mode=mode, batch=batch, report=report, hidden=hidden,
+                       extra=extra) + f"setObj executionPath {path}"
+    return trained(setup, f"train {updates} -a {algorithm}")
 
 
 @pytest.mark.parametrize("mode", ["ORDERED", "PERMUTED", "RANDOMIZED", "PROBABILISTIC"])
@@ -109,7 +55,7 @@ def _same(a, b):
 def test_runs_of_updates_print_lens_loops_numbers(tmp_path, calls, mode, report):
     fast = _run(tmp_path, "auto", mode=mode, report=report)
     assert max(calls) > 4
-    _same(fast, _run(tmp_path, "numpy", mode=mode, report=report))
+    same(fast, _run(tmp_path, "numpy", mode=mode, report=report))
     if report:
         assert fast["text"].count("\n") > 60 // 7
 
@@ -118,7 +64,7 @@ def test_runs_of_updates_print_lens_loops_numbers(tmp_path, calls, mode, report)
 def test_each_algorithm(tmp_path, calls, algorithm):
     fast = _run(tmp_path, "auto", algorithm=algorithm, batch=0)
     assert max(calls) > 4
-    _same(fast, _run(tmp_path, "numpy", algorithm=algorithm, batch=0))
+    same(fast, _run(tmp_path, "numpy", algorithm=algorithm, batch=0))
 
 
 @pytest.mark.parametrize("mode", ["ORDERED", "PERMUTED"])
@@ -128,7 +74,7 @@ def test_noise_draws_between_the_examples_draws(tmp_path, calls, mode):
     # batch-by-batch loop does
     fast = _run(tmp_path, "auto", mode=mode, hidden="OUT_NOISE", report=9)
     assert max(calls) > 4
-    _same(fast, _run(tmp_path, "numpy", mode=mode, hidden="OUT_NOISE", report=9))
+    same(fast, _run(tmp_path, "numpy", mode=mode, hidden="OUT_NOISE", report=9))
 
 
 @pytest.mark.parametrize("report", [0, 5])
@@ -138,7 +84,7 @@ def test_the_error_criterion_ends_training_inside_a_run(tmp_path, calls, report)
     assert "reached overall error criterion" in fast["text"]
     assert 3 <= fast["total"] < 400
     assert max(calls) > 3
-    _same(fast, _run(tmp_path, "numpy", updates=400, extra=extra, report=report))
+    same(fast, _run(tmp_path, "numpy", updates=400, extra=extra, report=report))
 
 
 def test_the_output_criterion_counts_as_in_lens_loop(tmp_path, calls):
@@ -150,25 +96,18 @@ def test_the_output_criterion_counts_as_in_lens_loop(tmp_path, calls):
     fast = _run(tmp_path, "auto", updates=300, batch=3, extra=extra)
     assert "Network reached group output criterion" in fast["text"]
     assert fast["total"] == 2 and calls[0] > 2
-    _same(fast, _run(tmp_path, "numpy", updates=300, batch=3, extra=extra))
+    same(fast, _run(tmp_path, "numpy", updates=300, batch=3, extra=extra))
 
 
 def test_a_set_error_is_reset_by_the_first_batch(tmp_path, calls):
     fast = _run(tmp_path, "auto", extra="setObj error 123.5")
-    _same(fast, _run(tmp_path, "numpy", extra="setObj error 123.5"))
+    same(fast, _run(tmp_path, "numpy", extra="setObj error 123.5"))
     assert max(calls) > 4
 
 
 def test_ctrl_c_stops_after_the_updates_a_run_completed(tmp_path, monkeypatch):
     real = fastcontinuous.train_updates_kernel
-    monkeypatch.setattr(fastcontinuous.fastbatch, "BURST_SECONDS", 10.0)
-
-    def interrupted(idx, *args):
-        if len(idx) > 8:            # 5 updates complete, then Ctrl-C arrives
-            real(idx[:5], *args)
-            raise KeyboardInterrupt
-        real(idx, *args)
-    monkeypatch.setattr(fastcontinuous, "train_updates_kernel", interrupted)
+    interrupt_after(monkeypatch, fastcontinuous)
     fast = _run(tmp_path, "auto", updates=100, hidden="OUT_NOISE")
     assert "Training halted prematurely" in fast["halted"]
     done = fast["total"]
@@ -176,11 +115,11 @@ def test_ctrl_c_stops_after_the_updates_a_run_completed(tmp_path, monkeypatch):
     monkeypatch.setattr(fastcontinuous, "train_updates_kernel", real)
     slow = _run(tmp_path, "numpy", updates=done, hidden="OUT_NOISE")
     fast["text"] = slow["text"] = fast["halted"] = slow["halted"] = ""
-    _same(fast, slow)
+    same(fast, slow)
 
 
 def test_deriv_noise_and_hooks_take_the_batch_by_batch_loop(tmp_path, calls):
     for extra in ("changeGroupType hidden +DERIV_NOISE", "setObj postUpdateProc {set x 1}"):
         fast = _run(tmp_path, "auto", extra=extra)
-        _same(fast, _run(tmp_path, "numpy", extra=extra))
+        same(fast, _run(tmp_path, "numpy", extra=extra))
     assert calls == []

@@ -58,7 +58,6 @@ class Group(RealFields):
         self.unit_names = [f"{name}:{u}" for u in range(size)]
         self.unit_frozen = np.zeros(size, dtype=bool)
         self.unit_lesioned = np.zeros(size, dtype=bool)
-        self.lesioned_count = 0       # of unit_lesioned (asked for on every batch)
         for p in INHERITED:
             setattr(self, p, math.nan)
         for p, v in OWN_DEFAULTS.items():
@@ -83,7 +82,7 @@ class Group(RealFields):
     def skipped(self):
         """The units Lens's unit loops pass over: lesioned units, while the
         group carries the LESIONED flag (None when there are none)."""
-        if self.type & T.LESIONED and self.lesioned_count:
+        if self.type & T.LESIONED and self.unit_lesioned.any():
             return self.unit_lesioned
         return None
 
@@ -98,7 +97,6 @@ class Group(RealFields):
         for name in ("input", "input_deriv", "target", "adjusted_target") + HISTORIES:
             getattr(self, name)[:, units] = np.nan
         self.unit_lesioned[units] = True
-        self.lesioned_count = int(np.count_nonzero(self.unit_lesioned))
         self.type |= T.LESIONED
 
     def heal_units(self, units) -> None:
@@ -107,8 +105,7 @@ class Group(RealFields):
         if not len(units):
             return
         self.unit_lesioned[units] = False
-        self.lesioned_count = int(np.count_nonzero(self.unit_lesioned))
-        if not self.lesioned_count:
+        if not self.unit_lesioned.any():
             self.type &= ~T.LESIONED
 
     # -- state arrays ------------------------------------------------------------

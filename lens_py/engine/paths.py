@@ -34,6 +34,7 @@ from .network import NetworkError
 compiled_batch = kernelcache.lazy_module("lens_py.engine.compiled.batch")
 compiled_continuous = kernelcache.lazy_module("lens_py.engine.compiled.continuous")
 compiled_example = kernelcache.lazy_module("lens_py.engine.compiled.example")
+compiled_example_updates = kernelcache.lazy_module("lens_py.engine.compiled.exampleupdates")
 exampleloop = kernelcache.lazy_module("lens_py.engine.compiled.exampleloop")
 
 COMPILED, NUMPY, PYTHON = "compiled", "numpy", "python"

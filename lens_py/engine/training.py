@@ -312,7 +312,8 @@ def _one_example_compiled(session, net, exset, training: bool, hook):
 
 
 # the paths that run whole stretches of updates in one call, and their modules
-_BURSTS = {paths.COMPILED_BATCH: fastpath, paths.COMPILED_CONTINUOUS: fastcontinuous}
+_BURSTS = {paths.COMPILED_BATCH: fastpath, paths.COMPILED_CONTINUOUS: fastcontinuous,
+           paths.COMPILED_EXAMPLES: paths.compiled_example_updates}
 
 
 def _now_ms() -> int:

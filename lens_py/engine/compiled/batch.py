@@ -1050,17 +1050,31 @@ if HAVE_NUMBA:
             run_ops(ops, np.int64(0), ops.shape[0], gi, gf, psend, paddr, pshape, saddr, wbuf,
                     vals, ext_all, tgt_all, freq_all, idx_all[t], pseudo, gerr, active, io,
                     np.bool_(False), np.bool_(True), par, proto)
-            b = bac + 1 if io[0] < crit else 0
-            if min_crit > 0 and b >= min_crit:
-                counter[1] = 1
+            bac = counted_update(io[0] < crit, t, bac, min_crit, counter, algorithm, granges,
+                                 uaddr, ushape, gparams, faddr, baddr, learns, rate_inc,
+                                 rate_dec, stats, proto)
+            if bac < 0:
                 return
-            if not update(algorithm, np.bool_(False), granges, uaddr, ushape, gparams, faddr,
-                          baddr, learns, np.float64(1.0), rate_inc, rate_dec, stats, proto):
-                counter[1] = 1
-                return
-            bac = b
-            counter[0] = t + 1
-            counter[2] = bac
+
+    @_njit
+    def counted_update(met, t, bac, min_crit, counter, algorithm, granges, uaddr, ushape,
+                       gparams, faddr, baddr, learns, rate_inc, rate_dec, stats, proto):
+        """After batch t of a run of updates (`met`: it met the criterion):
+        the count of batches at criterion, and the weight update.  Returns
+        the new count, or -1 when the run stops there with counter[1] = 1
+        (minCritBatches reached, or the compiled update declined: the
+        caller finishes that update)."""
+        b = bac + 1 if met else 0
+        if min_crit > 0 and b >= min_crit:
+            counter[1] = 1
+            return -1
+        if not update(algorithm, np.bool_(False), granges, uaddr, ushape, gparams, faddr,
+                      baddr, learns, np.float64(1.0), rate_inc, rate_dec, stats, proto):
+            counter[1] = 1
+            return -1
+        counter[0] = t + 1
+        counter[2] = b
+        return b
 
 
 # -- variants ---------------------------------------------------------------------------
@@ -1484,16 +1498,11 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
         return None
     threads, trial = _threads_for(plan, "burst")
     count = min(last - i + 1, 2 if trial else getattr(plan, "burst", 4))
-    rng = session.rng
-    saved = saved_draws(exset, rng)
     inc, dec, proto = uplan.rates
-    counter = np.zeros(3, dtype=np.int64)
     plan.io[1] = threads
     plan.io[2] = PARALLEL_WORK
-    interrupted = False
-    t0 = time.perf_counter()
-    try:        # (a Ctrl-C while drawing gives the draws back too)
-        idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
+
+    def call(idx_all, counter):
         if plan.all_exact:
             train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
                                  int(batches_at_crit), counter, plan.programs[False][0],
@@ -1507,19 +1516,58 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
             _updates_with_products(plan, uplan, idx_all, float(net.criterion),
                                    int(net.min_crit_batches), int(batches_at_crit), counter,
                                    algorithm, bool(net.pseudo_example_freq), par, proto)
+    run = run_ahead(session, net, exset, n, count, call)
+    if run.done == count and not run.interrupted:
+        plan.pace[("burst", threads)] = run.seconds / count
+        if not trial:
+            pace_bursts(plan, count, run.seconds)
+    if run.batches:
+        _finish(net, plan, run.idx_all[run.batches - 1], float(plan.io[0]),
+                batches=run.batches)
+    if run.done:
+        _store_stats(net, uplan.stats)
+    return run.done, run.bac, run.interrupted, run.pending, False   # (no group criteria here)
+
+
+class AheadRun:
+    """What run_ahead did: updates done, whether one more batch is pending,
+    batches at criterion, batches run, the examples drawn (count rows of n),
+    whether a Ctrl-C stopped it, and its seconds."""
+    __slots__ = ("done", "pending", "bac", "batches", "idx_all", "interrupted", "seconds")
+
+    def __init__(self, counter, idx_all, interrupted, seconds):
+        self.done, self.pending, self.bac = int(counter[0]), bool(counter[1]), int(counter[2])
+        self.batches = self.done + self.pending
+        self.idx_all, self.interrupted, self.seconds = idx_all, interrupted, seconds
+
+
+def run_ahead(session, net, exset, n: int, count: int, call, noise=None) -> AheadRun:
+    """A run of `count` updates of n examples each, drawn ahead as the
+    batch-by-batch loop draws them: call(idx_all, counter) runs it compiled
+    (counter as train_updates_kernel's), with `noise` (a NoiseTables) taken
+    from the network's stream before and given back after.  The draws of
+    the batches that did not run are given back -- before the noise's
+    stream is, as the two are apart (noise.loop_blocker)."""
+    rng = session.rng
+    saved = saved_draws(exset, rng)
+    counter = np.zeros(3, dtype=np.int64)
+    idx_all = None
+    taken = interrupted = False
+    t0 = time.perf_counter()
+    try:        # (a Ctrl-C while drawing gives the draws back too)
+        idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
+        if noise is not None:
+            noise.take(net.rng)
+            taken = True
+        call(idx_all, counter)
     except KeyboardInterrupt:
         interrupted = True
-    elapsed = time.perf_counter() - t0
-    done, pending, bac, batches = burst_outcome(counter, count, exset, rng, saved, n)
-    if done == count and not interrupted:
-        plan.pace[("burst", threads)] = elapsed / count
-        if not trial:
-            pace_bursts(plan, count, elapsed)
-    if batches:
-        _finish(net, plan, idx_all[batches - 1], float(plan.io[0]), batches=batches)
-    if done:
-        _store_stats(net, uplan.stats)
-    return done, bac, interrupted, pending, False     # (no group criteria here)
+    run = AheadRun(counter, idx_all, interrupted, time.perf_counter() - t0)
+    if run.batches < count:
+        give_back_draws(exset, rng, saved, run.batches * n)
+    if taken:
+        noise.give(net.rng)
+    return run
 
 
 def burst_last(net, algorithm, run, i):
@@ -1543,20 +1591,29 @@ def burst_last(net, algorithm, run, i):
     return last if last >= i else None
 
 
+def burst_start(net, algorithm, run, i, enabled: bool):
+    """(the last update, the batch size, the derivatives zeroed whole) for a
+    run of updates from update i by a kernel that starts each batch itself
+    (batchstart's reset; DERIV_NOISE, after a batch, is Python's), or None.
+    `enabled`: the kernel's module is (its ENABLED)."""
+    from .. import batchstart, noise
+    if not enabled or not getattr(net, "fast_path", True):
+        return None
+    last = burst_last(net, algorithm, run, i)
+    if last is None:
+        return None
+    exset = net.training_set
+    n = net.batch_size if net.batch_size > 0 else len(getattr(exset, "examples", ()))
+    _, zeroed, _, compiled = batchstart.reset_plan(net)
+    if n <= 0 or not (compiled and zeroed.ok) \
+            or net.kept("deriv_noise", noise.has_deriv_noise):
+        return None
+    return last, n, zeroed
+
+
 def saved_draws(exset, rng):
     """What drawing a run's examples ahead changes (give_back_draws)."""
     return rng.getstate(), exset.current, list(exset.perm), exset.current_example
-
-
-def burst_outcome(counter, count: int, exset, rng, saved, n: int):
-    """(updates done, pending, batches at criterion, batches run) from a
-    run's counter, the draws of the `count` - run batches (of n examples)
-    that did not run given back."""
-    done, pending, bac = int(counter[0]), bool(counter[1]), int(counter[2])
-    batches = done + pending
-    if batches < count:
-        give_back_draws(exset, rng, saved, batches * n)
-    return done, pending, bac, batches
 
 
 def give_back_draws(exset, rng, saved, kept: int) -> None:
@@ -1593,18 +1650,11 @@ def _updates_with_products(plan, uplan, idx_all, crit, min_crit, bac, counter, a
             # (Ctrl-C between two steps: the errors of the last whole batch stand)
             plan.io[0], plan.gerr[:] = before
             raise
-        b = bac + 1 if err < crit else 0
-        if min_crit > 0 and b >= min_crit:
-            counter[1] = 1
+        bac = counted_update(err < crit, t, bac, min_crit, counter, algorithm, uplan.granges,
+                             uplan.addr, uplan.shape, uplan.gparams, uplan.faddr, uplan.baddr,
+                             uplan.all_learn, inc, dec, uplan.stats, proto)
+        if bac < 0:
             return
-        if not update(algorithm, False, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
-                      uplan.faddr, uplan.baddr, uplan.all_learn, 1.0, inc, dec, uplan.stats,
-                      proto):
-            counter[1] = 1
-            return
-        bac = b
-        counter[0] = t + 1
-        counter[2] = bac
 
 
 def draw_indices(exset, count, rng):

@@ -32,6 +32,26 @@ class Arrays:
                              dtype=np.int64)
 
 
+class Parts:
+    """Parts of arrays for zero_listed: (array, index) pairs, each array's
+    elements at `index` (any NumPy index) by flat position; `ok` False when
+    one of the arrays is not a C-ordered float32 array."""
+
+    def __init__(self, parts):
+        self.arrays = [a for a, _ in parts]
+        self.ok = all(a.dtype == np.float32 and a.flags.c_contiguous for a in self.arrays)
+        flat = []
+        for a, index in parts:
+            chosen = np.zeros(a.shape, dtype=bool)
+            chosen[index] = True
+            flat.append(np.flatnonzero(chosen))
+        self.addr = np.array([a.ctypes.data for a in self.arrays] if self.ok else [],
+                             dtype=np.int64)
+        self.first = np.cumsum([0] + [len(f) for f in flat]).astype(np.int64)
+        self.index = np.concatenate(flat).astype(np.int64) if flat else \
+            np.zeros(0, dtype=np.int64)
+
+
 def ready() -> bool:
     """Can the kernels run now (loading them from numba's cache if there;
     compiled once a run has waited long enough for them, compiled/cache.py)?"""

@@ -249,6 +249,10 @@ class Kernels:
         return True
 
     # -- in this process -----------------------------------------------------------------
+    def loaded_now(self, variant: str | None = None) -> bool:
+        """Is the variant loaded in this process already (nothing to pay)?"""
+        return (variant or self.variants[0]) in self.loaded
+
     def ready(self, variant: str | None = None, wait: bool = False) -> bool:
         """Can this variant's kernels run now?  Loads them when numba's cache
         has them; compiles them when `wait` or LENS_PY_COMPILE=now."""

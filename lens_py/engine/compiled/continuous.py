@@ -38,11 +38,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import time
 
 from .. import batchstart
 from .. import continuous
-from .. import noise
 from . import batch as fastbatch
 from . import bulkkernels
 from . import exampleloop
@@ -135,7 +133,7 @@ if HAVE_NUMBA:
     OUT_NOISE, OUT_DERIV_NOISE = fastexample.OUT_NOISE, fastexample.OUT_DERIV_NOISE
     row_noise, out_noise = cnoise.row_noise, cnoise.out_noise
     out_noise_back, external_noise = cnoise.out_noise_back, cnoise.external_noise
-    from .batch import update as update_weights
+    from .batch import counted_update
     # (the weight update keeps lists of its arrays: numba's reference counting on)
     from .batch import _njit as _njit_counted
     from .bulkkernels import scale_all, zero_all
@@ -723,18 +721,11 @@ if HAVE_NUMBA:
                     if correct_out[r] == 0:
                         met = False
                         break
-            b = bac + 1 if met else 0
-            if min_crit > 0 and b >= min_crit:
-                counter[1] = 1
+            bac = counted_update(met, t, bac, min_crit, counter, algorithm, granges, uaddr,
+                                 ushape, gparams, faddr, baddr, learns, rate_inc, rate_dec,
+                                 stats, proto)
+            if bac < 0:
                 return
-            if not update_weights(algorithm, np.bool_(False), granges, uaddr, ushape, gparams,
-                                  faddr, baddr, learns, np.float64(1.0), rate_inc, rate_dec,
-                                  stats, proto):
-                counter[1] = 1
-                return
-            bac = b
-            counter[0] = t + 1
-            counter[2] = bac
 
 
 def _warm(variant: str) -> None:
@@ -1273,18 +1264,14 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     batch.train_updates returns, `met` -- whether every example of the
     pending batch met its criteria; the examples, draws and noise are those
     of the update-by-update loop."""
-    if not ENABLED or not getattr(net, "fast_path", True):
+    start = fastbatch.burst_start(net, algorithm, run, i, ENABLED)
+    if start is None:
         return None
-    last = fastbatch.burst_last(net, algorithm, run, i)
-    if last is None:
-        return None
+    last, n, zeroed = start
     exset = net.training_set
-    n = net.batch_size if net.batch_size > 0 else len(exset.examples)
-    groups, zeroed, live, compiled = batchstart.reset_plan(net)
     scaled = net.kept("scaled_derivs", continuous.scaled_derivs)
-    # (lesioned units' derivatives are kept; DERIV_NOISE runs in Python)
-    if n <= 0 or live or not (compiled and zeroed.ok and scaled.ok) \
-            or net.kept("deriv_noise", noise.has_deriv_noise):
+    # (lesioned units keep their links' derivatives: continuous nets with lesions go batch by batch)
+    if batchstart.reset_plan(net)[2] or not scaled.ok:
         return None
     plan, events = _filled(session, net, exset, True)
     if plan is None:
@@ -1293,20 +1280,13 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     if uplan is None or not fastbatch._update_params(uplan, net):
         return None
     count = min(last - i + 1, getattr(plan, "burst", 4))
-    rng = session.rng
-    saved = fastbatch.saved_draws(exset, rng)
     ctl, io = _controls(net, plan, True, True)
     ticks = np.zeros(n, dtype=np.int64)
     correct = np.zeros(n, dtype=np.int64)
-    counter = np.zeros(3, dtype=np.int64)
     d = np.float32
     inc, dec, proto = uplan.rates
-    taken = interrupted = False
-    t0 = time.perf_counter()
-    try:        # (a Ctrl-C while drawing gives the draws back too)
-        idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
-        plan.noise.take(net.rng)
-        taken = True
+
+    def call(idx_all, counter):
         train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
                              int(batches_at_crit), counter, zeroed.addr, zeroed.size,
                              scaled.addr, scaled.size, d(d(1.0) / d(net.ticks_per_interval)),
@@ -1317,21 +1297,16 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
                              algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
                              uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
                              proto)
-    except KeyboardInterrupt:
-        interrupted = True
-    elapsed = time.perf_counter() - t0
-    done, pending, bac, batches = fastbatch.burst_outcome(counter, count, exset, rng, saved, n)
-    if taken:       # (after the give-back: the examples' draws and the noise's are apart)
-        plan.noise.give(net.rng)
-    if done == count and not interrupted:
-        fastbatch.pace_bursts(plan, count, elapsed)
-    if batches:
-        net.current_example = exset.examples[int(idx_all[batches - 1, -1])]
+    run = fastbatch.run_ahead(session, net, exset, n, count, call, plan.noise)
+    if run.done == count and not run.interrupted:
+        fastbatch.pace_bursts(plan, count, run.seconds)
+    if run.batches:
+        net.current_example = exset.examples[int(run.idx_all[run.batches - 1, -1])]
         batchstart.reset_errors(net)
         _after(net, plan, True, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
-    if done:
+    if run.done:
         fastbatch._store_stats(net, uplan.stats)
-    return done, bac, interrupted, pending, pending and bool(correct.all())
+    return run.done, run.bac, run.interrupted, run.pending, run.pending and bool(correct.all())
 
 
 if HAVE_NUMBA:

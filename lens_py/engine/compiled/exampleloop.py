@@ -212,6 +212,13 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     plan.noise.take(net.rng)
     fastexample.examples_kernel(is_training, idx, *a.args)
     plan.noise.give(net.rng)
+    store_after(net, exset, a, idx, is_training)
+    return a
+
+
+def store_after(net, exset, a, idx, is_training: bool) -> None:
+    """What the network keeps of a kernel call that ran the examples idx
+    (its errors, histories and positions), from the call's _LoopArrays."""
     a.bptt.keep(net)
     io = a.io
     _store_error(net, float(io[0]))         # (float32 values: no rounding again)
@@ -228,7 +235,6 @@ def _run(session, net, exset, count: int, is_training: bool, idx=None, prepared=
     # (srbptt_example_back leaves the current tick at the first)
     net.current_tick = 0 if is_training and net.type & T.SRBPTT else last_ticks - 1
     net.ticks_on_example = last_ticks
-    return a
 
 
 def run_one(net, exset, index: int, is_training: bool, prepared):
