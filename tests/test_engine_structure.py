@@ -36,6 +36,18 @@ def test_draw_order_matches_drand48_stream():
     np.testing.assert_array_equal(net.gather_links(), expected.astype(np.float32))
 
 
+@pytest.mark.parametrize("n", [0, 1, 15, 16, 17, 4096, 4097])
+def test_drand48_array_is_the_stream_one_by_one(n):
+    # few values are drawn one by one, more in blocks: the same values, and
+    # the stream left in the same place, either way
+    a, b = LensRandom(9), LensRandom(9)
+    a.drand48()
+    b.drand48()
+    block = a.drand48_array(n)
+    assert block.tobytes() == np.array([b.drand48() for _ in range(n)]).tobytes()
+    assert a.drand48() == b.drand48()
+
+
 def test_group_masks_and_defaults():
     _, net = xor_net()
     masks = {g.name: g.type for g in net.groups}

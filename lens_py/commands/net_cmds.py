@@ -517,19 +517,23 @@ HEAL_USAGE = "healUnits [(<group-list> <proportion> | <unit-list>)]"
 
 
 def _lesion_units_in_list(net, text: str, cmd: str):
-    """Lens's unit list: `*` (every unit its loops visit) or unit names only."""
+    """Lens's unit list, as (group, units) pairs: `*` (every unit its loops
+    visit, a group at a time) or unit names only (one at a time)."""
     if text.strip() == "*":
         for g in net.groups:
-            skip = g.skipped
-            for u in range(g.size):
-                if skip is None or not skip[u]:
-                    yield g, u
+            yield g, _visited(g)
         return
     for name in parse_list(text):
         found = net.unit(name)
         if found is None:
             raise TclError(f'{cmd}: unit "{name}" doesn\'t exist')
-        yield found
+        yield found[0], [found[1]]
+
+
+def _visited(g):
+    """The units of g Lens's unit loops visit (read once, before any is changed)."""
+    skip = g.skipped
+    return np.arange(g.size) if skip is None else np.flatnonzero(~skip)
 
 
 def _proportion(text: str, cmd: str):
@@ -545,8 +549,7 @@ def _by_proportion(interp, net, args, cmd, act) -> None:
     p = _proportion(args[1], cmd)
     rng = session(interp).rng
     for g in groups_one_by_one(net, args[0], cmd):
-        skip = g.skipped            # read once, before the units
-        visited = np.arange(g.size) if skip is None else np.flatnonzero(~skip)
+        visited = _visited(g)
         draws = rng.drand48_array(len(visited)).astype(np.float32)   # one per unit, in order
         act(g, visited[draws < p])
 
@@ -557,8 +560,8 @@ def _on_units(interp, args, cmd: str, act) -> str:
     visited unit of the listed groups whose draw falls below the proportion."""
     net = current_net(interp)
     if len(args) == 1:
-        for g, u in _lesion_units_in_list(net, args[0], cmd):
-            act(g, [u])
+        for g, units in _lesion_units_in_list(net, args[0], cmd):
+            act(g, units)
     else:
         _by_proportion(interp, net, args, cmd, act)
     return ""

@@ -18,6 +18,7 @@ _MASK48 = (1 << 48) - 1
 _A = 0x5DEECE66D
 _C = 0xB
 _BLOCK = 4096
+_FEW = 16          # drand48_array draws this many one by one
 
 
 def _jump_tables(n: int):
@@ -95,6 +96,8 @@ class LensRandom:
 
     def drand48_array(self, n: int) -> np.ndarray:
         """The next n drand48 values, as float64, advancing the stream."""
+        if n <= _FEW:       # (the block arithmetic costs more than a few steps)
+            return np.array([self.drand48() for _ in range(n)], dtype=np.float64)
         out = np.empty(n, dtype=np.float64)
         pos = 0
         while pos < n:

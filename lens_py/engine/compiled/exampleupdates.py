@@ -109,6 +109,10 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     """batch.train_updates for the networks exampleloop.run_batch trains;
     returns what it returns (`met` False: the pending batch's criteria are
     in io[2], read back as training.train_batch returns them)."""
+    # loading the kernel costs about as much as the Python it saves on
+    # LOAD_PAYS_UPDATES updates: a shorter train goes batch by batch
+    if not KERNELS.loaded_now() and kernelcache.updates_left() < LOAD_PAYS_UPDATES:
+        return None
     start = fastbatch.burst_start(net, algorithm, run, i, ENABLED)
     if start is None:
         return None
@@ -121,12 +125,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     if prepared is None:
         return None
     uplan = fastbatch._update_plan(net)
-    if uplan is None or not fastbatch._update_params(uplan, net):
-        return None
-    # loading the kernel costs about as much as the Python it saves on
-    # LOAD_PAYS_UPDATES updates: a shorter train goes batch by batch
-    if not KERNELS.loaded_now() and kernelcache.updates_left() < LOAD_PAYS_UPDATES \
-            or not KERNELS.charge():
+    if uplan is None or not fastbatch._update_params(uplan, net) or not KERNELS.charge():
         return None
     plan, table = prepared
     a = exampleloop._LoopArrays.for_call(net, plan, table, True, n,
