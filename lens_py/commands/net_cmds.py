@@ -517,6 +517,13 @@ HEAL_USAGE = "healUnits [(<group-list> <proportion> | <unit-list>)]"
 
 
 def _lesion_units_in_list(net, text: str, cmd: str):
+    """Lens's unit list, as (group, unit) pairs."""
+    for g, units in _unit_runs_in_list(net, text, cmd):
+        for u in units:
+            yield g, int(u)
+
+
+def _unit_runs_in_list(net, text: str, cmd: str):
     """Lens's unit list, as (group, units) pairs: `*` (every unit its loops
     visit, a group at a time) or unit names only (one at a time)."""
     if text.strip() == "*":
@@ -560,7 +567,7 @@ def _on_units(interp, args, cmd: str, act) -> str:
     visited unit of the listed groups whose draw falls below the proportion."""
     net = current_net(interp)
     if len(args) == 1:
-        for g, units in _lesion_units_in_list(net, args[0], cmd):
+        for g, units in _unit_runs_in_list(net, args[0], cmd):
             act(g, units)
     else:
         _by_proportion(interp, net, args, cmd, act)
