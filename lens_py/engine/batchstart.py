@@ -5,6 +5,8 @@ lesioned units).  Every path that trains a batch, and every compiled run of
 several batches, starts each batch from here."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .cfloats import exact_setter
 from .compiled import bulk
 from .paths import compiled_allowed
@@ -13,35 +15,42 @@ _zero_error = exact_setter("error")             # (0.0 needs no rounding)
 _zero_output_cost = exact_setter("output_cost")
 
 
+class BatchStart(NamedTuple):
+    """What a batch's reset touches: the groups, the derivative arrays
+    zeroed whole, the lesioned groups' arrays zeroed in part (their visited
+    units'), and whether compiled code may zero them."""
+    groups: list
+    whole: bulk.Arrays
+    parts: bulk.Parts
+    compiled: bool
+
+
 def reset_batch(net) -> None:
     """The errors and the derivatives of a new batch."""
-    whole, live, compiled = reset_errors(net)[1:]
-    bulk.zero(whole, compiled)
-    for a, units in live:
-        a[units] = 0
+    start = reset_errors(net)
+    bulk.zero(start.whole, start.compiled)
+    bulk.zero_parts(start.parts, start.compiled)
 
 
-def reset_errors(net):
+def reset_errors(net) -> BatchStart:
     """The errors and output costs alone (a compiled run of batches zeroes
     the derivatives itself); returns reset_plan(net)."""
-    plan = reset_plan(net)
+    start = reset_plan(net)
     _zero_error(net, 0.0)
     _zero_output_cost(net, 0.0)
-    for g in plan[0]:
+    for g in start.groups:
         _zero_error(g, 0.0)
         _zero_output_cost(g, 0.0)
-    return plan
+    return start
 
 
-def reset_plan(net):
-    """(the groups, the derivative arrays zeroed whole as bulk.Arrays,
-    (array, units) pairs zeroed in part, whether compiled code may zero
-    them), kept while the network is unchanged."""
+def reset_plan(net) -> BatchStart:
+    """The network's BatchStart, kept while the network is unchanged."""
     return net.kept("batch_reset", _reset_plan)
 
 
-def _reset_plan(net):
-    whole, live = [], []
+def _reset_plan(net) -> BatchStart:
+    whole, parts = [], []
     for g in net.groups:
         skipped = g.skipped
         arrays = [g.gain_deriv] + [p.deriv for p in g.incoming]
@@ -49,6 +58,7 @@ def _reset_plan(net):
             whole += arrays
         else:
             units = ~skipped
-            live.append((g.gain_deriv, (slice(None), units)))
-            live += [(a, units) for a in arrays[1:]]
-    return list(net.groups), bulk.Arrays(whole), live, compiled_allowed(net)
+            parts.append((g.gain_deriv, (slice(None), units)))
+            parts += [(a, units) for a in arrays[1:]]
+    return BatchStart(list(net.groups), bulk.Arrays(whole), bulk.Parts(parts),
+                      compiled_allowed(net))

@@ -239,9 +239,13 @@ def scale_link_derivs(net, compiled: bool = False) -> None:
     """scaleLinkDerivsByDt, at the end of a training batch: link and gain
     derivatives × (float)1/ticksPerInterval (each shared array once);
     `compiled`: in one compiled call when it can (the same products)."""
+    bulk.scale(net.kept("scaled_derivs", scaled_derivs), deriv_scale(net), compiled)
+
+
+def deriv_scale(net):
+    """(float)1/ticksPerInterval, in the network's real type."""
     d = net.dtype
-    scale = d(d(1.0) / d(net.ticks_per_interval))
-    bulk.scale(net.kept("scaled_derivs", scaled_derivs), scale, compiled)
+    return d(d(1.0) / d(net.ticks_per_interval))
 
 
 def scaled_derivs(net):

@@ -42,6 +42,8 @@ import time
 import numpy as np
 
 from .. import activations as A
+from .. import batchstart
+from .. import noise
 from .. import blas
 from . import cache as kernelcache
 from .. import types as T
@@ -1516,38 +1518,40 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
             _updates_with_products(plan, uplan, idx_all, float(net.criterion),
                                    int(net.min_crit_batches), int(batches_at_crit), counter,
                                    algorithm, bool(net.pseudo_example_freq), par, proto)
-    run = run_ahead(session, net, exset, n, count, call)
-    if run.done == count and not run.interrupted:
-        plan.pace[("burst", threads)] = run.seconds / count
-        if not trial:
-            pace_bursts(plan, count, run.seconds)
-    if run.batches:
-        _finish(net, plan, run.idx_all[run.batches - 1], float(plan.io[0]),
-                batches=run.batches)
-    if run.done:
-        _store_stats(net, uplan.stats)
-    return run.done, run.bac, run.interrupted, run.pending, False   # (no group criteria here)
+    ahead = run_ahead(session, net, exset, n, count, call, uplan, None if trial else plan)
+    if ahead.complete:
+        plan.pace[("burst", threads)] = ahead.seconds / count
+    if ahead.batches:
+        _finish(net, plan, ahead.idx_all[ahead.batches - 1], float(plan.io[0]),
+                batches=ahead.batches)
+    return ahead.done, ahead.bac, ahead.interrupted, ahead.pending, False   # (no group criteria)
 
 
 class AheadRun:
     """What run_ahead did: updates done, whether one more batch is pending,
     batches at criterion, batches run, the examples drawn (count rows of n),
-    whether a Ctrl-C stopped it, and its seconds."""
-    __slots__ = ("done", "pending", "bac", "batches", "idx_all", "interrupted", "seconds")
+    whether a Ctrl-C stopped it, its seconds, and whether every update ran."""
+    __slots__ = ("done", "pending", "bac", "batches", "idx_all", "interrupted", "seconds",
+                 "complete")
 
-    def __init__(self, counter, idx_all, interrupted, seconds):
+    def __init__(self, counter, count, idx_all, interrupted, seconds):
         self.done, self.pending, self.bac = int(counter[0]), bool(counter[1]), int(counter[2])
         self.batches = self.done + self.pending
         self.idx_all, self.interrupted, self.seconds = idx_all, interrupted, seconds
+        self.complete = self.done == count and not interrupted
 
 
-def run_ahead(session, net, exset, n: int, count: int, call, noise=None) -> AheadRun:
+def run_ahead(session, net, exset, n: int, count: int, call, uplan, paced=None,
+              noise_tables=None) -> AheadRun:
     """A run of `count` updates of n examples each, drawn ahead as the
     batch-by-batch loop draws them: call(idx_all, counter) runs it compiled
-    (counter as train_updates_kernel's), with `noise` (a NoiseTables) taken
+    (counter as train_updates_kernel's), with `noise_tables` taken
     from the network's stream before and given back after.  The draws of
     the batches that did not run are given back -- before the noise's
-    stream is, as the two are apart (noise.loop_blocker)."""
+    stream is, as the two are apart (noise.loop_blocker).  After: the
+    update statistics (uplan's) stored, and `paced` (a plan) given the next
+    run's length (about BURST_SECONDS of updates, growing at most
+    fourfold) when every update ran."""
     rng = session.rng
     saved = saved_draws(exset, rng)
     counter = np.zeros(3, dtype=np.int64)
@@ -1556,18 +1560,23 @@ def run_ahead(session, net, exset, n: int, count: int, call, noise=None) -> Ahea
     t0 = time.perf_counter()
     try:        # (a Ctrl-C while drawing gives the draws back too)
         idx_all = draw_indices(exset, count * n, rng).reshape(count, n)
-        if noise is not None:
-            noise.take(net.rng)
+        if noise_tables is not None:
+            noise_tables.take(net.rng)
             taken = True
         call(idx_all, counter)
     except KeyboardInterrupt:
         interrupted = True
-    run = AheadRun(counter, idx_all, interrupted, time.perf_counter() - t0)
-    if run.batches < count:
-        give_back_draws(exset, rng, saved, run.batches * n)
+    ahead = AheadRun(counter, count, idx_all, interrupted, time.perf_counter() - t0)
+    if ahead.batches < count:
+        give_back_draws(exset, rng, saved, ahead.batches * n)
     if taken:
-        noise.give(net.rng)
-    return run
+        noise_tables.give(net.rng)
+    if ahead.complete and paced is not None:
+        paced.burst = max(1, min(count * 4, int(BURST_SECONDS * count
+                                                / max(ahead.seconds, 1e-9))))
+    if ahead.done:
+        _store_stats(net, uplan.stats)
+    return ahead
 
 
 def burst_last(net, algorithm, run, i):
@@ -1592,11 +1601,10 @@ def burst_last(net, algorithm, run, i):
 
 
 def burst_start(net, algorithm, run, i, enabled: bool):
-    """(the last update, the batch size, the derivatives zeroed whole) for a
-    run of updates from update i by a kernel that starts each batch itself
-    (batchstart's reset; DERIV_NOISE, after a batch, is Python's), or None.
-    `enabled`: the kernel's module is (its ENABLED)."""
-    from .. import batchstart, noise
+    """(the last update, the batch size, the batch start -- batchstart's
+    reset, which the kernel does itself) for a run of updates from update i
+    (DERIV_NOISE, after a batch, is Python's), or None.  `enabled`: the
+    kernel's module is (its ENABLED)."""
     if not enabled or not getattr(net, "fast_path", True):
         return None
     last = burst_last(net, algorithm, run, i)
@@ -1604,11 +1612,11 @@ def burst_start(net, algorithm, run, i, enabled: bool):
         return None
     exset = net.training_set
     n = net.batch_size if net.batch_size > 0 else len(getattr(exset, "examples", ()))
-    _, zeroed, _, compiled = batchstart.reset_plan(net)
-    if n <= 0 or not (compiled and zeroed.ok) \
+    start = batchstart.reset_plan(net)
+    if n <= 0 or not (start.compiled and start.whole.ok and start.parts.ok) \
             or net.kept("deriv_noise", noise.has_deriv_noise):
         return None
-    return last, n, zeroed
+    return last, n, start
 
 
 def saved_draws(exset, rng):
@@ -1624,12 +1632,6 @@ def give_back_draws(exset, rng, saved, kept: int) -> None:
     exset.current, exset.perm[:], exset.current_example = saved[1:]
     if kept:
         draw_indices(exset, kept, rng)
-
-
-def pace_bursts(plan, count: int, elapsed: float) -> None:
-    """The next run's length: about BURST_SECONDS of updates (growing at
-    most fourfold), measured on a run of `count` updates that all ran."""
-    plan.burst = max(1, min(count * 4, int(BURST_SECONDS * count / max(elapsed, 1e-9))))
 
 
 def _updates_with_products(plan, uplan, idx_all, crit, min_crit, bac, counter, algorithm,

@@ -33,11 +33,13 @@ class Arrays:
 
 
 class Parts:
-    """Parts of arrays for zero_listed: (array, index) pairs, each array's
-    elements at `index` (any NumPy index) by flat position; `ok` False when
-    one of the arrays is not a C-ordered float32 array."""
+    """Parts of arrays for zero_parts: (array, index) pairs, each array's
+    elements at `index` (any NumPy index), also by flat position for the
+    kernel; `ok` False when one of the arrays is not a C-ordered float32
+    array."""
 
     def __init__(self, parts):
+        self.parts = list(parts)
         self.arrays = [a for a, _ in parts]
         self.ok = all(a.dtype == np.float32 and a.flags.c_contiguous for a in self.arrays)
         flat = []
@@ -67,6 +69,17 @@ def zero(arrays: Arrays, compiled: bool = True) -> None:
     else:
         for a in arrays.arrays:
             a.fill(0)
+
+
+def zero_parts(parts: Parts, compiled: bool = True) -> None:
+    """Each part 0 (`compiled` False: in NumPy)."""
+    if not parts.parts:
+        return
+    if compiled and parts.ok and ready():
+        _KERNELS.zero_listed(parts.addr, parts.first, parts.index)
+    else:
+        for a, index in parts.parts:
+            a[index] = 0
 
 
 def scale(arrays: Arrays, factor, compiled: bool = True) -> None:

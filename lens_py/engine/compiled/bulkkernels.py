@@ -22,7 +22,7 @@ if HAVE_NUMBA:
 
     @_njit
     def zero_listed(addr, first, index):
-        """bulk.Parts: array k's elements index[first[k]:first[k+1]] 0."""
+        """bulk.Parts: array k's elements index[first[k]:first[k+1]] (flat) 0."""
         for k in range(addr.shape[0]):
             n = first[k + 1]
             a = _matrix(addr[k], 1, index[n - 1] + 1 if n > first[k] else 0)[0]

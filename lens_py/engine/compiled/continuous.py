@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 from .. import batchstart
 from .. import continuous
 from . import batch as fastbatch
@@ -1267,11 +1266,11 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     start = fastbatch.burst_start(net, algorithm, run, i, ENABLED)
     if start is None:
         return None
-    last, n, zeroed = start
+    last, n, reset = start
     exset = net.training_set
     scaled = net.kept("scaled_derivs", continuous.scaled_derivs)
-    # (lesioned units keep their links' derivatives: continuous nets with lesions go batch by batch)
-    if batchstart.reset_plan(net)[2] or not scaled.ok:
+    # (the kernel zeroes whole arrays: lesioned nets go batch by batch)
+    if reset.parts.parts or not scaled.ok:
         return None
     plan, events = _filled(session, net, exset, True)
     if plan is None:
@@ -1283,13 +1282,13 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     ctl, io = _controls(net, plan, True, True)
     ticks = np.zeros(n, dtype=np.int64)
     correct = np.zeros(n, dtype=np.int64)
-    d = np.float32
     inc, dec, proto = uplan.rates
+    zeroed = reset.whole
 
     def call(idx_all, counter):
         train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
                              int(batches_at_crit), counter, zeroed.addr, zeroed.size,
-                             scaled.addr, scaled.size, d(d(1.0) / d(net.ticks_per_interval)),
+                             scaled.addr, scaled.size, continuous.deriv_scale(net),
                              plan.cost_rows, events.ex_first, events.freq, ctl, io, plan.gi,
                              plan.gf, plan.ga, plan.pt, plan.ru, plan.rr, events.times,
                              events.wr_first, events.wr_gfu, events.wr_val, plan.vals,
@@ -1297,16 +1296,13 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
                              algorithm, uplan.granges, uplan.addr, uplan.shape, uplan.gparams,
                              uplan.faddr, uplan.baddr, uplan.all_learn, inc, dec, uplan.stats,
                              proto)
-    run = fastbatch.run_ahead(session, net, exset, n, count, call, plan.noise)
-    if run.done == count and not run.interrupted:
-        fastbatch.pace_bursts(plan, count, run.seconds)
-    if run.batches:
-        net.current_example = exset.examples[int(run.idx_all[run.batches - 1, -1])]
+    ahead = fastbatch.run_ahead(session, net, exset, n, count, call, uplan, plan, plan.noise)
+    if ahead.batches:
+        net.current_example = exset.examples[int(ahead.idx_all[ahead.batches - 1, -1])]
         batchstart.reset_errors(net)
         _after(net, plan, True, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
-    if run.done:
-        fastbatch._store_stats(net, uplan.stats)
-    return run.done, run.bac, run.interrupted, run.pending, run.pending and bool(correct.all())
+    return (ahead.done, ahead.bac, ahead.interrupted, ahead.pending,
+            ahead.pending and bool(correct.all()))
 
 
 if HAVE_NUMBA:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from .. import batchstart
 from . import batch as fastbatch
-from . import bulk
 from . import bulkkernels
 from . import cache as kernelcache
 from . import example as fastexample
@@ -99,16 +98,10 @@ if HAVE_NUMBA:
 LOAD_PAYS_UPDATES = 2_000
 
 
-def _lesion_parts(net):
-    """The derivatives a batch zeroes in part (lesioned units' links keep
-    theirs), for zero_listed."""
-    return bulk.Parts(batchstart.reset_plan(net)[2])
-
-
 def train_updates(session, net, algorithm, run, i, batches_at_crit):
     """batch.train_updates for the networks exampleloop.run_batch trains;
-    returns what it returns (`met` False: the pending batch's criteria are
-    in io[2], read back as training.train_batch returns them)."""
+    returns what it returns, `met` -- whether every example of the pending
+    batch met its criteria (the kernel's io[2], as run_batch reads it)."""
     # loading the kernel costs about as much as the Python it saves on
     # LOAD_PAYS_UPDATES updates: a shorter train goes batch by batch
     if not KERNELS.loaded_now() and kernelcache.updates_left() < LOAD_PAYS_UPDATES:
@@ -116,11 +109,8 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
     start = fastbatch.burst_start(net, algorithm, run, i, ENABLED)
     if start is None:
         return None
-    last, n, zeroed = start
+    last, n, reset = start
     exset = net.training_set
-    parts = net.kept("lesion_parts", _lesion_parts)
-    if not parts.ok:
-        return None
     prepared = exampleloop.prepare(net, exset)
     if prepared is None:
         return None
@@ -135,16 +125,14 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
 
     def call(idx_all, counter):
         train_updates_kernel(idx_all, float(net.criterion), int(net.min_crit_batches),
-                             int(batches_at_crit), counter, zeroed.addr, zeroed.size,
-                             parts.addr, parts.first, parts.index, *a.args, algorithm,
+                             int(batches_at_crit), counter, reset.whole.addr,
+                             reset.whole.size, reset.parts.addr, reset.parts.first,
+                             reset.parts.index, *a.args, algorithm,
                              uplan.granges, uplan.addr, uplan.shape, uplan.gparams, uplan.faddr,
                              uplan.baddr, uplan.all_learn, inc, dec, uplan.stats, proto)
-    run = fastbatch.run_ahead(session, net, exset, n, count, call, plan.noise)
-    if run.done == count and not run.interrupted:
-        fastbatch.pace_bursts(plan, count, run.seconds)
-    if run.batches:
+    ahead = fastbatch.run_ahead(session, net, exset, n, count, call, uplan, plan, plan.noise)
+    if ahead.batches:
         batchstart.reset_errors(net)
-        exampleloop.store_after(net, exset, a, run.idx_all[run.batches - 1], True)
-    if run.done:
-        fastbatch._store_stats(net, uplan.stats)
-    return run.done, run.bac, run.interrupted, run.pending, run.pending and a.io[2] != 0.0
+        exampleloop.store_after(net, exset, a, ahead.idx_all[ahead.batches - 1], True)
+    return ahead.done, ahead.bac, ahead.interrupted, ahead.pending, \
+        ahead.pending and a.io[2] != 0.0
