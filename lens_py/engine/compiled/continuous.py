@@ -111,18 +111,19 @@ if HAVE_NUMBA:
 
     # The tick helpers are inlined into the kernel at numba's IR level (a small
     # net's ticks are mostly calls otherwise).  The leaves shared with the other
-    # kernels are inlined from their Python source, so they stay written once.
+    # kernels are inlined by their own decorators; the two below from their
+    # Python source, so they stay written once.
     _inline = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
     _clamped = _inline(fastexample._clamped.py_func)
     _group_met = _inline(fastexample._group_met.py_func)
-    group_error = _inline(fastexample.group_error.py_func)
-    error_derivs = _inline(fastexample.error_derivs.py_func)
-    output_proc = _inline(fastexample.output_proc.py_func)
-    output_proc_back = _inline(fastexample.output_proc_back.py_func)
-    clear_absent = _inline(compiled_groupprocs.clear_absent.py_func)
-    dense_dot_back = _inline(compiled_groupprocs.dense_dot_back.py_func)
-    dense_dot_input = _inline(compiled_groupprocs.dense_dot_input.py_func)
-    _run_sum = compiled_groupprocs._run_sum
+    group_error = fastexample.group_error
+    error_derivs = fastexample.error_derivs
+    output_proc = fastexample.output_proc
+    output_proc_back = fastexample.output_proc_back
+    clear_absent = compiled_groupprocs.clear_absent
+    dense_dot_back = compiled_groupprocs.dense_dot_back
+    dense_dot_input = compiled_groupprocs.dense_dot_input
+    _run_sum = compiled_groupprocs._run_sum          # (inlined: groupprocs says why)
     f32 = np.float32
     f64 = np.float64
     LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = (

@@ -86,6 +86,9 @@ if HAVE_NUMBA:
     # (a function without the runtime returns only arrays passed to it: the
     # views are inlined where they are made)
     _view_njit = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
+    # a group step's leaves, inlined into it (compiled/groupprocs.py says why)
+    _leaf = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False,
+                       inline="always")
     from numba.core import cgutils
     from numba.np.arrayobj import make_array, populate_array
     f32 = np.float32
@@ -189,7 +192,7 @@ if HAVE_NUMBA:
             return f32(-np.inf)
         return f32(math.log(x))
 
-    @_njit
+    @_leaf
     def _error_term(cost, o, t):
         """costs.error_terms for one unit (float64 holding Lens's value)."""
         if cost == SSE:
@@ -217,7 +220,7 @@ if HAVE_NUMBA:
             return f64(f32(t * _log32(f32(t * _LARGE32))))
         return f64(f32(_log32(f32(t / o)) * t))
 
-    @_njit
+    @_leaf
     def _error_deriv(cost, o, t, s, od):
         """od + s * dE/do for one unit (costs.error_derivs' rounding)."""
         if cost == SSE:
@@ -255,7 +258,7 @@ if HAVE_NUMBA:
         return True
 
     # -- one group's pieces, shared with fastcontinuous.py ------------------------------
-    @_njit
+    @_leaf
     def output_proc(st, n, code, gain):
         """One basic output procedure forward (LINEAR, LOGISTIC, TANH,
         HARD_CLAMP, BIAS_CLAMP); False for any other."""
@@ -280,7 +283,7 @@ if HAVE_NUMBA:
             return False
         return True
 
-    @_njit
+    @_leaf
     def output_proc_back(st, n, code, gain, ext):
         """The backward step of one basic output procedure (ext: the external
         inputs HARD_CLAMP saw); False for any other."""
@@ -306,7 +309,7 @@ if HAVE_NUMBA:
             return False
         return True
 
-    @_njit
+    @_leaf
     def error_derivs(st, n, cost, back_scale, pseudo, freq):
         """computeCostBack for a group of one example: the error's derivative
         (times errorScale, and the frequency) added to each output's."""
@@ -320,7 +323,7 @@ if HAVE_NUMBA:
                 continue
             st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
 
-    @_njit
+    @_leaf
     def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
         """computeCost for a group of one example: the adjusted targets (into
         ADJ) and the error, errorScale/ticks (and the frequency) applied.

@@ -35,7 +35,11 @@ IN, OUT, OC, OD, DC, ID = range(6)
 
 
 if HAVE_NUMBA:
-    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
+    # Inlined (numba's IR) into the group steps that call them: a call between
+    # separately compiled functions passes each array as a struct of several
+    # words, which costs as much as a small projection's sums.
+    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False,
+                       inline="always")
     f32 = np.float32
 
     @_njit

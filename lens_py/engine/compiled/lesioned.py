@@ -45,7 +45,9 @@ def mask_of(g):
 
 
 if HAVE_NUMBA:
-    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False)
+    # inlined into the tick's group steps (compiled/groupprocs.py says why)
+    _njit = numba.njit(error_model="numpy", cache=True, nogil=True, _nrt=False,
+                       inline="always")
     f32 = np.float32
     f64 = np.float64
 
