@@ -2,6 +2,8 @@
 exactly as Tcl 8.6 does (so string forms round-trip)."""
 from __future__ import annotations
 
+import sys
+
 from .errors import TclError
 from .parser import backslash
 
@@ -16,12 +18,24 @@ class TclList(str):
 
     Tcl keeps a list's elements alongside its string, so taking a list apart
     again is free and its elements keep their values (a double from expr
-    stays that double).  Any new string made from it is a plain str."""
+    stays that double).  Any new string made from it is a plain str.
+
+    A list made by appending to another may share its Python list, grown in
+    place (append_elements): each value knows how many of the elements are
+    its own, and takes a copy of them if a later append grew the list."""
 
     def __new__(cls, text: str, items: list):
         self = super().__new__(cls, text)
-        self.items = items
+        self._items = items
+        self._n = len(items)
         return self
+
+    @property
+    def items(self) -> list:
+        items = self._items
+        if len(items) != self._n:
+            items = self._items = items[:self._n]
+        return items
 
 
 def parse_list(s: str) -> list:
@@ -187,10 +201,22 @@ def format_list(items) -> str:
     return TclList(text, items)
 
 
+# sys.getrefcount of a TclList's own Python list when only that value holds
+# it (its attribute, the caller's name, the call's argument)
+_UNSHARED_REFS = 3
+
+
 def append_elements(old: str, new: list) -> str:
-    """The list `old` with elements `new` added (lappend), in time
-    proportional to what is added when `old` is already a canonical list."""
+    """The list `old` with elements `new` added (lappend).  When `old` is a
+    canonical list whose Python list nothing else holds (no foreach walking
+    it), the new value grows that list in place instead of copying it, so a
+    loop of lappends copies only the string each time."""
     if type(old) is TclList and old:
-        text = old + " " + " ".join([quote_element(e) for e in new])
-        return TclList(text, old.items + list(new))
+        text = "".join((old, " ", " ".join([quote_element(e) for e in new])))
+        items = old._items
+        if len(items) == old._n and sys.getrefcount(items) <= _UNSHARED_REFS:
+            items.extend(new)
+        else:
+            items = old.items + list(new)
+        return TclList(text, items)
     return format_list(list(parse_list(old)) + list(new))
