@@ -304,7 +304,7 @@ def test_a_short_train_does_not_wait_for_numba_to_set_up(tmp_path, auto, numba_d
         clock.now += 0.02
         if opened:
             break
-    # the pace is taken from three gaps between batches (the first batch builds things)
+    # the pace is taken from PACE_AFTER_UPDATES gaps between batches
     assert opened and done == kernelcache.PACE_AFTER_UPDATES
     assert k.ready("v32") and calls == ["v32"]
 

@@ -44,11 +44,14 @@ COMPILE_AFTER_SECONDS = 2.0
 # a longer gap is counted as this much, so an idle REPL never compiles
 GAP_CAP_SECONDS = 2.0
 # setting numba up in a process (importing it, its first load from disk)
-# costs about this on a small machine
-LOAD_SECONDS = 1.0
+# costs about this on a small machine (2 cores: importing numba 0.2 s, a
+# module's kernels from disk 0.05-0.2 s)
+LOAD_SECONDS = 0.5
 LOAD_AFTER_SECONDS = 0.3
-# a train's pace is taken from this many gaps between its batches
-PACE_AFTER_UPDATES = 3
+# a train's pace is taken from this many gaps between its batches (the
+# first batch, which builds things, is one of them: a pace from the second
+# alone would wait out a third slow batch for no better a guess)
+PACE_AFTER_UPDATES = 2
 # False: numba is set up at the first need (the test suite, whose tests
 # look at the compiled paths from their first batch, sets
 # LENS_PY_NUMBA=eager for itself and the programs it starts)
