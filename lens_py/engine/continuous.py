@@ -61,13 +61,17 @@ def _step(net, g):
 
 # -- the procs ---------------------------------------------------------------------------
 
+# Lens's integrators pass over lesioned units (their state stays as it was);
+# forward.py's group steps put a lesioned unit's own fields back afterwards.
+
 def _integrate_input(net, g):
     # Lens skips all input procs of a fully clamped HARD_CLAMP group, so its
     # integrator does not move; forward.compute_input runs them and zeroes after.
     if g.output_type & T.HARD_CLAMP and F._fully_clamped_rows(g).all():
         return
     st = integrator_state(net, g, "IN_INTEGR")
-    st.value[...] = st.value + _step(net, g) * (g.input - st.value)
+    live = F._live(g)
+    st.value[:, live] = (st.value + _step(net, g) * (g.input - st.value))[:, live]
     g.input[...] = st.value
 
 
@@ -81,15 +85,17 @@ def _integrate_input_back(net, g, skip_rows):
         keep = skip_rows[:, None]
         acc = np.where(keep, st.value, acc)
         d = np.where(keep, g.input_deriv, d)
-    st.value[...] = acc
+    live = F._live(g)
+    st.value[:, live] = acc[:, live]
     g.input_deriv[...] = d
 
 
 def _integrate_output(net, g):
     st = integrator_state(net, g, "OUT_INTEGR")
+    live = F._live(g)
     if net.history_length > 0:
-        st.instant[F.history_index(net, net.current_tick)] = g.output[-1]
-    st.value[...] = st.value + _step(net, g) * (g.output - st.value)
+        st.instant[F.history_index(net, net.current_tick), live] = g.output[-1, live]
+    st.value[:, live] = (st.value + _step(net, g) * (g.output - st.value))[:, live]
     g.output[...] = st.value
 
 
@@ -98,7 +104,8 @@ def _integrate_output_back(net, g):
     d = _step(net, g) * st.value
     if net.history_length > 0:
         g.output[...] = st.instant[F.history_index(net, net.current_tick)]
-    st.value[...] = st.value + (g.output_deriv - d)
+    live = F._live(g)
+    st.value[:, live] = (st.value + (g.output_deriv - d))[:, live]
     g.output_deriv[...] = d
 
 
@@ -115,8 +122,9 @@ def _interactive_activation(net, g):
         y = y + _step(net, g) * np.where(x > 0, up, down)
         # Lens floors at 0, not at minOutput
         y = np.where(y > hi, hi, np.where(y < 0, dtype(0), y)).astype(dtype)
-    st.value[...] = y
-    g.output[...] = y
+    live = F._live(g)
+    st.value[:, live] = y[:, live]
+    g.output[...] = st.value
 
 
 def _soft_clamp(net, g):
@@ -186,27 +194,34 @@ def _store_tick_zero(net) -> None:
         return
     idx = F.history_index(net, 0)
     for g in net.groups:
+        live = F._live(g)
         if g.type & T.USE_OUTPUT_HIST:
-            g.output_history[idx] = g.output[-1]
+            g.output_history[idx, live] = g.output[-1, live]
         if g.type & T.ERROR_MASKS and g.type & T.USE_TARGET_HIST:
-            g.target_history[idx] = g.target[-1]
+            g.target_history[idx, live] = g.target[-1, live]
 
+
+# The restores pass over lesioned units (whose history rows are NaN since
+# the lesion): they keep their output (0), input and output derivative.
 
 def _restore_outputs(net, g, tick: int) -> None:
     idx = F.history_index(net, tick)
-    g.output[0] = g.output_history[idx]
-    g.output_cache[...] = g.output
+    live = F._live(g)
+    g.output[0, live] = g.output_history[idx, live]
+    g.output_cache[0, live] = g.output[0, live]
 
 
 def _restore_inputs(net, g, tick: int) -> None:
-    g.input[0] = g.input_history[F.history_index(net, tick)]
+    live = F._live(g)
+    g.input[0, live] = g.input_history[F.history_index(net, tick), live]
 
 
 def _restore_output_derivs(net, g, tick: int) -> None:
+    live = F._live(g)
     if g.cost_procs:
-        g.output_deriv[0] = g.output_deriv_history[F.history_index(net, tick)]
+        g.output_deriv[0, live] = g.output_deriv_history[F.history_index(net, tick), live]
     else:
-        g.output_deriv[...] = 0
+        g.output_deriv[0, live] = 0
 
 
 def example_back(net) -> None:
