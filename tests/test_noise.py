@@ -282,3 +282,30 @@ def test_noise_type_command(tmp_path):
     with pytest.raises(Exception, match='noiseType: group "nope" doesn\'t exist'):
         lens("noiseType {hidden nope} -f -m")
     assert net.group("hidden").noise_proc == noise.MULT_UNIFORM     # changed before the error
+
+
+# Lens gives every output procedure its own data: two OUT_NOISE procedures
+# keep two clean outputs, and the backward pass puts each back in turn.
+TWO_OUT_NOISES = {
+    "one tick": "addNet n 4 6 4\n",
+    "srn, backpropTicks 3": "addNet n -i 3 4 6 ELMAN 4\nsetObj backpropTicks 3\n",
+    "continuous": "addNet n -i 2 -t 2 CONTINUOUS 4 6 4\n",
+}
+
+
+@pytest.mark.parametrize("net", list(TWO_OUT_NOISES))
+def test_two_out_noises_in_a_group_print_lens_numbers(tmp_path, net):
+    from path_runs import same_as_lens_on
+    with open(tmp_path / "n.ex", "w") as f:
+        for i in range(12):
+            bits = [(i >> k) & 1 for k in range(4)]
+            f.write("I: " + " ".join(map(str, bits)) + " T: "
+                    + " ".join(map(str, bits[::-1])) + ";\n")
+    script = ("seed 2\n" + TWO_OUT_NOISES[net]
+              + "changeGroupType hidden +OUT_NOISE\nchangeGroupType hidden +OUT_NOISE\n"
+              f"setObj hidden.noiseRange 0.2\nloadExamples {tmp_path / 'n.ex'} -s train\n"
+              "setObj learningRate 0.1\nsetObj reportInterval 2\ntrain 6\n"
+              'puts "[getObj error] [getObj hidden:1.output] [getObj output:1.output]"\n'
+              "test\n"
+              'puts "[getObj output:1.incoming(1).weight] [getObj hidden:2.incoming(1).weight]"\n')
+    same_as_lens_on(script, tmp_path, path="Lens's loop")

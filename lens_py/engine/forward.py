@@ -307,8 +307,11 @@ def compute_output(net, g, always_store: bool) -> None:
     untouched = _Untouched(g, "output")
     if not (g.output_type & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP)):
         g.output[...] = 0
-    for proc in g.output_procs:
-        OUTPUT_FORWARD[proc](net, g)
+    for proc, copy in _with_copies(g.output_procs):
+        if copy:
+            OUTPUT_FORWARD[proc](net, g, copy)
+        else:
+            OUTPUT_FORWARD[proc](net, g)
     untouched.put_back()
     skip = g.skipped
     if skip is None:
@@ -355,10 +358,13 @@ def compute_output_back(net, g) -> None:
     untouched = _Untouched(g, "output_deriv", "input_deriv", "output")
     g.output_deriv += g.deriv_cache
     g.deriv_cache[...] = 0
-    for proc in reversed(g.output_procs):
+    for proc, copy in reversed(list(_with_copies(g.output_procs))):
         back = OUTPUT_BACK.get(proc)
         if back is not None:
-            back(net, g)
+            if copy:
+                back(net, g, copy)
+            else:
+                back(net, g)
     untouched.put_back()
 
 
@@ -566,16 +572,33 @@ def _unsupported(kind, cls):
     return run
 
 
-def _out_noise(net, g):
+def _with_copies(procs):
+    """Each procedure with how many of its kind came before it in the group.
+    Lens gives every procedure its own data, so a second OUT_NOISE keeps a
+    clean output of its own; only OUT_NOISE takes the copy's number (a
+    second copy of another procedure shares the first one's data)."""
+    seen = {}
+    for proc in procs:
+        n = seen.get(proc, 0)
+        seen[proc] = n + 1
+        yield proc, (n if proc in _OWN_DATA_PER_COPY else 0)
+
+
+def _clean_key(net, copy: int):
+    tick = history_index(net, net.current_tick)
+    return ("OUT_NOISE", tick) if copy == 0 else ("OUT_NOISE", tick, copy)
+
+
+def _out_noise(net, g, copy: int = 0):
     # the clean output is kept for this tick's backward step (and later ones
     # of backpropTicks), which puts it back for the activation derivative
-    g.proc_state[("OUT_NOISE", history_index(net, net.current_tick))] = g.output.copy()
+    g.proc_state[_clean_key(net, copy)] = g.output.copy()
     live = _live(g)
     g.output[:, live] = noise.group_noise(net, g, g.output[:, live])
 
 
-def _out_noise_back(net, g):
-    clean = g.proc_state.get(("OUT_NOISE", history_index(net, net.current_tick)))
+def _out_noise_back(net, g, copy: int = 0):
+    clean = g.proc_state.get(_clean_key(net, copy))
     if clean is not None and clean.shape == g.output.shape:
         g.output[...] = clean
 
@@ -611,6 +634,8 @@ def _in_noise(net, g):
             return
     g.input[:, live] = noise.group_noise(net, g, g.input[:, live])
 
+
+_OWN_DATA_PER_COPY = frozenset((T.OUT_NOISE,))
 
 OUTPUT_FORWARD = {
     T.LINEAR: _linear, T.LOGISTIC: _logistic, T.TANH: _tanh, T.EXPONENTIAL: _exponential,
