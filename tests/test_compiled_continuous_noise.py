@@ -95,6 +95,14 @@ CASES = {
     "one event": ({"events": 1}, "", BATCH_PATH),
     "tanh and linear": ({"hidden": "TANH OUT_NOISE", "output": "OUTPUT LINEAR IN_INTEGR"},
                         "setObj hidden.noiseRange 0.05\n", BATCH_PATH),
+    # lesioned units draw nothing
+    "lesioned noisy units": ({"hidden": "OUT_NOISE OUT_DERIV_NOISE"},
+                             "lesionUnits hidden 0.4\nlesionUnits output 0.3\n", BATCH_PATH),
+    "lesioned, IN_NOISE and EXT_INPUT_NOISE": (
+        {"output": "OUTPUT IN_NOISE IN_INTEGR IN_DERIV_NOISE"},
+        "changeGroupType input +EXT_INPUT_NOISE\nsetObj input.noiseRange 0.1\n"
+        "setObj output.noiseRange 0.1\nlesionUnits input 0.4\nlesionUnits output 0.5\n",
+        BATCH_PATH),
     # PROBABILISTIC choices come from the noise's stream: one example a call
     "probabilistic": ({}, "exampleSetMode t PROBABILISTIC\n", ONE_BY_ONE),
     # a hook drawing from the stream between compiled examples

@@ -1,7 +1,8 @@
 """Lesioned units in CONTINUOUS networks: Lens's unit loops pass over them
 everywhere (the integrators, the history stores and the restores of the
 backward pass), so a lesioned sender's NaN history never reaches a link
-derivative.  Each script prints what the original Lens prints."""
+derivative.  Each script prints what the original Lens prints (on the compiled
+continuous path; tests/test_fastcontinuous.py has its bits against continuous.py)."""
 from __future__ import annotations
 
 import pytest
@@ -52,4 +53,4 @@ def test_lesioned_continuous_nets_print_lens_numbers(tmp_path, case):
     _examples(tmp_path / "c.ex")
     script = (BASE.replace("{HIDDEN}", hidden).replace("{OUTPUT}", output)
               .replace("{EX}", str(tmp_path / "c.ex")) + lesions + "\n" + AFTER)
-    same_as_lens_on(script, tmp_path, path="Lens's loop")
+    same_as_lens_on(script, tmp_path, path="compiled continuous examples")

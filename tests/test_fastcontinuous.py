@@ -251,3 +251,29 @@ def test_refusal_changes_nothing(tmp_path, monkeypatch):
     assert fastcontinuous.run_example(session_of(it), net, exset, exset.examples[0],
                                       True) is None
     _same(_snapshot(net), before)
+
+
+# Lesioned units: the kernel passes over them as continuous.py does (the
+# integrators, the history stores, the backward pass's restores), each
+# case also after a heal, when the healed units' NaN histories come back
+LESIONS = {
+    "hidden": ["lesionUnits hidden 0.4"],
+    "hidden and output": ["lesionUnits hidden 0.5", "lesionUnits output 0.4"],
+    "inputs": ["lesionUnits input 0.5"],
+    "healed": ["lesionUnits hidden 0.5", "train 2 -r 1", "healUnits *", "lesionUnits output 0.5"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(NETS))
+@pytest.mark.parametrize("lesion", sorted(LESIONS))
+def test_lesioned_units_bit_identical(tmp_path, monkeypatch, case, lesion):
+    commands = ["setObj learningRate 0.3", "train 3 -r 1"] + LESIONS[lesion] + [
+        "train 6 -a momentum -r 2", "getObj error", "test", "set Test(totalError)",
+        "doExample 2 -test", "doExample 1 -train", "getObj hidden:1.output"]
+    ref = _run(tmp_path, case, commands, False, monkeypatch)
+    got = _run(tmp_path, case, commands, True, monkeypatch)
+    assert got[0] == ref[0]
+    assert got[1] == ref[1]
+    for a, b in zip(got[4], ref[4]):
+        _same(a, b)
+    assert True in got[3] and False in got[3]      # trained and tested compiled

@@ -134,7 +134,8 @@ def _between_hooks_why_not(net, exset, training: bool):
 def _continuous_why_not(net, exset, training: bool):
     if not net.type & T.CONTINUOUS:
         return "not a CONTINUOUS network"
-    return compiled_continuous._blocker(net) or _numba_reason(compiled_continuous) \
+    return compiled_continuous._blocker(net) \
+        or _numba_reason(compiled_continuous, compiled_continuous.wanted_variant(net)) \
         or compiled_continuous.batch_blocker(net, exset)
 
 
@@ -142,7 +143,8 @@ def _ticks_why_not(net, exset, training: bool):
     if net.type & T.BOLTZMANN:
         return "a Boltzmann network"
     if net.type & T.CONTINUOUS:         # a whole example per compiled call
-        reason = compiled_continuous._blocker(net) or _numba_reason(compiled_continuous)
+        reason = compiled_continuous._blocker(net) \
+            or _numba_reason(compiled_continuous, compiled_continuous.wanted_variant(net))
         if reason:
             return reason
         if compiled_continuous.plan_for(net) is None:

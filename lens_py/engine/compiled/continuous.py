@@ -8,9 +8,10 @@ SOFT_CLAMP, IN_INTEGR, IN_NOISE and IN_DERIV_NOISE (each at most once, any
 order, or none); output procedures among LINEAR, LOGISTIC, TANH, HARD_CLAMP,
 BIAS_CLAMP, OUT_NOISE, OUT_DERIV_NOISE and OUT_INTEGR (the last three at most
 once each, any order); at most one error procedure, SUM_SQUARED or
-CROSS_ENTROPY; dense projections, one per sender, not shared; no hooks, no
-example or event procs, no output file, no lesions, a stored example set (not
-PIPE or CUSTOM), and a history at least as long as the example.
+CROSS_ENTROPY; dense projections, one per sender, not shared; lesioned units
+(passed over as continuous.py passes over them); no hooks, no example or
+event procs, no output file, a stored example set (not PIPE or CUSTOM), and a
+history at least as long as the example.
 
 Noise (EXT_INPUT_NOISE too) is drawn as continuous.py draws it, through
 compiled/noise.py and rng.py on a copy of the LensRandom's stream taken
@@ -22,6 +23,8 @@ the kernel is compiled, compiled/cache.py) runs in continuous.py: then
 `run_example` returns None having changed nothing.
 
 `run_batch` runs a training batch's examples in one call; `train_updates`
+(not for lesioned nets, whose batches keep the lesioned units' link
+derivatives)
 runs whole stretches of `train` -- each batch's reset, its examples, the
 1/ticksPerInterval scaling, the criterion count and the weight update
 (compiled/batch.py's update) -- in one call, as batch.train_updates does
@@ -47,6 +50,7 @@ from .batch import draw_indices
 from . import cache as kernelcache
 from . import example as fastexample
 from . import groupprocs as compiled_groupprocs
+from . import lesioned as les_
 from . import noise as cnoise
 from . import rng as crng
 from .. import forward as F
@@ -86,10 +90,11 @@ GI_COLS = C_EXT_NOISE + 1
  F_CRIT, F_ERR, F_CLAMP, F_NOISE_RANGE) = range(12)
 GF_COLS = 12
 # A_CLEAN: OUT_NOISE's clean outputs, one row per tick (the example's backward
-# pass puts each tick's back)
+# pass puts each tick's back); A_LES, A_KEEP: a lesioned group's mask (bytes)
+# and the scratch rows lesioned.py keeps its units' fields in, 0 without lesions
 (A_STATE, A_HIN, A_HOUT, A_HTGT, A_HOD, A_INV, A_OUTV, A_INST, A_UDT, A_HEXT,
- A_CLEAN) = range(11)
-GA_COLS = 11
+ A_CLEAN, A_LES, A_KEEP) = range(13)
+GA_COLS = 13
 # columns of the projection table.  P_M: the link mask, 0 if none; P_U0: where
 # a masked projection's receiving units' runs of links start in the run
 # offsets; P_SPARSE: whether its absent links' weights are all 0 (the kernel
@@ -107,14 +112,13 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
     import numba
-    from .example import _njit, _log32, _state, _matrix, _links
+    from .example import _njit, _log32, _state, _matrix, _links, _u8_view
 
     # The tick helpers are inlined into the kernel at numba's IR level (a small
     # net's ticks are mostly calls otherwise).  The leaves shared with the other
-    # kernels are inlined by their own decorators; the two below from their
-    # Python source, so they stay written once.
+    # kernels are inlined by their own decorators; the one below from its
+    # Python source, so it stays written once.
     _inline = numba.njit(error_model="numpy", nogil=True, inline="always", _nrt=False)
-    _clamped = _inline(fastexample._clamped.py_func)
     _group_met = _inline(fastexample._group_met.py_func)
     group_error = fastexample.group_error
     error_derivs = fastexample.error_derivs
@@ -137,14 +141,45 @@ if HAVE_NUMBA:
     # (the weight update keeps lists of its arrays: numba's reference counting on)
     from .batch import _njit as _njit_counted
     from .bulkkernels import scale_all, zero_all
-    # (lesioned nets take other paths: here every unit draws)
-    _NO_LESIONS = np.zeros(0, np.uint8)
     _SMALL32 = np.float32(1e-8)
     _LARGE32 = np.float32(1e8)
 
     @_inline
     def _row(address, n):
         return _matrix(address, 1, n)[0]
+
+    # Lesioned units: Lens's unit loops pass over them, and the kernel does
+    # what continuous.py and forward.py do -- a step computes over every unit
+    # and the lesioned units' fields are put back after it (lesioned.py); the
+    # integrators' states, the history stores and the restores skip them.
+    @_inline
+    def _lesions_of(ga, k, n, lesioned=True):
+        """The group's mask; `lesioned`, a constant where a step is inlined:
+        False gives an empty mask of constant length, so the compiled step
+        keeps none of the lesion code (a group without lesions runs the
+        unlesioned arithmetic at its full speed)."""
+        a = ga[k, A_LES] if lesioned else 0
+        return _u8_view(a, 1, n if a != 0 else 0)[0]
+
+    @_inline
+    def _kept_of(ga, k, n):
+        a = ga[k, A_KEEP]
+        return _matrix(a, les_.KEEP_ROWS, n if a != 0 else 0)
+
+    # (each loop over units is written twice, for a group with lesions and
+    # without: a test of the mask inside the loop costs the unlesioned nets
+    # a sixth of their time)
+    @_inline
+    def _copy_live(to, values, les, n):
+        """`to` (a history row, or a state row being restored) takes the
+        values of the units not lesioned."""
+        if les.shape[0] == 0:
+            for u in range(n):
+                to[u] = values[u]
+            return
+        for u in range(n):
+            if les[u] == 0:
+                to[u] = values[u]
 
     @_inline
     def _runs_dot_input(st, n, w, so, ru, rr, u0):
@@ -277,13 +312,17 @@ if HAVE_NUMBA:
             st[IN, u] = f32(st[IN, u] + term)
 
     @_inline
-    def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs):
+    def _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, has_lesions):
         """compute_input: the input procedures in order (IN_INTEGR and
         IN_NOISE not in a fully clamped group), the input zeroed when fully
         clamped; kept in the history."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
-        clamped = gi[k, C_HARD] != 0 and _clamped(st, n)
+        les = _lesions_of(ga, k, n, has_lesions)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept_of(ga, k, n), les)
+        clamped = gi[k, C_HARD] != 0 and les_.clamped(st, n, les)
         if not gi[k, C_DOT]:
             for u in range(n):
                 st[IN, u] = f32(0.0)
@@ -295,43 +334,60 @@ if HAVE_NUMBA:
                 _soft_clamp(k, gf, st, n)
             elif code == I_NOISE:
                 if not clamped:
-                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
+                    row_noise(st, n, IN, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
             elif code == I_INTEG and not clamped:
                 v = _row(ga[k, A_INV], n)
                 uds = _row(ga[k, A_UDT], n)
                 dt = f32(gf[k, F_DT])
                 for u in range(n):
-                    step = f32(dt * uds[u])
-                    v[u] = f32(v[u] + f32(step * f32(st[IN, u] - v[u])))
+                    if not lesioned or les[u] == 0:
+                        step = f32(dt * uds[u])
+                        v[u] = f32(v[u] + f32(step * f32(st[IN, u] - v[u])))
                     st[IN, u] = v[u]
         if clamped and gi[k, C_NIN]:
             for u in range(n):
                 st[IN, u] = f32(0.0)
         hin = _matrix(ga[k, A_HIN], H, n)
-        for u in range(n):
-            hin[tick, u] = st[IN, u]
+        if lesioned:
+            les_.put_back(st, _kept_of(ga, k, n), les, IN)
+            _copy_live(hin[tick], st[IN], les, n)
+        else:
+            for u in range(n):
+                hin[tick, u] = st[IN, u]
 
     @_inline
-    def _integrate_output(k, gf, ga, st, n, tick, H):
+    def _integrate_output(k, gf, ga, st, n, tick, H, les):
         """OUT_INTEGR forward: its input kept for the tick, the output the
         integrator's state moved dt of the way to it."""
         v = _row(ga[k, A_OUTV], n)
         inst = _matrix(ga[k, A_INST], H, n)
         uds = _row(ga[k, A_UDT], n)
         dt = f32(gf[k, F_DT])
+        if les.shape[0] == 0:
+            for u in range(n):
+                inst[tick, u] = st[OUT, u]
+                step = f32(dt * uds[u])
+                v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
+                st[OUT, u] = v[u]
+            return
         for u in range(n):
-            inst[tick, u] = st[OUT, u]
-            step = f32(dt * uds[u])
-            v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
+            if les[u] == 0:
+                inst[tick, u] = st[OUT, u]
+                step = f32(dt * uds[u])
+                v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
             st[OUT, u] = v[u]
 
     @_inline
-    def _output_forward(k, gi, gf, ga, tick, H, rs):
+    def _output_forward(k, gi, gf, ga, tick, H, rs, has_lesions):
         """compute_output, the procedures in order (OUT_INTEGR keeping its
         input for the backward pass); HARD_CLAMP's external inputs and
         OUT_NOISE's clean outputs kept per tick."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
+        les = _lesions_of(ga, k, n, has_lesions)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept_of(ga, k, n), les)
         if gi[k, C_ZERO_OUT]:
             for u in range(n):
                 st[OUT, u] = f32(0.0)
@@ -340,10 +396,10 @@ if HAVE_NUMBA:
             code = gi[k, C_PROC0 + q]
             if code == OUT_NOISE:
                 out_noise(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick], rs,
-                          gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
+                          gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
                 continue
             if code == O_INTEG:
-                _integrate_output(k, gf, ga, st, n, tick, H)
+                _integrate_output(k, gf, ga, st, n, tick, H, les)
                 continue
             if code == HARD_CLAMP:          # its external inputs, kept for the tick
                 hext = _matrix(ga[k, A_HEXT], H, n)
@@ -351,12 +407,19 @@ if HAVE_NUMBA:
                     hext[tick, u] = st[EXT, u]
             output_proc(st, n, code, gain)
         hout = _matrix(ga[k, A_HOUT], H, n)
+        if lesioned:
+            les_.put_back(st, _kept_of(ga, k, n), les, OUT)
+            for u in range(n):
+                if les_.live(les, u):
+                    st[OC, u] = st[OUT, u]
+                    hout[tick, u] = st[OUT, u]
+            return
         for u in range(n):
             st[OC, u] = st[OUT, u]
             hout[tick, u] = st[OUT, u]
 
     @_inline
-    def _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H):
+    def _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, has_lesions):
         """compute_cost for an error procedure: the tick's error in vals[k]
         (fastexample's arithmetic), the targets kept (NaN in a grace period)."""
         cost = gi[k, C_COST]
@@ -365,38 +428,62 @@ if HAVE_NUMBA:
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
         htgt = _matrix(ga[k, A_HTGT], H, n)
+        les = _lesions_of(ga, k, n, has_lesions)
         if grace:
             for u in range(n):
-                htgt[tick, u] = f32(np.nan)
+                if les.shape[0] == 0 or les[u] == 0:
+                    htgt[tick, u] = f32(np.nan)
             return
+        lesioned = les.shape[0] != 0
+        if lesioned:        # (the cost procedures see no target on lesioned units)
+            kept = _kept_of(ga, k, n)
+            les_.keep(st, kept, les)
+            les_.hide_targets(st, les)
         vals[k] = group_error(st, n, cost, gi[k, C_ADJUST] != 0, f32(gf[k, F_RADIUS]),
                               f32(gf[k, F_ZERO_RADIUS]), gf[k, F_SCALE], pseudo, freq)
-        for u in range(n):
-            htgt[tick, u] = st[TGT, u]
+        if lesioned:
+            les_.put_back(st, kept, les, TGT)
+            les_.put_back(st, kept, les, ADJ)
+        _copy_live(htgt[tick], st[TGT], les, n)
 
     @_inline
-    def _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H):
+    def _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, has_lesions):
         """compute_cost_back: the output derivatives, kept for the example's
         backward pass."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
+        les = _lesions_of(ga, k, n, has_lesions)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            kept = _kept_of(ga, k, n)
+            les_.keep(st, kept, les)
         for u in range(n):
             st[OD, u] = f32(0.0)
         cost = gi[k, C_COST]
         if cost == 0:
+            if lesioned:
+                les_.put_back(st, kept, les, OD)
             return
+        if lesioned:
+            les_.hide_targets(st, les)
         if not grace:
             error_derivs(st, n, cost, gf[k, F_BACK_SCALE], pseudo, freq)
+        if lesioned:
+            les_.put_back(st, kept, les, OD)
+            les_.put_back(st, kept, les, TGT)
         hod = _matrix(ga[k, A_HOD], H, n)
-        for u in range(n):
-            hod[tick, u] = st[OD, u]
+        _copy_live(hod[tick], st[OD], les, n)
 
     @_inline
-    def _output_back(k, gi, gf, ga, tick, H, rs):
+    def _output_back(k, gi, gf, ga, tick, H, rs, has_lesions):
         """compute_output_back: the procedures in reverse (OUT_INTEGR's
         accumulator, its input restored as the output)."""
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
+        les = _lesions_of(ga, k, n, has_lesions)
+        lesioned = les.shape[0] != 0
+        if lesioned:
+            les_.keep(st, _kept_of(ga, k, n), les)
         for u in range(n):
             st[OD, u] = f32(st[OD, u] + st[DC, u])
             st[DC, u] = f32(0.0)
@@ -413,17 +500,22 @@ if HAVE_NUMBA:
                 for u in range(n):
                     d = f32(f32(dt * uds[u]) * v[u])
                     st[OUT, u] = inst[tick, u]
-                    v[u] = f32(v[u] + f32(st[OD, u] - d))
+                    if not lesioned or les[u] == 0:
+                        v[u] = f32(v[u] + f32(st[OD, u] - d))
                     st[OD, u] = d
             elif code == OUT_NOISE:
                 out_noise_back(st, n, OUT, _matrix(ga[k, A_CLEAN], H, n)[tick])
             elif code == OUT_DERIV_NOISE:
-                row_noise(st, n, OD, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
+                row_noise(st, n, OD, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
             else:
                 output_proc_back(st, n, code, gain, ext)
+        if lesioned:
+            kept = _kept_of(ga, k, n)
+            for f in (OD, OUT, ID):
+                les_.put_back(st, kept, les, f)
 
     @_inline
-    def _input_back(k, gi, gf, ga, pt, ru, rr, first, rs):
+    def _input_back(k, gi, gf, ga, pt, ru, rr, first, rs, has_lesions):
         """compute_input_back: the input procedures in reverse -- IN_INTEGR's
         accumulator, IN_DERIV_NOISE's draws, DOT_PRODUCT's sender and link
         derivatives (nothing from a fully clamped group), SOFT_CLAMP and
@@ -432,17 +524,23 @@ if HAVE_NUMBA:
             return
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
+        les = _lesions_of(ga, k, n, has_lesions)
         skip = False
         if gi[k, C_HARD]:
             if gi[k, C_BACK_NONE]:
                 return
-            skip = _clamped(st, n)
+            skip = les_.clamped(st, n, les)
+        lesioned = les.shape[0] != 0
+        if lesioned:        # (lesioned receivers pass nothing back)
+            les_.keep(st, _kept_of(ga, k, n), les)
+            for u in range(n):
+                if not les_.live(les, u):
+                    st[ID, u] = f32(0.0)
         for q in range(gi[k, C_NIN] - 1, -1, -1):
             code = gi[k, C_IN0 + q]
             if code == I_DERIV_NOISE:
                 if not skip:
-                    row_noise(st, n, ID, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]),
-                              _NO_LESIONS)
+                    row_noise(st, n, ID, rs, gi[k, C_NOISE], f32(gf[k, F_NOISE_RANGE]), les)
             elif code == I_INTEG:
                 if skip:
                     continue
@@ -451,7 +549,8 @@ if HAVE_NUMBA:
                 dt = f32(gf[k, F_DT])
                 for u in range(n):
                     d = f32(f32(dt * uds[u]) * v[u])
-                    v[u] = f32(v[u] + f32(st[ID, u] - d))
+                    if not lesioned or les[u] == 0:
+                        v[u] = f32(v[u] + f32(st[ID, u] - d))
                     st[ID, u] = d
             elif code == I_DOT:
                 for p in range(gi[k, C_P0], gi[k, C_P0] + gi[k, C_NP]):
@@ -466,22 +565,22 @@ if HAVE_NUMBA:
                     else:
                         dense_dot_back(st, w, dv, ss, R, S, skip)
                         clear_absent(dv, _links(pt[p, P_M], R, S), R, S)
+        if lesioned:
+            les_.put_back(st, _kept_of(ga, k, n), les, ID)
 
     @_inline
-    def _restore(k, gi, ga, tick, H, inputs):
+    def _restore(k, gi, ga, tick, H, inputs, has_lesions):
         n = gi[k, C_SIZE]
         st = _state(ga[k, A_STATE], n)
+        les = _lesions_of(ga, k, n, has_lesions)
         hout = _matrix(ga[k, A_HOUT], H, n)
-        for u in range(n):
-            st[OUT, u] = hout[tick, u]
-            st[OC, u] = hout[tick, u]
+        _copy_live(st[OUT], hout[tick], les, n)
+        _copy_live(st[OC], hout[tick], les, n)
         if inputs:
-            hin = _matrix(ga[k, A_HIN], H, n)
-            for u in range(n):
-                st[IN, u] = hin[tick, u]
+            _copy_live(st[IN], _matrix(ga[k, A_HIN], H, n)[tick], les, n)
 
     @_njit
-    def _example_back(gi, gf, ga, pt, ru, rr, last, H, rs):
+    def _example_back(gi, gf, ga, pt, ru, rr, last, H, rs, lesions):
         """continuous.example_back."""
         ng = gi.shape[0]
         for k in range(ng):
@@ -501,21 +600,36 @@ if HAVE_NUMBA:
             for k in range(ng):
                 n = gi[k, C_SIZE]
                 st = _state(ga[k, A_STATE], n)
+                les = _lesions_of(ga, k, n)
                 if gi[k, C_COST]:
-                    hod = _matrix(ga[k, A_HOD], H, n)
-                    for u in range(n):
-                        st[OD, u] = hod[tick, u]
-                else:
+                    _copy_live(st[OD], _matrix(ga[k, A_HOD], H, n)[tick], les, n)
+                elif les.shape[0] == 0:
                     for u in range(n):
                         st[OD, u] = f32(0.0)
+                else:
+                    for u in range(n):
+                        if les[u] == 0:
+                            st[OD, u] = f32(0.0)
             for k in range(ng):
-                _output_back(k, gi, gf, ga, tick, H, rs)
+                if lesions is None:
+                    _output_back(k, gi, gf, ga, tick, H, rs, False)
+                else:
+                    _output_back(k, gi, gf, ga, tick, H, rs, True)
             for k in range(ng):
-                _restore(k, gi, ga, tick - 1, H, True)
+                if lesions is None:
+                    _restore(k, gi, ga, tick - 1, H, True, False)
+                else:
+                    _restore(k, gi, ga, tick - 1, H, True, True)
             for k in range(ng):
-                _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs)
+                if lesions is None:
+                    _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs, False)
+                else:
+                    _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs, True)
         for k in range(ng):
-            _restore(k, gi, ga, last, H, False)
+            if lesions is None:
+                _restore(k, gi, ga, last, H, False, False)
+            else:
+                _restore(k, gi, ga, last, H, False, True)
 
     @_inline
     def _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs):
@@ -529,7 +643,7 @@ if HAVE_NUMBA:
             if gi[k, C_EXT_NOISE]:
                 n = gi[k, C_SIZE]
                 external_noise(_state(ga[k, A_STATE], n), n, EXT, rs, gi[k, C_NOISE],
-                               f32(gf[k, F_NOISE_RANGE]), _NO_LESIONS)
+                               f32(gf[k, F_NOISE_RANGE]), _lesions_of(ga, k, n))
 
     @_inline
     def _criteria(gi, gf, ga):
@@ -538,19 +652,31 @@ if HAVE_NUMBA:
         met = False
         for k in range(gi.shape[0]):
             if gi[k, C_CRIT]:
-                st = _state(ga[k, A_STATE], gi[k, C_SIZE])
-                if not _group_met(gi[k, C_CRIT], f32(gf[k, F_CRIT]), st):
+                n = gi[k, C_SIZE]
+                st = _state(ga[k, A_STATE], n)
+                les = _lesions_of(ga, k, n)
+                if les.shape[0]:        # (the criteria pass over lesioned units)
+                    kept = _kept_of(ga, k, n)
+                    les_.keep(st, kept, les)
+                    les_.hide_targets(st, les)
+                    ok = _group_met(gi[k, C_CRIT], f32(gf[k, F_CRIT]), st)
+                    les_.put_back(st, kept, les, TGT)
+                else:
+                    ok = _group_met(gi[k, C_CRIT], f32(gf[k, F_CRIT]), st)
+                if not ok:
                     return False
                 met = True
         return met
 
     @_njit
     def example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val, vals,
-                       terms, event_hist, H, rs):
+                       terms, event_hist, H, rs, lesions):
         """continuous.run_example for one example (events from the write
         table, starting at event ctl[K_FIRST]), then when training and
         asked for, its backward pass; the noise drawn from the stream rs
-        (compiled/rng.py).  Out: ctl[K_TICKS] (ticksOnExample),
+        (compiled/rng.py); `lesions`: None for a network without lesioned
+        units (numba compiles that case with none of the lesion code), else
+        any array.  Out: ctl[K_TICKS] (ticksOnExample),
         ctl[K_CORRECT], io[X_ERR], io[X_GRACE], the group errors in gf."""
         training = ctl[K_TRAIN] != 0
         first, n_events = ctl[K_FIRST], ctl[K_EVENTS]
@@ -571,11 +697,13 @@ if HAVE_NUMBA:
         for k in range(ng):
             n = gi[k, C_SIZE]
             st = _state(ga[k, A_STATE], n)
+            les = _lesions_of(ga, k, n)
             if gi[k, C_RESET]:
                 v = f32(gf[k, F_INIT_OUT])
                 for u in range(n):
-                    st[OUT, u] = v
-                    st[OC, u] = v
+                    if les_.live(les, u):
+                        st[OUT, u] = v
+                        st[OC, u] = v
                 if gi[k, C_IN_INTEG]:
                     iv = _row(ga[k, A_INV], n)
                     for u in range(n):
@@ -587,14 +715,11 @@ if HAVE_NUMBA:
         for k in range(ng):
             n = gi[k, C_SIZE]
             st = _state(ga[k, A_STATE], n)
+            les = _lesions_of(ga, k, n)
             if gi[k, C_STORE0_OUT]:
-                hout = _matrix(ga[k, A_HOUT], H, n)
-                for u in range(n):
-                    hout[0, u] = st[OUT, u]
+                _copy_live(_matrix(ga[k, A_HOUT], H, n)[0], st[OUT], les, n)
             if gi[k, C_STORE0_TGT]:
-                htgt = _matrix(ga[k, A_HTGT], H, n)
-                for u in range(n):
-                    htgt[0, u] = st[TGT, u]
+                _copy_live(_matrix(ga[k, A_HTGT], H, n)[0], st[TGT], les, n)
         event_hist[0] = -1
         correct = True
         current = 0
@@ -603,11 +728,20 @@ if HAVE_NUMBA:
             current = tick
             event_hist[tick] = event
             for k in range(ng):
-                _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs)
+                if lesions is None:
+                    _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, False)
+                else:
+                    _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, True)
             for k in range(ng):
-                _output_forward(k, gi, gf, ga, tick, H, rs)
+                if lesions is None:
+                    _output_forward(k, gi, gf, ga, tick, H, rs, False)
+                else:
+                    _output_forward(k, gi, gf, ga, tick, H, rs, True)
             for k in range(ng):
-                _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H)
+                if lesions is None:
+                    _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, False)
+                else:
+                    _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, True)
             if not grace:
                 for k in range(ng):
                     if gi[k, C_COST]:
@@ -617,7 +751,10 @@ if HAVE_NUMBA:
                         net_err = f32(net_err + v)
             if training:
                 for k in range(ng):
-                    _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H)
+                    if lesions is None:
+                        _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, False)
+                    else:
+                        _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, True)
             ticks_on_event += 1
             t = f32(f32(f32(ticks_on_event) / f32(tpi)) + _SMALL32)
             done = False
@@ -653,14 +790,15 @@ if HAVE_NUMBA:
         io[X_ERR] = f64(net_err)
         io[X_GRACE] = 1.0 if grace else 0.0
         if training and ctl[K_BACK] != 0:
-            _example_back(gi, gf, ga, pt, ru, rr, current, H, rs)
+            _example_back(gi, gf, ga, pt, ru, rr, current, H, rs, lesions)
 
 
 # -- loading the kernel ------------------------------------------------------------------
 
     @_njit
     def batch_kernel(idx, ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first,
-                     wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out, correct_out, rs):
+                     wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out, correct_out, rs,
+                     lesions):
         """example_kernel for the examples idx, one after another, as the
         per-example loop calls it (the errors carried from one to the next);
         each example's ticks and whether it met its criteria out; ctl[K_ADDED]
@@ -675,7 +813,7 @@ if HAVE_NUMBA:
             ctl[K_EVENTS] = ex_first[x + 1] - ex_first[x]
             io[X_FREQ] = freqs[x]
             example_kernel(ctl, io, gi, gf, ga, pt, ru, rr, times, wr_first, wr_gfu, wr_val,
-                           vals, terms, event_hist, H, rs)
+                           vals, terms, event_hist, H, rs, lesions)
             ticks_out[r] = ctl[K_TICKS]
             if ctl[K_TICKS] > most:
                 most = ctl[K_TICKS]
@@ -709,7 +847,7 @@ if HAVE_NUMBA:
                 gf[k, F_ERR] = 0.0
             batch_kernel(idx_all[t], ex_first, freqs, ctl, io, gi, gf, ga, pt, ru, rr, times,
                          wr_first, wr_gfu, wr_val, vals, terms, event_hist, H, ticks_out,
-                         correct_out, rs)
+                         correct_out, rs, None)
             if ctl[K_MOST_TICKS] > most:
                 most = ctl[K_MOST_TICKS]
             ctl[K_MOST_TICKS] = most
@@ -742,6 +880,7 @@ def _warm(variant: str) -> None:
     gf = np.zeros((1, GF_COLS))
     ga = np.array([[addr((11, 1, 1))] + [addr((H, 1)) for _ in range(GA_COLS - 1)]],
                   dtype=np.int64)
+    ga[0, A_LES] = ga[0, A_KEEP] = 0
     pt = np.zeros((0, P_COLS), dtype=np.int64)
     runs = (np.zeros(1, dtype=np.int64), np.zeros((0, 2), dtype=np.int64))
     times = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
@@ -752,10 +891,13 @@ def _warm(variant: str) -> None:
               np.zeros(0, dtype=np.float32), np.zeros(1, dtype=np.float32), np.zeros(1),
               np.zeros(2, dtype=np.int64), H)
     rs = crng.new_state()
-    example_kernel(ctl, io, gi, gf, ga, pt, *runs, *tables, rs)
+    lesions = LESIONED if variant == LESIONS_VARIANT else None
+    example_kernel(ctl, io, gi, gf, ga, pt, *runs, *tables, rs, lesions)
     batch_kernel(np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64),
                  np.ones(1), ctl, io, gi, gf, ga, pt, *runs, *tables,
-                 np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), rs)
+                 np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), rs, lesions)
+    if lesions is not None:     # (lesioned nets' updates run batch by batch)
+        return
     # (no updates: what matters is the argument types of train_updates' call)
     none = np.zeros(0, dtype=np.int64)
     two = np.zeros((0, 2), dtype=np.int64)
@@ -770,16 +912,28 @@ def _warm(variant: str) -> None:
                          f32(1.0), f32(1.0), np.zeros(2), f32(0))
 
 
+# The kernels come in two variants: one for networks without lesioned units,
+# compiled with none of the lesion code, and one passing over lesioned units
+# (compiled the first time a lesioned network pays for it).
+VARIANT = "float32"
+LESIONS_VARIANT = "float32 lesions"
+LESIONED = np.zeros(1, dtype=np.int64)      # the kernels' `lesions` for that variant
+
+
+def wanted_variant(net=None) -> str:
+    return LESIONS_VARIANT if net is not None and net.has_lesions else VARIANT
+
+
 def ready(net=None, wait: bool = False) -> bool:
-    """Are the kernels loaded (float32 only)?  `wait`: compile them here if
-    numba's cache does not have them (compiled/cache.py); continuous.py runs
-    meanwhile, with the same numbers."""
-    return HAVE_NUMBA and ENABLED and KERNELS.ready(wait=wait)
+    """Are the kernels `net` needs loaded (float32 only)?  `wait`: compile
+    them here if numba's cache does not have them (compiled/cache.py);
+    continuous.py runs meanwhile, with the same numbers."""
+    return HAVE_NUMBA and ENABLED and KERNELS.ready(wanted_variant(net), wait=wait)
 
 
 def wait_ready(timeout: float | None = None) -> bool:
-    """Load or compile the kernels now; False if they cannot be."""
-    return ready(wait=True)
+    """Load or compile the kernels now, both variants; False if they cannot be."""
+    return HAVE_NUMBA and ENABLED and all(KERNELS.ready(v, wait=True) for v in KERNELS.variants)
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -803,8 +957,6 @@ def _blocker(net):
         return f"a {hook} (it runs inside an example)"
     if net.example_writer is not None:
         return "output file"
-    if net.has_lesions:
-        return "lesions"
     if net.exact_arithmetic is False:
         return "arithmetic"
     H = net.history_length
@@ -813,7 +965,7 @@ def _blocker(net):
     if len(net.event_history) < net.max_ticks or len(net.reset_history) < H:
         return "history"
     for g in net.groups:
-        if g.type & (T.ADAPTIVE_GAIN | T.LESIONED):
+        if g.type & T.ADAPTIVE_GAIN:
             return "group type"
         if len(g.input_procs) > _MAX_IN or len(set(g.input_procs)) != len(g.input_procs) \
                 or any(p not in _IN_CODES for p in g.input_procs):
@@ -823,7 +975,8 @@ def _blocker(net):
                 or procs.count(T.OUT_INTEGR) > 1:
             return "output type"
         if any(procs.count(p) > 1 for p in (T.OUT_NOISE, T.OUT_DERIV_NOISE)):
-            # (forward.py keeps one clean output per tick for the group, Lens one per proc)
+            # (the kernel keeps one clean output per tick for the group, Lens and
+            # forward.py one per procedure)
             return "OUT_NOISE or OUT_DERIV_NOISE twice in one group"
         if len(g.cost_procs) > 1 or any(p not in _COST_CODES for p in g.cost_procs):
             return "cost type"
@@ -890,6 +1043,7 @@ class ContinuousPlan:
         self.hard = []              # (group, proc_state keys, rows kept per tick)
         self.clean = []             # the same for OUT_NOISE's clean outputs
         self.noise = cnoise.NoiseTables(groups)     # the stream, taken and given back
+        self.lesions = None         # the kernels' `lesions` (LESIONED: some group has them)
         for k, g in enumerate(groups):
             ot = g.output_type
             procs = list(g.output_procs)
@@ -942,6 +1096,12 @@ class ContinuousPlan:
                 self.clean.append((g, keys, [clean[t:t + 1] for t in range(H)]))
                 self.keep.append(clean)
                 ga[k, A_CLEAN] = clean.ctypes.data
+            mask = les_.mask_of(g)
+            if mask is not None:
+                kept = np.zeros((les_.KEEP_ROWS, g.size), dtype=np.float32)
+                self.keep += [mask, kept]
+                ga[k, A_LES], ga[k, A_KEEP] = mask.ctypes.data, kept.ctypes.data
+                self.lesions = LESIONED
             if gi[k, C_HARD]:
                 ext = np.full((H, g.size), np.nan, dtype=np.float32)
                 # what forward._hard_clamp keeps per tick, as views of the kernel's rows
@@ -982,11 +1142,13 @@ class ContinuousPlan:
     @staticmethod
     def _key(net):
         # arrays by identity; the plan holds them (self.keep), so no id is reused
-        # (lesions and noise show in the group types and procedures)
+        # (noise shows in the group procedures; the lesioned units are named)
         return (net.dtype, net.type, net.history_length, net.max_ticks, net.exact_arithmetic,
                 getattr(net, "exact_rows", None),
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
-                       tuple(g.cost_procs), id(g.state), id(g.input_history),
+                       tuple(g.cost_procs),
+                       None if g.skipped is None else g.unit_lesioned.tobytes(),
+                       id(g.state), id(g.input_history),
                        id(g.output_history), id(g.target_history),
                        id(g.output_deriv_history), id(g.unit_dt_scale),
                        id(g.proc_state.get("IN_INTEGR")), id(g.proc_state.get("OUT_INTEGR")),
@@ -1065,7 +1227,7 @@ def plan_for(net):
         return None
     plan = getattr(net, "_continuous_plan", None)
     if plan is None or not plan.valid(net):
-        if _blocker(net) is not None or not ready():
+        if _blocker(net) is not None or not ready(net):
             net._continuous_plan = None
             return None
         plan = net._continuous_plan = ContinuousPlan(net)
@@ -1149,7 +1311,7 @@ def run_example(session, net, exset, example, training: bool,
     plan.noise.take(net.rng)
     example_kernel(ctl, io, plan.gi, plan.gf, plan.ga, plan.pt, plan.ru, plan.rr, events.times,
                    events.wr_first, events.wr_gfu, events.wr_val, plan.vals, plan.terms,
-                   plan.event_hist, plan.H, plan.noise.rs)
+                   plan.event_hist, plan.H, plan.noise.rs, plan.lesions)
     plan.noise.give(net.rng)
     _after(net, plan, training and example_back, int(ctl[K_TICKS]))
     return bool(ctl[K_CORRECT])
@@ -1250,7 +1412,7 @@ def run_batch(session, net, exset, count: int, training: bool):
     batch_kernel(idx, events.ex_first, events.freq, ctl, io, plan.gi, plan.gf, plan.ga,
                  plan.pt, plan.ru, plan.rr, events.times, events.wr_first, events.wr_gfu,
                  events.wr_val, plan.vals, plan.terms, plan.event_hist, plan.H, ticks, correct,
-                 plan.noise.rs)
+                 plan.noise.rs, plan.lesions)
     plan.noise.give(net.rng)
     net.current_example = exset.examples[int(idx[-1])]
     _after(net, plan, training, int(ticks[-1]), int(ctl[K_MOST_TICKS]))
@@ -1311,4 +1473,5 @@ if HAVE_NUMBA:
                                   depends=(fastexample.__file__, compiled_groupprocs.__file__,
                                            cnoise.__file__, crng.__file__, fastbatch.__file__,
                                            bulkkernels.__file__),
+                                  variants=(VARIANT, LESIONS_VARIANT),
                                   what="the continuous kernels", compile_seconds=15.0)
