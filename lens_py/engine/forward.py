@@ -308,10 +308,7 @@ def compute_output(net, g, always_store: bool) -> None:
     if not (g.output_type & (T.BASIC_OUTPUT_TYPES | T.BIAS_CLAMP)):
         g.output[...] = 0
     for proc, copy in _with_copies(g.output_procs):
-        if copy:
-            OUTPUT_FORWARD[proc](net, g, copy)
-        else:
-            OUTPUT_FORWARD[proc](net, g)
+        OUTPUT_FORWARD[proc](net, g, *copy)
     untouched.put_back()
     skip = g.skipped
     if skip is None:
@@ -361,10 +358,7 @@ def compute_output_back(net, g) -> None:
     for proc, copy in reversed(list(_with_copies(g.output_procs))):
         back = OUTPUT_BACK.get(proc)
         if back is not None:
-            if copy:
-                back(net, g, copy)
-            else:
-                back(net, g)
+            back(net, g, *copy)
     untouched.put_back()
 
 
@@ -573,15 +567,16 @@ def _unsupported(kind, cls):
 
 
 def _with_copies(procs):
-    """Each procedure with how many of its kind came before it in the group.
-    Lens gives every procedure its own data, so a second OUT_NOISE keeps a
-    clean output of its own; only OUT_NOISE takes the copy's number (a
-    second copy of another procedure shares the first one's data)."""
+    """Each procedure with the extra arguments its step takes: Lens gives
+    every procedure its own data, so a second OUT_NOISE keeps a clean output
+    of its own and is told how many came before it, (n,); every other step
+    takes none, () (a second copy of another procedure shares the first
+    one's data)."""
     seen = {}
     for proc in procs:
         n = seen.get(proc, 0)
         seen[proc] = n + 1
-        yield proc, (n if proc in _OWN_DATA_PER_COPY else 0)
+        yield proc, ((n,) if n and proc in _OWN_DATA_PER_COPY else ())
 
 
 def _clean_key(net, copy: int):

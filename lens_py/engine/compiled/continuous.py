@@ -153,12 +153,12 @@ if HAVE_NUMBA:
     # and the lesioned units' fields are put back after it (lesioned.py); the
     # integrators' states, the history stores and the restores skip them.
     @_inline
-    def _lesions_of(ga, k, n, lesioned=True):
-        """The group's mask; `lesioned`, a constant where a step is inlined:
-        False gives an empty mask of constant length, so the compiled step
-        keeps none of the lesion code (a group without lesions runs the
-        unlesioned arithmetic at its full speed)."""
-        a = ga[k, A_LES] if lesioned else 0
+    def _lesions_of(ga, k, n, has_lesions):
+        """The group's mask.  `has_lesions` is the kernels' `lesions is not
+        None`, a constant once numba has compiled a variant: False gives an
+        empty mask of constant length, so that variant keeps none of the
+        lesion code (an unlesioned net runs at its full speed)."""
+        a = ga[k, A_LES] if has_lesions else 0
         return _u8_view(a, 1, n if a != 0 else 0)[0]
 
     @_inline
@@ -166,19 +166,12 @@ if HAVE_NUMBA:
         a = ga[k, A_KEEP]
         return _matrix(a, les_.KEEP_ROWS, n if a != 0 else 0)
 
-    # (each loop over units is written twice, for a group with lesions and
-    # without: a test of the mask inside the loop costs the unlesioned nets
-    # a sixth of their time)
     @_inline
     def _copy_live(to, values, les, n):
         """`to` (a history row, or a state row being restored) takes the
         values of the units not lesioned."""
-        if les.shape[0] == 0:
-            for u in range(n):
-                to[u] = values[u]
-            return
         for u in range(n):
-            if les[u] == 0:
+            if les_.live(les, u):
                 to[u] = values[u]
 
     @_inline
@@ -340,20 +333,16 @@ if HAVE_NUMBA:
                 uds = _row(ga[k, A_UDT], n)
                 dt = f32(gf[k, F_DT])
                 for u in range(n):
-                    if not lesioned or les[u] == 0:
+                    if les_.live(les, u):
                         step = f32(dt * uds[u])
                         v[u] = f32(v[u] + f32(step * f32(st[IN, u] - v[u])))
                     st[IN, u] = v[u]
         if clamped and gi[k, C_NIN]:
             for u in range(n):
                 st[IN, u] = f32(0.0)
-        hin = _matrix(ga[k, A_HIN], H, n)
         if lesioned:
             les_.put_back(st, _kept_of(ga, k, n), les, IN)
-            _copy_live(hin[tick], st[IN], les, n)
-        else:
-            for u in range(n):
-                hin[tick, u] = st[IN, u]
+        _copy_live(_matrix(ga[k, A_HIN], H, n)[tick], st[IN], les, n)
 
     @_inline
     def _integrate_output(k, gf, ga, st, n, tick, H, les):
@@ -363,15 +352,8 @@ if HAVE_NUMBA:
         inst = _matrix(ga[k, A_INST], H, n)
         uds = _row(ga[k, A_UDT], n)
         dt = f32(gf[k, F_DT])
-        if les.shape[0] == 0:
-            for u in range(n):
-                inst[tick, u] = st[OUT, u]
-                step = f32(dt * uds[u])
-                v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
-                st[OUT, u] = v[u]
-            return
         for u in range(n):
-            if les[u] == 0:
+            if les_.live(les, u):
                 inst[tick, u] = st[OUT, u]
                 step = f32(dt * uds[u])
                 v[u] = f32(v[u] + f32(step * f32(st[OUT, u] - v[u])))
@@ -409,14 +391,10 @@ if HAVE_NUMBA:
         hout = _matrix(ga[k, A_HOUT], H, n)
         if lesioned:
             les_.put_back(st, _kept_of(ga, k, n), les, OUT)
-            for u in range(n):
-                if les_.live(les, u):
-                    st[OC, u] = st[OUT, u]
-                    hout[tick, u] = st[OUT, u]
-            return
         for u in range(n):
-            st[OC, u] = st[OUT, u]
-            hout[tick, u] = st[OUT, u]
+            if les_.live(les, u):
+                st[OC, u] = st[OUT, u]
+                hout[tick, u] = st[OUT, u]
 
     @_inline
     def _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, has_lesions):
@@ -431,7 +409,7 @@ if HAVE_NUMBA:
         les = _lesions_of(ga, k, n, has_lesions)
         if grace:
             for u in range(n):
-                if les.shape[0] == 0 or les[u] == 0:
+                if les_.live(les, u):
                     htgt[tick, u] = f32(np.nan)
             return
         lesioned = les.shape[0] != 0
@@ -500,7 +478,7 @@ if HAVE_NUMBA:
                 for u in range(n):
                     d = f32(f32(dt * uds[u]) * v[u])
                     st[OUT, u] = inst[tick, u]
-                    if not lesioned or les[u] == 0:
+                    if les_.live(les, u):
                         v[u] = f32(v[u] + f32(st[OD, u] - d))
                     st[OD, u] = d
             elif code == OUT_NOISE:
@@ -549,7 +527,7 @@ if HAVE_NUMBA:
                 dt = f32(gf[k, F_DT])
                 for u in range(n):
                     d = f32(f32(dt * uds[u]) * v[u])
-                    if not lesioned or les[u] == 0:
+                    if les_.live(les, u):
                         v[u] = f32(v[u] + f32(st[ID, u] - d))
                     st[ID, u] = d
             elif code == I_DOT:
@@ -582,6 +560,7 @@ if HAVE_NUMBA:
     @_njit
     def _example_back(gi, gf, ga, pt, ru, rr, last, H, rs, lesions):
         """continuous.example_back."""
+        has_lesions = lesions is not None
         ng = gi.shape[0]
         for k in range(ng):
             n = gi[k, C_SIZE]
@@ -600,39 +579,24 @@ if HAVE_NUMBA:
             for k in range(ng):
                 n = gi[k, C_SIZE]
                 st = _state(ga[k, A_STATE], n)
-                les = _lesions_of(ga, k, n)
+                les = _lesions_of(ga, k, n, has_lesions)
                 if gi[k, C_COST]:
                     _copy_live(st[OD], _matrix(ga[k, A_HOD], H, n)[tick], les, n)
-                elif les.shape[0] == 0:
-                    for u in range(n):
-                        st[OD, u] = f32(0.0)
                 else:
                     for u in range(n):
-                        if les[u] == 0:
+                        if les_.live(les, u):
                             st[OD, u] = f32(0.0)
             for k in range(ng):
-                if lesions is None:
-                    _output_back(k, gi, gf, ga, tick, H, rs, False)
-                else:
-                    _output_back(k, gi, gf, ga, tick, H, rs, True)
+                _output_back(k, gi, gf, ga, tick, H, rs, has_lesions)
             for k in range(ng):
-                if lesions is None:
-                    _restore(k, gi, ga, tick - 1, H, True, False)
-                else:
-                    _restore(k, gi, ga, tick - 1, H, True, True)
+                _restore(k, gi, ga, tick - 1, H, True, has_lesions)
             for k in range(ng):
-                if lesions is None:
-                    _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs, False)
-                else:
-                    _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs, True)
+                _input_back(k, gi, gf, ga, pt, ru, rr, tick == last, rs, has_lesions)
         for k in range(ng):
-            if lesions is None:
-                _restore(k, gi, ga, last, H, False, False)
-            else:
-                _restore(k, gi, ga, last, H, False, True)
+            _restore(k, gi, ga, last, H, False, has_lesions)
 
     @_inline
-    def _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs):
+    def _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs, has_lesions):
         """training.load_event: the event's writes, then EXT_INPUT_NOISE
         groups' noise on their external inputs that are set."""
         for w in range(wr_first[ev], wr_first[ev + 1]):
@@ -643,10 +607,10 @@ if HAVE_NUMBA:
             if gi[k, C_EXT_NOISE]:
                 n = gi[k, C_SIZE]
                 external_noise(_state(ga[k, A_STATE], n), n, EXT, rs, gi[k, C_NOISE],
-                               f32(gf[k, F_NOISE_RANGE]), _lesions_of(ga, k, n))
+                               f32(gf[k, F_NOISE_RANGE]), _lesions_of(ga, k, n, has_lesions))
 
     @_inline
-    def _criteria(gi, gf, ga):
+    def _criteria(gi, gf, ga, has_lesions):
         """training._criteria: every criterion group met its criterion (and
         there is one)."""
         met = False
@@ -654,7 +618,7 @@ if HAVE_NUMBA:
             if gi[k, C_CRIT]:
                 n = gi[k, C_SIZE]
                 st = _state(ga[k, A_STATE], n)
-                les = _lesions_of(ga, k, n)
+                les = _lesions_of(ga, k, n, has_lesions)
                 if les.shape[0]:        # (the criteria pass over lesioned units)
                     kept = _kept_of(ga, k, n)
                     les_.keep(st, kept, les)
@@ -679,6 +643,7 @@ if HAVE_NUMBA:
         any array.  Out: ctl[K_TICKS] (ticksOnExample),
         ctl[K_CORRECT], io[X_ERR], io[X_GRACE], the group errors in gf."""
         training = ctl[K_TRAIN] != 0
+        has_lesions = lesions is not None
         first, n_events = ctl[K_FIRST], ctl[K_EVENTS]
         max_ticks, tpi = ctl[K_MAX_TICKS], ctl[K_TPI]
         crit_required = ctl[K_CRIT_REQ] != 0
@@ -690,14 +655,14 @@ if HAVE_NUMBA:
         ctl[K_ADDED] = 0
         if ctl[K_SPARSE_SET] == 0:
             _set_sparse(pt)
-        _load(first, gi, gf, ga, wr_first, wr_gfu, wr_val, rs)
+        _load(first, gi, gf, ga, wr_first, wr_gfu, wr_val, rs, has_lesions)
         ticks_on_event = 0
         max_t, min_t, grace_t = times[first, 0], times[first, 1], times[first, 2]
         grace = grace_t > f32(0.0)
         for k in range(ng):
             n = gi[k, C_SIZE]
             st = _state(ga[k, A_STATE], n)
-            les = _lesions_of(ga, k, n)
+            les = _lesions_of(ga, k, n, has_lesions)
             if gi[k, C_RESET]:
                 v = f32(gf[k, F_INIT_OUT])
                 for u in range(n):
@@ -715,7 +680,7 @@ if HAVE_NUMBA:
         for k in range(ng):
             n = gi[k, C_SIZE]
             st = _state(ga[k, A_STATE], n)
-            les = _lesions_of(ga, k, n)
+            les = _lesions_of(ga, k, n, has_lesions)
             if gi[k, C_STORE0_OUT]:
                 _copy_live(_matrix(ga[k, A_HOUT], H, n)[0], st[OUT], les, n)
             if gi[k, C_STORE0_TGT]:
@@ -728,20 +693,11 @@ if HAVE_NUMBA:
             current = tick
             event_hist[tick] = event
             for k in range(ng):
-                if lesions is None:
-                    _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, False)
-                else:
-                    _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, True)
+                _input_forward(k, gi, gf, ga, pt, ru, rr, tick, H, rs, has_lesions)
             for k in range(ng):
-                if lesions is None:
-                    _output_forward(k, gi, gf, ga, tick, H, rs, False)
-                else:
-                    _output_forward(k, gi, gf, ga, tick, H, rs, True)
+                _output_forward(k, gi, gf, ga, tick, H, rs, has_lesions)
             for k in range(ng):
-                if lesions is None:
-                    _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, False)
-                else:
-                    _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, True)
+                _cost_forward(k, gi, gf, ga, vals, terms, freq, pseudo, grace, tick, H, has_lesions)
             if not grace:
                 for k in range(ng):
                     if gi[k, C_COST]:
@@ -751,10 +707,7 @@ if HAVE_NUMBA:
                         net_err = f32(net_err + v)
             if training:
                 for k in range(ng):
-                    if lesions is None:
-                        _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, False)
-                    else:
-                        _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, True)
+                    _cost_back(k, gi, gf, ga, freq, pseudo, grace, tick, H, has_lesions)
             ticks_on_event += 1
             t = f32(f32(f32(ticks_on_event) / f32(tpi)) + _SMALL32)
             done = False
@@ -763,7 +716,7 @@ if HAVE_NUMBA:
             if t >= max_t or tick >= max_ticks - 1:
                 done = True
             elif t >= min_t:
-                crit = _criteria(gi, gf, ga)
+                crit = _criteria(gi, gf, ga, has_lesions)
                 checked = True
                 done = crit
                 if not done and grace and t >= grace_t:
@@ -772,7 +725,7 @@ if HAVE_NUMBA:
                 grace = False
             if done:
                 if not checked:
-                    crit = _criteria(gi, gf, ga)
+                    crit = _criteria(gi, gf, ga, has_lesions)
                 if not crit:
                     correct = False
                 if crit_required and not crit:
@@ -780,7 +733,7 @@ if HAVE_NUMBA:
                 event += 1
                 if event < n_events:
                     ev = first + event
-                    _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs)
+                    _load(ev, gi, gf, ga, wr_first, wr_gfu, wr_val, rs, has_lesions)
                     ticks_on_event = 0
                     max_t, min_t, grace_t = times[ev, 0], times[ev, 1], times[ev, 2]
                     grace = grace_t > f32(0.0)
@@ -1470,8 +1423,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
-                                  depends=(fastexample.__file__, compiled_groupprocs.__file__,
-                                           cnoise.__file__, crng.__file__, fastbatch.__file__,
-                                           bulkkernels.__file__),
+                                  depends=(fastexample.__file__, fastbatch.__file__,
+                                           bulkkernels.__file__) + fastexample.KERNELS.depends,
                                   variants=(VARIANT, LESIONS_VARIANT),
                                   what="the continuous kernels", compile_seconds=15.0)
