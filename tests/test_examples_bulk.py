@@ -149,7 +149,9 @@ def test_plain_examples_take_the_bulk_path(tmp_path, monkeypatch, examples):
         m.setattr(reader.TextParser, "_read_example",
                   lambda self, ex: calls.append(1) or slow(self, ex))
         assert load(path, True, None, monkeypatch) == want
-    plain = all(";;" not in e and "name:{a;b}" not in e and "name:#" not in e
+    # An example with nothing before its `;` is read by the port alone.
+    plain = all(e.replace(";", "").strip() and ";;" not in e
+                and "name:{a;b}" not in e and "name:#" not in e
                 and "name:\n" not in e and "{x{y}}" not in e and '"q"' not in e
                 and "freq:-" not in e and "freq:1e" not in e for e in examples)
     if plain:
