@@ -1,4 +1,4 @@
-"""The compiled batch's CROSS_ENTROPY rows (compiled/batch.py `_ce_row`):
+"""The compiled batch's CROSS_ENTROPY rows (compiled/batch.py `_ce_bit_rows`):
 rows whose targets are all 0 or 1 take a branch-free road, the others
 (fractional or missing targets, target radii) the general one; both must give
 the NumPy path's bits, in one batch, with outputs saturated (at the ends of Lens's sigmoid table) as well as in

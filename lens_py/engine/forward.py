@@ -193,6 +193,15 @@ def _dot_back_one_row(net, g, D) -> bool:
     return True
 
 
+def last_row_only(g) -> bool:
+    """Does the batch read only the last example's derivative cache of g?  So
+    when g passes nothing back (no input procedure, or only HARD_CLAMP) and
+    no ELMAN_CLAMP hands its derivatives to another group; what a batch
+    leaves visible is its last example's.  A matrix product then needs only
+    that row (the compiled batch's rule too)."""
+    return (not g.input_procs or g.output_type == T.HARD_CLAMP) and g.elman_source is None
+
+
 def dot_product_back(net, g, skip_rows) -> None:
     D = g.input_deriv
     if skip_rows is not None and skip_rows.any():
@@ -234,6 +243,10 @@ def dot_product_back(net, g, skip_rows) -> None:
             deriv = p.deriv
             for a, b in _slabs(rows, R * S):
                 deriv = _fold(deriv, D[a:b, :, None] * O[a:b, None, :])
+        elif last_row_only(s):
+            cache = np.array(np.broadcast_to(cache, (rows, W.shape[1])))
+            cache[-1:] += blas.matmul(D[-1:], W).astype(net.dtype)
+            deriv = p.deriv + blas.matmul(D.T, O).astype(net.dtype)
         else:
             cache = cache + blas.matmul(D, W).astype(net.dtype)
             deriv = p.deriv + blas.matmul(D.T, O).astype(net.dtype)

@@ -46,6 +46,7 @@ from .. import batchstart
 from .. import noise
 from .. import blas
 from . import cache as kernelcache
+from . import fastlog
 from .. import types as T
 
 # OpenMP threads that spin between parallel sections are a gamble on a small
@@ -101,6 +102,7 @@ _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN
 
 if HAVE_NUMBA:
     _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
+    _inline = numba.njit(error_model="numpy", cache=True, nogil=True, inline="always")
     _SMALL = np.float64(A.SMALL_VAL)      # Lens's float constants, exactly
     _LARGE = np.float64(A.LARGE_VAL)
     _LARGE64 = _LARGE
@@ -594,33 +596,97 @@ if HAVE_NUMBA:
 
     @_njit
     def _bits_only(t_row, n):
-        """Are all of a row's targets exactly 0 or 1?"""
+        """Are all of a row's targets exactly 0 or 1?  (Counted without
+        branches: a test per unit on random bits mispredicts half the time.)"""
+        others = 0
         for u in range(n):
             t = t_row[u]
-            if t != _like(t, 0.0) and t != _like(t, 1.0):
-                return False
-        return True
+            others += (t != _like(t, 0.0)) & (t != _like(t, 1.0))
+        return others == 0
+
+    def _log_term(x, proto):
+        """-LOG(x) as a double in proto's real type, and whether it is sure
+        to be libm's (fastlog.py; always, in float64)."""
+
+    @numba.extending.overload(_log_term, jit_options={"cache": True})
+    def _log_term_impl(x, proto):
+        if proto == numba.types.float32:
+            def log_try32(x, proto):
+                lg, sure = fastlog.log32_try(x)
+                return -np.float64(lg), sure
+            return log_try32
+        return lambda x, proto: (-math.log(x), True)
 
     @_njit
-    def _ce_row(o_row, t_row, adj_row, od_row, terms, n, bs, training):
-        """A row of CROSS_ENTROPY terms and derivatives whose targets are all 0
-        or 1, unadjusted: _ce_term and _ce_deriv's values, computed for both
-        targets and selected, because branching on random bits mispredicts
-        half the time; the error still added up unit after unit.  Returns the
-        row's error."""
+    def _ce_terms(o_row, t_row, terms, unsure, n, proto):
+        """A row's CROSS_ENTROPY terms when its targets are all 0 or 1 and
+        unadjusted: _ce_term's values, computed without branching on the
+        target bits (which mispredicts half the time), the logs vectorised
+        and the few fastlog cannot vouch for taken again from libm."""
+        doubts = 0
         for u in range(n):
             o = o_row[u]
             o64 = np.float64(o)
             zero = t_row[u] == _like(o, 0.0)
-            lg = -np.float64(_like(o, math.log((1.0 - o64) if zero else o64)))
+            lg, sure = _log_term((1.0 - o64) if zero else o64, proto)
             edge = o == (_like(o, 1.0) if zero else _like(o, 0.0))
             terms[u] = _LARGE64 if edge else lg
-        err = _like(o_row[0], 0.0)
-        for u in range(n):
-            adj_row[u] = t_row[u]
-            err = _cast(np.float64(err) + terms[u], err)
-        if training:
-            small = _like(bs, _SMALL)
+            unsure[u] = not (sure or edge)
+            doubts += unsure[u]
+        if doubts:
+            for u in range(n):
+                if unsure[u]:
+                    o64 = np.float64(o_row[u])
+                    x = (1.0 - o64) if t_row[u] == _like(o_row[u], 0.0) else o64
+                    terms[u] = -np.float64(_cast(math.log(x), proto))
+
+    ROW_CHAINS = 8      # rows whose error sums are added side by side
+
+    @_njit
+    def _row_errors(terms, count, n, errs, proto):
+        """errs[i] = terms[i, 0] + terms[i, 1] + ... in proto's type, term after
+        term (Lens's order); eight rows' sums interleaved, since each sum is a
+        chain of dependent additions."""
+        acc = np.zeros(ROW_CHAINS, np.float64)    # proto values, held exactly
+        full = count - count % ROW_CHAINS
+        for i0 in range(0, full, ROW_CHAINS):
+            acc[:] = 0.0
+            for u in range(n):
+                for j in range(ROW_CHAINS):
+                    acc[j] = np.float64(_cast(acc[j] + terms[i0 + j, u], proto))
+            for j in range(ROW_CHAINS):
+                errs[i0 + j] = acc[j]
+        for i in range(full, count):
+            e = _cast(0.0, proto)
+            for u in range(n):
+                e = _cast(np.float64(e) + terms[i, u], proto)
+            errs[i] = e
+
+    @_njit
+    def _ce_bit_rows(out, tgt, adj, od, vals, k, freq_all, idx, pseudo, scale, back, rows, n,
+                     training, proto):
+        """fwd_end's CROSS_ENTROPY error and derivatives for the rows whose
+        targets are all 0 or 1 (unadjusted); which rows those were."""
+        done = np.zeros(rows, np.bool_)
+        sel = np.empty(rows, np.int64)
+        count = 0
+        for r in range(rows):
+            if _bits_only(tgt[r], n):
+                done[r] = True
+                sel[count] = r
+                count += 1
+        terms = np.empty((count, n), np.float64)
+        unsure = np.empty(n, np.bool_)
+        small = _cast(_SMALL, proto)
+        for i in range(count):
+            r = sel[i]
+            _ce_terms(out[r], tgt[r], terms[i], unsure, n, proto)
+            for u in range(n):
+                adj[r, u] = tgt[r, u]
+            if not training:
+                continue
+            bs = _cast((np.float64(freq_all[idx[r]]) if pseudo else 1.0) * back, proto)
+            o_row, t_row, od_row = out[r], tgt[r], od[r]
             for u in range(n):
                 o = o_row[u]
                 one_m = 1.0 - np.float64(o)
@@ -628,7 +694,17 @@ if HAVE_NUMBA:
                 d1 = -_LARGE64 if o <= small else np.float64(_like(o, _like(o, -1.0) / o))
                 d = d0 if t_row[u] == _like(o, 0.0) else d1
                 od_row[u] = _cast(np.float64(od_row[u]) + np.float64(bs) * d, bs)
-        return err
+        errs = np.empty(count, np.float64)
+        _row_errors(terms, count, n, errs, proto)
+        for i in range(count):
+            r = sel[i]
+            err = _cast(errs[i], proto)
+            if pseudo:
+                vals[r, k] = _cast(np.float64(err) * (np.float64(scale)
+                                                      * np.float64(freq_all[idx[r]])), proto)
+            else:
+                vals[r, k] = _cast(err * scale, proto)
+        return done
 
     @_njit
     def fwd_end(gi, gf, wbuf, freq_all, idx, pseudo, vals, k, testing, proto):
@@ -682,18 +758,15 @@ if HAVE_NUMBA:
         scale = _cast(gf[k, F_SCALE], proto)
         back = np.float64(gf[k, F_BACK_SCALE])
         factor = 2.0 if cost == SSE else 1.0
-        terms = np.empty(n if cost == CE and not gi[k, G_ADJUST] else 0, np.float64)
+        if cost == CE and not gi[k, G_ADJUST] and n:
+            done = _ce_bit_rows(out, tgt, adj, od, vals, k, freq_all, idx, pseudo, scale, back,
+                                rows, n, not testing, proto)
+        else:
+            done = np.zeros(rows, np.bool_)
         for r in range(rows):
-            freq = freq_all[idx[r]]
-            if terms.shape[0] and n and _bits_only(tgt[r], n):
-                bs = _cast((np.float64(freq) if pseudo else 1.0) * back, proto)
-                err = _ce_row(out[r], tgt[r], adj[r], od[r], terms, n, bs, not testing)
-                if pseudo:
-                    vals[r, k] = _cast(np.float64(err) * (np.float64(scale) * np.float64(freq)),
-                                       proto)
-                else:
-                    vals[r, k] = _cast(err * scale, proto)
+            if done[r]:
                 continue
+            freq = freq_all[idx[r]]
             err = _cast(0.0, proto)
             for u in range(n):
                 t = tgt[r, u]
@@ -905,6 +978,38 @@ if HAVE_NUMBA:
         """NumPy's cumsum: the first value as it is, then added one by one."""
         return x if not started else _like(x, acc + x)
 
+    @_inline
+    def _step_row(algorithm, masked, w, dv, last, val, m, lr, mom, decay, scale, rate_inc,
+                  rate_dec, proto):
+        """One row of a weight update: unit u's links of one projection."""
+        for j in range(w.shape[0]):
+            if masked and m[j] == 0:
+                continue
+            g = dv[j]
+            ld = last[j]
+            if algorithm == STEEPEST:
+                delta = _cast(-lr * g, proto)
+            elif algorithm == MOMENTUM:
+                delta = _cast(_cast(-lr * g, proto) + _cast(mom * ld, proto), proto)
+            elif algorithm == DOUGS:
+                delta = _cast(np.float64(-lr) * scale * np.float64(g)
+                          + np.float64(_cast(mom * ld, proto)), proto)
+            else:
+                rate = val[j]
+                if (math.copysign(1.0, g) < 0) != (math.copysign(1.0, ld) < 0):
+                    rate = _cast(rate + rate_inc, proto)
+                else:
+                    rate = _cast(rate * rate_dec, proto)
+                val[j] = rate
+                step = _cast(_cast(_cast(-rate, proto) * lr, proto) * g, proto)
+                delta = _cast(step + _cast(mom * ld, proto), proto)
+            if decay > _cast(0.0, proto):
+                delta = _cast(delta - _cast(decay * w[j], proto), proto)
+            old = w[j]
+            new = _cast(old + delta, proto)
+            last[j] = _cast(new - old, proto)
+            w[j] = new
+
     @_njit
     def update(algorithm, do_stats, granges, addr, shape, gparams, faddr, baddr, learns,
                scale_in, rate_inc, rate_dec, stats, proto):
@@ -982,33 +1087,25 @@ if HAVE_NUMBA:
             for u in range(w.shape[0]):
                 if fb[p][u] or fu[p][u]:
                     continue
-                for j in range(S):
-                    if masked and m[u * S + j] == 0:
-                        continue
-                    g = dv[u, j]
-                    ld = last[u, j]
-                    if algorithm == STEEPEST:
-                        delta = _cast(-lr * g, proto)
-                    elif algorithm == MOMENTUM:
-                        delta = _cast(_cast(-lr * g, proto) + _cast(mom * ld, proto), proto)
-                    elif algorithm == DOUGS:
-                        delta = _cast(np.float64(-lr) * scale * np.float64(g)
-                                  + np.float64(_cast(mom * ld, proto)), proto)
-                    else:
-                        rate = val[u, j]
-                        if (math.copysign(1.0, g) < 0) != (math.copysign(1.0, ld) < 0):
-                            rate = _cast(rate + rate_inc, proto)
-                        else:
-                            rate = _cast(rate * rate_dec, proto)
-                        val[u, j] = rate
-                        step = _cast(_cast(_cast(-rate, proto) * lr, proto) * g, proto)
-                        delta = _cast(step + _cast(mom * ld, proto), proto)
-                    if decay > _cast(0.0, proto):
-                        delta = _cast(delta - _cast(decay * w[u, j], proto), proto)
-                    old = w[u, j]
-                    new = _cast(old + delta, proto)
-                    last[u, j] = _cast(new - old, proto)
-                    w[u, j] = new
+                w_u, d_u, l_u, v_u = w[u], dv[u], last[u], val[u]
+                m_u = m[u * S:(u + 1) * S] if masked else m
+                # a constant algorithm per call, so that each inlined copy of
+                # _step_row loses the others' branches and vectorises
+                if masked:
+                    _step_row(algorithm, True, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                              rate_inc, rate_dec, proto)
+                elif algorithm == DOUGS:
+                    _step_row(DOUGS, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                              rate_inc, rate_dec, proto)
+                elif algorithm == MOMENTUM:
+                    _step_row(MOMENTUM, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                              rate_inc, rate_dec, proto)
+                elif algorithm == STEEPEST:
+                    _step_row(STEEPEST, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                              rate_inc, rate_dec, proto)
+                else:
+                    _step_row(algorithm, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                              rate_inc, rate_dec, proto)
         if do_stats:
             prod = _cast(delta_len * deriv_len, proto)
             if prod == _cast(0.0, proto):
@@ -1744,7 +1841,12 @@ def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, writ
                 np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
             elif plan.active[k]:
                 D = plan.blocks[k][DB]
-                np.add(sender[DC], D @ arrays.weight, out=sender[DC])
+                s = plan.psend[p]
+                # as forward.last_row_only: a sender that passes nothing back
+                # needs its cache for the last example only
+                first = 0 if plan.gi[s, G_DOT] and not plan.gi[s, G_BACK_NONE] else -1
+                dc = sender[DC][first:]
+                np.add(dc, D[first:] @ arrays.weight, out=dc)
                 np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
     return io[0]
 
@@ -2042,4 +2144,4 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops, variants=VARIANTS,
-                                  what="the batch kernels", compile_seconds=25.0)
+                                  depends=(fastlog.__file__,), what="the batch kernels", compile_seconds=25.0)

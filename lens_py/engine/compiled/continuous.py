@@ -1424,6 +1424,7 @@ def train_updates(session, net, algorithm, run, i, batches_at_crit):
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastcontinuous", __file__, _warm, example_kernel,
                                   depends=(fastexample.__file__, fastbatch.__file__,
-                                           bulkkernels.__file__) + fastexample.KERNELS.depends,
+                                           bulkkernels.__file__) + fastexample.KERNELS.depends
+                                  + fastbatch.KERNELS.depends,
                                   variants=(VARIANT, LESIONS_VARIANT),
                                   what="the continuous kernels", compile_seconds=15.0)

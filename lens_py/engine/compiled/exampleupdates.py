@@ -91,7 +91,8 @@ if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels(
         "exampleupdates", __file__, _warm, train_updates_kernel,
         depends=(fastexample.__file__, fastbatch.__file__, bulkkernels.__file__)
-        + fastexample.KERNELS.depends, what="the compiled runs of updates",
+        + fastexample.KERNELS.depends + fastbatch.KERNELS.depends,
+        what="the compiled runs of updates",
         compile_seconds=25.0)
 
 
