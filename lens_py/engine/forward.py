@@ -57,11 +57,21 @@ class TickContext:
 def exact_for(net, rows: int, proj) -> bool:
     if net.dtype != np.float32:
         return False
-    if net.exact_arithmetic is not None:
-        return bool(net.exact_arithmetic)
     # A test run in chunks decides as if its examples ran side by side at once,
     # so chunking never changes which arithmetic (and so which numbers) is used.
-    rows = getattr(net, "exact_rows", None) or rows
+    return lens_order(net, getattr(net, "exact_rows", None) or rows, proj)
+
+
+def lens_order(net, rows: int, proj) -> bool:
+    """Are proj's sums, in batches of `rows` examples, added in Lens's order
+    (else multiplied as matrices)?  The one rule, for the NumPy and the
+    compiled batches.  A projection from a single unit (a bias) always is:
+    its forward product is one term per unit, the same bits either way, and
+    a matrix product of one column only costs more."""
+    if proj.arrays.weight.shape[1] == 1 and net.dtype == np.float32:
+        return True
+    if net.exact_arithmetic is not None:
+        return bool(net.exact_arithmetic)
     return rows * proj.arrays.weight.size <= EXACT_LIMIT
 
 

@@ -45,6 +45,7 @@ from .. import activations as A
 from .. import batchstart
 from .. import noise
 from .. import blas
+from .. import forward
 from . import cache as kernelcache
 from . import fastlog
 from .. import types as T
@@ -689,10 +690,17 @@ if HAVE_NUMBA:
             o_row, t_row, od_row = out[r], tgt[r], od[r]
             for u in range(n):
                 o = o_row[u]
-                one_m = 1.0 - np.float64(o)
-                d0 = _LARGE64 if _like(o, one_m) <= small else np.float64(_like(o, 1.0)) / one_m
-                d1 = -_LARGE64 if o <= small else np.float64(_like(o, _like(o, -1.0) / o))
-                d = d0 if t_row[u] == _like(o, 0.0) else d1
+                o64 = np.float64(o)
+                one_m = 1.0 - o64
+                zero = t_row[u] == _like(o, 0.0)
+                # one division for both targets: 1.0/(1-o) in double, and
+                # (real)-1/o, which is the double quotient rounded (a double
+                # holds more than twice a float's digits, so rounding twice
+                # is rounding once; a NaN keeps its sign as in the float one)
+                q = (1.0 if zero else -1.0) / (one_m if zero else o64)
+                d0 = _LARGE64 if _like(o, one_m) <= small else q
+                d1 = -_LARGE64 if o <= small else np.float64(_like(o, q))
+                d = d0 if zero else d1
                 od_row[u] = _cast(np.float64(od_row[u]) + np.float64(bs) * d, bs)
         errs = np.empty(count, np.float64)
         _row_errors(terms, count, n, errs, proto)
@@ -1321,11 +1329,11 @@ class _Plan:
     def size_for(self, rows, net, decide_rows=None, slots=9) -> None:
         """Work space for batches of `rows` examples with `slots` values per
         unit, and which projections sum in Lens's order there (decided for
-        batches of decide_rows, forward.exact_for).  The last LAYOUTS_KEPT
+        batches of decide_rows, forward.lens_order).  The last LAYOUTS_KEPT
         are kept: training and testing in turn (a lesion study) switch
         between two without building either again."""
         decide = rows if decide_rows is None else decide_rows
-        key = (rows, decide, slots, net.exact_arithmetic, _exact_limit(), net.dtype)
+        key = (rows, decide, slots, net.exact_arithmetic, forward.EXACT_LIMIT, net.dtype)
         if key == self.layout_key:
             return
         layout = self.layouts.get(key)
@@ -1344,15 +1352,12 @@ class _Plan:
         vals = np.zeros((rows, len(self.groups)), dtype=net.dtype)
         blocks = [wbuf[slots * rows * off:slots * rows * (off + n)].reshape(slots, rows, n)
                   for off, n in self.gi[:, [G_OFF, G_SIZE]]]
-        limit = _exact_limit()
-        forced = net.exact_arithmetic
         runs = []
         for k in range(len(self.groups)):
             group_runs = []
             p0, n_p = int(self.gi[k, G_P0]), int(self.gi[k, G_NP])
             for p in range(p0, p0 + n_p):
-                size = self.projs[p].arrays.weight.size
-                exact = forced if forced is not None else decide * size <= limit
+                exact = forward.lens_order(net, decide, self.projs[p])
                 if exact and group_runs and group_runs[-1][0]:
                     group_runs[-1] = (True, group_runs[-1][1], p + 1)
                 else:
@@ -1893,11 +1898,6 @@ def test_batch(session, net, exset, n: int) -> bool:
     plan.pace[("test", threads)] = (time.perf_counter() - t0) / n
     _finish(net, plan, idx_all, err, testing=True)
     return True
-
-
-def _exact_limit():
-    from ..forward import EXACT_LIMIT
-    return EXACT_LIMIT
 
 
 def _finish(net, plan, idx, err, testing=False, batches=1) -> None:
