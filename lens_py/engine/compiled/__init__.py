@@ -5,10 +5,19 @@ has its kernels here, and only here.
                   updates, and the weight update);
 * `example.py`    one tick of the per-example path, and whole example loops;
 * `exampleloop.py` the per-example loop's data (events tabled once) and calls;
+* `exampleupdates.py` runs of updates of that loop in one call;
+* `groupprocs.py` the input procedures beyond a dense DOT_PRODUCT (masked
+                  projections, PRODUCT, DISTANCE) for one example;
+* `bulk.py`, `bulkkernels.py` a batch's chores over many small arrays;
 * `continuous.py` a CONTINUOUS example;
 * `noise.py`      the tick's noise procedures, drawing through `rng.py`
                   (Lens's drand48 stream, compiled);
 * `lesioned.py`   how the tick passes over lesioned units;
+* `rules.py`      the scalar rules all of them share: activation functions,
+                  their derivatives, error functions and theirs, the target
+                  radius (each once; activations.py and costs.py are the
+                  NumPy side, tests/test_compiled_rules.py holds them equal);
+* `fastlog.py`    a float32 log that vectorises, libm's bits or no promise;
 * `cache.py`      compiling once and loading from numba's disk cache.
 
 A new kernel module registers its kernels with one line, after its kernels

@@ -41,13 +41,13 @@ import time
 
 import numpy as np
 
-from .. import activations as A
 from .. import batchstart
 from .. import noise
 from .. import blas
 from .. import forward
 from . import cache as kernelcache
 from . import fastlog
+from . import rules as R
 from .. import types as T
 
 # OpenMP threads that spin between parallel sections are a gamble on a small
@@ -75,7 +75,7 @@ ENABLED = HAVE_NUMBA
 LINEAR, LOGISTIC, TANH, HARD_CLAMP, BIAS_CLAMP = 1, 2, 3, 4, 5
 _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH,
               T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP}
-SSE, CE = 1, 2
+SSE, CE = R.SSE, R.CE
 STEEPEST, MOMENTUM, DOUGS = T.STEEPEST, T.MOMENTUM, T.DOUGS_MOMENTUM
 _COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE}
 _MAX_OUT_PROCS = 4
@@ -104,20 +104,7 @@ _UNSUPPORTED_GROUP = (T.USE_HIST_MASKS | T.EXT_INPUT_NOISE | T.ADAPTIVE_GAIN
 if HAVE_NUMBA:
     _njit = numba.njit(error_model="numpy", cache=True, nogil=True)
     _inline = numba.njit(error_model="numpy", cache=True, nogil=True, inline="always")
-    _SMALL = np.float64(A.SMALL_VAL)      # Lens's float constants, exactly
-    _LARGE = np.float64(A.LARGE_VAL)
-    _LARGE64 = _LARGE
-    _TABLE = A.SIGMOID_TABLE.copy()
-    _TABLE64 = A.SIGMOID_TABLE.astype(np.float64)
-
-    def _cast(x, proto):
-        """x rounded to proto's real type (C's cast to `real`)."""
-
-    @numba.extending.overload(_cast, jit_options={"cache": True})
-    def _cast_impl(x, proto):
-        if proto == numba.types.float32:
-            return lambda x, proto: np.float32(x)
-        return lambda x, proto: np.float64(x)
+    _cast, _like = R.cast, R.like       # (the names every step here uses)
 
     @numba.extending.intrinsic
     def _voidptr(typingctx, address):
@@ -143,87 +130,6 @@ if HAVE_NUMBA:
     @_njit
     def _flags(address, n):
         return numba.carray(_voidptr(address), (n,), np.uint8)
-
-    @_njit
-    def _like(proto, x):
-        return _cast(x, proto)
-
-    def _sigmoid(x):
-        """Lens's sigmoid: the interpolated table in float32, exp in float64."""
-
-    @numba.extending.overload(_sigmoid, jit_options={"cache": True})
-    def _sigmoid_impl(x):
-        if x == numba.types.float32:
-            def table_sigmoid(x):
-                # branch-free, so that loops over units vectorise
-                xs = np.float32(0.0) if x != x else x
-                xs = np.float32(-16.0) if xs < np.float32(-16.0) else xs
-                xs = np.float32(16.0) if xs > np.float32(16.0) else xs
-                v = np.float32(np.float32(xs + np.float32(16.0)) * np.float32(1024.0))
-                i = np.int32(v)
-                v = np.float32(v - np.float32(i))
-                hi = np.float64(np.float32(v * _TABLE[i + 1]))
-                y = np.float32((1.0 - np.float64(v)) * _TABLE64[i] + hi)
-                return x if x != x else y
-            return table_sigmoid
-
-        def exp_sigmoid(x):
-            if x < -16.0:
-                x = -16.0
-            elif x > 16.0:
-                x = 16.0
-            return 1.0 / (1.0 + math.exp(-x))
-        return exp_sigmoid
-
-    @_njit
-    def _tanh(x):
-        if x >= _like(x, 17.0):
-            return _like(x, 1.0)
-        if x <= _like(x, -17.0):
-            return _like(x, -1.0)
-        return _like(x, math.tanh(np.float64(x)))
-
-    @_njit
-    def _tanh_deriv(x):
-        if x >= _like(x, 17.0) or x <= _like(x, -17.0):
-            return _like(x, _SMALL)
-        c = _like(x, math.cosh(np.float64(x)))
-        return _like(x, _like(x, 1.0) / _like(x, c * c))
-
-    @_njit
-    def _ce_term(o, t):
-        if t == _like(o, 0.0):
-            if o == _like(o, 1.0):
-                return _LARGE64
-            return -np.float64(_like(o, math.log(1.0 - np.float64(o))))
-        if t == _like(o, 1.0):
-            if o == _like(o, 0.0):
-                return _LARGE64
-            return -np.float64(_like(o, math.log(np.float64(o))))
-        if o <= _like(o, 0.0) or o >= _like(o, 1.0):
-            return _LARGE64
-        a = np.float64(_like(o, _like(o, math.log(np.float64(_like(o, t / o)))) * t))
-        one_t = 1.0 - np.float64(t)
-        b = np.float64(_like(o, math.log(one_t / (1.0 - np.float64(o))))) * one_t
-        return a + b
-
-    @_njit
-    def _ce_deriv(o, t):
-        o64 = np.float64(o)
-        if t == _like(o, 0.0):
-            one_m = 1.0 - o64
-            if _like(o, one_m) <= _like(o, _SMALL):
-                return _LARGE64
-            return np.float64(_like(o, 1.0)) / one_m
-        if t == _like(o, 1.0):
-            if o <= _like(o, _SMALL):
-                return -_LARGE64
-            return np.float64(_like(o, _like(o, -1.0) / o))
-        diff = _like(o, o - t)
-        den = o64 * (1.0 - o64)
-        if den <= np.float64(_like(o, _SMALL)):
-            return np.float64(_like(o, diff * _like(o, _LARGE)))
-        return np.float64(diff) / den
 
     @_njit
     def _row_clamped(ext, r, n):
@@ -616,12 +522,12 @@ if HAVE_NUMBA:
                 lg, sure = fastlog.log32_try(x)
                 return -np.float64(lg), sure
             return log_try32
-        return lambda x, proto: (-math.log(x), True)
+        return lambda x, proto: (-np.float64(R.log_real(x, proto)), True)
 
     @_njit
     def _ce_terms(o_row, t_row, terms, unsure, n, proto):
         """A row's CROSS_ENTROPY terms when its targets are all 0 or 1 and
-        unadjusted: _ce_term's values, computed without branching on the
+        unadjusted: R.error_term's values, computed without branching on the
         target bits (which mispredicts half the time), the logs vectorised
         and the few fastlog cannot vouch for taken again from libm."""
         doubts = 0
@@ -631,7 +537,7 @@ if HAVE_NUMBA:
             zero = t_row[u] == _like(o, 0.0)
             lg, sure = _log_term((1.0 - o64) if zero else o64, proto)
             edge = o == (_like(o, 1.0) if zero else _like(o, 0.0))
-            terms[u] = _LARGE64 if edge else lg
+            terms[u] = R.LARGE if edge else lg
             unsure[u] = not (sure or edge)
             doubts += unsure[u]
         if doubts:
@@ -639,7 +545,7 @@ if HAVE_NUMBA:
                 if unsure[u]:
                     o64 = np.float64(o_row[u])
                     x = (1.0 - o64) if t_row[u] == _like(o_row[u], 0.0) else o64
-                    terms[u] = -np.float64(_cast(math.log(x), proto))
+                    terms[u] = -np.float64(R.log_real(x, proto))
 
     ROW_CHAINS = 8      # rows whose error sums are added side by side
 
@@ -678,7 +584,7 @@ if HAVE_NUMBA:
                 count += 1
         terms = np.empty((count, n), np.float64)
         unsure = np.empty(n, np.bool_)
-        small = _cast(_SMALL, proto)
+        small = _cast(R.SMALL, proto)
         for i in range(count):
             r = sel[i]
             _ce_terms(out[r], tgt[r], terms[i], unsure, n, proto)
@@ -698,8 +604,8 @@ if HAVE_NUMBA:
                 # holds more than twice a float's digits, so rounding twice
                 # is rounding once; a NaN keeps its sign as in the float one)
                 q = (1.0 if zero else -1.0) / (one_m if zero else o64)
-                d0 = _LARGE64 if _like(o, one_m) <= small else q
-                d1 = -_LARGE64 if o <= small else np.float64(_like(o, q))
+                d0 = R.LARGE if _like(o, one_m) <= small else q
+                d1 = -R.LARGE if o <= small else np.float64(_like(o, q))
                 d = d0 if zero else d1
                 od_row[u] = _cast(np.float64(od_row[u]) + np.float64(bs) * d, bs)
         errs = np.empty(count, np.float64)
@@ -742,10 +648,10 @@ if HAVE_NUMBA:
                         out[r, u] = inp[r, u]
                 elif code == LOGISTIC:
                     for u in range(n):
-                        out[r, u] = _sigmoid(_cast(inp[r, u] * gain, proto))
+                        out[r, u] = R.sigmoid(_cast(inp[r, u] * gain, proto))
                 elif code == TANH:
                     for u in range(n):
-                        out[r, u] = _tanh(_cast(gain * inp[r, u], proto))
+                        out[r, u] = R.tanh(_cast(gain * inp[r, u], proto))
                 elif code == HARD_CLAMP:
                     for u in range(n):
                         if not math.isnan(ext[r, u]):
@@ -783,21 +689,9 @@ if HAVE_NUMBA:
                     err = _cast(np.float64(err) + 0.0, proto)
                     continue
                 if gi[k, G_ADJUST]:
-                    d = _cast(o - t, proto)
-                    a = o
-                    if d > radius:
-                        a = _cast(t + radius, proto)
-                    elif d < -radius:
-                        a = _cast(t - radius, proto)
-                    if d < zero_r and d > -zero_r:
-                        a = o
-                    t = a
+                    t = R.adjusted_target(o, t, radius, zero_r)
                 adj[r, u] = t
-                if cost == SSE:
-                    d = _cast(o - t, proto)
-                    err = _cast(err + _cast(d * d, proto), proto)
-                else:
-                    err = _cast(np.float64(err) + _ce_term(o, t), proto)
+                err = _cast(np.float64(err) + R.error_term(cost, o, t), proto)
             if pseudo:
                 # error * (errorScale/ticks * freq): the factor in double, rounded once
                 vals[r, k] = _cast(np.float64(err) * (np.float64(scale) * np.float64(freq)),
@@ -810,13 +704,7 @@ if HAVE_NUMBA:
             for u in range(n):
                 if math.isnan(tgt[r, u]):
                     continue
-                o = out[r, u]
-                t = adj[r, u]
-                if cost == SSE:
-                    od[r, u] = _cast(od[r, u] + _cast(bs * _cast(o - t, proto), proto), proto)
-                else:
-                    od[r, u] = _cast(np.float64(od[r, u]) + np.float64(bs) * _ce_deriv(o, t),
-                                     proto)
+                od[r, u] = R.error_deriv(cost, out[r, u], adj[r, u], bs, od[r, u])
 
     @_njit
     def back_begin(gi, gf, wbuf, rows, k, proto):
@@ -839,13 +727,10 @@ if HAVE_NUMBA:
                         idr[r, u] = od[r, u]
                 elif code == LOGISTIC:
                     for u in range(n):
-                        o = out[r, u]
-                        idr[r, u] = _cast(np.float64(_cast(od[r, u] * o, proto))
-                                          * (1.0 - np.float64(o)) * gain64, proto)
+                        idr[r, u] = R.logistic_back(od[r, u], out[r, u], gain64)
                 elif code == TANH:
                     for u in range(n):
-                        idr[r, u] = _cast(_cast(od[r, u] * gain, proto)
-                                          * _tanh_deriv(inp[r, u]), proto)
+                        idr[r, u] = R.tanh_back(od[r, u], inp[r, u], gain)
                 elif code == HARD_CLAMP:
                     for u in range(n):
                         if not math.isnan(ext[r, u]):
@@ -2144,4 +2029,4 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops, variants=VARIANTS,
-                                  depends=(fastlog.__file__,), what="the batch kernels", compile_seconds=25.0)
+                                  depends=(fastlog.__file__, R.__file__), what="the batch kernels", compile_seconds=25.0)

@@ -53,6 +53,7 @@ from . import groupprocs as compiled_groupprocs
 from . import lesioned as les_
 from . import noise as cnoise
 from . import rng as crng
+from . import rules
 from .. import forward as F
 from .. import types as T
 from .. import vectorised
@@ -112,7 +113,7 @@ IN, OUT, OC, OD, DC, ID, TGT, ADJ, EXT = range(9)
 
 if HAVE_NUMBA:
     import numba
-    from .example import _njit, _log32, _state, _matrix, _links, _u8_view
+    from .example import _njit, _state, _matrix, _links, _u8_view
 
     # The tick helpers are inlined into the kernel at numba's IR level (a small
     # net's ticks are mostly calls otherwise).  The leaves shared with the other
@@ -301,7 +302,7 @@ if HAVE_NUMBA:
             elif val >= f32(1.0):
                 term = _LARGE32
             else:
-                term = f32(_log32(f32(val / f32(f32(1.0) - val))) / gain)
+                term = f32(rules.log_real(f32(val / f32(f32(1.0) - val)), val) / gain)
             st[IN, u] = f32(st[IN, u] + term)
 
     @_inline

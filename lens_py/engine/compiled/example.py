@@ -30,6 +30,7 @@ from . import groupprocs as cgp
 from . import lesioned as les_
 from . import noise as cnoise
 from . import rng as crng
+from . import rules as R
 from .. import types as T
 from ..forward import EXACT_LIMIT, _backprop_through_time, history_index
 
@@ -47,8 +48,8 @@ ENABLED = HAVE_NUMBA
 _OUT_CODES = {T.LINEAR: LINEAR, T.LOGISTIC: LOGISTIC, T.TANH: TANH, T.SOFT_MAX: SOFT_MAX,
               T.HARD_CLAMP: HARD_CLAMP, T.BIAS_CLAMP: BIAS_CLAMP, T.ELMAN_CLAMP: ELMAN_CLAMP,
               T.OUT_NOISE: OUT_NOISE, T.OUT_DERIV_NOISE: OUT_DERIV_NOISE}
-SSE, CE, DIV = 1, 2, 3
-_COST_CODES = {T.SUM_SQUARED: SSE, T.CROSS_ENTROPY: CE, T.DIVERGENCE: DIV}
+SSE, CE, DIV = R.SSE, R.CE, R.DIVERGENCE
+_COST_CODES = R.COST_CODES
 _MAX_PROCS = 4
 _IN_CODES = {T.DOT_PRODUCT: cgp.IN_DOT, T.PRODUCT: cgp.IN_PRODUCT, T.DISTANCE: cgp.IN_DISTANCE}
 
@@ -95,9 +96,6 @@ if HAVE_NUMBA:
     f64 = np.float64
     _SMALL32 = np.float32(A.SMALL_VAL)
     _LARGE32 = np.float32(A.LARGE_VAL)
-    _LARGE64 = np.float64(A.LARGE_VAL)
-    _TABLE = A.SIGMOID_TABLE.copy()
-    _TABLE64 = A.SIGMOID_TABLE.astype(np.float64)
 
     def _view_of(dtype, itemsize):
         """An intrinsic: the C-ordered [rows, cols] array at an address, made
@@ -156,99 +154,6 @@ if HAVE_NUMBA:
         return _u8_view(address, rows, cols)
 
     @_njit
-    def _sigmoid(x):
-        xs = f32(0.0) if x != x else x
-        xs = f32(-16.0) if xs < f32(-16.0) else xs
-        xs = f32(16.0) if xs > f32(16.0) else xs
-        v = f32(f32(xs + f32(16.0)) * f32(1024.0))
-        i = np.int64(v)
-        v = f32(v - f32(i))
-        hi = f64(f32(v * _TABLE[i + 1]))
-        y = f32((1.0 - f64(v)) * _TABLE64[i] + hi)
-        return x if x != x else y
-
-    @_njit
-    def _tanh(x):
-        if x >= f32(17.0):
-            return f32(1.0)
-        if x <= f32(-17.0):
-            return f32(-1.0)
-        return f32(math.tanh(f64(x)))
-
-    @_njit
-    def _tanh_deriv(x):
-        if x >= f32(17.0) or x <= f32(-17.0):
-            return _SMALL32
-        c = f32(np.cosh(f64(x)))
-        return f32(f32(1.0) / f32(c * c))
-
-    @_njit
-    def _log32(x):
-        """LOG: (real) log((double) x), NaN/-inf as NumPy gives them."""
-        x = f64(x)
-        if x != x or x < 0.0:
-            return f32(np.nan)
-        if x == 0.0:
-            return f32(-np.inf)
-        return f32(math.log(x))
-
-    @_leaf
-    def _error_term(cost, o, t):
-        """costs.error_terms for one unit (float64 holding Lens's value)."""
-        if cost == SSE:
-            d = f32(o - t)
-            return f64(f32(d * d))
-        if cost == CE:
-            if t == f32(0.0):
-                if o == f32(1.0):
-                    return _LARGE64
-                return -f64(_log32(1.0 - f64(o)))
-            if t == f32(1.0):
-                if o == f32(0.0):
-                    return _LARGE64
-                return -f64(_log32(o))
-            if o <= f32(0.0) or o >= f32(1.0):
-                return _LARGE64
-            a = f64(f32(_log32(f32(t / o)) * t))
-            one_t = 1.0 - f64(t)
-            b = f64(_log32(one_t / (1.0 - f64(o)))) * one_t
-            return a + b
-        # DIVERGENCE
-        if t == f32(0.0):
-            return 0.0
-        if o <= f32(0.0):
-            return f64(f32(t * _log32(f32(t * _LARGE32))))
-        return f64(f32(_log32(f32(t / o)) * t))
-
-    @_leaf
-    def _error_deriv(cost, o, t, s, od):
-        """od + s * dE/do for one unit (costs.error_derivs' rounding)."""
-        if cost == SSE:
-            return f32(od + f32(s * f32(o - t)))
-        o64 = f64(o)
-        if cost == CE:
-            if t == f32(0.0):
-                one_m = 1.0 - o64
-                d = _LARGE64 if f32(one_m) <= _SMALL32 else f64(f32(1.0)) / one_m
-            elif t == f32(1.0):
-                d = -_LARGE64 if o <= _SMALL32 else f64(f32(f32(-1.0) / o))
-            else:
-                diff = f32(o - t)
-                den = o64 * (1.0 - o64)
-                if den <= f64(_SMALL32):
-                    d = f64(f32(diff * _LARGE32))
-                else:
-                    d = f64(diff) / den
-        else:
-            if t == f32(0.0):
-                d = 0.0
-            elif o <= _SMALL32:
-                d = f64(f32(-t * _LARGE32))
-            else:
-                d = f64(f32(-t / o))
-        return f32(f64(od) + f64(s) * d)
-
-    @_njit
     def _clamped(st, n):
         # (continuous.py's; the tick asks lesioned.clamped, which passes over
         # lesioned units)
@@ -267,10 +172,10 @@ if HAVE_NUMBA:
                 st[OUT, u] = st[IN, u]
         elif code == LOGISTIC:
             for u in range(n):
-                st[OUT, u] = _sigmoid(f32(st[IN, u] * gain))
+                st[OUT, u] = R.sigmoid(f32(st[IN, u] * gain))
         elif code == TANH:
             for u in range(n):
-                st[OUT, u] = _tanh(f32(gain * st[IN, u]))
+                st[OUT, u] = R.tanh(f32(gain * st[IN, u]))
         elif code == HARD_CLAMP:
             for u in range(n):
                 e = st[EXT, u]
@@ -293,11 +198,10 @@ if HAVE_NUMBA:
         elif code == LOGISTIC:
             g64 = f64(gain)
             for u in range(n):
-                o = st[OUT, u]
-                st[ID, u] = f32(f64(f32(st[OD, u] * o)) * (1.0 - f64(o)) * g64)
+                st[ID, u] = R.logistic_back(st[OD, u], st[OUT, u], g64)
         elif code == TANH:
             for u in range(n):
-                st[ID, u] = f32(f32(st[OD, u] * gain) * _tanh_deriv(st[IN, u]))
+                st[ID, u] = R.tanh_back(st[OD, u], st[IN, u], gain)
         elif code == HARD_CLAMP:
             for u in range(n):
                 if ext[u] == ext[u]:
@@ -321,7 +225,7 @@ if HAVE_NUMBA:
             t = st[ADJ, u]
             if t != t:
                 continue
-            st[OD, u] = _error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
+            st[OD, u] = R.error_deriv(cost, st[OUT, u], t, bs, st[OD, u])
 
     @_leaf
     def group_error(st, n, cost, adjust, radius, zero_r, scale, pseudo, freq):
@@ -340,18 +244,10 @@ if HAVE_NUMBA:
             if t == t:
                 o = st[OUT, u]
                 if adjust:
-                    d = f32(o - t)
-                    a = o
-                    if d > radius:
-                        a = f32(t + radius)
-                    elif d < -radius:
-                        a = f32(t - radius)
-                    if d < zero_r and d > -zero_r:
-                        a = o
-                    t = a
+                    t = R.adjusted_target(o, t, radius, zero_r)
                 st[ADJ, u] = t
                 if t == t:
-                    term = _error_term(cost, o, t)
+                    term = R.error_term(cost, o, t)
                     if term == term and f64(f32(term)) != term:
                         exact = False
             if u == 0:
@@ -925,7 +821,7 @@ def _examples_kernel_types() -> tuple:
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastexample", __file__, _warm, tick_kernel,
                                   depends=(cgp.__file__, cnoise.__file__, crng.__file__,
-                                           les_.__file__), what="the per-example kernels",
+                                           les_.__file__, R.__file__), what="the per-example kernels",
                                   compile_seconds=20.0)
 
 
