@@ -225,3 +225,44 @@ def test_the_kept_tick_blocker_follows_the_network(tmp_path):
     p = net.group("hidden").incoming[-1]
     p.arrays.weight = p.arrays.weight.astype("float64")
     assert fastexample._blocker(net) == "projection"
+
+
+LESION_STUDY = """train 10
+for {set i 0} {$i < 6} {incr i} {
+  lesionUnits hidden 0.3
+  lesionUnits output 0.2
+  test
+  if {$i % 2} {healUnits *} else {healUnits {hidden:1 output:0}}
+}
+lesionUnits {hidden:2 hidden:5}
+train 5
+"""
+
+
+def test_a_lesion_study_refreshes_the_plan_in_place(tmp_path):
+    # lesioning and healing between tests changes which units the kernels
+    # pass over, not the plan: its masks are refreshed, the plan kept, and
+    # every test prints what Lens's loop prints
+    plans = set()
+    real_valid = fastexample.TickPlan.valid
+
+    def valid(plan, net):
+        plans.add(id(plan))
+        return real_valid(plan, net)
+    printed_by = {}
+    for path in ("auto", "python"):
+        ex = tmp_path / "lesion.ex"
+        _examples(ex)
+        it, printed = printing_interp()
+        it.eval(BASE.replace("{EX}", str(ex)) + f"setObj executionPath {path}\n")
+        fastexample.TickPlan.valid = valid
+        try:
+            it.eval(LESION_STUDY + "train 1 -why")
+        finally:
+            fastexample.TickPlan.valid = real_valid
+        printed_by[path] = ("".join(printed), _state(session_of(it).net))
+    assert "Execution path: compiled example loop" in printed_by["auto"][0]
+    assert len(plans) == 1
+    lines, lines_py = (compared_lines(printed_by[p][0]) for p in ("auto", "python"))
+    assert lines == lines_py and sum("Error total" in line for line in lines) == 6
+    assert printed_by["auto"][1] == printed_by["python"][1]

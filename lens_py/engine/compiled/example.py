@@ -958,11 +958,14 @@ class TickPlan:
         self.hard_groups = [g for g in groups if g.output_type & T.HARD_CLAMP]
         self.noise = cnoise.NoiseTables(groups)
         self.lesions = []           # (mask, scratch) of each lesioned group, kept alive
+        self.lesioned_groups = []
+        self.lesion_pattern = self._lesion_pattern(net)
         for k, g in enumerate(groups):
             mask = les_.mask_of(g)
             if mask is not None:
                 kept = np.zeros((les_.KEEP_ROWS, g.size), dtype=np.float32)
                 self.lesions.append((mask, kept))
+                self.lesioned_groups.append(g)
                 gi[k, G_LESION], gi[k, G_KEEP] = mask.ctypes.data, kept.ctypes.data
 
     @staticmethod
@@ -979,14 +982,29 @@ class TickPlan:
                 net.example_writer is None,
                 tuple((g, g.type, tuple(g.input_procs), tuple(g.output_procs),
                        tuple(g.cost_procs), id(g.state), g.elman_source,
-                       None if g.skipped is None else g.unit_lesioned.tobytes(),
+                       g.skipped is not None,
                        tuple((p, p.arrays, id(p.arrays.weight), id(p.arrays.deriv),
                               id(p.mask))
                              for p in g.incoming))
                       for g in net.groups))
 
+    @staticmethod
+    def _lesion_pattern(net):
+        return tuple(None if g.skipped is None else g.skipped.tobytes() for g in net.groups)
+
     def valid(self, net) -> bool:
-        return self._key(net) == self.key
+        """Does the plan still fit the net?  Which units are lesioned is not
+        part of its structure: a lesion study lesions and heals between
+        tests, so the lesion masks are refreshed in place (while the same
+        groups have lesioned units) instead of the plan being built again."""
+        if self._key(net) != self.key:
+            return False
+        pattern = self._lesion_pattern(net)
+        if pattern != self.lesion_pattern:
+            for g, (mask, _) in zip(self.lesioned_groups, self.lesions):
+                np.copyto(mask, g.skipped)
+            self.lesion_pattern = pattern
+        return True
 
     def fill_params(self, net) -> None:
         """The parameters a hook may have changed since the last tick (the
