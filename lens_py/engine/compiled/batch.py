@@ -46,7 +46,7 @@ from .. import noise
 from .. import blas
 from .. import forward
 from . import cache as kernelcache
-from . import fastlog
+from . import fastlog      # (rules.py's; named for the kernels' dependencies)
 from . import rules as R
 from .. import types as T
 
@@ -511,19 +511,6 @@ if HAVE_NUMBA:
             others += (t != _like(t, 0.0)) & (t != _like(t, 1.0))
         return others == 0
 
-    def _log_term(x, proto):
-        """-LOG(x) as a double in proto's real type, and whether it is sure
-        to be libm's (fastlog.py; always, in float64)."""
-
-    @numba.extending.overload(_log_term, jit_options={"cache": True})
-    def _log_term_impl(x, proto):
-        if proto == numba.types.float32:
-            def log_try32(x, proto):
-                lg, sure = fastlog.log32_try(x)
-                return -np.float64(lg), sure
-            return log_try32
-        return lambda x, proto: (-np.float64(R.log_real(x, proto)), True)
-
     @_njit
     def _ce_terms(o_row, t_row, terms, unsure, n, proto):
         """A row's CROSS_ENTROPY terms when its targets are all 0 or 1 and
@@ -533,18 +520,16 @@ if HAVE_NUMBA:
         doubts = 0
         for u in range(n):
             o = o_row[u]
-            o64 = np.float64(o)
-            zero = t_row[u] == _like(o, 0.0)
-            lg, sure = _log_term((1.0 - o64) if zero else o64, proto)
-            edge = o == (_like(o, 1.0) if zero else _like(o, 0.0))
-            terms[u] = R.LARGE if edge else lg
+            x, edge = R.ce_bit_log_arg(o, t_row[u] == _like(o, 0.0))
+            lg, sure = R.log_real_try(x, proto)
+            terms[u] = R.LARGE if edge else -np.float64(lg)
             unsure[u] = not (sure or edge)
             doubts += unsure[u]
         if doubts:
             for u in range(n):
                 if unsure[u]:
-                    o64 = np.float64(o_row[u])
-                    x = (1.0 - o64) if t_row[u] == _like(o_row[u], 0.0) else o64
+                    o = o_row[u]
+                    x, _ = R.ce_bit_log_arg(o, t_row[u] == _like(o, 0.0))
                     terms[u] = -np.float64(R.log_real(x, proto))
 
     ROW_CHAINS = 8      # rows whose error sums are added side by side
@@ -584,7 +569,6 @@ if HAVE_NUMBA:
                 count += 1
         terms = np.empty((count, n), np.float64)
         unsure = np.empty(n, np.bool_)
-        small = _cast(R.SMALL, proto)
         for i in range(count):
             r = sel[i]
             _ce_terms(out[r], tgt[r], terms[i], unsure, n, proto)
@@ -596,17 +580,7 @@ if HAVE_NUMBA:
             o_row, t_row, od_row = out[r], tgt[r], od[r]
             for u in range(n):
                 o = o_row[u]
-                o64 = np.float64(o)
-                one_m = 1.0 - o64
-                zero = t_row[u] == _like(o, 0.0)
-                # one division for both targets: 1.0/(1-o) in double, and
-                # (real)-1/o, which is the double quotient rounded (a double
-                # holds more than twice a float's digits, so rounding twice
-                # is rounding once; a NaN keeps its sign as in the float one)
-                q = (1.0 if zero else -1.0) / (one_m if zero else o64)
-                d0 = R.LARGE if _like(o, one_m) <= small else q
-                d1 = -R.LARGE if o <= small else np.float64(_like(o, q))
-                d = d0 if zero else d1
+                d = R.ce_bit_deriv(o, t_row[u] == _like(o, 0.0))
                 od_row[u] = _cast(np.float64(od_row[u]) + np.float64(bs) * d, bs)
         errs = np.empty(count, np.float64)
         _row_errors(terms, count, n, errs, proto)
@@ -983,21 +957,19 @@ if HAVE_NUMBA:
                 w_u, d_u, l_u, v_u = w[u], dv[u], last[u], val[u]
                 m_u = m[u * S:(u + 1) * S] if masked else m
                 # a constant algorithm per call, so that each inlined copy of
-                # _step_row loses the others' branches and vectorises
-                if masked:
-                    _step_row(algorithm, True, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
-                              rate_inc, rate_dec, proto)
+                # _step_row loses the others' branches and vectorises (masked
+                # rows and deltaBarDelta keep them)
+                if masked or algorithm not in (DOUGS, MOMENTUM, STEEPEST):
+                    _step_row(algorithm, masked, w_u, d_u, l_u, v_u, m_u, lr, mom, decay,
+                              scale, rate_inc, rate_dec, proto)
                 elif algorithm == DOUGS:
                     _step_row(DOUGS, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
                               rate_inc, rate_dec, proto)
                 elif algorithm == MOMENTUM:
                     _step_row(MOMENTUM, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
                               rate_inc, rate_dec, proto)
-                elif algorithm == STEEPEST:
-                    _step_row(STEEPEST, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
-                              rate_inc, rate_dec, proto)
                 else:
-                    _step_row(algorithm, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
+                    _step_row(STEEPEST, False, w_u, d_u, l_u, v_u, m_u, lr, mom, decay, scale,
                               rate_inc, rate_dec, proto)
         if do_stats:
             prod = _cast(delta_len * deriv_len, proto)
@@ -1193,6 +1165,9 @@ class _Plan:
         self.gerr = np.zeros(len(groups))
         self.active = np.zeros(len(groups), dtype=np.bool_)
         self.io = np.ones(3)
+        # the first row of each group's derivative cache a matrix product
+        # fills (forward.last_row_only: -1, the last example's alone)
+        self.cache_from = [-1 if forward.last_row_only(g) else 0 for g in groups]
         self.dtype = net.dtype
         self.exact = net.exact_arithmetic
         self.gain_groups = [(k, g) for k, g in enumerate(groups)
@@ -1731,10 +1706,7 @@ def _run_program(plan, idx, pseudo, proto, par, testing=False, net_err=0.0, writ
                 np.add(inp, sender[OUT] @ arrays.weight.T, out=inp)
             elif plan.active[k]:
                 D = plan.blocks[k][DB]
-                s = plan.psend[p]
-                # as forward.last_row_only: a sender that passes nothing back
-                # needs its cache for the last example only
-                first = 0 if plan.gi[s, G_DOT] and not plan.gi[s, G_BACK_NONE] else -1
+                first = plan.cache_from[plan.psend[p]]
                 dc = sender[DC][first:]
                 np.add(dc, D[first:] @ arrays.weight, out=dc)
                 np.add(arrays.deriv, D.T @ sender[OUT], out=arrays.deriv)
@@ -2029,4 +2001,5 @@ def _run_update(plan, net, algorithm, do_stats, learning=None) -> bool:
 
 if HAVE_NUMBA:
     KERNELS = kernelcache.Kernels("fastpath", __file__, _warm, run_ops, variants=VARIANTS,
-                                  depends=(fastlog.__file__, R.__file__), what="the batch kernels", compile_seconds=25.0)
+                                  depends=(fastlog.__file__, R.__file__),
+                                  what="the batch kernels", compile_seconds=25.0)

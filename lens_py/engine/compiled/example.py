@@ -957,15 +957,13 @@ class TickPlan:
         self.cost_groups = [(k, g) for k, g in enumerate(groups) if g.cost_procs]
         self.hard_groups = [g for g in groups if g.output_type & T.HARD_CLAMP]
         self.noise = cnoise.NoiseTables(groups)
-        self.lesions = []           # (mask, scratch) of each lesioned group, kept alive
-        self.lesioned_groups = []
+        self.lesions = []           # (group, mask, scratch) of each lesioned group, kept alive
         self.lesion_pattern = self._lesion_pattern(net)
         for k, g in enumerate(groups):
             mask = les_.mask_of(g)
             if mask is not None:
                 kept = np.zeros((les_.KEEP_ROWS, g.size), dtype=np.float32)
-                self.lesions.append((mask, kept))
-                self.lesioned_groups.append(g)
+                self.lesions.append((g, mask, kept))
                 gi[k, G_LESION], gi[k, G_KEEP] = mask.ctypes.data, kept.ctypes.data
 
     @staticmethod
@@ -1001,7 +999,7 @@ class TickPlan:
             return False
         pattern = self._lesion_pattern(net)
         if pattern != self.lesion_pattern:
-            for g, (mask, _) in zip(self.lesioned_groups, self.lesions):
+            for g, mask, _ in self.lesions:
                 np.copyto(mask, g.skipped)
             self.lesion_pattern = pattern
         return True

@@ -10,7 +10,7 @@ Horner steps lose a few ulps), libm's log within one ulp, so when y - d and
 y + d (d = |y|·2^-36, a thousand times that error) round to the same float32,
 libm's value rounds to it too.  Where they do not (about one value in 500),
 and for anything but a normal positive x (0, NaN, negatives, infinities,
-denormals), the caller takes `log32_exact`, libm's log itself.  So the
+denormals), the caller takes libm's log itself (rules.log_real).  So the
 results are libm's bit for bit, and no table or tolerance stands in for it.
 """
 from __future__ import annotations
@@ -73,8 +73,3 @@ if HAVE_NUMBA:
         lo = np.float32(y - d)
         sure = (lo == np.float32(y + d)) & (x >= _LOWEST) & (x <= _HIGHEST)
         return lo, sure
-
-    @_inline
-    def log32_exact(x):
-        """float32 of libm's log(x)."""
-        return np.float32(math.log(x))

@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from .. import activations as A
+from . import fastlog
 from .. import types as T
 
 try:
@@ -120,6 +121,39 @@ if HAVE_NUMBA:
         y = np.nan if d != d or d < 0.0 else (-np.inf if d == 0.0 else math.log(d))
         return cast(y, proto)
 
+    def log_real_try(x, proto):
+        """(LOG(x), whether it is certainly libm's): fastlog's series in
+        float32, which vectorises; log_real itself (always certain) in float64."""
+
+    @numba.extending.overload(log_real_try, jit_options=_OVERLOAD)
+    def _log_real_try_impl(x, proto):
+        if proto == numba.types.float32:
+            return lambda x, proto: fastlog.log32_try(x)
+        return lambda x, proto: (log_real(x, proto), True)
+
+    @_rule
+    def ce_bit_log_arg(o, zero):
+        """CROSS_ENTROPY's term for a target of 0 (zero) or 1: -LOG of the
+        returned double, or LARGE where the output is at the wrong end."""
+        o64 = np.float64(o)
+        x = (1.0 - o64) if zero else o64
+        edge = o == (like(o, 1.0) if zero else like(o, 0.0))
+        return x, edge
+
+    @_rule
+    def ce_bit_deriv(o, zero):
+        """CROSS_ENTROPY's dE/do for a target of 0 (zero) or 1, as a double:
+        1/(1-o) in double, or (real)-1/o -- which is the double quotient
+        rounded, since a double holds more than twice a float's digits (and a
+        NaN keeps its sign as in the float division).  One division for both
+        targets, so rows of random bits need no branch."""
+        o64 = np.float64(o)
+        one_m = 1.0 - o64
+        q = (1.0 if zero else -1.0) / (one_m if zero else o64)
+        d0 = LARGE if like(o, one_m) <= like(o, SMALL) else q
+        d1 = -LARGE if o <= like(o, SMALL) else np.float64(like(o, q))
+        return d0 if zero else d1
+
     @_rule
     def adjusted_target(o, t, radius, zero_r):
         """The target the error sees: moved by targetRadius towards o, and o
@@ -141,14 +175,9 @@ if HAVE_NUMBA:
             d = like(o, o - t)
             return np.float64(like(o, d * d))
         if cost == CE:
-            if t == like(o, 0.0):
-                if o == like(o, 1.0):
-                    return LARGE
-                return -np.float64(log_real(1.0 - np.float64(o), o))
-            if t == like(o, 1.0):
-                if o == like(o, 0.0):
-                    return LARGE
-                return -np.float64(log_real(o, o))
+            if t == like(o, 0.0) or t == like(o, 1.0):
+                x, edge = ce_bit_log_arg(o, t == like(o, 0.0))
+                return LARGE if edge else -np.float64(log_real(x, o))
             if o <= like(o, 0.0) or o >= like(o, 1.0):
                 return LARGE
             a = np.float64(like(o, log_real(like(o, t / o), o) * t))
@@ -170,11 +199,8 @@ if HAVE_NUMBA:
             return like(o, od + like(o, s * like(o, o - t)))
         o64 = np.float64(o)
         if cost == CE:
-            if t == like(o, 0.0):
-                one_m = 1.0 - o64
-                d = LARGE if like(o, one_m) <= like(o, SMALL) else np.float64(like(o, 1.0)) / one_m
-            elif t == like(o, 1.0):
-                d = -LARGE if o <= like(o, SMALL) else np.float64(like(o, like(o, -1.0) / o))
+            if t == like(o, 0.0) or t == like(o, 1.0):
+                d = ce_bit_deriv(o, t == like(o, 0.0))
             else:
                 diff = like(o, o - t)
                 den = o64 * (1.0 - o64)
